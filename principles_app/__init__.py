@@ -1,0 +1,35 @@
+"""Principles for Collaboration: draft, amend, debate, vote on and publish shared principles."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from principles_app.config import load_config
+from principles_app import extensions
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints and commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if config:
+        app.config.from_mapping(config)
+        if "RATELIMIT_STORAGE_URI" not in config and config.get("REDIS_URL"):
+            app.config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+
+    from principles_app import models  # noqa: F401  (registers the tables)
+    from principles_app.cli import register_commands
+    from principles_app.web import register_web
+
+    # Reached through the module so that `principles_app.db` stays the db module (migrations import it).
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    extensions.csrf.init_app(app)
+    extensions.login_manager.init_app(app)
+    extensions.limiter.init_app(app)
+    register_web(app)
+    register_commands(app)
+    return app

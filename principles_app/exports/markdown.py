@@ -1,0 +1,80 @@
+"""Markdown rendering (UTF-8, CommonMark + pipe table for the vote)."""
+
+from __future__ import annotations
+
+import re
+
+from principles_app.domain.publication import PublicationExport, normalise
+
+_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def _inline(s: object) -> str:
+    """Single-line text safe inside a heading, list item or table cell."""
+    text = " ".join(normalise(str(s)).split())
+    return _INLINE_SPECIALS.sub(r"\\\1", text)
+
+
+def render_markdown(export: PublicationExport) -> bytes:
+    t = export.labels
+    out: list[str] = [f"# {_inline(export.title)}", ""]
+    if export.is_translation:
+        out += [f"> {_inline(t['translation_note'])}", ""]
+    preamble = normalise(export.preamble)
+    if preamble:
+        out += [preamble, ""]
+    for p in export.principles:
+        out += [f"## {p.number}. {_inline(p.title)}", ""]
+        text = normalise(p.text)
+        if text:
+            out += [text, ""]
+
+    out += [f"## {_inline(t['record'])}", ""]
+    facts = [
+        (t["label"], _inline(export.label)),
+        (t["approved"], _inline(export.approved_at)),
+        (t["meeting"], _inline(export.meeting)),
+        (t["version"], str(export.version)),
+    ]
+    if export.is_translation:
+        facts += [
+            (t["language"], _inline(export.language)),
+            (t["source_language"], _inline(export.source_language)),
+        ]
+    facts.append((t["sha256"], f"`{export.sha256}`"))
+    out += [f"- **{_inline(k)}:** {v}" for k, v in facts]
+    out += ["", f"_{_inline(t['verify_note'])}_", ""]
+
+    out += [f"### {_inline(t['adoption_result'])}", ""]
+    a = export.adoption
+    if a is None:
+        out += [_inline(t["no_adoption"]), ""]
+    else:
+        rows = [
+            (t["yes"], a.yes_weight, a.yes_count),
+            (t["no"], a.no_weight, a.no_count),
+            (t["abstain"], a.abstain_weight, a.abstain_count),
+            (t["participation"], a.participation_weight, a.participation_count),
+            (t["eligible"], a.eligible_weight, a.eligible_count),
+        ]
+        out += [
+            f"| {_inline(t['vote'])} | {_inline(t['weighted'])} | {_inline(t['organisations'])} |",
+            "| --- | ---: | ---: |",
+        ]
+        out += [f"| {_inline(k)} | {_inline(w)} | {c} |" for k, w, c in rows]
+        quorum_state = t["quorum_reached"] if a.quorum_reached else t["quorum_not_reached"]
+        out += [
+            "",
+            f"- **{_inline(t['majority'])}:** {_inline(a.majority)}",
+            f"- **{_inline(t['quorum'])}:** {_inline(a.quorum)} ({_inline(quorum_state)})",
+            f"- **{_inline(t['result'])}:** {_inline(t['passed'] if a.passed else t['not_passed'])}",
+            f"- **{_inline(t['closed_at'])}:** {_inline(a.closed_at)}",
+            "",
+        ]
+
+    if export.credits:
+        out += [f"### {_inline(t['credits'])}", ""]
+        out += [f"- {_inline(name)}" for name in export.credits]
+        out.append("")
+
+    return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")

@@ -1,0 +1,138 @@
+"""Organisations, users and API tokens."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from principles_app.db import Base, UTCDateTime, WeightType, created_at, int_pk, str_name
+
+
+class Region(StrEnum):
+    """Regions of the network."""
+
+    AFRICA = "africa"
+    AMERICAS = "americas"
+    ASIA_PACIFIC = "asia_pacific"
+    EUROPE_CENTRAL_ASIA = "europe_central_asia"
+    MENA = "mena"
+    INTERNATIONAL = "international"
+
+
+class Category(StrEnum):
+    """What kind of organisation it is."""
+
+    MEMBER = "member"
+    ALLY = "ally"
+    DONOR = "donor"
+    SECRETARIAT = "secretariat"
+
+
+class Role(StrEnum):
+    """What a user may do."""
+
+    OBSERVER = "observer"
+    MEMBER = "member"
+    SECRETARIAT = "secretariat"
+
+
+class NotificationPreference(StrEnum):
+    """How a user wants to hear about events."""
+
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+    NONE = "none"
+
+
+def enum_column(enum_cls: type[StrEnum], name: str) -> Enum:
+    """Return a portable VARCHAR enum column type with a CHECK constraint."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda cls: [member.value for member in cls],
+        validate_strings=True,
+    )
+
+
+class Organisation(Base):
+    """A member, ally, donor or the secretariat, with its vote weight."""
+
+    __tablename__ = "organisation"
+    __table_args__ = (CheckConstraint("vote_weight >= 0", name="vote_weight_not_negative"),)
+
+    id: Mapped[int_pk]
+    name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    region: Mapped[Region] = mapped_column(enum_column(Region, "region"), nullable=False)
+    category: Mapped[Category] = mapped_column(enum_column(Category, "category"), nullable=False)
+    vote_weight: Mapped[Decimal] = mapped_column(WeightType(), nullable=False, default=Decimal("0"))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    credit_opt_out: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[created_at]
+
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    @property
+    def eligible_to_vote(self) -> bool:
+        """Tell whether the organisation may vote now."""
+        return self.category == Category.MEMBER and self.active and self.vote_weight > 0
+
+
+class User(UserMixin, Base):
+    """A person who signs in; belongs to one organisation."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int_pk]
+    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    name: Mapped[str_name]
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), nullable=False)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), nullable=False, index=True)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    notifications: Mapped[NotificationPreference] = mapped_column(
+        enum_column(NotificationPreference, "notification_preference"),
+        nullable=False,
+        default=NotificationPreference.IMMEDIATE,
+    )
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users.
+        return self.active
+
+    @property
+    def is_secretariat(self) -> bool:
+        """Tell whether the user is network staff."""
+        return self.role == Role.SECRETARIAT
+
+    @property
+    def is_member(self) -> bool:
+        """Tell whether the user is a delegate of a member organisation."""
+        return self.role == Role.MEMBER
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API, stored only as a hash."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int_pk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,100 @@
+"""Blueprints, locale selection, security headers and error pages."""
+from __future__ import annotations
+
+from flask import Flask, g, make_response, render_template, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from principles_app.extensions import babel, db, login_manager
+from principles_app.models import User
+from principles_app.services.errors import ServiceError
+
+RTL_LANGUAGES = {"ar"}
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def select_locale() -> str:
+    """Pick the language: the user's saved choice, the session's, else the browser's."""
+    languages = ("en", "es", "fr", "ar")
+    user = getattr(g, "api_user", None) or (current_user if current_user and current_user.is_authenticated else None)
+    if user is not None and user.language in languages:
+        return user.language
+    chosen = session.get("language") if not request.path.startswith("/api/") else None
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def select_timezone() -> str:
+    """Pick the time zone: the user's saved one, else UTC."""
+    user = getattr(g, "api_user", None) or (current_user if current_user and current_user.is_authenticated else None)
+    return (user.time_zone if user is not None and user.time_zone else None) or "UTC"
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if "Cache-Control" not in response.headers and request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store" if current_user.is_authenticated else "no-cache"
+    if "Cache-Control" in response.headers and "Vary" not in response.headers:
+        response.headers["Vary"] = "Cookie, Accept-Language"
+    return response
+
+
+def _error_page(error: HTTPException):
+    if request.path.startswith("/api/"):
+        from principles_app.web.api.errors import http_error_response
+
+        return http_error_response(error)
+    return render_template("errors/error.html", code=error.code, name=error.name), error.code or 500
+
+
+def _service_error_page(error: ServiceError):
+    if request.path.startswith("/api/"):
+        from principles_app.web.api.errors import service_error_response
+
+        return service_error_response(error)
+    db.session.rollback()
+    html = render_template("errors/error.html", code=error.status, name=str(error.message), fields=error.fields)
+    response = make_response(html, error.status)
+    if error.status == 429:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def register_web(app: Flask) -> None:
+    """Attach every blueprint, hook and error handler to the app."""
+    from principles_app.web.admin.views import bp as admin_bp
+    from principles_app.web.api import bp as api_bp
+    from principles_app.web.auth.views import bp as auth_bp
+    from principles_app.web.main.views import bp as main_bp
+    from principles_app.web.templating import register_template_helpers
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = None
+    for blueprint in (main_bp, auth_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+    register_template_helpers(app)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(ServiceError, _service_error_page)
+
+    @app.context_processor
+    def _page_language():
+        language = str(get_locale() or "en")
+        return {"page_language": language, "page_direction": "rtl" if language in RTL_LANGUAGES else "ltr"}

@@ -1,0 +1,54 @@
+"""Secretariat forms: organisations and users."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+REGION_CHOICES = [
+    ("africa", _l("Africa")),
+    ("americas", _l("Americas")),
+    ("asia_pacific", _l("Asia-Pacific")),
+    ("europe_central_asia", _l("Europe & Central Asia")),
+    ("mena", _l("Middle East & North Africa")),
+    ("international", _l("International")),
+]
+CATEGORY_CHOICES = [("member", _l("Member")), ("ally", _l("Ally")), ("donor", _l("Donor")),
+                    ("secretariat", _l("Secretariat"))]
+ROLE_CHOICES = [("member", _l("Member delegate")), ("observer", _l("Observer")), ("secretariat", _l("Secretariat"))]
+
+
+def four_places(form, field):
+    """Refuse a weight with more than four decimal places."""
+    if field.data is not None and field.data != field.data.quantize(Decimal("0.0001")):
+        raise ValidationError(_l("Use at most 4 decimal places."))
+
+
+class OrganisationForm(FlaskForm):
+    """Create or edit an organisation."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    region = SelectField(_l("Region"), choices=REGION_CHOICES)
+    category = SelectField(_l("Category"), choices=CATEGORY_CHOICES)
+    vote_weight = DecimalField(_l("Vote weight"), places=None, default=Decimal("0"),
+                               validators=[Optional(),
+                                           NumberRange(min=0, max=99999999), four_places])
+    active = BooleanField(_l("Active"), default=True)
+    credit_opt_out = BooleanField(_l("Do not name this organisation in credits"))
+    submit = SubmitField(_l("Save organisation"))
+
+
+class UserForm(FlaskForm):
+    """Create or edit a user."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=1024)],
+                             description=_l("At least 8 characters. Leave empty to keep the current password."))
+    submit = SubmitField(_l("Save user"))

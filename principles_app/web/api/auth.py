@@ -1,0 +1,25 @@
+"""Bearer-token authentication for the JSON API (never the session cookie)."""
+from __future__ import annotations
+
+from flask import g, request
+
+from principles_app.models import User
+from principles_app.services.auth import token_row
+
+
+def bearer_token() -> str | None:
+    """Return the token from the Authorization header, if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def authenticate_request(optional: bool = False) -> User | None:
+    """Set g.api_user from a valid bearer token and return it."""
+    token = bearer_token()
+    row = token_row(token) if token else None
+    g.api_token = row
+    g.api_user = row.user if row is not None else None
+    return g.api_user

@@ -1,0 +1,158 @@
+"""Request and response shapes of the API; the OpenAPI document is generated from them."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+REGIONS = Literal["africa", "americas", "asia_pacific", "europe_central_asia", "mena", "international"]
+CATEGORIES = Literal["member", "ally", "donor", "secretariat"]
+ROLES = Literal["member", "observer", "secretariat"]
+LANGUAGES = Literal["en", "es", "fr", "ar"]
+NOTIFICATIONS = Literal["immediate", "digest", "none"]
+
+
+def _decimal_from_string(value):
+    # Decimals travel as strings; a JSON float would already have lost exactness.
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError("give the number as a string, e.g. \"1.5\"")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    if not number.is_finite():
+        raise ValueError("not a finite number")
+    if number < 0:
+        raise ValueError("must be 0 or more")
+    if number >= Decimal("100000000") or number != number.quantize(Decimal("0.0001")):
+        raise ValueError("at most 4 decimal places and below 100000000")
+    return number.quantize(Decimal("0.0001"))
+
+
+WeightString = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_from_string),
+    PlainSerializer(lambda value: str(value.quantize(Decimal("0.0001"))), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,8}(\.\d{1,4})?$", "examples": ["1", "2.5"]}),
+]
+
+
+class StrictModel(BaseModel):
+    """Refuse unknown fields and values of the wrong type."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_max_length=20_000)
+
+
+class TokenRequest(StrictModel):
+    """Credentials for a new API token."""
+
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+    expires_in: int | None = Field(default=None, description="Lifetime in seconds (60 to 31536000); none = until revoked")
+
+
+class TokenResponse(BaseModel):
+    """A new token; keep it secret, it is shown once."""
+
+    token: str
+    expires_at: datetime | None
+
+
+class OrganisationOut(BaseModel):
+    """An organisation as the API shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    region: REGIONS
+    category: CATEGORIES
+    vote_weight: WeightString
+    active: bool
+    credit_opt_out: bool
+
+
+class OrganisationList(BaseModel):
+    """Every organisation of the network."""
+
+    organisations: list[OrganisationOut]
+
+
+class OrganisationCreate(StrictModel):
+    """A new organisation."""
+
+    name: str = Field(min_length=1, max_length=200)
+    region: REGIONS
+    category: CATEGORIES
+    vote_weight: WeightString = Decimal("0")
+    active: bool = True
+    credit_opt_out: bool = False
+
+
+class OrganisationPatch(StrictModel):
+    """Changes to an organisation; only the fields given change."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    region: REGIONS | None = None
+    category: CATEGORIES | None = None
+    vote_weight: WeightString | None = None
+    active: bool | None = None
+    credit_opt_out: bool | None = None
+
+
+class UserCreate(StrictModel):
+    """A new user of an organisation."""
+
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=8, max_length=1024)
+    role: ROLES
+    organisation_id: int
+    language: LANGUAGES | None = None
+    time_zone: str | None = Field(default=None, max_length=64)
+
+
+class OrganisationBrief(BaseModel):
+    """The organisation a user belongs to."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    region: REGIONS
+    category: CATEGORIES
+
+
+class UserOut(BaseModel):
+    """A user as the API shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    name: str
+    role: ROLES
+    active: bool
+    organisation: OrganisationBrief
+    language: LANGUAGES | None
+    time_zone: str | None
+    notifications: NOTIFICATIONS
+
+
+class MePatch(StrictModel):
+    """The signed-in user's own preferences."""
+
+    language: LANGUAGES | None = None
+    time_zone: str | None = Field(default=None, max_length=64)
+    notifications: NOTIFICATIONS | None = None
+
+
+class Health(BaseModel):
+    """Whether the service and its database answer."""
+
+    status: Literal["ok", "unavailable"]
+    database: Literal["ok", "unavailable"]

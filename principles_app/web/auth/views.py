@@ -1,0 +1,53 @@
+"""Sign in and out in the browser."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from principles_app.extensions import db
+from principles_app.services import auth as auth_service
+from principles_app.services.errors import RateLimited, Unauthorised
+from principles_app.web.auth.forms import SignInForm, SignOutForm
+from principles_app.web.main.views import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    form = SignInForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = auth_service.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except Unauthorised as refusal:
+            form.password.errors.append(str(refusal.message))
+            status = 401
+        except RateLimited as refusal:
+            response = render_template("auth/sign_in.html", form=form, throttled=True)
+            return response, 429, {"Retry-After": str(refusal.retry_after)}
+        else:
+            db.session.commit()
+            language = session.get("language")
+            session.clear()  # a fresh session at sign-in: nothing from before carries over
+            if language:
+                session["language"] = language
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            return redirect(safe_next(form.next.data, url_for("main.home")))
+    elif form.errors:
+        status = 422
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    form = SignOutForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        logout_user()
+        session.clear()
+        flash(_("You are signed out."), "success")
+    return redirect(url_for("main.home"))

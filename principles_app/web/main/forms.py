@@ -1,0 +1,38 @@
+"""Forms of the home area: language switch and personal preferences."""
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
+
+LANGUAGE_CHOICES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("ar", "العربية")]
+
+
+class LanguageForm(FlaskForm):
+    """Switch the interface language; works without JavaScript."""
+
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validators=[DataRequired()])
+    next = HiddenField()
+    submit = SubmitField(_l("Change language"))
+
+
+class PreferencesForm(FlaskForm):
+    """A user's language, time zone and notification choice."""
+
+    language = SelectField(_l("Language"), choices=[("", _l("As my browser asks"))] + LANGUAGE_CHOICES,
+                           validators=[Optional()])
+    time_zone = StringField(_l("Time zone"), validators=[Optional()],
+                            description=_l("An IANA name such as Africa/Dakar or America/Lima."))
+    notifications = SelectField(
+        _l("Email notifications"),
+        choices=[("immediate", _l("Immediately")), ("digest", _l("Daily digest")), ("none", _l("None"))],
+        validators=[AnyOf(["immediate", "digest", "none"])],
+    )
+    submit = SubmitField(_l("Save preferences"))
+
+    def validate_time_zone(self, field):
+        if field.data and field.data not in available_timezones():
+            raise ValidationError(_l("Give an IANA time zone such as Africa/Nairobi."))

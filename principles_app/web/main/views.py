@@ -1,0 +1,75 @@
+"""Home page, health check, language switch and personal preferences."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from principles_app.extensions import db
+from principles_app.services import organisations as org_service
+from principles_app.web.api.openapi import Endpoint, endpoint
+from principles_app.web.api.schemas import Health
+from principles_app.web.main.forms import LanguageForm, PreferencesForm
+
+bp = Blueprint("main", __name__)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Return target only when it is a path on this site; never an open redirect."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return target
+
+
+@bp.get("/")
+def home():
+    return render_template("main/home.html")
+
+
+@bp.get("/healthz")
+@endpoint(Endpoint("Whether the service and its database answer", auth="public", response=Health,
+                   errors=(503,), tag="meta"))
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any driver error means the database is not answering
+        db.session.rollback()
+        response = jsonify({"status": "unavailable", "database": "unavailable"})
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
+    return jsonify({"status": "ok", "database": "ok"})
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["language"] = form.language.data
+        if current_user.is_authenticated:
+            org_service.update_preferences(current_user, language=form.language.data)
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("main.home")))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = PreferencesForm(obj=current_user)
+    if request.method == "GET":
+        form.notifications.data = current_user.notifications.value
+    if form.validate_on_submit():
+        org_service.update_preferences(current_user, language=form.language.data or None,
+                                       time_zone=form.time_zone.data or None,
+                                       notifications=form.notifications.data)
+        db.session.commit()
+        flash(_("Your preferences are saved."), "success")
+        return redirect(url_for("main.account"))
+    status = 422 if form.errors else 200
+    return render_template("main/account.html", form=form), status
