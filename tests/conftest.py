@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from principles_app import create_app
@@ -50,6 +51,18 @@ def _reset_schema(url: str) -> None:
         engine.dispose()
 
 
+class RequestIsolatedClient(FlaskClient):
+    """Run each request in its own app context, as a real server does.
+
+    Tests keep an app context open to reach the database; without this, requests would share
+    that context's `g` (signed-in user, locale) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def db_url() -> str:
     return database_url()
@@ -59,6 +72,7 @@ def db_url() -> str:
 def app(db_url):
     _reset_schema(db_url)
     application = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": pg_url_for(db_url)})
+    application.test_client_class = RequestIsolatedClient
     with application.app_context():
         db.create_all()
     yield application

@@ -371,13 +371,14 @@ def wrap_lines(text: str, width: int = 80) -> list[tuple[int, int]]:
     while paragraph_start < len(text):
         newline = text.find("\n", paragraph_start)
         paragraph_end = len(text) if newline == -1 else newline
-        line_start = paragraph_start
+        line_start, line_has_word = paragraph_start, False
         # Leading indentation stays on the paragraph's first line and counts toward width.
         for piece in _WRAP_PIECE.finditer(text, paragraph_start, paragraph_end):
             word_end = piece.start() + len(piece.group().rstrip())
-            if word_end - line_start > width and piece.start() > line_start:
+            if line_has_word and word_end - line_start > width:
                 lines.append((line_start, piece.start()))
                 line_start = piece.start()
+            line_has_word = True
         # The newline (if any) belongs to the line it ends.
         line_end = paragraph_end if newline == -1 else newline + 1
         lines.append((line_start, line_end))

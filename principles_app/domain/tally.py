@@ -6,18 +6,10 @@ opened and the ballots cast, and gets plain frozen data back.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import (
-    Context,
-    Decimal,
-    DivisionByZero,
-    Inexact,
-    InvalidOperation,
-    Overflow,
-    Rounded,
-    localcontext,
-)
+from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow, Rounded
+from decimal import localcontext
 from typing import Any
 
 CHOICES = ("yes", "no", "abstain")
@@ -42,15 +34,13 @@ _DEFAULTS: dict[str, tuple[str, Decimal]] = {
     "adoption": ("two_thirds", Decimal("0.5")),
 }
 
-# Ballots are accumulated into one bucket per (region, category, choice);
-# "choice" index 3 means "eligible but cast nothing". Every breakdown is then a
-# sum of buckets, so overall, regional and category figures always agree.
+# Electors are accumulated into one bucket per (region, category); every
+# breakdown is then a sum of buckets, so overall, regional and category figures
+# always agree.
 _REGION_INDEX = {region: i for i, region in enumerate(REGIONS)}
 _CATEGORY_INDEX = {category: i for i, category in enumerate(CATEGORIES)}
 _CHOICE_INDEX = {choice: i for i, choice in enumerate(CHOICES)}
 _NOT_CAST = 3
-_SLOTS = 4
-_BUCKETS = len(REGIONS) * len(CATEGORIES) * _SLOTS
 
 
 def _check_weight(weight: Any, what: str = "weight") -> None:
@@ -65,6 +55,12 @@ def _check_weight(weight: Any, what: str = "weight") -> None:
         # "1.00000" is fine; "0.33333" is not what the register stores.
         if weight.quantize(WEIGHT_PLACES, context=_LOOSE) != weight:
             raise ValueError(f"{what} has more than four decimal places: {weight!r}")
+
+
+def _check_id(organisation_id: Any) -> None:
+    """Refuse an organisation id that is not an int."""
+    if isinstance(organisation_id, bool) or not isinstance(organisation_id, int):
+        raise TypeError(f"organisation_id must be an int, got {organisation_id!r}")
 
 
 def _check_majority(majority: str) -> None:
@@ -101,8 +97,7 @@ class Elector:
     weight: Decimal
 
     def __post_init__(self) -> None:
-        if isinstance(self.organisation_id, bool) or not isinstance(self.organisation_id, int):
-            raise TypeError(f"organisation_id must be an int, got {self.organisation_id!r}")
+        _check_id(self.organisation_id)
         if self.region not in _REGION_INDEX:
             raise ValueError(f"unknown region {self.region!r}")
         if self.category not in _CATEGORY_INDEX:
@@ -118,8 +113,7 @@ class CastBallot:
     choice: str
 
     def __post_init__(self) -> None:
-        if isinstance(self.organisation_id, bool) or not isinstance(self.organisation_id, int):
-            raise TypeError(f"organisation_id must be an int, got {self.organisation_id!r}")
+        _check_id(self.organisation_id)
         if self.choice not in _CHOICE_INDEX:
             raise ValueError(f"unknown choice {self.choice!r}; expected one of {CHOICES}")
 
@@ -134,7 +128,7 @@ class ChoiceTotal:
 
 @dataclass(frozen=True)
 class GroupTally:
-    """Give the tally of one group (everyone, a region or a category)."""
+    """The tally of one group: everyone, one region or one category."""
 
     yes: ChoiceTotal
     no: ChoiceTotal
@@ -148,7 +142,7 @@ class GroupTally:
 
 @dataclass(frozen=True)
 class ParticipationGroup:
-    """Give who has cast any ballot within one group, against who may."""
+    """Turnout within one region: who has cast any ballot, against who may."""
 
     count: int
     weight: Decimal
@@ -158,7 +152,7 @@ class ParticipationGroup:
 
 @dataclass(frozen=True)
 class Participation:
-    """Give turnout overall and by region, without revealing any choice."""
+    """Turnout overall and by region, revealing no choice."""
 
     count: int
     weight: Decimal
@@ -169,7 +163,7 @@ class Participation:
 
 @dataclass(frozen=True)
 class TallyResult:
-    """Give the full result of one motion: tally, quorum, majority and breakdowns."""
+    """The full result of one motion: tally, quorum, majority and breakdowns."""
 
     overall: GroupTally
     majority: str
@@ -183,25 +177,9 @@ class TallyResult:
     quorum_reached_by_count: bool
 
 
-class _Buckets:
-    """Hold counts and weights per (region, category, choice-or-not-cast)."""
-
-    __slots__ = ("counts", "weights")
-
-    def __init__(self) -> None:
-        self.counts = [0] * _BUCKETS
-        self.weights = [_ZERO] * _BUCKETS
-
-    def total(self, regions: Iterable[int], categories: Iterable[int], slot: int) -> tuple[int, Decimal]:
-        """Sum one slot over the given regions and categories."""
-        count, weight = 0, _ZERO
-        cats = tuple(categories)
-        for r in regions:
-            for c in cats:
-                i = (r * len(CATEGORIES) + c) * _SLOTS + slot
-                count += self.counts[i]
-                weight += self.weights[i]
-        return count, weight
+# (region index, category index) -> (counts, weights), each indexed by slot:
+# 0-2 are the CHOICES, 3 is "eligible but cast nothing".
+_Buckets = dict[tuple[int, int], tuple[list[int], list[Decimal]]]
 
 
 def _accumulate(electorate: Sequence[Elector], ballots: Sequence[CastBallot]) -> _Buckets:
@@ -215,23 +193,21 @@ def _accumulate(electorate: Sequence[Elector], ballots: Sequence[CastBallot]) ->
             raise ValueError(f"organisation {ballot.organisation_id} cast more than one ballot")
         chosen[ballot.organisation_id] = choice
 
-    buckets = _Buckets()
-    counts, weights = buckets.counts, buckets.weights
+    buckets: _Buckets = {}
     seen: set[int] = set()
-    n_categories = len(CATEGORIES)
     for elector in electorate:
         org = elector.organisation_id
         if org in seen:
             raise ValueError(f"organisation {org} appears twice in the electorate")
         seen.add(org)
-        region = _REGION_INDEX.get(elector.region)
-        category = _CATEGORY_INDEX.get(elector.category)
-        if region is None or category is None:
+        key = (_REGION_INDEX.get(elector.region), _CATEGORY_INDEX.get(elector.category))
+        if None in key:
             raise ValueError(f"organisation {org} has unknown region or category")
         _check_weight(elector.weight, f"weight of organisation {org}")
-        i = (region * n_categories + category) * _SLOTS + chosen.pop(org, _NOT_CAST)
-        counts[i] += 1
-        weights[i] += elector.weight
+        counts, weights = buckets.get(key) or buckets.setdefault(key, ([0] * 4, [_ZERO] * 4))
+        slot = chosen.pop(org, _NOT_CAST)
+        counts[slot] += 1
+        weights[slot] += elector.weight
 
     if chosen:
         # The service refuses these earlier; reaching here means a bug upstream.
@@ -245,27 +221,26 @@ def _weight(value: Decimal) -> Decimal:
     return value.quantize(WEIGHT_PLACES)
 
 
-def _group(buckets: _Buckets, regions: Iterable[int], categories: Iterable[int]) -> GroupTally:
-    """Build the tally of the group made of the given regions and categories."""
-    regions, categories = tuple(regions), tuple(categories)
-    totals = [buckets.total(regions, categories, slot) for slot in range(_SLOTS)]
-    (yes_c, yes_w), (no_c, no_w), (ab_c, ab_w), (idle_c, idle_w) = totals
-    cast_c, cast_w = yes_c + no_c + ab_c, yes_w + no_w + ab_w
-    eligible_c, eligible_w = cast_c + idle_c, cast_w + idle_w
+def _group(buckets: _Buckets, region: int | None = None, category: int | None = None) -> GroupTally:
+    """Sum the buckets of one region, one category, or (neither given) everyone."""
+    counts, weights = [0] * 4, [_ZERO] * 4
+    for (r, c), (bucket_counts, bucket_weights) in buckets.items():
+        if region in (None, r) and category in (None, c):
+            for slot in range(4):
+                counts[slot] += bucket_counts[slot]
+                weights[slot] += bucket_weights[slot]
+    cast_c, cast_w = sum(counts[:3]), sum(weights[:3], _ZERO)
+    eligible_c, eligible_w = cast_c + counts[_NOT_CAST], cast_w + weights[_NOT_CAST]
     return GroupTally(
-        yes=ChoiceTotal(yes_c, _weight(yes_w)),
-        no=ChoiceTotal(no_c, _weight(no_w)),
-        abstain=ChoiceTotal(ab_c, _weight(ab_w)),
+        yes=ChoiceTotal(counts[0], _weight(weights[0])),
+        no=ChoiceTotal(counts[1], _weight(weights[1])),
+        abstain=ChoiceTotal(counts[2], _weight(weights[2])),
         eligible_count=eligible_c,
         eligible_weight=_weight(eligible_w),
         participation_count=cast_c,
         participation_weight=_weight(cast_w),
         no_participation=eligible_c > 0 and cast_c == 0,
     )
-
-
-_ALL_REGIONS = range(len(REGIONS))
-_ALL_CATEGORIES = range(len(CATEGORIES))
 
 
 def majority_holds(majority: str, yes: Decimal, no: Decimal, eligible: Decimal) -> bool:
@@ -289,12 +264,6 @@ def majority_holds(majority: str, yes: Decimal, no: Decimal, eligible: Decimal) 
         return 2 * yes > eligible
 
 
-def _quorum_reached(quorum: Decimal, participating: Decimal, eligible: Decimal) -> bool:
-    """Tell whether participation reaches the quorum fraction of eligibility."""
-    with localcontext(_EXACT):
-        return participating >= quorum * eligible
-
-
 def tally(
     electorate: Sequence[Elector],
     ballots: Sequence[CastBallot],
@@ -306,33 +275,25 @@ def tally(
     _check_quorum(quorum)
     with localcontext(_EXACT):
         buckets = _accumulate(electorate, ballots)
-        overall = _group(buckets, _ALL_REGIONS, _ALL_CATEGORIES)
-        by_region = {
-            region: group
-            for r, region in enumerate(REGIONS)
-            if (group := _group(buckets, (r,), _ALL_CATEGORIES)).eligible_count
-        }
-        by_category = {
-            category: group
-            for c, category in enumerate(CATEGORIES)
-            if (group := _group(buckets, _ALL_REGIONS, (c,))).eligible_count
-        }
-
-    # Abstentions count toward quorum (participation) but not toward the majority.
-    reached = _quorum_reached(quorum, overall.participation_weight, overall.eligible_weight)
-    passed = reached and majority_holds(
-        majority, overall.yes.weight, overall.no.weight, overall.eligible_weight
-    )
-    # The same rules applied one organisation, one vote: informational only.
-    reached_by_count = _quorum_reached(
-        quorum, Decimal(overall.participation_count), Decimal(overall.eligible_count)
-    )
-    passed_by_count = reached_by_count and majority_holds(
-        majority, overall.yes.count, overall.no.count, overall.eligible_count
-    )
+        overall = _group(buckets)
+        # Only groups with eligible organisations appear, in the spec's order.
+        present_regions = sorted({r for r, _ in buckets})
+        present_categories = sorted({c for _, c in buckets})
+        by_region = {REGIONS[r]: _group(buckets, region=r) for r in present_regions}
+        by_category = {CATEGORIES[c]: _group(buckets, category=c) for c in present_categories}
+        # Abstentions count toward quorum (participation) but not toward the majority.
+        reached = overall.participation_weight >= quorum * overall.eligible_weight
+        passed = reached and majority_holds(
+            majority, overall.yes.weight, overall.no.weight, overall.eligible_weight
+        )
+        # The same rules applied one organisation, one vote: informational only.
+        reached_by_count = overall.participation_count >= quorum * overall.eligible_count
+        passed_by_count = reached_by_count and majority_holds(
+            majority, overall.yes.count, overall.no.count, overall.eligible_count
+        )
     return TallyResult(
         overall=overall,
-        majority=majority,
+        majority=MAJORITIES[MAJORITIES.index(majority)],  # a plain str even if given an enum
         quorum=quorum,
         quorum_reached=reached,
         passed=passed,
@@ -347,17 +308,16 @@ def participation(electorate: Sequence[Elector], ballots: Sequence[CastBallot]) 
     """Measure turnout overall and by region, without exposing choices."""
     with localcontext(_EXACT):
         buckets = _accumulate(electorate, ballots)
-        overall = _group(buckets, _ALL_REGIONS, _ALL_CATEGORIES)
+        overall = _group(buckets)
         by_region: dict[str, ParticipationGroup] = {}
-        for r, region in enumerate(REGIONS):
-            group = _group(buckets, (r,), _ALL_CATEGORIES)
-            if group.eligible_count:
-                by_region[region] = ParticipationGroup(
-                    count=group.participation_count,
-                    weight=group.participation_weight,
-                    eligible_count=group.eligible_count,
-                    eligible_weight=group.eligible_weight,
-                )
+        for r in sorted({r for r, _ in buckets}):
+            group = _group(buckets, region=r)
+            by_region[REGIONS[r]] = ParticipationGroup(
+                count=group.participation_count,
+                weight=group.participation_weight,
+                eligible_count=group.eligible_count,
+                eligible_weight=group.eligible_weight,
+            )
     return Participation(
         count=overall.participation_count,
         weight=overall.participation_weight,

@@ -136,8 +136,10 @@ class _Writer:
             run = paragraph.add_run(line)
             if i < len(lines) - 1:
                 run.add_break()
-            run.bold = bold or None
-            run.italic = italic or None
+            if bold:
+                run.bold = True
+            if italic:
+                run.italic = True
             if mono:
                 run.font.name = MONO_FONT
             if text_direction(line, "ltr") == "rtl":

@@ -36,6 +36,20 @@ def _textdir(context, s: str) -> str:
     return text_direction(s, context["e"].direction)
 
 
+@pass_context
+def _bidimark(context, s: str) -> str:
+    """Prefix a value whose direction differs from the document's with a
+    LEFT-TO-RIGHT (or RIGHT-TO-LEFT) MARK, so that e.g. "2025 edition" in an
+    Arabic table cell keeps its word order while the cell keeps the
+    document's alignment."""
+    s = "" if s is None else str(s)
+    doc = context["e"].direction
+    own = text_direction(s, doc)
+    if own == doc:
+        return s
+    return ("\u200e" if own == "ltr" else "\u200f") + s
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(
@@ -48,6 +62,7 @@ def _environment() -> Environment:
     )
     env.globals["paragraphs"] = paragraphs
     env.filters["textdir"] = _textdir
+    env.filters["bidimark"] = _bidimark
     return env
 
 

@@ -101,7 +101,8 @@ def test_time_zones_are_compared_as_instants() -> None:
     paris = timezone(timedelta(hours=2))
     one_minute_before_in_paris = datetime(2025, 3, 31, 18, 59, tzinfo=paris)
     assert accepts_input(RoundState.OPEN, CLOSES, one_minute_before_in_paris)
-    assert not accepts_input(RoundState.OPEN, CLOSES, one_minute_before_in_paris + timedelta(minutes=2))
+    one_minute_after_in_paris = one_minute_before_in_paris + timedelta(minutes=2)
+    assert not accepts_input(RoundState.OPEN, CLOSES, one_minute_after_in_paris)
 
 
 @pytest.mark.parametrize("naive", ["closes_at", "now"])
@@ -112,7 +113,9 @@ def test_naive_datetimes_are_refused(naive: str) -> None:
         with pytest.raises(ValueError):
             check(RoundState.OPEN, **moments)
     with pytest.raises(ValueError):
-        can_extend(RoundState.OPEN, moments["closes_at"], LATER.replace(tzinfo=None), moments["now"])
+        can_extend(RoundState.OPEN, moments["closes_at"], LATER, moments["now"])
+    with pytest.raises(ValueError):
+        can_extend(RoundState.OPEN, CLOSES, LATER.replace(tzinfo=None), BEFORE)
 
 
 def test_an_open_round_can_be_extended_to_a_later_time() -> None:
@@ -122,7 +125,8 @@ def test_an_open_round_can_be_extended_to_a_later_time() -> None:
 
 def test_extending_to_the_same_or_an_earlier_time_is_refused() -> None:
     assert not can_extend(RoundState.OPEN, CLOSES, CLOSES, BEFORE)
-    assert not can_extend(RoundState.OPEN, CLOSES, CLOSES - timedelta(hours=1), BEFORE - timedelta(days=1))
+    earlier = CLOSES - timedelta(hours=1)
+    assert not can_extend(RoundState.OPEN, CLOSES, earlier, BEFORE - timedelta(days=1))
 
 
 def test_a_round_past_its_closing_time_cannot_be_extended() -> None:
@@ -142,7 +146,9 @@ instants = st.datetimes(
 
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(list(RoundState)), instants, instants, instants)
-def test_extension_and_input_rules_agree(state: RoundState, closes_at: datetime, new: datetime, now: datetime) -> None:
+def test_extension_and_input_rules_agree(
+    state: RoundState, closes_at: datetime, new: datetime, now: datetime
+) -> None:
     accepting = accepts_input(state, closes_at, now)
     # Exactly one of "taking input", "due to close" or "not open" holds.
     assert accepting + is_due(state, closes_at, now) + (state is not RoundState.OPEN) == 1

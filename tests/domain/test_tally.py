@@ -46,9 +46,11 @@ def floats_in(value: Any, path: str = "result") -> list[str]:
     if isinstance(value, float):
         return [path]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [p for f in dataclasses.fields(value) for p in floats_in(getattr(value, f.name), f"{path}.{f.name}")]
+        fields = dataclasses.fields(value)
+        return [p for f in fields for p in floats_in(getattr(value, f.name), f"{path}.{f.name}")]
     if isinstance(value, dict):
-        return [p for k, v in value.items() for p in floats_in(k, f"{path}[key]") + floats_in(v, f"{path}[{k!r}]")]
+        found = [p for k in value for p in floats_in(k, f"{path}[key]")]
+        return found + [p for k, v in value.items() for p in floats_in(v, f"{path}[{k!r}]")]
     if isinstance(value, (list, tuple, set, frozenset)):
         return [p for i, v in enumerate(value) for p in floats_in(v, f"{path}[{i}]")]
     return []
@@ -105,6 +107,7 @@ def test_a_round_where_nobody_voted_passes_nothing(majority: str) -> None:
 def test_an_empty_electorate_passes_nothing() -> None:
     result = tally([], [])
     assert result.passed is False
+    assert result.overall.no_participation is False  # nobody was eligible, so nobody stayed away
     assert result.overall.eligible_count == 0
     assert result.by_region == {} and result.by_category == {}
 
@@ -135,6 +138,20 @@ def test_thirds_never_round_the_wrong_way() -> None:
     result = tally(many, ballots_of(*["yes"] * 20, *["no"] * 5), "two_thirds")
     assert result.overall.yes.weight == D("2.0000") and result.overall.no.weight == D("1.0000")
     assert result.passed
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=10**20).map(lambda n: Decimal(n).scaleb(-4)))
+def test_exact_boundaries_pass_for_any_weight_and_one_unit_less_fails(unit: Decimal) -> None:
+    # e.g. 0.0003 yes against 0.0001 no is exactly three quarters, though 0.0003/0.0004
+    # is 0.7499999999999999 in binary floating point.
+    tiny = Decimal("0.0001")
+    for majority, share in (("two_thirds", 2), ("three_quarters", 3)):
+        yes, no = share * unit, unit
+        assert majority_holds(majority, yes, no, yes + no)
+        assert not majority_holds(majority, yes - tiny, no, yes + no)
+    assert majority_holds("absolute", unit + tiny, Decimal(0), 2 * unit)
+    assert not majority_holds("absolute", unit, Decimal(0), 2 * unit)
 
 
 def test_abstentions_count_toward_quorum_but_not_toward_the_majority() -> None:
@@ -201,7 +218,8 @@ def test_a_region_with_no_participation_is_flagged() -> None:
         Elector(4, "international", "secretariat", D("0")),
     ]
     result = tally(electorate, [CastBallot(1, "yes"), CastBallot(4, "abstain")])
-    assert set(result.by_region) == {"africa", "mena", "international"}  # only regions with electors
+    # Only regions with eligible organisations appear.
+    assert set(result.by_region) == {"africa", "mena", "international"}
     assert result.by_region["mena"].no_participation is True
     assert result.by_region["africa"].no_participation is False
     # A zero-weight organisation that abstained still took part.
@@ -275,8 +293,12 @@ def test_participation_shows_turnout_without_choices() -> None:
         "eligible_count": 3,
         "eligible_weight": "4.0000",
         "by_region": {
-            "africa": {"count": 1, "weight": "2.0000", "eligible_count": 2, "eligible_weight": "3.0000"},
-            "asia_pacific": {"count": 1, "weight": "1.0000", "eligible_count": 1, "eligible_weight": "1.0000"},
+            "africa": {
+                "count": 1, "weight": "2.0000", "eligible_count": 2, "eligible_weight": "3.0000"
+            },
+            "asia_pacific": {
+                "count": 1, "weight": "1.0000", "eligible_count": 1, "eligible_weight": "1.0000"
+            },
         },
     }
 
@@ -350,7 +372,9 @@ def test_quorum_outside_zero_to_one_is_refused(quorum: str) -> None:
     ],
 )
 def test_bad_electors_are_refused(kwargs: dict[str, Any], error: type[Exception]) -> None:
-    base: dict[str, Any] = {"organisation_id": 1, "region": "africa", "category": "member", "weight": D("1")}
+    base: dict[str, Any] = {
+        "organisation_id": 1, "region": "africa", "category": "member", "weight": D("1")
+    }
     with pytest.raises(error):
         Elector(**(base | kwargs))
 
@@ -372,10 +396,11 @@ weights = st.integers(min_value=0, max_value=10**7).map(lambda n: Decimal(n).sca
 electors = st.tuples(st.sampled_from(REGIONS), st.sampled_from(CATEGORIES), weights)
 votes = st.sampled_from((*CHOICES, None))
 quorums = st.integers(min_value=0, max_value=10**4).map(lambda n: Decimal(n).scaleb(-4))
+Case = tuple[list[Elector], list[CastBallot], str, Decimal]
 
 
 @st.composite
-def rounds(draw: st.DrawFn) -> tuple[list[Elector], list[CastBallot], str, Decimal]:
+def cases(draw: st.DrawFn) -> Case:
     """Draw a random electorate, ballots, majority and quorum."""
     people = draw(st.lists(electors, max_size=25))
     electorate = [Elector(i, r, c, w) for i, (r, c, w) in enumerate(people, start=1)]
@@ -384,7 +409,9 @@ def rounds(draw: st.DrawFn) -> tuple[list[Elector], list[CastBallot], str, Decim
     return electorate, ballots, draw(st.sampled_from(MAJORITIES)), draw(quorums)
 
 
-def reference_passes(yes: Fraction, no: Fraction, cast: Fraction, eligible: Fraction, majority: str, quorum: Fraction) -> bool:
+def reference_passes(
+    yes: Fraction, no: Fraction, cast: Fraction, eligible: Fraction, majority: str, quorum: Fraction
+) -> bool:
     """Decide a motion with rational arithmetic, straight from the spec's wording."""
     if cast < quorum * eligible or yes <= no:
         return False
@@ -397,21 +424,24 @@ def reference_passes(yes: Fraction, no: Fraction, cast: Fraction, eligible: Frac
 
 
 @settings(max_examples=150, deadline=None)
-@given(rounds())
-def test_results_match_rational_arithmetic(case: tuple[list[Elector], list[CastBallot], str, Decimal]) -> None:
+@given(cases())
+def test_results_match_rational_arithmetic(case: Case) -> None:
     electorate, ballots, majority, quorum = case
     result = tally(electorate, ballots, majority, quorum)
     choice_of = {b.organisation_id: b.choice for b in ballots}
 
     def weighed(choice: str) -> Fraction:
-        return sum((Fraction(e.weight) for e in electorate if choice_of.get(e.organisation_id) == choice), Fraction(0))
+        chose = (e for e in electorate if choice_of.get(e.organisation_id) == choice)
+        return sum((Fraction(e.weight) for e in chose), Fraction(0))
 
     def counted(choice: str) -> Fraction:
         return Fraction(sum(1 for e in electorate if choice_of.get(e.organisation_id) == choice))
 
     eligible = sum((Fraction(e.weight) for e in electorate), Fraction(0))
     cast = weighed("yes") + weighed("no") + weighed("abstain")
-    assert result.passed == reference_passes(weighed("yes"), weighed("no"), cast, eligible, majority, Fraction(quorum))
+    assert result.passed == reference_passes(
+        weighed("yes"), weighed("no"), cast, eligible, majority, Fraction(quorum)
+    )
     n_cast = counted("yes") + counted("no") + counted("abstain")
     assert result.passed_by_count == reference_passes(
         counted("yes"), counted("no"), n_cast, Fraction(len(electorate)), majority, Fraction(quorum)
@@ -421,14 +451,16 @@ def test_results_match_rational_arithmetic(case: tuple[list[Elector], list[CastB
 @settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_results_do_not_depend_on_ballot_or_elector_order(data: st.DataObject) -> None:
-    electorate, ballots, majority, quorum = data.draw(rounds())
+    electorate, ballots, majority, quorum = data.draw(cases())
     shuffled_ballots = data.draw(st.permutations(ballots))
     shuffled_electorate = data.draw(st.permutations(electorate))
     first = tally(electorate, ballots, majority, quorum)
     again = tally(shuffled_electorate, shuffled_ballots, majority, quorum)
     assert again == first
     assert to_jsonable(again) == to_jsonable(first)
-    assert participation(shuffled_electorate, shuffled_ballots) == participation(electorate, ballots)
+    assert participation(shuffled_electorate, shuffled_ballots) == participation(
+        electorate, ballots
+    )
 
 
 def _add(groups: list[GroupTally]) -> tuple[Any, ...]:
@@ -444,8 +476,8 @@ def _add(groups: list[GroupTally]) -> tuple[Any, ...]:
 
 
 @settings(max_examples=100, deadline=None)
-@given(rounds())
-def test_regions_and_categories_add_up_to_the_whole(case: tuple[list[Elector], list[CastBallot], str, Decimal]) -> None:
+@given(cases())
+def test_regions_and_categories_add_up_to_the_whole(case: Case) -> None:
     electorate, ballots, majority, quorum = case
     result = tally(electorate, ballots, majority, quorum)
     whole = _add([result.overall])
@@ -455,12 +487,13 @@ def test_regions_and_categories_add_up_to_the_whole(case: tuple[list[Elector], l
     for group in [*result.by_region.values(), *result.by_category.values()]:
         assert group.no_participation == (group.participation_count == 0)
     p = participation(electorate, ballots)
-    assert (p.count, p.weight) == (result.overall.participation_count, result.overall.participation_weight)
+    overall = result.overall
+    assert (p.count, p.weight) == (overall.participation_count, overall.participation_weight)
 
 
 @settings(max_examples=100, deadline=None)
-@given(rounds())
-def test_no_float_anywhere(case: tuple[list[Elector], list[CastBallot], str, Decimal]) -> None:
+@given(cases())
+def test_no_float_anywhere(case: Case) -> None:
     electorate, ballots, majority, quorum = case
     result = tally(electorate, ballots, majority, quorum)
     p = participation(electorate, ballots)

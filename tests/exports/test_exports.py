@@ -405,7 +405,7 @@ def test_docx_rtl_sets_bidi(arabic_export):
 
 def test_rtl_latin_values_keep_their_order(arabic_export):
     """'2025 edition' after an Arabic field name must not display as
-    'edition 2025': LRM in DOCX, an explicit dir="ltr" in HTML/PDF."""
+    'edition 2025': a LEFT-TO-RIGHT MARK before the value."""
     e = dataclasses.replace(arabic_export, labels={"label": "التسمية", "meeting": "الاجتماع"})
     document = _docx(e)
     fact = next(p for p in document.paragraphs if p.text.startswith("التسمية"))
@@ -414,8 +414,12 @@ def test_rtl_latin_values_keep_their_order(arabic_export):
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}bidi"
     ).get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val") is None
     html = render("html", e).decode("utf-8")
-    assert '<td dir="ltr">2025 edition</td>' in html
+    assert "<td>\u200e2025 edition</td>" in html
     assert '<p class="text" dir="rtl">' + ARABIC in html
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(render("pdf", e))).pages[0].extract_text()
+    assert "2025 edition" in text and "edition 2025" not in text
 
 
 # --------------------------------------------------------------------------

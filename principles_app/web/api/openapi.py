@@ -36,6 +36,7 @@ ERROR_DESCRIPTIONS = {
     413: "Request body too large",
     422: "Validation failed",
     429: "Rate limited; see Retry-After",
+    503: "The database is not answering; see Retry-After",
 }
 
 

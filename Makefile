@@ -1,0 +1,68 @@
+# The two commands: `make run` serves the demo, `make test` runs the whole suite on SQLite and PostgreSQL.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app principles_app
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast test-sqlite test-postgres bench install system-deps translations check-postgres clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: system-deps $(VENV)/.installed translations
+
+# WeasyPrint needs Pango and fonts that cover Arabic; the PDF tests read text back with pdftotext.
+# Installed from Debian's packages when missing.
+system-deps:
+	@if ! ldconfig -p | grep -q libpango-1.0 || ! ldconfig -p | grep -q libharfbuzz-subset || ! fc-list 2>/dev/null | grep -qi "DejaVu Sans" || ! command -v pdftotext >/dev/null; then \
+		echo "Installing system libraries for PDF rendering (pango, DejaVu fonts)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra poppler-utils >/dev/null; \
+	fi
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d principles_app/translations 2>&1 | tail -n 3
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo ""
+	@echo "Principles for Collaboration is running at http://$(HOST):$(PORT)/  (sign in at http://$(HOST):$(PORT)/sign-in)"
+	@echo "Public pages: http://$(HOST):$(PORT)/principles/   API documentation: http://$(HOST):$(PORT)/api/v1/openapi.json"
+	@echo ""
+	SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'principles_app:create_app()'
+
+check-postgres: $(VENV)/.installed
+	@$(BIN)/python -c "import psycopg, sys; psycopg.connect('$(TEST_DATABASE_URL)', connect_timeout=5).close()" 2>/dev/null || \
+		{ echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL)."; \
+		  echo "Start it (e.g. pg_ctlcluster <version> main start) or set TEST_DATABASE_URL. The PostgreSQL half of the suite is required."; \
+		  exit 1; }
+
+test-sqlite: install
+	@echo "=== Test suite on SQLite ==="
+	TEST_DB=sqlite $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-postgres: install check-postgres
+	@echo "=== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) ==="
+	TEST_DB=postgresql TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test: test-sqlite test-postgres
+
+# While developing: the fast part only (no browser journeys, no load), on SQLite.
+test-fast: install
+	TEST_DB=sqlite $(BIN)/python -m pytest -q -m "not e2e" -x $(PYTEST_ARGS)
+
+bench: install check-postgres
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,41 @@
+"""Rounds of a document: amendments, voting or adoption, one open at a time."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from principles_app.db import Base, UTCDateTime, WeightType, created_at, int_pk, str_name
+from principles_app.domain.rounds import RoundKind, RoundState
+from principles_app.models.drafts import Document
+from principles_app.models.organisation import enum_column
+
+
+class Round(Base):
+    """A period in which a document takes amendments, ballots or its adoption vote."""
+
+    __tablename__ = "round"
+    __table_args__ = (
+        # The database, not Python, guarantees one open round per document.
+        Index("uq_round_one_open_per_document", "document_id", unique=True,
+              sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
+    )
+
+    id: Mapped[int_pk]
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), nullable=False, index=True)
+    kind: Mapped[RoundKind] = mapped_column(enum_column(RoundKind, "round_kind"), nullable=False)
+    title: Mapped[str_name]
+    state: Mapped[RoundState] = mapped_column(
+        enum_column(RoundState, "round_state"), nullable=False, default=RoundState.SCHEDULED)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    majority: Mapped[str] = mapped_column(String(32), nullable=False, default="simple")
+    quorum: Mapped[Decimal] = mapped_column(WeightType(), nullable=False, default=Decimal("0.5"))
+    secrecy: Mapped[str] = mapped_column(String(16), nullable=False, default="named")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[created_at]
+
+    document: Mapped[Document] = relationship()

@@ -1,0 +1,211 @@
+"""Sign-in, the secretariat's pages, language switching and security headers in the browser."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from argon2 import PasswordHasher
+
+from principles_app import create_app
+from principles_app.extensions import db
+from principles_app.models import AuditEntry, Organisation, User
+from tests.conftest import TEST_CONFIG
+from tests.factories import PASSWORD, make_organisation, make_user, sign_in
+
+
+def test_sign_in_and_out(client):
+    user = make_user()
+    response = sign_in(client, user)
+    assert response.status_code == 302
+    home = client.get("/")
+    assert user.name in home.get_data(as_text=True)
+    client.post("/sign-out")
+    assert user.name not in client.get("/").get_data(as_text=True)
+
+
+def test_wrong_password_shows_a_message_on_the_form(client):
+    user = make_user()
+    response = client.post("/sign-in", data={"email": user.email, "password": "not it at all"})
+    assert response.status_code == 401
+    assert "not right" in response.get_data(as_text=True)
+
+
+def test_repeated_failures_are_throttled_with_retry_after(client):
+    user = make_user()
+    for _ in range(5):
+        client.post("/sign-in", data={"email": user.email, "password": "not it at all"})
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_next_never_redirects_off_site(client):
+    user = make_user()
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"):
+        response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD, "next": target})
+        assert response.headers["Location"] in ("/", "http://localhost/"), target
+        client.post("/sign-out")
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD, "next": "/account"})
+    assert response.headers["Location"].endswith("/account")
+
+
+def test_password_is_rehashed_when_parameters_change(app, client):
+    user = make_user()
+    old_hash = user.password_hash
+    assert PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).check_needs_rehash(old_hash) is False
+    app.config["ARGON2_TIME_COST"] = 2
+    try:
+        sign_in(client, user)
+    finally:
+        app.config["ARGON2_TIME_COST"] = 1
+    db.session.expire_all()
+    new_hash = db.session.get(User, user.id).password_hash
+    assert new_hash != old_hash and new_hash.startswith("$argon2id$") and "t=2" in new_hash
+
+
+def test_security_headers_on_every_page(client):
+    for path in ("/", "/sign-in", "/healthz", "/api/v1/openapi.json", "/no-such-page"):
+        response = client.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_session_cookie_is_httponly_lax_and_secure_outside_debug(tmp_path, monkeypatch):
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}", "SECRET_KEY": "x"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_pages_have_landmarks_skip_link_and_language(client):
+    html = client.get("/sign-in").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in html
+    assert 'href="#content"' in html and '<main id="content"' in html and "<nav" in html
+    assert '<label for="email">' in html and '<label for="password">' in html
+    assert "<script" not in html
+
+
+def test_language_switch_without_javascript_sets_arabic_right_to_left(client):
+    response = client.post("/language", data={"language": "ar", "next": "/sign-in"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/sign-in")
+    html = client.get("/sign-in").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+
+
+def test_browser_language_is_used_when_no_choice_was_made(client):
+    html = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="fr"' in html
+
+
+def test_signed_in_users_language_choice_is_saved(client):
+    user = make_user()
+    sign_in(client, user)
+    client.post("/language", data={"language": "es", "next": "/"})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).language == "es"
+
+
+@pytest.mark.parametrize("role", ["member", "observer"])
+def test_admin_pages_are_for_the_secretariat_only(client, role):
+    sign_in(client, make_user(role))
+    for path in ("/admin/organisations", "/admin/users", "/admin/organisations/new", "/admin/audit"):
+        assert client.get(path).status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_sign_in_for_admin_pages(client):
+    response = client.get("/admin/organisations")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_secretariat_creates_and_edits_an_organisation_weight_without_javascript(client):
+    sign_in(client, make_user("secretariat"))
+    response = client.post("/admin/organisations/new", data={
+        "name": "Levant Voices", "region": "mena", "category": "member", "vote_weight": "1.5", "active": "y"})
+    assert response.status_code == 302
+    org = db.session.execute(db.select(Organisation).where(Organisation.name == "Levant Voices")).scalar_one()
+    assert org.vote_weight == Decimal("1.5")
+    client.post(f"/admin/organisations/{org.id}/edit", data={
+        "name": "Levant Voices", "region": "mena", "category": "member", "vote_weight": "2.25", "active": "y"})
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).vote_weight == Decimal("2.2500")
+    actions = db.session.execute(db.select(AuditEntry.action).where(AuditEntry.object_id == str(org.id))).scalars().all()
+    assert actions == ["organisation.create", "organisation.weight"]
+    listing = client.get("/admin/organisations").get_data(as_text=True)
+    assert "Levant Voices" in listing and "2.2500" in listing
+
+
+@pytest.mark.parametrize("weight", ["-1", "abc", "1.23456"])
+def test_a_bad_weight_in_the_form_gets_a_message_and_changes_nothing(client, weight):
+    sign_in(client, make_user("secretariat"))
+    response = client.post("/admin/organisations/new", data={
+        "name": "Bad Weight", "region": "mena", "category": "member", "vote_weight": weight})
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert db.session.execute(db.select(Organisation).where(Organisation.name == "Bad Weight")).first() is None
+
+
+def test_a_duplicate_organisation_name_in_the_form_gets_a_message(client):
+    make_organisation("Existing Org")
+    sign_in(client, make_user("secretariat"))
+    response = client.post("/admin/organisations/new", data={
+        "name": "Existing Org", "region": "mena", "category": "member", "vote_weight": "1"})
+    assert response.status_code == 409
+    assert "Already taken" in response.get_data(as_text=True)
+
+
+def test_secretariat_creates_a_user_and_changes_the_role_with_an_audit_entry(client):
+    sign_in(client, make_user("secretariat"))
+    member_org = make_organisation("Member Org")
+    response = client.post("/admin/users/new", data={
+        "email": "New@Example.org", "name": "New Person", "role": "member", "organisation_id": member_org.id,
+        "password": "long enough password", "active": "y"})
+    assert response.status_code == 302
+    user = db.session.execute(db.select(User).where(User.email == "new@example.org")).scalar_one()
+    ally = make_organisation("Ally Org", category="ally")
+    client.post(f"/admin/users/{user.id}/edit", data={
+        "email": user.email, "name": "New Person", "role": "observer", "organisation_id": ally.id, "active": "y"})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).role.value == "observer"
+    payloads = db.session.execute(db.select(AuditEntry.payload).where(AuditEntry.action == "user.update")).scalars().all()
+    assert payloads[-1]["role"] == {"from": "member", "to": "observer"}
+
+
+def test_a_role_that_does_not_fit_the_organisation_is_refused_in_the_form(client):
+    sign_in(client, make_user("secretariat"))
+    ally = make_organisation("Ally Two", category="ally")
+    response = client.post("/admin/users/new", data={
+        "email": "wrong@example.org", "name": "Wrong", "role": "member", "organisation_id": ally.id,
+        "password": "long enough password"})
+    assert response.status_code == 422
+    assert db.session.execute(db.select(User).where(User.email == "wrong@example.org")).first() is None
+
+
+def test_every_post_form_refuses_a_missing_csrf_token(db_url):
+    from tests.conftest import pg_url_for
+
+    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": pg_url_for(db_url)})
+    client = app.test_client()
+    with app.app_context():
+        for rule in app.url_map.iter_rules():
+            if "POST" not in rule.methods or rule.rule.startswith("/api/"):
+                continue
+            path = re.sub(r"<[^>]+>", "1", rule.rule)
+            response = client.post(path, data={"anything": "x"})
+            assert response.status_code == 400, (rule.rule, response.status_code)
+
+
+def test_account_page_saves_time_zone_and_refuses_an_unknown_one(client):
+    user = make_user()
+    sign_in(client, user)
+    ok = client.post("/account", data={"language": "fr", "time_zone": "Africa/Dakar", "notifications": "digest"})
+    assert ok.status_code == 302
+    bad = client.post("/account", data={"language": "fr", "time_zone": "Moon/Base", "notifications": "digest"})
+    assert bad.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(User, user.id).time_zone == "Africa/Dakar"
