@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 
@@ -26,21 +27,13 @@ DELETE, EQUAL, INSERT = -1, 0, 1
 
 
 def _combining_mark_class() -> str:
-    """Build a regex character class of every combining mark (Unicode category M*)."""
+    """Build the body of a regex character class matching every combining mark (M*)."""
     # Python's \w leaves out combining marks (Arabic harakat, decomposed accents,
     # Indic vowel signs), so they are added explicitly. Marks only exist in planes
-    # 0, 1 and 14; scanning just those keeps import cheap (~15 ms vs ~120 ms).
+    # 0, 1 and 14; scanning just those keeps import cheap (~20 ms instead of ~120 ms).
     code_points = chain(range(0x20000), range(0xE0000, 0xF0000))
-    marks = [cp for cp in code_points if unicodedata.category(chr(cp)).startswith("M")]
-    ranges: list[tuple[int, int]] = []
-    for cp in marks:
-        if ranges and ranges[-1][1] == cp - 1:
-            ranges[-1] = (ranges[-1][0], cp)
-        else:
-            ranges.append((cp, cp))
-    return "".join(
-        f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges
-    )
+    marks = [chr(cp) for cp in code_points if unicodedata.category(chr(cp))[0] == "M"]
+    return re.escape("".join(marks))
 
 
 # Zero-width (non-)joiners sit inside Persian and Indic words, so they count as word chars.
@@ -73,7 +66,7 @@ class _AlphabetExhausted(Exception):
     """Raised when two texts have more distinct tokens than there are code points."""
 
 
-def _token_alphabet():
+def _token_alphabet() -> Iterator[str]:
     """Yield every usable encoding character, preferred ranges first."""
     for start, stop in _TOKEN_ALPHABET_RANGES:
         yield from map(chr, range(start, stop))
@@ -165,7 +158,11 @@ def _unique_sentence_anchors(old: list[str], new: list[str]) -> list[tuple[int, 
 
 
 def _diff_sentences_first(
-    dmp: diff_match_patch, encoded_old: str, encoded_new: str, old_tokens: list[str], new_tokens: list[str]
+    dmp: diff_match_patch,
+    encoded_old: str,
+    encoded_new: str,
+    old_tokens: list[str],
+    new_tokens: list[str],
 ) -> list[tuple[int, str]]:
     """Diff encoded token strings between anchored unchanged sentences."""
     old_sentences = _split_sentences(encoded_old, old_tokens)
@@ -399,19 +396,12 @@ def lines_touched(base: str, proposed: str, width: int = 80) -> tuple[int, int] 
     ranges = changed_ranges(base, proposed)
     if not ranges:
         return None
-    lines = wrap_lines(base, width)
-    if not lines:
+    line_starts = [start for start, _ in wrap_lines(base, width)]
+    if not line_starts:
         return (1, 1)  # Everything is inserted into an empty text.
-    touched = []
-    for number, (line_start, line_end) in enumerate(lines, start=1):
-        is_last = number == len(lines)
-        for start, end in ranges:
-            if start == end:
-                # An insertion belongs to the line it lands on; at the very end, the last line.
-                hit = line_start <= start < line_end or (is_last and start == line_end)
-            else:
-                hit = start < line_end and line_start < end
-            if hit:
-                touched.append(number)
-                break
-    return (touched[0], touched[-1])
+    # Ranges come sorted and separate. An insertion belongs to the line it lands on
+    # (at the very end of the text, the last line); a deletion ends on its last char.
+    first_start = ranges[0][0]
+    last_start, last_end = ranges[-1]
+    last_offset = last_end - 1 if last_end > last_start else last_start
+    return (bisect_right(line_starts, first_start), bisect_right(line_starts, last_offset))

@@ -107,8 +107,10 @@ def test_punctuation_and_whitespace_are_their_own_tokens():
 
 @pytest.mark.parametrize(
     "word",
-    ["كَتَبَ", "الكِتابُ", "می\u200cخواهم", "café", "cafe\u0301", "naïve", "l'homme", "l\u2019homme",
-     "civil-society", "Ærø", "नमस्ते", "2030"],
+    [
+        "كَتَبَ", "الكِتابُ", "می\u200cخواهم", "café", "cafe\u0301", "naïve",
+        "l'homme", "l\u2019homme", "civil-society", "Ærø", "नमस्ते", "2030",
+    ],
 )
 def test_arabic_accented_and_joined_words_are_one_token(word):
     assert tokenize(f"({word}) ") == ["(", word, ")", " "]
@@ -290,8 +292,10 @@ def test_ranges_overlap(a, b, expected):
 
 def test_amendments_to_the_same_words_compete_and_to_other_sentences_do_not():
     base = "Data is shared with consent. Reports are public."
-    assert competing(base, base.replace("consent", "written consent"), base.replace("consent", "approval"))
-    assert not competing(base, base.replace("consent", "approval"), base.replace("public", "published"))
+    written = base.replace("consent", "written consent")
+    approval = base.replace("consent", "approval")
+    assert competing(base, written, approval)
+    assert not competing(base, approval, base.replace("public", "published"))
     assert competing(base, base + " One.", base + " Two.")
     assert not competing(base, base, base.replace("public", "open"))
 
@@ -332,10 +336,13 @@ def test_rebasing_follows_text_that_moved_far_after_a_long_insertion_upstream():
     upstream = "A long new preamble. " * 200 + base
     proposed = base.replace("Clause 250 says", "Clause 250 clearly says")
     result = rebase(base, proposed, upstream)
-    assert result == RebaseResult(upstream.replace("Clause 250 says", "Clause 250 clearly says"), True)
+    expected = upstream.replace("Clause 250 says", "Clause 250 clearly says")
+    assert result == RebaseResult(expected, True)
 
 
-VOCABULARY = ["data", "consent", "members", "shall", "publish", "reports", "people", "كِتاب", "café"]
+VOCABULARY = [
+    "data", "consent", "members", "shall", "publish", "reports", "people", "كِتاب", "café",
+]
 
 
 def numbered_sentences(unique_words: bool = False) -> st.SearchStrategy[list[list[str]]]:
@@ -368,7 +375,9 @@ edit_kinds = st.sampled_from(["replace", "insert", "delete"])
 
 
 @FAST
-@given(data=st.data(), sentences=numbered_sentences(), amend_how=edit_kinds, upstream_how=edit_kinds)
+@given(
+    data=st.data(), sentences=numbered_sentences(), amend_how=edit_kinds, upstream_how=edit_kinds
+)
 def test_rebasing_edits_in_separate_sentences_is_clean_and_keeps_both(
     data, sentences, amend_how, upstream_how
 ):
@@ -513,7 +522,8 @@ def test_wrapping_breaks_at_spaces_and_hard_newlines():
 def test_an_amendments_heading_knows_its_lines():
     base = "\n".join(f"Line {n} of the principles." for n in range(1, 8))
     assert lines_touched(base, base.replace("Line 3 of", "Line 3 (amended) of")) == (3, 3)
-    assert lines_touched(base, base.replace("Line 2 of the principles.\nLine 3", "Line 2-3")) == (2, 3)
+    merged = base.replace("Line 2 of the principles.\nLine 3", "Line 2-3")
+    assert lines_touched(base, merged) == (2, 3)
     assert lines_touched(base, base + "\nLine 8 is new.") == (7, 7)
     assert lines_touched(base, "Preface.\n" + base) == (1, 1)
     assert lines_touched(base, base) is None
@@ -526,4 +536,24 @@ def test_lines_touched_follows_wrapping():
     target_number, target_text = next((n, t) for n, t in lines if "stored," in t)
     proposed = base.replace("stored,", "kept,")
     assert lines_touched(base, proposed, width=40) == (target_number, target_number)
-    assert lines_touched(base, proposed.replace("Member", "All member"), width=40) == (1, target_number)
+    both_ends = proposed.replace("Member", "All member")
+    assert lines_touched(base, both_ends, width=40) == (1, target_number)
+
+
+@FAST
+@given(pair=edited_pairs(), width=st.integers(1, 30))
+def test_lines_touched_are_exactly_the_lines_a_change_lands_on(pair, width):
+    base, proposed = pair
+    ranges = changed_ranges(base, proposed)
+    lines = wrap_lines(base, width)
+    touched = [
+        number
+        for number, (line_start, line_end) in enumerate(lines, start=1)
+        for start, end in ranges
+        if (start < line_end and line_start < end)
+        or (start == end and (line_start <= start < line_end or start == line_end == len(base)))
+    ]
+    expected = (min(touched), max(touched)) if touched else None
+    if ranges and not lines:
+        expected = (1, 1)
+    assert lines_touched(base, proposed, width) == expected
