@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-sqlite test-postgres bench install system-deps translations check-postgres clean
+.PHONY: run test test-fast test-sqlite test-postgres bench install system-deps browser-deps translations check-postgres clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ system-deps:
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra poppler-utils >/dev/null; \
 	fi
 
+# End-to-end tests drive Debian's Chromium (never a downloaded browser) and inject axe-core from npm.
+browser-deps:
+	@command -v chromium >/dev/null || { echo "Installing Chromium from Debian's packages..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -f node_modules/axe-core/axe.min.js || npm install --no-audit --no-fund --silent
+
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d principles_app/translations 2>&1 | tail -n 3
 
@@ -47,11 +53,11 @@ check-postgres: $(VENV)/.installed
 		  echo "Start it (e.g. pg_ctlcluster <version> main start) or set TEST_DATABASE_URL. The PostgreSQL half of the suite is required."; \
 		  exit 1; }
 
-test-sqlite: install
+test-sqlite: install browser-deps
 	@echo "=== Test suite on SQLite ==="
 	TEST_DB=sqlite $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-test-postgres: install check-postgres
+test-postgres: install browser-deps check-postgres
 	@echo "=== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) ==="
 	TEST_DB=postgresql TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 

@@ -60,6 +60,8 @@ def load_config(instance_path: Path) -> dict:
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", "65536")),
         "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", "4")),
         "LINE_WIDTH": int(os.environ.get("LINE_WIDTH", "80")),
+        "COMMENT_FLAG_THRESHOLD": int(os.environ.get("COMMENT_FLAG_THRESHOLD", "3")),
+        "COMMENT_RATE_LIMIT": os.environ.get("COMMENT_RATE_LIMIT", "10 per minute"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,

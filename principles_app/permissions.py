@@ -36,3 +36,90 @@ def can_manage_users(user: User | None) -> bool:
 def can_read_audit_log(user: User | None) -> bool:
     """Only the secretariat reads the audit log."""
     return is_secretariat(user)
+
+
+def can_read_threads(user: User | None) -> bool:
+    """Comment threads are for signed-in users of any role, never public readers."""
+    return _signed_in(user)
+
+
+def can_comment(user: User | None) -> bool:
+    """Every signed-in user, observers included, may comment and reply."""
+    return _signed_in(user)
+
+
+def can_edit_comment(user: User | None, comment) -> bool:
+    """Only the author edits their comment."""
+    return _signed_in(user) and comment is not None and comment.author_id == user.id
+
+
+def can_delete_comment(user: User | None, comment) -> bool:
+    """The author or the secretariat deletes a comment (a tombstone stays)."""
+    return _signed_in(user) and comment is not None and (comment.author_id == user.id or is_secretariat(user))
+
+
+def can_flag(user: User | None, comment) -> bool:
+    """Delegates of member organisations (and the secretariat) flag comments; observers do not."""
+    return _signed_in(user) and user.role in (Role.MEMBER, Role.SECRETARIAT)
+
+
+def can_moderate(user: User | None) -> bool:
+    """Only the secretariat hides and restores comments."""
+    return is_secretariat(user)
+
+
+def can_see_author(user: User | None, comment) -> bool:
+    """Everyone sees a named author; only the secretariat sees who wrote anonymously."""
+    return not comment.anonymous or is_secretariat(user)
+
+
+# --- Drafts, amendments and rounds ----------------------------------------------------------
+
+
+def _acts_for_active_organisation(user) -> bool:
+    """Members and the secretariat of an active organisation may act on drafts."""
+    return (_signed_in(user) and user.role in (Role.MEMBER, Role.SECRETARIAT)
+            and user.organisation is not None and user.organisation.active)
+
+
+def can_create_document(user) -> bool:
+    """Only the secretariat creates documents."""
+    return is_secretariat(user)
+
+
+def can_manage_rounds(user) -> bool:
+    """Only the secretariat creates, opens, closes and extends rounds."""
+    return is_secretariat(user)
+
+
+def can_propose_amendment(user, document=None) -> bool:
+    """Members and the secretariat of an active organisation propose; observers never."""
+    return _acts_for_active_organisation(user)
+
+
+def can_revise_amendment(user, amendment) -> bool:
+    """Only the proposer's organisation revises its amendment."""
+    return _acts_for_active_organisation(user) and user.organisation_id == amendment.organisation_id
+
+
+def can_withdraw_amendment(user, amendment) -> bool:
+    """Only the proposer's organisation withdraws its amendment."""
+    return (_signed_in(user) and user.role in (Role.MEMBER, Role.SECRETARIAT)
+            and user.organisation_id == amendment.organisation_id)
+
+
+def can_cosponsor_amendment(user, amendment) -> bool:
+    """Another active member organisation may co-sponsor; never the proposer's own."""
+    return (_signed_in(user) and user.role == Role.MEMBER and user.organisation is not None
+            and user.organisation.active and user.organisation.category.value == "member"
+            and user.organisation_id != amendment.organisation_id)
+
+
+def can_merge_amendment(user, amendment=None) -> bool:
+    """Only the secretariat merges amendments into the working draft."""
+    return is_secretariat(user)
+
+
+def can_reject_amendment(user, amendment=None) -> bool:
+    """Only the secretariat rejects amendments."""
+    return is_secretariat(user)

@@ -26,18 +26,28 @@ DELETE, EQUAL, INSERT = -1, 0, 1
 # --- Tokenizing -----------------------------------------------------------------------------
 
 
-def _combining_mark_class() -> str:
-    """Build the body of a regex character class matching every combining mark (M*)."""
+def _combining_mark_pattern() -> str:
+    """Build a regex matching one combining mark (Unicode category M*) or zero-width joiner."""
     # Python's \w leaves out combining marks (Arabic harakat, decomposed accents,
     # Indic vowel signs), so they are added explicitly. Marks only exist in planes
     # 0, 1 and 14; scanning just those keeps import cheap (~20 ms instead of ~120 ms).
     code_points = chain(range(0x20000), range(0xE0000, 0xF0000))
-    marks = [chr(cp) for cp in code_points if unicodedata.category(chr(cp))[0] == "M"]
-    return re.escape("".join(marks))
+    marks = [cp for cp in code_points if unicodedata.category(chr(cp))[0] == "M"]
+    # Zero-width (non-)joiners sit inside Persian and Indic words, so they count too.
+    marks = sorted([*marks, 0x200C, 0x200D])
+    ranges: list[list[int]] = []
+    for cp in marks:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    members = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges)
+    # The cheap single-range lookahead rejects spaces and ASCII before the long class
+    # is scanned, which makes tokenizing about twice as fast.
+    return f"(?=[{re.escape(chr(marks[0]))}-{re.escape(chr(marks[-1]))}])[{members}]"
 
 
-# Zero-width (non-)joiners sit inside Persian and Indic words, so they count as word chars.
-_WORD_PART = f"(?:[^\\W_]+|[{_combining_mark_class()}\\u200c\\u200d])+"
+_WORD_PART = f"(?:[^\\W_]+|{_combining_mark_pattern()})+"
 # Apostrophes, hyphens and the Catalan middle dot join two word parts into one word.
 _JOINER = "['\u2019\\-\u2010\u2011\u00b7]"
 _TOKEN_PATTERN = re.compile(f"{_WORD_PART}(?:{_JOINER}{_WORD_PART})*|\\s+|.", re.DOTALL)

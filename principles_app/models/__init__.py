@@ -26,14 +26,22 @@ from principles_app.models.organisation import (
     Role,
     User,
 )
+from principles_app.models.publications import ExportCache, Publication
 from principles_app.models.rounds import Round
+from principles_app.models.voting import Ballot, BallotChange, ElectorateMember, Motion
 
 __all__ = [
     "Amendment",
+    "Ballot",
+    "BallotChange",
+    "ElectorateMember",
+    "Motion",
     "AmendmentCosponsor",
     "AmendmentRevision",
     "Document",
     "Principle",
+    "ExportCache",
+    "Publication",
     "Round",
     "Version",
     "ApiToken",

@@ -252,11 +252,10 @@ def test_unknown_api_path_is_a_json_404(client):
 
 
 def test_api_answers_in_the_users_language(client):
-    user = make_user()
-    token = token_for(user)
+    token = token_for(make_user())
+    payload = {"name": "X", "region": "africa", "category": "member"}
+    english = error_of(client.post("/api/v1/organisations", headers=auth_header(token), json=payload))["message"]
     client.patch("/api/v1/me", headers=auth_header(token), json={"language": "fr"})
-    response = client.post("/api/v1/organisations", headers=auth_header(token), json={
-        "name": "X", "region": "africa", "category": "member"})
+    response = client.post("/api/v1/organisations", headers=auth_header(token), json=payload)
     assert response.status_code == 403
-    english = "You are not allowed to do this."
     assert error_of(response)["message"] != english

@@ -10,3 +10,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 from principles_app.web.api import core  # noqa: E402,F401  (routes register on import)
+from principles_app.web.api import comments  # noqa: E402,F401

@@ -1,0 +1,404 @@
+"""Propose, revise, withdraw, co-sponsor, reject and merge amendments; rebase siblings on merge."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from principles_app.db import utcnow
+from principles_app.domain.amendments import AmendmentKind, AmendmentStatus, IllegalAmendmentMove, next_status
+from principles_app.domain.diffing import changed_ranges, lines_touched, ranges_overlap, rebase, word_diff
+from principles_app.domain.publication import normalise
+from principles_app.extensions import db
+from principles_app.models import Amendment, AmendmentCosponsor, AmendmentRevision, Document, Principle, User, Version
+from principles_app.services import audit
+from principles_app.services.drafts import (
+    MAX_TEXT,
+    check_text,
+    check_title,
+    line_width,
+    live_principles,
+    lock_document,
+    record_version,
+)
+from principles_app.services.errors import Conflict, NotFound, ValidationFailed
+from principles_app.services.rounds import accepting_amendments
+
+ACTIVE = (AmendmentStatus.OPEN, AmendmentStatus.CONFLICTED)
+
+
+def get_amendment(amendment_id: int) -> Amendment:
+    """Return the amendment or raise NotFound."""
+    amendment = db.session.get(Amendment, amendment_id)
+    if amendment is None:
+        raise NotFound(_l("No such amendment."))
+    return amendment
+
+
+def list_amendments(document: Document, status: str | None = None,
+                    principle_id: int | None = None) -> list[Amendment]:
+    """Return a document's amendments in order of proposal, with what their pages show."""
+    query = (select(Amendment).where(Amendment.document_id == document.id)
+             .options(selectinload(Amendment.proposer), selectinload(Amendment.organisation),
+                      selectinload(Amendment.cosponsors), selectinload(Amendment.principle))
+             .order_by(Amendment.id))
+    if status is not None:
+        try:
+            query = query.where(Amendment.status == AmendmentStatus(status))
+        except ValueError:
+            raise ValidationFailed(fields={"status": str(_l("Unknown status."))}) from None
+    if principle_id is not None:
+        query = query.where(Amendment.principle_id == principle_id)
+    return list(db.session.execute(query).scalars())
+
+
+# --- Reading: proposer, diff, lines, competition --------------------------------------------
+
+
+def proposer_label(amendment: Amendment, viewer: User | None = None) -> dict[str, str]:
+    """Return how the proposer is shown: the one place to change for anonymity."""
+    return {"name": amendment.proposer.name, "organisation": amendment.organisation.name}
+
+
+def amendment_diff(amendment: Amendment) -> list[tuple[int, str]]:
+    """Return the word diff from the amendment's base text to its proposal."""
+    return word_diff(amendment.base_text, amendment.proposed_text)
+
+
+def amendment_lines(amendment: Amendment, width: int | None = None) -> tuple[int, int] | None:
+    """Return the first and last line of the principle the amendment touches."""
+    if amendment.kind == AmendmentKind.INSERT:
+        return None
+    width = width or line_width()
+    if amendment.kind == AmendmentKind.DELETE:
+        from principles_app.domain.diffing import wrap_lines
+        return (1, max(1, len(wrap_lines(amendment.base_text, width))))
+    touched = lines_touched(amendment.base_text, amendment.proposed_text, width)
+    if touched is None and amendment.proposed_title != amendment.base_title:
+        return None  # only the title changes
+    return touched
+
+
+def _changed(amendment: Amendment) -> list[tuple[int, int]]:
+    if amendment.kind == AmendmentKind.DELETE:
+        return [(0, max(len(amendment.base_text), 0))]
+    ranges = changed_ranges(amendment.base_text, amendment.proposed_text)
+    if amendment.proposed_title != amendment.base_title:
+        ranges.append((-1, -1))  # the title counts as one place before the text
+    return ranges
+
+
+def competing_map(amendments: Iterable[Amendment]) -> dict[int, list[int]]:
+    """Map each open amendment to the other open ones of its principle whose changes overlap."""
+    by_principle: dict[Any, list[Amendment]] = {}
+    for a in amendments:
+        if a.status != AmendmentStatus.OPEN:
+            continue
+        if a.kind == AmendmentKind.INSERT:
+            key = ("after", a.after_principle_id)
+        else:
+            key = ("on", a.principle_id)
+        by_principle.setdefault(key, []).append(a)
+    result: dict[int, list[int]] = {}
+    for key, group in by_principle.items():
+        if key[0] == "after":
+            # Two insertions at the same place compete for it.
+            for a in group:
+                result[a.id] = [b.id for b in group if b.id != a.id]
+            continue
+        ranges = {a.id: _changed(a) for a in group}
+        for a in group:
+            result[a.id] = [b.id for b in group if b.id != a.id and a.base_text == b.base_text
+                            and ranges_overlap(ranges[a.id], ranges[b.id])]
+    return result
+
+
+def competing_with(amendment: Amendment) -> list[int]:
+    """Return the ids of open amendments that compete with this one."""
+    if amendment.status != AmendmentStatus.OPEN:
+        return []
+    if amendment.kind == AmendmentKind.INSERT:
+        after = Amendment.after_principle_id
+        place = after.is_(None) if amendment.after_principle_id is None else after == amendment.after_principle_id
+        same_place = (Amendment.kind == AmendmentKind.INSERT) & place
+    else:
+        same_place = (Amendment.kind != AmendmentKind.INSERT) & (Amendment.principle_id == amendment.principle_id)
+    query = select(Amendment).where(Amendment.document_id == amendment.document_id,
+                                    Amendment.status == AmendmentStatus.OPEN, same_place)
+    siblings = list(db.session.execute(query).scalars())
+    return competing_map(siblings).get(amendment.id, [])
+
+
+def principle_number_of(amendment: Amendment) -> int | None:
+    """Return the number of the principle an amendment concerns (for an insert, the one it follows)."""
+    if amendment.kind == AmendmentKind.INSERT:
+        return amendment.after_principle.number if amendment.after_principle is not None else 0
+    return amendment.principle.number if amendment.principle is not None else None
+
+
+# --- State changes --------------------------------------------------------------------------
+
+
+def _move(amendment: Amendment, action: str) -> AmendmentStatus:
+    try:
+        return next_status(amendment.status, action)
+    except IllegalAmendmentMove as illegal:
+        raise Conflict(_l("This amendment is %(status)s; it cannot be changed this way.",
+                          status=illegal.status.value)) from None
+
+
+def _require_round(document: Document) -> None:
+    if accepting_amendments(document) is None:
+        raise Conflict(_l("Amendments can be proposed and revised only while an amendments round is open."))
+
+
+def _live_principle(document: Document, principle_id: Any, field: str) -> Principle:
+    if isinstance(principle_id, bool) or not isinstance(principle_id, int):
+        raise ValidationFailed(fields={field: str(_l("Choose a principle of this document."))})
+    principle = db.session.get(Principle, principle_id)
+    if principle is None or principle.document_id != document.id or principle.is_deleted:
+        raise ValidationFailed(fields={field: str(_l("Choose a principle of this document."))})
+    return principle
+
+
+def _check_rationale(rationale: str | None) -> str:
+    rationale = normalise(rationale or "")
+    if not rationale:
+        raise ValidationFailed(fields={"rationale": str(_l("Say why: give a rationale."))})
+    if len(rationale) > MAX_TEXT:
+        raise ValidationFailed(fields={"rationale": str(_l("A text has at most 20,000 characters."))})
+    return rationale
+
+
+def _proposal(document: Document, kind: AmendmentKind, principle_id: Any, after_principle_id: Any,
+              title: str | None, text: str | None) -> dict[str, Any]:
+    """Check a proposal against the working draft and return the amendment's fields."""
+    if kind == AmendmentKind.INSERT:
+        after = None if after_principle_id is None else _live_principle(document, after_principle_id, "after_principle_id")
+        return {"principle_id": None, "after_principle_id": after.id if after else None,
+                "base_title": "", "base_text": "", "proposed_title": check_title(title), "proposed_text": check_text(text)}
+    principle = _live_principle(document, principle_id, "principle_id")
+    fields = {"principle_id": principle.id, "after_principle_id": None,
+              "base_title": principle.title, "base_text": principle.text}
+    if kind == AmendmentKind.DELETE:
+        return {**fields, "proposed_title": "", "proposed_text": ""}
+    new_title = principle.title if title is None or not normalise(title) else check_title(title)
+    new_text = principle.text if text is None else check_text(text)
+    if new_title == principle.title and new_text == principle.text:
+        raise ValidationFailed(fields={"text": str(_l("The proposal is identical to the current text."))})
+    return {**fields, "proposed_title": new_title, "proposed_text": new_text}
+
+
+def _revision(amendment: Amendment, reason: str, user: User | None) -> None:
+    number = len(amendment.revisions) + 1
+    amendment.revisions.append(AmendmentRevision(
+        number=number, reason=reason, base_version=amendment.base_version, base_text=amendment.base_text,
+        proposed_title=amendment.proposed_title, proposed_text=amendment.proposed_text,
+        rationale=amendment.rationale, user_id=user.id if user is not None else None))
+
+
+def propose(actor: User, document: Document, kind: str, rationale: str, principle_id: Any = None,
+            after_principle_id: Any = None, title: str | None = None, text: str | None = None) -> Amendment:
+    """Propose an amendment while the document's amendments round is open."""
+    try:
+        kind = AmendmentKind(kind)
+    except ValueError:
+        raise ValidationFailed(fields={"kind": str(_l("Choose modify, insert or delete."))}) from None
+    fields = _proposal(document, kind, principle_id, after_principle_id, title, text)
+    rationale = _check_rationale(rationale)
+    _require_round(document)
+    amendment = Amendment(document_id=document.id, kind=kind, status=AmendmentStatus.OPEN,
+                          base_version=document.current_version, rationale=rationale, proposer_id=actor.id,
+                          organisation_id=actor.organisation_id, **fields,
+                          original_proposed_title=fields["proposed_title"], original_proposed_text=fields["proposed_text"])
+    amendment.proposer = actor
+    db.session.add(amendment)
+    db.session.flush()
+    _revision(amendment, "proposed", actor)
+    audit.record("amendment.proposed", "amendment", amendment.id,
+                 {"document": document.slug, "kind": kind.value, "principle_id": fields["principle_id"],
+                  "after_principle_id": fields["after_principle_id"], "organisation_id": actor.organisation_id}, actor)
+    return amendment
+
+
+def revise(actor: User, amendment: Amendment, rationale: str | None = None, title: str | None = None,
+           text: str | None = None, after_principle_id: Any = ...) -> Amendment:
+    """Revise an open or conflicted amendment onto the current text; clears a conflict."""
+    new_status = _move(amendment, "revise")
+    document = amendment.document
+    if amendment.kind != AmendmentKind.INSERT and (amendment.principle is None or amendment.principle.is_deleted):
+        raise Conflict(_l("The principle was deleted; withdraw this amendment or propose a new one."))
+    if amendment.kind == AmendmentKind.INSERT:
+        after = amendment.after_principle_id if after_principle_id is ... else after_principle_id
+        fields = _proposal(document, amendment.kind, None, after,
+                           amendment.proposed_title if title is None else title,
+                           amendment.proposed_text if text is None else text)
+    else:
+        fields = _proposal(document, amendment.kind, amendment.principle_id, None,
+                           amendment.proposed_title if title is None else title,
+                           amendment.proposed_text if text is None else text)
+    new_rationale = amendment.rationale if rationale is None else _check_rationale(rationale)
+    _require_round(document)
+    for name, value in fields.items():
+        setattr(amendment, name, value)
+    amendment.rationale = new_rationale
+    amendment.base_version = document.current_version
+    previous = amendment.status
+    amendment.status = new_status
+    amendment.updated_at = utcnow()
+    _revision(amendment, "revised", actor)
+    audit.record("amendment.revised", "amendment", amendment.id,
+                 {"from_status": previous.value, "status": new_status.value, "base_version": amendment.base_version}, actor)
+    return amendment
+
+
+def withdraw(actor: User, amendment: Amendment) -> Amendment:
+    """Withdraw an amendment on behalf of its organisation."""
+    previous = amendment.status
+    amendment.status = _move(amendment, "withdraw")
+    amendment.updated_at = utcnow()
+    audit.record("amendment.withdrawn", "amendment", amendment.id, {"from_status": previous.value}, actor)
+    return amendment
+
+
+def cosponsor(actor: User, amendment: Amendment) -> AmendmentCosponsor:
+    """Add the actor's organisation as a co-sponsor; twice is a 409."""
+    _move(amendment, "cosponsor")
+    if actor.organisation_id == amendment.organisation_id:
+        raise Conflict(_l("An organisation cannot co-sponsor its own amendment."))
+    if any(c.organisation_id == actor.organisation_id for c in amendment.cosponsors):
+        raise Conflict(_l("Your organisation co-sponsors this amendment already."))
+    row = AmendmentCosponsor(organisation_id=actor.organisation_id, user_id=actor.id)
+    try:
+        with db.session.begin_nested():
+            amendment.cosponsors.append(row)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("Your organisation co-sponsors this amendment already.")) from None
+    audit.record("amendment.cosponsored", "amendment", amendment.id, {"organisation_id": actor.organisation_id}, actor)
+    return row
+
+
+def reject(actor: User | None, amendment: Amendment) -> Amendment:
+    """Reject an amendment (secretariat, or a failed vote)."""
+    previous = amendment.status
+    amendment.status = _move(amendment, "reject")
+    amendment.updated_at = utcnow()
+    audit.record("amendment.rejected", "amendment", amendment.id, {"from_status": previous.value}, actor)
+    return amendment
+
+
+# --- Merge and rebase -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What a merge made: the new version and what happened to the siblings."""
+
+    version: Version
+    rebased_ids: list[int]
+    conflicted_ids: list[int]
+
+
+def _mark_conflicted(actor: User | None, sibling: Amendment, reason: str) -> None:
+    sibling.status = next_status(sibling.status, "conflict")
+    sibling.updated_at = utcnow()
+    audit.record("amendment.conflicted", "amendment", sibling.id, {"reason": reason}, actor)
+
+
+def _rebase_sibling(sibling: Amendment, new_title: str, new_text: str) -> tuple[str, str] | None:
+    """Carry a sibling's change over to the principle's new title and text, or None on conflict."""
+    if sibling.kind == AmendmentKind.DELETE:
+        return None
+    title = new_title
+    if sibling.proposed_title != sibling.base_title:
+        if new_title != sibling.base_title and new_title != sibling.proposed_title:
+            return None  # both changed the title differently
+        title = sibling.proposed_title
+    result = rebase(sibling.base_text, sibling.proposed_text, new_text)
+    if not result.clean:
+        return None
+    if (title, result.text) == (new_title, new_text):
+        return None  # nothing of the sibling's own change is left to propose
+    return title, result.text
+
+
+def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
+    """Merge an open amendment into the working draft as a new version; rebase its siblings."""
+    document = lock_document(amendment.document_id)
+    # Read again under the lock: a concurrent merge may have rebased or conflicted it.
+    amendment = db.session.execute(select(Amendment).where(Amendment.id == amendment.id)
+                                   .execution_options(populate_existing=True)).scalar_one()
+    _move(amendment, "merge")
+    principles = live_principles(document, refresh=True)
+    by_id = {p.id: p for p in principles}
+    siblings: list[Amendment] = []
+    rebased: list[int] = []
+    conflicted: list[int] = []
+    now = utcnow()
+    if amendment.kind == AmendmentKind.INSERT:
+        after = by_id.get(amendment.after_principle_id) if amendment.after_principle_id is not None else None
+        if amendment.after_principle_id is not None and after is None:
+            raise Conflict(_l("The principle this insertion follows was deleted; revise it first."))
+        position = (after.number if after else 0) + 1
+        db.session.execute(update(Principle).where(Principle.document_id == document.id, Principle.number >= position)
+                           .values(number=Principle.number + 1).execution_options(synchronize_session=False))
+        new = Principle(document_id=document.id, number=position, title=amendment.proposed_title,
+                        text=amendment.proposed_text)
+        db.session.add(new)
+        db.session.flush()
+        amendment.principle_id = new.id
+    else:
+        principle = by_id.get(amendment.principle_id)
+        if principle is None or principle.text != amendment.base_text or principle.title != amendment.base_title:
+            raise Conflict(_l("The principle changed since this amendment was written; revise it first."))
+        siblings = _open_siblings(amendment)
+        if amendment.kind == AmendmentKind.DELETE:
+            gone = principle.number
+            principle.number, principle.deleted_at = None, now
+            db.session.flush()
+            db.session.execute(update(Principle).where(Principle.document_id == document.id, Principle.number > gone)
+                               .values(number=Principle.number - 1).execution_options(synchronize_session=False))
+            for sibling in siblings:
+                _mark_conflicted(actor, sibling, "principle deleted")
+                conflicted.append(sibling.id)
+        else:
+            principle.title, principle.text = amendment.proposed_title, amendment.proposed_text
+            for sibling in siblings:
+                carried = _rebase_sibling(sibling, principle.title, principle.text)
+                if carried is None:
+                    _mark_conflicted(actor, sibling, f"amendment {amendment.id} merged")
+                    conflicted.append(sibling.id)
+                    continue
+                sibling.base_title, sibling.base_text = principle.title, principle.text
+                sibling.proposed_title, sibling.proposed_text = carried
+                sibling.base_version = document.current_version + 1
+                sibling.updated_at = now
+                _revision(sibling, "rebased", actor)
+                rebased.append(sibling.id)
+    amendment.status = AmendmentStatus.MERGED
+    amendment.merged_in_version = document.current_version + 1
+    amendment.updated_at = now
+    db.session.flush()
+    version = record_version(actor, document, document.current_version + 1,
+                             live_principles(document, refresh=True), [amendment.id])
+    audit.record("amendment.merged", "amendment", amendment.id,
+                 {"version": version.number, "rebased": rebased, "conflicted": conflicted}, actor)
+    return MergeResult(version, rebased, conflicted)
+
+
+def _open_siblings(amendment: Amendment) -> list[Amendment]:
+    """Return the other open amendments touching the same principle, or inserted right after it."""
+    on_principle = (Amendment.principle_id == amendment.principle_id) & (Amendment.kind != AmendmentKind.INSERT)
+    if amendment.kind == AmendmentKind.DELETE:
+        on_principle = on_principle | ((Amendment.kind == AmendmentKind.INSERT)
+                                       & (Amendment.after_principle_id == amendment.principle_id))
+    query = (select(Amendment).where(Amendment.document_id == amendment.document_id, Amendment.id != amendment.id,
+                                     Amendment.status == AmendmentStatus.OPEN, on_principle)
+             .options(selectinload(Amendment.revisions)).order_by(Amendment.id)
+             .execution_options(populate_existing=True))
+    return list(db.session.execute(query).scalars())

@@ -1,0 +1,173 @@
+"""Create, open, close and extend rounds; every move goes through domain/rounds.py."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Callable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from principles_app.db import utcnow
+from principles_app.domain.rounds import (
+    IllegalTransition,
+    RoundKind,
+    RoundState,
+    accepts_input,
+    can_extend,
+    is_due,
+    next_state,
+)
+from principles_app.extensions import db
+from principles_app.models import Document, Round, User
+from principles_app.services import audit
+from principles_app.services.errors import Conflict, NotFound, ValidationFailed
+
+MAJORITIES = ("simple", "two_thirds", "three_quarters", "absolute")
+SECRECY = ("named", "secret")
+DEFAULT_MAJORITY = {RoundKind.AMENDMENTS: "simple", RoundKind.VOTING: "simple", RoundKind.ADOPTION: "two_thirds"}
+DEFAULT_QUORUM = Decimal("0.5")
+
+# Called with (round, actor) inside the closing transaction; the voting work registers its tally here.
+ON_OPEN: list[Callable[[Round, User | None], None]] = []
+ON_CLOSE: list[Callable[[Round, User | None], None]] = []
+
+
+def get_round(round_id: int) -> Round:
+    """Return the round or raise NotFound."""
+    found = db.session.get(Round, round_id)
+    if found is None:
+        raise NotFound(_l("No such round."))
+    return found
+
+
+def list_rounds(document: Document) -> list[Round]:
+    """Return every round of a document, newest first."""
+    return list(db.session.execute(
+        select(Round).where(Round.document_id == document.id).order_by(Round.created_at.desc(), Round.id.desc())).scalars())
+
+
+def open_round_of(document: Document) -> Round | None:
+    """Return the document's open round, if any."""
+    return db.session.execute(
+        select(Round).where(Round.document_id == document.id, Round.state == RoundState.OPEN)).scalar_one_or_none()
+
+
+def accepting_amendments(document: Document, now: datetime | None = None) -> Round | None:
+    """Return the amendments round that takes proposals right now, by the server's clock."""
+    current = open_round_of(document)
+    if current is None or current.kind != RoundKind.AMENDMENTS:
+        return None
+    return current if accepts_input(current.state, current.closes_at, now or utcnow()) else None
+
+
+def _check_closes_at(closes_at: datetime, now: datetime) -> None:
+    if not isinstance(closes_at, datetime) or closes_at.tzinfo is None:
+        raise ValidationFailed(fields={"closes_at": str(_l("Give a date and time with its time zone."))})
+    if closes_at <= now:
+        raise ValidationFailed(fields={"closes_at": str(_l("The closing time must be in the future."))})
+
+
+def create_round(actor: User | None, document: Document, kind: str, title: str, closes_at: datetime,
+                 majority: str | None = None, quorum: Decimal | str | None = None,
+                 secrecy: str | None = None) -> Round:
+    """Schedule a round of a document."""
+    try:
+        kind = RoundKind(kind)
+    except ValueError:
+        raise ValidationFailed(fields={"kind": str(_l("Choose amendments, voting or adoption."))}) from None
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise ValidationFailed(fields={"title": str(_l("Give a title of at most 200 characters."))})
+    _check_closes_at(closes_at, utcnow())
+    majority = majority or DEFAULT_MAJORITY[kind]
+    if majority not in MAJORITIES:
+        raise ValidationFailed(fields={"majority": str(_l("Choose simple, two_thirds, three_quarters or absolute."))})
+    try:
+        quorum = DEFAULT_QUORUM if quorum is None else Decimal(str(quorum))
+    except InvalidOperation:
+        quorum = Decimal("-1")
+    if not quorum.is_finite() or not Decimal("0") <= quorum <= Decimal("1") or quorum != quorum.quantize(Decimal("0.0001")):
+        raise ValidationFailed(fields={"quorum": str(_l("A quorum is a fraction between 0 and 1 with at most 4 decimals."))})
+    secrecy = secrecy or "named"
+    if secrecy not in SECRECY:
+        raise ValidationFailed(fields={"secrecy": str(_l("Choose named or secret."))})
+    new_round = Round(document_id=document.id, kind=kind, title=title, closes_at=closes_at, majority=majority,
+                      quorum=quorum, secrecy=secrecy, state=RoundState.SCHEDULED,
+                      created_by_id=actor.id if actor is not None else None)
+    db.session.add(new_round)
+    db.session.flush()
+    audit.record("round.created", "round", new_round.id,
+                 {"document": document.slug, "kind": kind.value, "title": title, "closes_at": closes_at.isoformat(),
+                  "majority": majority, "quorum": quorum, "secrecy": secrecy}, actor)
+    return new_round
+
+
+def _move(target: Round, action: str) -> RoundState:
+    try:
+        return next_state(target.state, action)
+    except IllegalTransition as illegal:
+        raise Conflict(_l("This round is %(state)s and cannot be changed this way.", state=illegal.state.value)) from None
+
+
+def open_round(actor: User | None, target: Round) -> Round:
+    """Open a scheduled round; another open round of the document makes this a 409."""
+    new_state = _move(target, "open")
+    now = utcnow()
+    if target.closes_at <= now:
+        raise Conflict(_l("The closing time has passed; schedule a new round."))
+    if open_round_of(target.document) is not None:
+        raise Conflict(_l("Another round of this document is open."))
+    try:
+        with db.session.begin_nested():
+            target.state, target.opened_at = new_state, now
+            db.session.flush()
+    except IntegrityError:
+        # Two openings raced; the partial unique index let only one through.
+        db.session.expire(target)
+        raise Conflict(_l("Another round of this document is open.")) from None
+    audit.record("round.opened", "round", target.id, {"kind": target.kind.value}, actor)
+    for hook in ON_OPEN:
+        hook(target, actor)
+    return target
+
+
+def close_round(actor: User | None, target: Round) -> Round:
+    """Close an open round."""
+    new_state = _move(target, "close")
+    target.state, target.closed_at = new_state, utcnow()
+    db.session.flush()
+    audit.record("round.closed", "round", target.id, {"kind": target.kind.value}, actor)
+    for hook in ON_CLOSE:
+        hook(target, actor)
+    return target
+
+
+def extend_round(actor: User | None, target: Round, closes_at: datetime) -> Round:
+    """Move an open round's closing time later."""
+    _move(target, "extend")
+    if not isinstance(closes_at, datetime) or closes_at.tzinfo is None:
+        raise ValidationFailed(fields={"closes_at": str(_l("Give a date and time with its time zone."))})
+    now = utcnow()
+    if target.closes_at <= now:
+        raise Conflict(_l("This round has run out; it can no longer be extended."))
+    if not can_extend(target.state, target.closes_at, closes_at, now):
+        raise ValidationFailed(fields={"closes_at": str(_l("The new closing time must be later than the current one."))})
+    previous = target.closes_at
+    target.closes_at = closes_at
+    db.session.flush()
+    audit.record("round.extended", "round", target.id,
+                 {"from": previous.isoformat(), "to": closes_at.isoformat()}, actor)
+    return target
+
+
+def close_due_rounds(now: datetime | None = None) -> list[int]:
+    """Close every open round past its closing time; safe to run at any frequency."""
+    now = now or utcnow()
+    closed = []
+    for due in db.session.execute(select(Round).where(Round.state == RoundState.OPEN)).scalars().all():
+        if is_due(due.state, due.closes_at, now):
+            close_round(None, due)
+            closed.append(due.id)
+    return closed

@@ -1,0 +1,236 @@
+"""Request and response shapes of documents, versions, rounds and amendments."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from principles_app.web.api.schemas import StrictModel, WeightString
+
+AMENDMENT_KINDS = Literal["modify", "insert", "delete"]
+AMENDMENT_STATUSES = Literal["open", "withdrawn", "rejected", "merged", "conflicted"]
+ROUND_KINDS = Literal["amendments", "voting", "adoption"]
+ROUND_STATES = Literal["scheduled", "open", "closed"]
+MAJORITIES = Literal["simple", "two_thirds", "three_quarters", "absolute"]
+SECRECIES = Literal["named", "secret"]
+
+
+class PrincipleIn(StrictModel):
+    """A principle of a new document."""
+
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=20_000)
+
+
+class DocumentCreate(StrictModel):
+    """A new document; it becomes version 1."""
+
+    slug: str = Field(min_length=1, max_length=100, description="lowercase letters, digits and hyphens")
+    title: str = Field(min_length=1, max_length=200)
+    preamble: str | None = None
+    principles: list[PrincipleIn] = Field(min_length=1, max_length=500)
+
+
+class PrincipleOut(BaseModel):
+    """A principle of the working draft."""
+
+    id: int
+    number: int
+    title: str
+    text: str
+
+
+class DocumentOut(BaseModel):
+    """A document's working draft at its current version."""
+
+    slug: str
+    title: str
+    preamble: str
+    version: int
+    principles: list[PrincipleOut]
+
+
+class DocumentBrief(BaseModel):
+    """A document in a list."""
+
+    slug: str
+    title: str
+    version: int
+
+
+class DocumentList(BaseModel):
+    """Every document."""
+
+    documents: list[DocumentBrief]
+
+
+class SnapshotPrinciple(BaseModel):
+    """A principle as a version froze it."""
+
+    id: int | None = None
+    number: int
+    title: str
+    text: str
+
+
+class Snapshot(BaseModel):
+    """The whole text of a version."""
+
+    title: str
+    preamble: str
+    principles: list[SnapshotPrinciple]
+
+
+class VersionBrief(BaseModel):
+    """A version in the history."""
+
+    number: int
+    sha256: str
+    created_at: datetime
+    merged_amendment_ids: list[int]
+
+
+class VersionList(BaseModel):
+    """A document's versions, newest first."""
+
+    versions: list[VersionBrief]
+
+
+class VersionOut(VersionBrief):
+    """A version with its immutable snapshot; sha256 is over its canonical serialisation."""
+
+    snapshot: Snapshot
+
+
+class RoundCreate(StrictModel):
+    """A new round of a document (scheduled until opened)."""
+
+    kind: ROUND_KINDS
+    title: str = Field(min_length=1, max_length=200)
+    closes_at: AwareDatetime
+    majority: MAJORITIES | None = None
+    quorum: WeightString | None = Field(default=None, description="fraction of eligible weight, e.g. \"0.5\"")
+    secrecy: SECRECIES | None = None
+
+
+class RoundPatch(StrictModel):
+    """A later closing time for an open round."""
+
+    closes_at: AwareDatetime
+
+
+class RoundOut(BaseModel):
+    """A round and (for voting rounds) its motions."""
+
+    id: int
+    document: str
+    kind: ROUND_KINDS
+    title: str
+    state: ROUND_STATES
+    closes_at: datetime
+    opened_at: datetime | None
+    closed_at: datetime | None
+    accepts_input: bool
+    majority: MAJORITIES
+    quorum: WeightString
+    secrecy: SECRECIES
+    created_at: datetime
+    motions: list[dict[str, Any]] = []
+
+
+class AmendmentCreate(StrictModel):
+    """A proposed change: modify or delete principle_id, or insert after after_principle_id (null = first)."""
+
+    kind: AMENDMENT_KINDS
+    principle_id: int | None = None
+    after_principle_id: int | None = None
+    title: str | None = Field(default=None, max_length=200)
+    text: str | None = Field(default=None, max_length=20_000)
+    rationale: str = Field(max_length=20_000)
+
+
+class AmendmentPatch(StrictModel):
+    """A revision: only the fields given change; the base moves to the current text."""
+
+    title: str | None = Field(default=None, max_length=200)
+    text: str | None = Field(default=None, max_length=20_000)
+    rationale: str | None = Field(default=None, max_length=20_000)
+    after_principle_id: int | None = None
+
+
+class Proposer(BaseModel):
+    """Who proposed an amendment, as readers may see it."""
+
+    name: str
+    organisation: str
+
+
+class Cosponsor(BaseModel):
+    """A co-sponsoring organisation."""
+
+    organisation_id: int
+    organisation: str
+    created_at: datetime
+
+
+class LineRange(BaseModel):
+    """The lines of the principle an amendment touches."""
+
+    first: int
+    last: int
+
+
+class RevisionOut(BaseModel):
+    """One step of an amendment's history."""
+
+    number: int
+    reason: str
+    base_version: int
+    proposed_title: str
+    proposed_text: str
+    rationale: str
+    created_at: datetime
+
+
+class AmendmentOut(BaseModel):
+    """An amendment with its redline, lines and competitors."""
+
+    id: int
+    document: str
+    kind: AMENDMENT_KINDS
+    status: AMENDMENT_STATUSES
+    principle_id: int | None
+    after_principle_id: int | None
+    principle_number: int | None
+    base_version: int
+    base_title: str
+    base_text: str
+    title: str
+    proposed_text: str
+    original_proposed_title: str
+    original_proposed_text: str
+    rationale: str
+    proposer: Proposer
+    cosponsors: list[Cosponsor]
+    diff: list[tuple[int, str]] = Field(description="op -1 deleted, 0 kept, 1 inserted")
+    lines: LineRange | None
+    competing_with: list[int]
+    merged_in_version: int | None
+    created_at: datetime
+    updated_at: datetime
+    revisions: list[RevisionOut]
+
+
+class AmendmentList(BaseModel):
+    """A document's amendments."""
+
+    amendments: list[AmendmentOut]
+
+
+class MergeOut(BaseModel):
+    """The version a merge made and what happened to the other amendments of the principle."""
+
+    version: int
+    rebased: list[int]
+    conflicted: list[int]

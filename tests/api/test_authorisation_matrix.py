@@ -1,0 +1,66 @@
+"""Every role, anonymous included, against every foundation route: allowed or refused as the contract says."""
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import auth_header, make_organisation, make_user, token_for
+
+ROLES = ("anonymous", "observer", "member", "secretariat")
+
+
+def _call(client, role, method, path, json=None):
+    headers = {}
+    if role != "anonymous":
+        headers = auth_header(token_for(make_user(role)))
+    return client.open(path, method=method, headers=headers, json=json)
+
+
+# (method, path builder, body builder, roles allowed); everyone else gets 401 (anonymous) or 403.
+def _routes(org_id):
+    return [
+        ("GET", "/api/v1/me", None, {"observer", "member", "secretariat"}),
+        ("PATCH", "/api/v1/me", {"language": "fr"}, {"observer", "member", "secretariat"}),
+        ("GET", "/api/v1/organisations", None, {"observer", "member", "secretariat"}),
+        ("POST", "/api/v1/organisations",
+         {"name": "Matrix Org", "region": "africa", "category": "member", "vote_weight": "1"}, {"secretariat"}),
+        ("PATCH", f"/api/v1/organisations/{org_id}", {"vote_weight": "3"}, {"secretariat"}),
+        ("POST", "/api/v1/users",
+         {"email": "matrix@example.org", "name": "M", "password": "long enough pw", "role": "member",
+          "organisation_id": org_id}, {"secretariat"}),
+        ("DELETE", "/api/v1/auth/token", None, {"observer", "member", "secretariat"}),
+        ("GET", "/api/v1/openapi.json", None, set(ROLES)),
+        ("GET", "/healthz", None, set(ROLES)),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("index", range(9))
+def test_foundation_route_matrix(client, role, index):
+    org = make_organisation("Target Org")
+    method, path, body, allowed = _routes(org.id)[index]
+    response = _call(client, role, method, path, body)
+    if role in allowed:
+        assert response.status_code < 400, (role, method, path, response.get_json())
+    else:
+        expected = 401 if role == "anonymous" else 403
+        assert response.status_code == expected, (role, method, path, response.status_code)
+        assert "error" in response.get_json()
+
+
+WEB_PAGES = ["/admin/organisations", "/admin/organisations/new", "/admin/users", "/admin/users/new", "/admin/audit"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_secretariat_pages_matrix(client, role):
+    from tests.factories import sign_in
+
+    if role != "anonymous":
+        sign_in(client, make_user(role))
+    for path in WEB_PAGES:
+        status = client.get(path).status_code
+        if role == "secretariat":
+            assert status == 200, path
+        elif role == "anonymous":
+            assert status == 302, path
+        else:
+            assert status == 403, path
