@@ -68,7 +68,7 @@ test-fast: install
 	TEST_DB=sqlite $(BIN)/python -m pytest -q -m "not e2e" -x $(PYTEST_ARGS)
 
 bench: install check-postgres
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks $(BENCH)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from principles_app.config import load_config
 from principles_app import extensions
+from principles_app.config import load_config
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 

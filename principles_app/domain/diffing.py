@@ -72,8 +72,7 @@ _TOKEN_ALPHABET_RANGES = (
 )
 
 
-class _AlphabetExhausted(Exception):
-    """Raised when two texts have more distinct tokens than there are code points."""
+_ALPHABET_SIZE = sum(stop - start for start, stop in _TOKEN_ALPHABET_RANGES)
 
 
 def _token_alphabet() -> Iterator[str]:
@@ -84,27 +83,16 @@ def _token_alphabet() -> Iterator[str]:
 
 def _encode_tokens(
     old_tokens: list[str], new_tokens: list[str]
-) -> tuple[str, str, dict[str, str]]:
-    """Encode both token lists as strings of one character per token."""
-    alphabet = _token_alphabet()
-    char_of: dict[str, str] = {}
-
-    def encode(tokens: list[str]) -> str:
-        chars = []
-        for token in tokens:
-            char = char_of.get(token)
-            if char is None:
-                try:
-                    char = char_of[token] = next(alphabet)
-                except StopIteration:
-                    raise _AlphabetExhausted from None
-            chars.append(char)
-        return "".join(chars)
-
-    encoded_old = encode(old_tokens)
-    encoded_new = encode(new_tokens)
-    token_of = {char: token for token, char in char_of.items()}
-    return encoded_old, encoded_new, token_of
+) -> tuple[str, str, dict[str, str]] | None:
+    """Encode both token lists as one character per token, or None if there are too many."""
+    # dict.fromkeys keeps first-seen order, so the same texts always get the same codes.
+    distinct = dict.fromkeys(chain(old_tokens, new_tokens))
+    if len(distinct) > _ALPHABET_SIZE:
+        return None
+    char_of = dict(zip(distinct, _token_alphabet()))
+    encoded_old = "".join(map(char_of.__getitem__, old_tokens))
+    encoded_new = "".join(map(char_of.__getitem__, new_tokens))
+    return encoded_old, encoded_new, {char: token for token, char in char_of.items()}
 
 
 def _merge_adjacent(diff: Diff) -> Diff:
@@ -195,10 +183,10 @@ def word_diff(old: str, new: str) -> Diff:
     if old == new:
         return [(EQUAL, old)] if old else []
     old_tokens, new_tokens = tokenize(old), tokenize(new)
-    try:
-        encoded_old, encoded_new, token_of = _encode_tokens(old_tokens, new_tokens)
-    except _AlphabetExhausted:
+    encoding = _encode_tokens(old_tokens, new_tokens)
+    if encoding is None:  # over a million distinct tokens: show a wholesale replacement
         return _merge_adjacent([(DELETE, old), (INSERT, new)])
+    encoded_old, encoded_new, token_of = encoding
     dmp = diff_match_patch()
     if len(old_tokens) + len(new_tokens) >= SENTENCE_FIRST_MIN_TOKENS:
         encoded = _diff_sentences_first(dmp, encoded_old, encoded_new, old_tokens, new_tokens)
@@ -302,7 +290,7 @@ def competing(base: str, proposed_a: str, proposed_b: str) -> bool:
 
 @dataclass(frozen=True)
 class RebaseResult:
-    """Outcome of carrying an amendment over to a newer base text (text is None on conflict)."""
+    """Hold the outcome of carrying an amendment onto a newer base (text is None on conflict)."""
 
     text: str | None
     clean: bool

@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from principles_app.db import utcnow
 from principles_app.extensions import db, limiter
@@ -131,7 +131,3 @@ def revoke_all_tokens(user: User, at: datetime | None = None) -> int:
         row.revoked_at = at or utcnow()
     return len(rows)
 
-
-def count_users() -> int:
-    """Return how many users exist."""
-    return db.session.execute(select(func.count(User.id))).scalar_one()

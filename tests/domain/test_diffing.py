@@ -43,7 +43,6 @@ SEPARATORS = [" ", " ", " ", "  ", "\n", "\n\n", ", ", ". ", "; ", "-", "'", "("
 PIECES = ARABIC_WORDS + ACCENTED_WORDS + LATIN_WORDS + SEPARATORS
 
 piece_lists = st.lists(st.sampled_from(PIECES), max_size=40)
-texts = piece_lists.map("".join)
 
 
 def draw_edits(draw: st.DrawFn, pieces: list[str]) -> str:
@@ -219,8 +218,13 @@ def test_more_than_65k_distinct_words_are_diffed_correctly():
 
 def test_token_encoding_never_uses_a_surrogate():
     alphabet = list(diffing._token_alphabet())
-    assert len(alphabet) == len(set(alphabet)) > 1_000_000
+    assert len(alphabet) == len(set(alphabet)) == diffing._ALPHABET_SIZE > 1_000_000
     assert not any(0xD800 <= ord(char) <= 0xDFFF for char in alphabet)
+
+
+def test_texts_with_more_distinct_words_than_codes_still_diff_correctly(monkeypatch):
+    monkeypatch.setattr(diffing, "_ALPHABET_SIZE", 3)
+    assert word_diff("a b c d", "a b x d") == [(-1, "a b c d"), (1, "a b x d")]
 
 
 def test_apply_diff_refuses_a_diff_of_another_text():

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 
-from click.testing import CliRunner
 from sqlalchemy import select, text, update
 
 from principles_app.extensions import db

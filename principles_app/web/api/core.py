@@ -1,14 +1,13 @@
 """Tokens, the signed-in user, organisations, users, the OpenAPI document."""
 from __future__ import annotations
 
-from flask import current_app, g, jsonify
-from flask_babel import gettext as _
+from flask import current_app, g, jsonify, request
 
 from principles_app import permissions
 from principles_app.extensions import db
 from principles_app.services import auth as auth_service
 from principles_app.services import organisations as org_service
-from principles_app.services.errors import Forbidden, Unauthorised
+from principles_app.services.errors import Forbidden
 from principles_app.web.api import bp
 from principles_app.web.api.openapi import Endpoint, build_openapi, endpoint
 from principles_app.web.api.schemas import (
@@ -22,7 +21,6 @@ from principles_app.web.api.schemas import (
     UserCreate,
     UserOut,
 )
-from flask import request
 
 
 def ok(model, status: int = 200):
