@@ -75,3 +75,40 @@ def register_commands(app: Flask) -> None:
             return
         click.echo(f"Audit chain broken after {report.checked} good entries: {report.problem}", err=True)
         sys.exit(1)
+
+    @app.cli.group("notifications")
+    def notifications_group():
+        """Email notifications (the outbox)."""
+
+    @notifications_group.command("send")
+    def notifications_send():
+        """Queue reminders, build daily digests and deliver due email; safe from cron and concurrently."""
+        from principles_app.services.outbox import send_outbox
+
+        report = send_outbox()
+        click.echo(f"Sent {report.sent}, failed {report.failed} (gave up on {report.gave_up}), "
+                   f"digests built {report.digests}.")
+        for problem in report.errors:
+            click.echo(f"  {problem}", err=True)
+
+    @notifications_group.command("remind")
+    def notifications_remind():
+        """Queue reminders for organisations that have not voted in a round closing within 24 hours."""
+        from principles_app.services.notifications import remind_closing_rounds
+
+        queued = remind_closing_rounds()
+        db.session.commit()
+        click.echo(f"Queued {queued} reminders.")
+
+    @app.cli.group("rounds")
+    def rounds_group():
+        """Rounds of documents."""
+
+    @rounds_group.command("close-due")
+    def rounds_close_due():
+        """Close every round past its closing time and apply its votes; safe from cron and concurrently."""
+        from principles_app.services.voting import close_due_rounds
+
+        closed = close_due_rounds()
+        db.session.commit()
+        click.echo(f"Closed {len(closed)} round(s){': ' + ', '.join(map(str, closed)) if closed else ''}.")

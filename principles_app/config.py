@@ -68,4 +68,7 @@ def load_config(instance_path: Path) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "principles@localhost"),
+        # Links in emails point here (emails are written outside any request).
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://localhost:5000"),
+        "NOTIFICATION_DIGEST_HOUR": int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "7")),
     }

@@ -123,3 +123,32 @@ def can_merge_amendment(user, amendment=None) -> bool:
 def can_reject_amendment(user, amendment=None) -> bool:
     """Only the secretariat rejects amendments."""
     return is_secretariat(user)
+
+
+def can_publish(user: User | None) -> bool:
+    """Only the secretariat publishes an adopted version."""
+    return is_secretariat(user)
+
+
+def can_read_meeting_pack(user: User | None) -> bool:
+    """Every signed-in user may print the meeting pack of a draft version."""
+    return _signed_in(user)
+
+
+# --- Voting -----------------------------------------------------------------------------------
+
+
+def can_put_motion(user: User | None) -> bool:
+    """Only the secretariat puts amendments to the vote."""
+    return is_secretariat(user)
+
+
+def can_vote(user: User | None) -> bool:
+    """Only delegates of an active member organisation cast its ballot (the round checks the electorate)."""
+    return (_signed_in(user) and user.role == Role.MEMBER and user.organisation is not None
+            and user.organisation.active and user.organisation.category.value == "member")
+
+
+def can_read_results(user: User | None) -> bool:
+    """Every signed-in user sees participation, and results once a round is closed."""
+    return _signed_in(user)

@@ -13,6 +13,7 @@ from principles_app import create_app
 from principles_app.extensions import db, limiter
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+pytest_plugins = ["tests.live_server"]
 
 
 def database_url() -> str:

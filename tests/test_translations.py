@@ -16,7 +16,7 @@ CATALOGUES = ROOT / "principles_app" / "translations"
 def extracted_ids(tmp_path_factory) -> set[str]:
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", str(ROOT / "babel.cfg"),
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
          "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), str(ROOT)],
         check=True, cwd=ROOT, capture_output=True,
     )

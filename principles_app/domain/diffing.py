@@ -403,3 +403,17 @@ def lines_touched(base: str, proposed: str, width: int = 80) -> tuple[int, int] 
     last_start, last_end = ranges[-1]
     last_offset = last_end - 1 if last_end > last_start else last_start
     return (bisect_right(line_starts, first_start), bisect_right(line_starts, last_offset))
+
+
+def lines_for_ranges(base: str, ranges: list[tuple[int, int]], width: int = 80) -> tuple[int, int] | None:
+    """Return the lines of base touched by already computed changed ranges (as lines_touched does)."""
+    # For callers that also need the ranges (competition), so the word diff runs once.
+    if not ranges:
+        return None
+    line_starts = [start for start, _ in wrap_lines(base, width)]
+    if not line_starts:
+        return (1, 1)
+    first_start = ranges[0][0]
+    last_start, last_end = ranges[-1]
+    last_offset = last_end - 1 if last_end > last_start else last_start
+    return (bisect_right(line_starts, first_start), bisect_right(line_starts, last_offset))

@@ -26,6 +26,7 @@ from principles_app.models.organisation import (
     Role,
     User,
 )
+from principles_app.models.notifications import OutboxMessage
 from principles_app.models.publications import ExportCache, Publication
 from principles_app.models.rounds import Round
 from principles_app.models.voting import Ballot, BallotChange, ElectorateMember, Motion
@@ -55,6 +56,7 @@ __all__ = [
     "HiddenCategory",
     "NotificationPreference",
     "Organisation",
+    "OutboxMessage",
     "Region",
     "Role",
     "Stance",

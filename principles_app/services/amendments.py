@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable
 
 from flask_babel import lazy_gettext as _l
@@ -11,11 +12,18 @@ from sqlalchemy.orm import selectinload
 
 from principles_app.db import utcnow
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus, IllegalAmendmentMove, next_status
-from principles_app.domain.diffing import changed_ranges, lines_touched, ranges_overlap, rebase, word_diff
+from principles_app.domain.diffing import (
+    changed_ranges,
+    lines_for_ranges,
+    ranges_overlap,
+    rebase,
+    word_diff,
+    wrap_lines,
+)
 from principles_app.domain.publication import normalise
 from principles_app.extensions import db
 from principles_app.models import Amendment, AmendmentCosponsor, AmendmentRevision, Document, Principle, User, Version
-from principles_app.services import audit
+from principles_app.services import audit, notifications
 from principles_app.services.drafts import (
     MAX_TEXT,
     check_text,
@@ -39,13 +47,16 @@ def get_amendment(amendment_id: int) -> Amendment:
     return amendment
 
 
-def list_amendments(document: Document, status: str | None = None,
-                    principle_id: int | None = None) -> list[Amendment]:
+def list_amendments(document: Document, status: str | None = None, principle_id: int | None = None,
+                    with_revisions: bool = False) -> list[Amendment]:
     """Return a document's amendments in order of proposal, with what their pages show."""
     query = (select(Amendment).where(Amendment.document_id == document.id)
              .options(selectinload(Amendment.proposer), selectinload(Amendment.organisation),
-                      selectinload(Amendment.cosponsors), selectinload(Amendment.principle))
+                      selectinload(Amendment.cosponsors), selectinload(Amendment.principle),
+                      selectinload(Amendment.after_principle))
              .order_by(Amendment.id))
+    if with_revisions:
+        query = query.options(selectinload(Amendment.revisions))
     if status is not None:
         try:
             query = query.where(Amendment.status == AmendmentStatus(status))
@@ -69,24 +80,31 @@ def amendment_diff(amendment: Amendment) -> list[tuple[int, str]]:
     return word_diff(amendment.base_text, amendment.proposed_text)
 
 
+@lru_cache(maxsize=8192)
+def _ranges(base: str, proposed: str) -> tuple[tuple[int, int], ...]:
+    # Pages show hundreds of amendments; each diff is computed once per process, not per use.
+    return tuple(changed_ranges(base, proposed))
+
+
 def amendment_lines(amendment: Amendment, width: int | None = None) -> tuple[int, int] | None:
     """Return the first and last line of the principle the amendment touches."""
     if amendment.kind == AmendmentKind.INSERT:
         return None
-    width = width or line_width()
-    if amendment.kind == AmendmentKind.DELETE:
-        from principles_app.domain.diffing import wrap_lines
-        return (1, max(1, len(wrap_lines(amendment.base_text, width))))
-    touched = lines_touched(amendment.base_text, amendment.proposed_text, width)
-    if touched is None and amendment.proposed_title != amendment.base_title:
-        return None  # only the title changes
-    return touched
+    return _lines(amendment.kind == AmendmentKind.DELETE, amendment.base_text, amendment.proposed_text,
+                  width or line_width())
+
+
+@lru_cache(maxsize=8192)
+def _lines(deletes: bool, base: str, proposed: str, width: int) -> tuple[int, int] | None:
+    if deletes:
+        return (1, max(1, len(wrap_lines(base, width))))
+    return lines_for_ranges(base, list(_ranges(base, proposed)), width)
 
 
 def _changed(amendment: Amendment) -> list[tuple[int, int]]:
     if amendment.kind == AmendmentKind.DELETE:
         return [(0, max(len(amendment.base_text), 0))]
-    ranges = changed_ranges(amendment.base_text, amendment.proposed_text)
+    ranges = list(_ranges(amendment.base_text, amendment.proposed_text))
     if amendment.proposed_title != amendment.base_title:
         ranges.append((-1, -1))  # the title counts as one place before the text
     return ranges
@@ -149,6 +167,14 @@ def _move(amendment: Amendment, action: str) -> AmendmentStatus:
     except IllegalAmendmentMove as illegal:
         raise Conflict(_l("This amendment is %(status)s; it cannot be changed this way.",
                           status=illegal.status.value)) from None
+
+
+def _lock(amendment: Amendment) -> Amendment:
+    """Serialise state changes of a document's amendments and read this one fresh under the lock."""
+    # Without it a withdrawal racing a merge could overwrite "merged" with "withdrawn".
+    lock_document(amendment.document_id)
+    return db.session.execute(select(Amendment).where(Amendment.id == amendment.id)
+                              .execution_options(populate_existing=True)).scalar_one()
 
 
 def _require_round(document: Document) -> None:
@@ -228,6 +254,7 @@ def propose(actor: User, document: Document, kind: str, rationale: str, principl
 def revise(actor: User, amendment: Amendment, rationale: str | None = None, title: str | None = None,
            text: str | None = None, after_principle_id: Any = ...) -> Amendment:
     """Revise an open or conflicted amendment onto the current text; clears a conflict."""
+    amendment = _lock(amendment)
     new_status = _move(amendment, "revise")
     document = amendment.document
     if amendment.kind != AmendmentKind.INSERT and (amendment.principle is None or amendment.principle.is_deleted):
@@ -258,6 +285,7 @@ def revise(actor: User, amendment: Amendment, rationale: str | None = None, titl
 
 def withdraw(actor: User, amendment: Amendment) -> Amendment:
     """Withdraw an amendment on behalf of its organisation."""
+    amendment = _lock(amendment)
     previous = amendment.status
     amendment.status = _move(amendment, "withdraw")
     amendment.updated_at = utcnow()
@@ -267,6 +295,7 @@ def withdraw(actor: User, amendment: Amendment) -> Amendment:
 
 def cosponsor(actor: User, amendment: Amendment) -> AmendmentCosponsor:
     """Add the actor's organisation as a co-sponsor; twice is a 409."""
+    amendment = _lock(amendment)
     _move(amendment, "cosponsor")
     if actor.organisation_id == amendment.organisation_id:
         raise Conflict(_l("An organisation cannot co-sponsor its own amendment."))
@@ -285,10 +314,12 @@ def cosponsor(actor: User, amendment: Amendment) -> AmendmentCosponsor:
 
 def reject(actor: User | None, amendment: Amendment) -> Amendment:
     """Reject an amendment (secretariat, or a failed vote)."""
+    amendment = _lock(amendment)
     previous = amendment.status
     amendment.status = _move(amendment, "reject")
     amendment.updated_at = utcnow()
     audit.record("amendment.rejected", "amendment", amendment.id, {"from_status": previous.value}, actor)
+    notifications.notify_amendment_outcome(amendment, "rejected")
     return amendment
 
 
@@ -308,6 +339,7 @@ def _mark_conflicted(actor: User | None, sibling: Amendment, reason: str) -> Non
     sibling.status = next_status(sibling.status, "conflict")
     sibling.updated_at = utcnow()
     audit.record("amendment.conflicted", "amendment", sibling.id, {"reason": reason}, actor)
+    notifications.notify_amendment_outcome(sibling, "conflicted")
 
 
 def _rebase_sibling(sibling: Amendment, new_title: str, new_text: str) -> tuple[str, str] | None:
@@ -379,6 +411,7 @@ def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
                 sibling.base_version = document.current_version + 1
                 sibling.updated_at = now
                 _revision(sibling, "rebased", actor)
+                notifications.notify_amendment_outcome(sibling, "rebased")
                 rebased.append(sibling.id)
     amendment.status = AmendmentStatus.MERGED
     amendment.merged_in_version = document.current_version + 1
@@ -388,6 +421,7 @@ def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
                              live_principles(document, refresh=True), [amendment.id])
     audit.record("amendment.merged", "amendment", amendment.id,
                  {"version": version.number, "rebased": rebased, "conflicted": conflicted}, actor)
+    notifications.notify_amendment_outcome(amendment, "merged")
     return MergeResult(version, rebased, conflicted)
 
 
@@ -399,6 +433,44 @@ def _open_siblings(amendment: Amendment) -> list[Amendment]:
                                        & (Amendment.after_principle_id == amendment.principle_id))
     query = (select(Amendment).where(Amendment.document_id == amendment.document_id, Amendment.id != amendment.id,
                                      Amendment.status == AmendmentStatus.OPEN, on_principle)
-             .options(selectinload(Amendment.revisions)).order_by(Amendment.id)
+             .options(selectinload(Amendment.revisions), selectinload(Amendment.proposer)).order_by(Amendment.id)
              .execution_options(populate_existing=True))
     return list(db.session.execute(query).scalars())
+
+
+# --- Demo -----------------------------------------------------------------------------------
+
+
+def load_demo_draft(network: dict[str, Any]) -> None:
+    """Create the demo document as version 1, open an amendments round and propose the demo amendments."""
+    from datetime import timedelta
+
+    from principles_app.services import drafts as draft_service
+    from principles_app.services import rounds as round_service
+
+    spec = network["document"]
+    document = db.session.execute(select(Document).where(Document.slug == spec["slug"])).scalar_one_or_none()
+    if document is None:
+        document = draft_service.create_document(None, spec["slug"], spec["title"], spec.get("preamble"),
+                                                 spec["principles"])
+    if not round_service.list_rounds(document):
+        opened = round_service.create_round(None, document, "amendments", "Amendments to the draft",
+                                            utcnow() + timedelta(days=14))
+        round_service.open_round(None, opened)
+    if round_service.accepting_amendments(document) is None:
+        return
+    principles = live_principles(document)
+    for item in network.get("amendments", []):
+        proposer = db.session.execute(select(User).where(User.email == item["proposer"].lower())).scalar_one()
+        existing = db.session.execute(select(Amendment.id).where(
+            Amendment.document_id == document.id, Amendment.proposer_id == proposer.id,
+            Amendment.original_proposed_text == normalise(item.get("text") or ""))).first()
+        if existing is not None:
+            continue
+        target = principles[item["principle"] - 1]
+        if item["kind"] == "insert":
+            propose(proposer, document, "insert", item["rationale"], after_principle_id=target.id,
+                    title=item.get("title"), text=item.get("text"))
+        else:
+            propose(proposer, document, item["kind"], item["rationale"], principle_id=target.id,
+                    title=item.get("title"), text=item.get("text"))

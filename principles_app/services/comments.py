@@ -1,7 +1,7 @@
 """Threaded comments: post, edit, delete, flag, moderate, and load a thread for a reader."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +16,7 @@ from principles_app.db import utcnow
 from principles_app.domain.markup import MAX_BODY_LENGTH, render_comment
 from principles_app.extensions import db, limiter
 from principles_app.models import (
-    Category,
     Comment,
-    CommentActivityVisit,
     CommentFlag,
     CommentRevision,
     HiddenCategory,
@@ -27,300 +25,43 @@ from principles_app.models import (
     TargetType,
     User,
 )
-from principles_app.services import audit
+from principles_app.services import audit, notifications
 from principles_app.services.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
+
+from principles_app.services.threads import (  # noqa: F401  (re-exported: one module for callers)
+    DISPLAY_DEPTH,
+    SORTS,
+    TARGET_LOOKUPS,
+    ActivityItem,
+    ActivityView,
+    AuthorView,
+    CommentNode,
+    Target,
+    ThreadView,
+    _category_label,
+    activity_for,
+    anonymous_display,
+    get_comment,
+    get_target,
+    load_thread,
+    valid_id,
+)
 
 DEFAULT_FLAG_THRESHOLD = 3
 DEFAULT_RATE_LIMIT = "10 per minute"
 MAX_REASON_LENGTH = 1000
-# Replies deeper than this are reached through "continue this thread".
-DISPLAY_DEPTH = 6
-SORTS = ("oldest", "newest")
-
-
-# ---------------------------------------------------------------------------------------------
-# Targets: comments hang on a principle or an amendment (no polymorphic foreign key).
-
-
-@dataclass(frozen=True)
-class Target:
-    """The principle or amendment a thread belongs to."""
-
-    type: str
-    id: int
-    document_slug: str
-    label: str
-    # The amendment's proposing organisation (None for a principle).
-    organisation_id: int | None = None
-
-
-def _principle_target(target_id: int) -> Target | None:
-    from principles_app.models.drafts import Document, Principle
-
-    row = db.session.execute(
-        select(Principle, Document.slug).join(Document, Document.id == Principle.document_id)
-        .where(Principle.id == target_id)).first()
-    if row is None:
-        return None
-    principle, slug = row
-    if principle.number is None or principle.deleted_at is not None:
-        return None
-    return Target("principle", principle.id, slug, _l("Principle %(n)d: %(title)s", n=principle.number,
-                                                            title=principle.title))
-
-
-def _amendment_target(target_id: int) -> Target | None:
-    from principles_app.models.drafts import Amendment, Document
-
-    row = db.session.execute(
-        select(Amendment.id, Amendment.organisation_id, Document.slug)
-        .join(Document, Document.id == Amendment.document_id).where(Amendment.id == target_id)).first()
-    if row is None:
-        return None
-    return Target("amendment", row.id, row.slug, _l("Amendment %(n)d", n=row.id), row.organisation_id)
-
-
-TARGET_LOOKUPS = {"principle": _principle_target, "amendment": _amendment_target}
-
-
-def get_target(target_type: str, target_id: int) -> Target:
-    """Return the thread's target, or raise NotFound when unknown or deleted."""
-    lookup = TARGET_LOOKUPS.get(str(target_type))
-    target = lookup(target_id) if lookup is not None else None
-    if target is None:
-        raise NotFound(_l("There is no such principle or amendment to comment on."))
-    return target
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading
-
-
-def get_comment(comment_id: int) -> Comment:
-    """Return the comment or raise NotFound."""
-    comment = db.session.get(Comment, comment_id)
-    if comment is None:
-        raise NotFound(_l("No such comment."))
-    return comment
-
-
-@dataclass
-class AuthorView:
-    """Who wrote a comment, as far as this reader may know."""
-
-    display: str
-    region: str
-    category: str  # member, observer or secretariat: never ally/donor, which would narrow it down
-    revealed: bool
-    user_id: int | None = None
-    name: str | None = None
-    organisation: str | None = None
-    is_viewer: bool = False
-
-
-@dataclass
-class CommentNode:
-    """One comment of a loaded thread, shaped for one reader."""
-
-    id: int
-    parent_id: int | None
-    depth: int
-    created_at: datetime
-    stance: str | None
-    body: str | None
-    body_html: str | None
-    author: AuthorView | None
-    anonymous: bool
-    edited: bool
-    edited_at: datetime | None
-    deleted: bool
-    hidden: bool
-    hidden_category: str | None
-    hidden_reason: str | None
-    pending_review: bool
-    can_reply: bool
-    can_edit: bool
-    can_delete: bool
-    can_flag: bool
-    flagged_by_my_organisation: bool
-    open_flags: int = 0
-    history: list[dict[str, Any]] = field(default_factory=list)
-    replies: list[CommentNode] = field(default_factory=list)
-    descendants: int = 0
-
-
-@dataclass
-class ThreadView:
-    """A thread as one reader sees it: the tree, stance counts and the sort used."""
-
-    target: Target
-    roots: list[CommentNode]
-    counts: dict[str, int]
-    total: int
-    sort: str
-    focus_id: int | None = None
-    focus_parent_id: int | None = None
-    display_depth: int = DISPLAY_DEPTH
-
-
-def _category_label(category: Category) -> str:
-    if category == Category.MEMBER:
-        return "member"
-    if category == Category.SECRETARIAT:
-        return "secretariat"
-    return "observer"
-
-
-def anonymous_display(category: str, region: str) -> str:
-    """Return the protective label an anonymous author is shown by."""
-    from principles_app.web.templating import REGION_NAMES
-
-    region_name = REGION_NAMES.get(region, region)
-    if category == "member":
-        return _l("a member organisation from %(region)s", region=region_name)
-    if category == "secretariat":
-        return _l("a member of the network secretariat")
-    return _l("an observer organisation from %(region)s", region=region_name)
-
-
-def _author_view(comment: Comment, author: User, organisation: Organisation, viewer: User | None) -> AuthorView:
-    category = _category_label(organisation.category)
-    region = organisation.region.value
-    is_viewer = viewer is not None and viewer.id == author.id
-    if permissions.can_see_author(viewer, comment):
-        return AuthorView(display=f"{author.name} ({organisation.name})", region=region, category=category,
-                          revealed=True, user_id=author.id, name=author.name, organisation=organisation.name,
-                          is_viewer=is_viewer)
-    return AuthorView(display=anonymous_display(category, region), region=region, category=category,
-                      revealed=False, is_viewer=is_viewer)
-
-
-def _node(comment: Comment, author: User, organisation: Organisation, viewer: User | None,
-          flagged_ids: set[int], open_flags: dict[int, int], history: dict[int, list]) -> CommentNode:
-    moderator = permissions.can_moderate(viewer)
-    deleted, hidden = comment.is_deleted, comment.is_hidden
-    # A tombstone shows nothing of what was said or who said it; a hidden comment only to moderators.
-    shows_body = not deleted and (not hidden or moderator)
-    shows_author = not deleted or moderator
-    return CommentNode(
-        id=comment.id,
-        parent_id=comment.parent_id,
-        depth=0,
-        created_at=comment.created_at,
-        stance=comment.stance.value if comment.stance and not deleted else None,
-        body=comment.body if shows_body else None,
-        body_html=comment.body_html if shows_body else None,
-        author=_author_view(comment, author, organisation, viewer) if shows_author else None,
-        anonymous=comment.anonymous,
-        edited=comment.edited_at is not None,
-        edited_at=comment.edited_at,
-        deleted=deleted,
-        hidden=hidden,
-        hidden_category=comment.hidden_category.value if hidden and comment.hidden_category else None,
-        hidden_reason=comment.hidden_reason if hidden and moderator else None,
-        pending_review=comment.pending_review if moderator else False,
-        can_reply=permissions.can_comment(viewer),
-        can_edit=permissions.can_edit_comment(viewer, comment),
-        can_delete=permissions.can_delete_comment(viewer, comment),
-        can_flag=(permissions.can_flag(viewer, comment) and not deleted and comment.id not in flagged_ids
-                  and comment.author_id != viewer.id),
-        flagged_by_my_organisation=comment.id in flagged_ids,
-        open_flags=open_flags.get(comment.id, 0) if moderator else 0,
-        history=history.get(comment.id, []) if moderator else [],
-    )
-
-
-def _thread_filter(target_type: str, target_id: int):
-    return (Comment.target_type == TargetType(target_type), Comment.target_id == target_id)
-
-
-def load_thread(target_type: str, target_id: int, viewer: User | None, sort: str = "oldest",
-                focus_id: int | None = None) -> ThreadView:
-    """Load a whole thread in a constant number of queries, shaped for this reader."""
-    if not permissions.can_read_threads(viewer):
-        raise NotFound()
-    target = get_target(target_type, target_id)
-    sort = sort if sort in SORTS else "oldest"
-    where = _thread_filter(target.type, target.id)
-    rows = db.session.execute(
-        select(Comment, User, Organisation)
-        .join(User, User.id == Comment.author_id)
-        .join(Organisation, Organisation.id == Comment.organisation_id)
-        .where(*where).order_by(Comment.created_at, Comment.id)).all()
-    flagged_ids: set[int] = set()
-    if viewer is not None and permissions.can_flag(viewer, None):
-        flagged_ids = set(db.session.execute(
-            select(CommentFlag.comment_id).join(Comment, Comment.id == CommentFlag.comment_id)
-            .where(*where, CommentFlag.organisation_id == viewer.organisation_id)).scalars())
-    open_flags: dict[int, int] = {}
-    history: dict[int, list] = {}
-    if permissions.can_moderate(viewer):
-        open_flags = dict(db.session.execute(
-            select(CommentFlag.comment_id, func.count(CommentFlag.id))
-            .join(Comment, Comment.id == CommentFlag.comment_id)
-            .where(*where, CommentFlag.resolved_at.is_(None)).group_by(CommentFlag.comment_id)).all())
-        for revision in db.session.execute(
-                select(CommentRevision).join(Comment, Comment.id == CommentRevision.comment_id)
-                .where(*where).order_by(CommentRevision.id)).scalars():
-            history.setdefault(revision.comment_id, []).append(
-                {"body": revision.body, "written_at": revision.written_at, "replaced_at": revision.replaced_at})
-    nodes = {comment.id: _node(comment, author, organisation, viewer, flagged_ids, open_flags, history)
-             for comment, author, organisation in rows}
-    roots: list[CommentNode] = []
-    for node in nodes.values():
-        parent = nodes.get(node.parent_id) if node.parent_id is not None else None
-        (parent.replies if parent is not None else roots).append(node)
-    newest_first = sort == "newest"
-    _finish_tree(roots, 0, newest_first)
-    counts = {stance.value: 0 for stance in Stance}
-    visible = 0
-    for comment, _author, _organisation in rows:
-        if comment.is_deleted or comment.is_hidden:
-            continue
-        visible += 1
-        if comment.stance is not None:
-            counts[comment.stance.value] += 1
-    view = ThreadView(target=target, roots=roots, counts=counts, total=visible, sort=sort)
-    if focus_id is not None:
-        focus = nodes.get(focus_id)
-        if focus is None:
-            raise NotFound(_l("No such comment."))
-        view.roots, view.focus_id, view.focus_parent_id = [focus], focus.id, focus.parent_id
-        _finish_tree(view.roots, 0, newest_first)
-    return view
-
-
-def _finish_tree(nodes: list[CommentNode], depth: int, newest_first: bool) -> int:
-    """Set depths and descendant counts and sort each level; return how many nodes there are."""
-    # Iterative, so a thread nested thousands deep cannot exhaust Python's recursion limit.
-    total = 0
-    stack: list[tuple[list[CommentNode], int]] = [(nodes, depth)]
-    order: list[CommentNode] = []
-    while stack:
-        level, level_depth = stack.pop()
-        level.sort(key=lambda n: (n.created_at, n.id), reverse=newest_first)
-        for node in level:
-            node.depth = level_depth
-            order.append(node)
-            stack.append((node.replies, level_depth + 1))
-        total += len(level)
-    for node in reversed(order):
-        node.descendants = sum(1 + child.descendants for child in node.replies)
-    return total
-
-
-def thread_for_api(view: ThreadView) -> list[CommentNode]:
-    """Return the roots of a loaded thread (the API gives the whole tree)."""
-    return view.roots
 
 
 # ---------------------------------------------------------------------------------------------
 # Writing
 
 
+
 def _clean_body(body: Any) -> str:
     if not isinstance(body, str) or not body.strip():
         raise ValidationFailed(fields={"body": _l("Write something first.")})
+    if "\x00" in body:
+        raise ValidationFailed(fields={"body": _l("The text contains a character that cannot be stored.")})
     if len(body) > MAX_BODY_LENGTH:
         raise ValidationFailed(fields={"body": _l("Keep it under %(n)d characters.", n=MAX_BODY_LENGTH + 1)})
     return body.strip()
@@ -338,6 +79,8 @@ def _clean_stance(stance: Any) -> Stance | None:
 def _clean_reason(reason: Any, name: str = "reason") -> str:
     if not isinstance(reason, str) or not reason.strip():
         raise ValidationFailed(fields={name: _l("Give a reason.")})
+    if "\x00" in reason:
+        raise ValidationFailed(fields={name: _l("The text contains a character that cannot be stored.")})
     if len(reason) > MAX_REASON_LENGTH:
         raise ValidationFailed(fields={name: _l("Keep it under %(n)d characters.", n=MAX_REASON_LENGTH + 1)})
     return reason.strip()
@@ -379,7 +122,7 @@ def post_comment(user: User, *, target_type: str, target_id: int, body: str, par
     target = get_target(target_type, target_id)
     parent = None
     if parent_id is not None:
-        parent = db.session.get(Comment, parent_id)
+        parent = db.session.get(Comment, parent_id) if valid_id(parent_id) else None
         if parent is None or parent.target_type != TargetType(target.type) or parent.target_id != target.id:
             raise ValidationFailed(fields={"parent_id": _l("Reply to a comment of this thread.")})
     comment = Comment(target_type=TargetType(target.type), target_id=target.id, parent_id=parent_id,
@@ -389,6 +132,7 @@ def post_comment(user: User, *, target_type: str, target_id: int, body: str, par
     db.session.add(comment)
     db.session.flush()
     _count_post(user)
+    notifications.notify_reply(comment)
     return comment
 
 
@@ -461,8 +205,8 @@ def flag_comment(user: User, comment: Comment, reason: str) -> CommentFlag:
     if open_organisations >= _flag_threshold() and not comment.is_hidden:
         comment.hidden_at = utcnow()
         comment.hidden_category = HiddenCategory.PENDING_REVIEW
-        comment.hidden_reason = _l("Hidden automatically after flags from %(n)d organisations.",
-                                       n=open_organisations)
+        # Stored for the secretariat, in the audit log's language; readers only see the category.
+        comment.hidden_reason = f"Hidden automatically after flags from {open_organisations} organisations."
         comment.hidden_by_id = None
         comment.pending_review = True
         audit.record("comment.hide_pending_review", "comment", comment.id, {"flags": open_organisations}, actor=None)
@@ -547,56 +291,48 @@ def moderation_queue(user: User) -> list[QueueItem]:
     return items
 
 
-@dataclass
-class ActivityItem:
-    """A comment someone may want to read: a reply to mine or new on my organisation's amendment."""
 
-    kind: str  # "reply" or "amendment"
-    node: CommentNode
-    target_type: str
-    target_id: int
-    is_new: bool
+# ---------------------------------------------------------------------------------------------
+# Demo
 
 
-@dataclass
-class ActivityView:
-    """What happened since the reader's last visit."""
+DEMO_THREAD = (
+    # (author email, parent index or None, stance, anonymous, body)
+    ("amina@sahel.example.org", None, "support", False,
+     "Naming the four working languages makes the promise **checkable**. We support this."),
+    ("ellen@horizon.example.org", None, "question", False,
+     "Who pays for interpretation when a meeting is called at short notice?"),
+    ("lucia@andean.example.org", 1, None, False,
+     "The secretariat's meeting budget would, as it does today; the amendment only makes the rule explicit."),
+    ("karim@maghreb.example.org", None, "support", True,
+     "Our staff follow these meetings in Arabic. Being excluded from a decision for not working in English "
+     "happens more often than people think."),
+)
 
-    since: datetime | None
-    items: list[ActivityItem]
 
+def load_demo_thread(network: dict[str, Any]) -> None:
+    """Start a short thread on one demo amendment, once; skip when there is no demo document."""
+    from principles_app.models.drafts import Amendment, Document
 
-def activity_for(user: User, mark_visited: bool = True, limit: int = 200) -> ActivityView:
-    """List replies to my comments and comments on my organisation's amendments, newest first."""
-    from principles_app.models.drafts import Amendment
-
-    if not permissions.can_read_threads(user):
-        raise NotFound()
-    visit = db.session.get(CommentActivityVisit, user.id)
-    since = visit.visited_at if visit is not None else None
-    parent = db.aliased(Comment)
-    replies = select(Comment.id).join(parent, parent.id == Comment.parent_id).where(
-        parent.author_id == user.id, Comment.author_id != user.id)
-    my_amendments = select(Amendment.id).where(Amendment.organisation_id == user.organisation_id)
-    on_amendments = select(Comment.id).where(
-        Comment.target_type == TargetType.AMENDMENT, Comment.target_id.in_(my_amendments),
-        Comment.author_id != user.id)
-    rows = db.session.execute(
-        select(Comment, User, Organisation)
-        .join(User, User.id == Comment.author_id).join(Organisation, Organisation.id == Comment.organisation_id)
-        .where(or_(Comment.id.in_(replies), Comment.id.in_(on_amendments)), Comment.deleted_at.is_(None))
-        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)).all()
-    reply_ids = set(db.session.execute(replies).scalars())
-    items = []
-    for comment, author, organisation in rows:
-        node = _node(comment, author, organisation, user, set(), {}, {})
-        items.append(ActivityItem("reply" if comment.id in reply_ids else "amendment", node,
-                                  comment.target_type.value, comment.target_id,
-                                  since is None or comment.created_at > since))
-    if mark_visited:
-        if visit is None:
-            db.session.add(CommentActivityVisit(user_id=user.id, visited_at=utcnow()))
-        else:
-            visit.visited_at = utcnow()
-        db.session.flush()
-    return ActivityView(since, items)
+    slug = (network.get("document") or {}).get("slug")
+    document = db.session.execute(select(Document).where(Document.slug == slug)).scalar_one_or_none()
+    if document is None:
+        return
+    amendments = db.session.execute(select(Amendment).where(Amendment.document_id == document.id)
+                                    .order_by(Amendment.id)).scalars().all()
+    if not amendments:
+        return
+    # The second demo amendment (languages) when there is one: the first is voted in by the demo.
+    amendment = amendments[1] if len(amendments) > 1 else amendments[0]
+    exists = db.session.execute(select(Comment.id).where(
+        Comment.target_type == TargetType.AMENDMENT, Comment.target_id == amendment.id).limit(1)).first()
+    if exists is not None:
+        return
+    posted: list[Comment] = []
+    for email, parent_index, stance, anonymous, body in DEMO_THREAD:
+        author = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+        if author is None:
+            continue
+        parent_id = posted[parent_index].id if parent_index is not None and parent_index < len(posted) else None
+        posted.append(post_comment(author, target_type="amendment", target_id=amendment.id, body=body,
+                                   parent_id=parent_id, stance=stance, anonymous=anonymous))

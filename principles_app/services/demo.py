@@ -13,7 +13,28 @@ from principles_app.models import Organisation, User
 from principles_app.services import organisations as org_service
 
 # Later areas (drafts, comments, rounds, publications) add their demo steps here, in order.
-DEMO_STEPS: list[Callable[[dict[str, Any]], None]] = []
+def _demo_draft(network: dict[str, Any]) -> None:
+    """Create the draft document, its amendments round and the demo amendments."""
+    from principles_app.services.amendments import load_demo_draft
+
+    load_demo_draft(network)
+
+
+def _demo_votes(network: dict[str, Any]) -> None:
+    """Vote an amendment in, adopt the draft, and open a fresh amendments round (voting area)."""
+    from principles_app.services.demo_voting import load_demo_votes
+
+    load_demo_votes(network)
+
+
+def _demo_comments(network: dict[str, Any]) -> None:
+    """Start a short thread on a demo amendment: support, a question and its answer, an anonymous voice."""
+    from principles_app.services.comments import load_demo_thread
+
+    load_demo_thread(network)
+
+
+DEMO_STEPS: list[Callable[[dict[str, Any]], None]] = [_demo_draft, _demo_comments, _demo_votes]
 
 
 def demo_network() -> dict[str, Any]:
@@ -48,4 +69,14 @@ def load_demo() -> dict[str, Any]:
     for step in DEMO_STEPS:
         step(network)
         db.session.commit()
+    # Publication comes last, after the voting step has adopted a version.
+    _publish_adopted_version(network)
+    db.session.commit()
     return network
+
+
+def _publish_adopted_version(network: dict[str, Any]) -> None:
+    """Publish the version whose adoption passed as "1.0" (runs after every other step)."""
+    from principles_app.services.publications import publish_demo
+
+    publish_demo(network)

@@ -21,7 +21,7 @@ from principles_app.domain.rounds import (
 )
 from principles_app.extensions import db
 from principles_app.models import Document, Round, User
-from principles_app.services import audit
+from principles_app.services import audit, notifications
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
 
 MAJORITIES = ("simple", "two_thirds", "three_quarters", "absolute")
@@ -130,6 +130,7 @@ def open_round(actor: User | None, target: Round) -> Round:
     audit.record("round.opened", "round", target.id, {"kind": target.kind.value}, actor)
     for hook in ON_OPEN:
         hook(target, actor)
+    notifications.notify_round_opened(target)
     return target
 
 

@@ -1,10 +1,11 @@
 """Blueprints, locale selection, security headers and error pages."""
 from __future__ import annotations
 
-from flask import Flask, g, make_response, render_template, request, session
+from flask import Flask, g, has_request_context, make_response, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from principles_app.extensions import babel, db, login_manager
 from principles_app.models import User
@@ -17,9 +18,23 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """Match only ids the database can hold, so an absurd id is a 404, never a driver error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def select_locale() -> str:
     """Pick the language: the user's saved choice, the session's, else the browser's."""
     languages = ("en", "es", "fr", "ar")
+    if not has_request_context():
+        return "en"  # services run from the command line and from tests without a request
     user = getattr(g, "api_user", None) or (current_user if current_user and current_user.is_authenticated else None)
     if user is not None and user.language in languages:
         return user.language
@@ -30,9 +45,13 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    """Pick the time zone: the user's saved one, else UTC."""
+    """Pick the time zone: the user's saved one, else their organisation's region default, else UTC."""
+    from principles_app.domain.times import zone_for
+
     user = getattr(g, "api_user", None) or (current_user if current_user and current_user.is_authenticated else None)
-    return (user.time_zone if user is not None and user.time_zone else None) or "UTC"
+    if user is None:
+        return "UTC"
+    return zone_for(user.time_zone, user.organisation.region.value if user.organisation is not None else None)
 
 
 def _security_headers(response):
@@ -81,13 +100,23 @@ def register_web(app: Flask) -> None:
     from principles_app.web.admin.views import bp as admin_bp
     from principles_app.web.api import bp as api_bp
     from principles_app.web.auth.views import bp as auth_bp
+    from principles_app.web.comments.views import bp as comments_bp
     from principles_app.web.main.views import bp as main_bp
+    from principles_app.web.publications.desk import bp as publishing_bp
+    from principles_app.web.publications.views import public_bp
     from principles_app.web.templating import register_template_helpers
 
+    app.url_map.converters["int"] = IdConverter
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = None
-    for blueprint in (main_bp, auth_bp, admin_bp, api_bp):
+    from principles_app.web.amendments.views import bp as amendments_bp
+    from principles_app.web.drafts.views import bp as drafts_bp
+    from principles_app.web.rounds.views import bp as rounds_bp
+    from principles_app.web.voting.views import bp as voting_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp, api_bp, public_bp, publishing_bp, comments_bp,
+                      drafts_bp, amendments_bp, rounds_bp, voting_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     app.after_request(_security_headers)

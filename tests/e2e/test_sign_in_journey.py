@@ -20,7 +20,7 @@ def test_a_member_signs_in_and_out(page, live_server):
     assert "Amina Diallo" in page.content()
     assert "Sahel Press Freedom Network" in page.content()
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("link", name="Sign in").is_visible()
+    assert page.get_by_role("link", name="Sign in", exact=True).is_visible()
 
 
 def test_a_wrong_password_is_explained_on_the_form(page, live_server):

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 import redis
 
-from tests.e2e.conftest import ROOT, _free_port
+from tests.live_server import ROOT, free_port
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -30,7 +30,7 @@ def redis_backed_server(e2e_database):
     flask = [sys.executable, "-m", "flask", "--app", "principles_app"]
     subprocess.run(flask + ["db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
     subprocess.run(flask + ["demo", "load"], env=env, check=True, cwd=ROOT, capture_output=True)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}",
          "principles_app:create_app()"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -12,6 +12,17 @@ from tests.comments_support import QueryCounter, delete_principle, make_amendmen
 from tests.factories import make_organisation, make_user
 
 
+@pytest.fixture(autouse=True)
+def _request(app):
+    """Services run inside a request: messages are translated for its reader."""
+    limit = app.config["COMMENT_RATE_LIMIT"]
+    # Tests post fast; the rate-limit test sets its own small limit.
+    app.config["COMMENT_RATE_LIMIT"] = "10000 per minute"
+    with app.test_request_context("/"):
+        yield
+    app.config["COMMENT_RATE_LIMIT"] = limit
+
+
 def post(user, target, body="A thought.", **kwargs):
     comment = service.post_comment(user, target_type=kwargs.pop("target_type", "principle"),
                                    target_id=target.id, body=body, **kwargs)
@@ -58,7 +69,8 @@ def test_body_is_rendered_as_safe_markdown(app):
     user = make_user()
     comment = post(user, make_principle(), "*yes* <script>alert(1)</script> [x](javascript:alert(1))")
     assert "<em>yes</em>" in comment.body_html
-    assert "<script" not in comment.body_html and "javascript:" not in comment.body_html
+    assert "<script" not in comment.body_html and "&lt;script&gt;" in comment.body_html
+    assert 'href="javascript' not in comment.body_html
 
 
 @pytest.mark.parametrize("body", ["", "   \n ", "x" * 10_001])
@@ -235,8 +247,9 @@ def test_secretariat_hides_with_a_reason_and_restores(app):
     service.restore_comment(staff, comment)
     db.session.commit()
     assert not comment.is_hidden
-    actions = db.session.execute(select(AuditEntry.action).order_by(AuditEntry.seq)).scalars().all()
-    assert actions[-2:] == ["comment.hide", "comment.restore"]
+    actions = db.session.execute(select(AuditEntry.action).where(AuditEntry.object_type == "comment")
+                                 .order_by(AuditEntry.seq)).scalars().all()
+    assert actions == ["comment.hide", "comment.restore"]
 
 
 def test_restoring_dismisses_the_flags_so_they_do_not_hide_it_again(app):
@@ -270,17 +283,14 @@ def test_anonymous_authors_are_shown_by_region_and_category_only(app):
 
 def test_posting_is_rate_limited_per_user(app):
     app.config["COMMENT_RATE_LIMIT"] = "2 per minute"
-    try:
-        user, other = make_user(), make_user()
-        principle = make_principle()
+    user, other = make_user(), make_user()
+    principle = make_principle()
+    post(user, principle)
+    post(user, principle)
+    with pytest.raises(RateLimited) as refused:
         post(user, principle)
-        post(user, principle)
-        with pytest.raises(RateLimited) as refused:
-            post(user, principle)
-        assert refused.value.retry_after >= 1
-        post(other, principle)
-    finally:
-        app.config["COMMENT_RATE_LIMIT"] = "10 per minute"
+    assert refused.value.retry_after >= 1
+    post(other, principle)
 
 
 def test_activity_lists_replies_to_me_and_comments_on_my_amendments_since_my_last_visit(app):
@@ -313,8 +323,6 @@ def test_a_thread_loads_with_the_same_number_of_queries_whatever_its_size(app):
             if n % 3 == 0:
                 service.edit_comment(member, comment, f"edited {n}")
         db.session.commit()
-        app.config["RATELIMIT_ENABLED"] = False
-    app.config["RATELIMIT_ENABLED"] = True
     counts = {}
     for viewer in (member, staff):
         for target in (small, large):

@@ -11,3 +11,6 @@ csrf.exempt(bp)
 
 from principles_app.web.api import core  # noqa: E402,F401  (routes register on import)
 from principles_app.web.api import comments  # noqa: E402,F401
+from principles_app.web.api import drafts  # noqa: E402,F401
+from principles_app.web.api import publications  # noqa: E402,F401
+from principles_app.web.api import voting  # noqa: E402,F401

@@ -30,8 +30,8 @@ def _author_out(node: CommentNode) -> AuthorOut | None:
         return None
     if not author.revealed:
         # Only the protective label: no id, name, organisation, e-mail or anything derived from them.
-        return AuthorOut(display=author.display, region=author.region, category=author.category)
-    return AuthorOut(display=author.display, region=author.region, category=author.category,
+        return AuthorOut(display=str(author.display), region=author.region, category=author.category)
+    return AuthorOut(display=str(author.display), region=author.region, category=author.category,
                      user_id=author.user_id, name=author.name, organisation=author.organisation)
 
 

@@ -101,7 +101,7 @@ def update_organisation(organisation_id: int, body: OrganisationPatch):
 
 @bp.post("/users")
 @endpoint(Endpoint("Create a user in an organisation", auth="secretariat", body=UserCreate, response=UserOut,
-                   status=201, errors=(409,), tag="users"))
+                   status=201, errors=(404, 409), tag="users"))
 def create_user(body: UserCreate):
     require(permissions.can_manage_users(g.api_user))
     organisation = org_service.get_organisation(body.organisation_id)

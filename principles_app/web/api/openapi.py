@@ -121,7 +121,8 @@ def _openapi_path(rule: str) -> tuple[str, list[dict]]:
                 "name": name,
                 "in": "path",
                 "required": True,
-                "schema": {"type": "integer"} if converter == "int" else {"type": "string"},
+                "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1} if converter == "int"
+                else {"type": "string"},
             })
             parts.append("{" + name + "}")
         else:

@@ -33,6 +33,9 @@ def _decimal_from_string(value):
     return number.quantize(Decimal("0.0001"))
 
 
+# Ids the database can hold; anything larger is a validation error, not a driver overflow.
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
 WeightString = Annotated[
     Decimal,
     BeforeValidator(_decimal_from_string),
@@ -111,7 +114,7 @@ class UserCreate(StrictModel):
     name: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=8, max_length=1024)
     role: ROLES
-    organisation_id: int
+    organisation_id: Id
     language: LANGUAGES | None = None
     time_zone: str | None = Field(default=None, max_length=64)
 

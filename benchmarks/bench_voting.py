@@ -1,0 +1,279 @@
+"""Ballots under load: gunicorn (4 workers) + PostgreSQL, 64 concurrent API clients.
+
+1,000 eligible organisations (× BENCH_SCALE) each cast and then change a ballot on 10 motions
+through ``PUT /api/v1/motions/{id}/ballot``. Measured: errors (must be zero), p95 latency of a
+ballot request (target < 150 ms), and whether the tally published at close equals the exact
+sum computed here, independently, from the choices the clients made and the weights given.
+
+Needs PostgreSQL (TEST_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test): a
+scratch database is created next to it and dropped afterwards. Only 127.0.0.1 is contacted.
+Run as ``python -m benchmarks bench_voting``; ``BENCH_SCALE=0.2`` runs 200 organisations.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ROOT = Path(__file__).resolve().parent.parent
+ORGANISATIONS = 1000
+MOTIONS = 10
+CLIENTS = 64
+WORKERS = 4
+P95_TARGET_MS = 150
+REGIONS = ("africa", "americas", "asia_pacific", "europe_central_asia", "mena", "international")
+CHOICES = ("yes", "no", "abstain")
+MAX_SECONDS = 900  # the load phase never runs longer than this
+
+
+def _scale() -> float:
+    try:
+        return max(0.01, float(os.environ.get("BENCH_SCALE", "1")))
+    except ValueError:
+        return 1.0
+
+
+def _weight(i: int) -> Decimal:
+    """Give organisation i an exact weight with up to four places."""
+    return Decimal(1 + i % 7) + Decimal(i % 4) / 4 + Decimal(i % 3) / 10000
+
+
+def _choices(i: int, j: int) -> tuple[str, str]:
+    """Return the first and the final choice of organisation i on motion j."""
+    first = CHOICES[(i + j) % 3]
+    final = CHOICES[(i * 7 + j * 3) % 3] if (i + j) % 5 else CHOICES[(i * 7 + j * 3 + 1) % 3]
+    return first, final
+
+
+def _scratch_database() -> tuple[str, Any]:
+    from sqlalchemy import create_engine, text
+
+    base = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    base = base.replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"bench_voting_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def _seed(database_url: str, organisations: int) -> dict[str, Any]:
+    """Create the network, a 10-principle document, 10 amendments and an open voting round."""
+    from principles_app import create_app
+    from principles_app.db import utcnow
+    from principles_app.extensions import db
+    from principles_app.models import Organisation, Role, User
+    from principles_app.services import amendments, auth, drafts, rounds, voting
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "ARGON2_TIME_COST": 1,
+                      "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
+    with app.app_context():
+        db.create_all()
+        secretariat_org = Organisation(name="Secretariat", region="international", category="secretariat",
+                                       vote_weight=Decimal(0), active=True, credit_opt_out=False)
+        db.session.add(secretariat_org)
+        db.session.flush()
+        # Rows straight in: the argon2 hash of 1,000 passwords is not what is measured here.
+        secretariat = User(email="sec@example.org", name="Sec", password_hash="!", role=Role.SECRETARIAT,
+                           organisation_id=secretariat_org.id, active=True)
+        db.session.add(secretariat)
+        weights, members = {}, []
+        for i in range(organisations):
+            org = Organisation(name=f"Member {i}", region=REGIONS[i % len(REGIONS)], category="member",
+                               vote_weight=_weight(i), active=True, credit_opt_out=False)
+            db.session.add(org)
+            db.session.flush()
+            weights[i] = _weight(i)
+            user = User(email=f"m{i}@example.org", name=f"Delegate {i}", password_hash="!", role=Role.MEMBER,
+                        organisation_id=org.id, active=True)
+            db.session.add(user)
+            members.append(user)
+        db.session.commit()
+        document = drafts.create_document(secretariat, "principles", "Principles", "", [
+            {"title": f"Principle {n}", "text": f"We work together in good faith on matter number {n} of ours."}
+            for n in range(1, MOTIONS + 1)])
+        drafting = rounds.create_round(secretariat, document, "amendments", "Drafting", utcnow() + timedelta(days=1))
+        rounds.open_round(secretariat, drafting)
+        proposals = [amendments.propose(members[n], document, "modify", "Clearer.", principle_id=p.id,
+                                        text=p.text.replace("good faith", "good faith and openly"))
+                     for n, p in enumerate(drafts.live_principles(document))]
+        rounds.close_round(secretariat, drafting)
+        vote = rounds.create_round(secretariat, document, "voting", "Vote", utcnow() + timedelta(hours=6))
+        for proposal in proposals:
+            voting.put_motion(secretariat, vote, proposal)
+        rounds.open_round(secretariat, vote)
+        motion_ids = [m.id for m in voting.motions_of(vote)]
+        tokens = [auth.issue_token(member)[0] for member in members]
+        secretariat_token = auth.issue_token(secretariat)[0]
+        db.session.commit()
+        round_id = vote.id
+    return {"tokens": tokens, "secretariat": secretariat_token, "motions": motion_ids, "round": round_id,
+            "weights": weights}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench"}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+         "--backlog", "256", "--log-level", "warning", "principles_app:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start: " + (process.stderr.read().decode() if process.stderr else ""))
+
+
+def _request(connection: http.client.HTTPConnection, method: str, path: str, token: str,
+             body: dict | None = None) -> tuple[int, bytes]:
+    headers = {"Authorization": f"Bearer {token}"}
+    payload = None
+    if body is not None:
+        payload = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    connection.request(method, path, body=payload, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def _load(port: int, seed: dict[str, Any], organisations: int) -> tuple[list[float], list[str]]:
+    """Each organisation casts, then changes, its ballot on every motion; 64 clients at once."""
+    work: queue.Queue[int] = queue.Queue()
+    for i in range(organisations):
+        work.put(i)
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.time() + MAX_SECONDS
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        while time.time() < stop_at:
+            try:
+                i = work.get_nowait()
+            except queue.Empty:
+                break
+            for phase in (0, 1):
+                for j, motion_id in enumerate(seed["motions"]):
+                    choice = _choices(i, j)[phase]
+                    started = time.perf_counter()
+                    try:
+                        status, body = _request(connection, "PUT", f"/api/v1/motions/{motion_id}/ballot",
+                                                seed["tokens"][i], {"choice": choice})
+                    except (OSError, http.client.HTTPException) as error:
+                        connection.close()
+                        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                        with lock:
+                            errors.append(f"{type(error).__name__}: {error}")
+                        continue
+                    mine.append(time.perf_counter() - started)
+                    if status != 200:
+                        with lock:
+                            errors.append(f"{status}: {body[:200]!r}")
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if not work.empty():
+        errors.append(f"time limit reached with {work.qsize()} organisations left")
+    return latencies, errors
+
+
+def _expected(seed: dict[str, Any], organisations: int) -> list[dict[str, dict[str, Any]]]:
+    """Sum the final choices exactly, with the weights given, motion by motion."""
+    expected = []
+    for j in range(len(seed["motions"])):
+        totals = {c: {"count": 0, "weight": Decimal(0)} for c in CHOICES}
+        for i in range(organisations):
+            final = _choices(i, j)[1]
+            totals[final]["count"] += 1
+            totals[final]["weight"] += seed["weights"][i]
+        expected.append({c: {"count": t["count"], "weight": str(t["weight"].quantize(Decimal("0.0001")))}
+                         for c, t in totals.items()})
+    return expected
+
+
+def run() -> list[dict[str, Any]]:
+    """Seed, serve with gunicorn, load with 64 clients, close the round and check the tally."""
+    organisations = max(MOTIONS, round(ORGANISATIONS * _scale()))
+    database_url, drop = _scratch_database()
+    process = None
+    try:
+        seed = _seed(database_url, organisations)
+        port = _free_port()
+        process = _start_gunicorn(database_url, port)
+        started = time.perf_counter()
+        latencies, errors = _load(port, seed, organisations)
+        elapsed = time.perf_counter() - started
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        status, _body = _request(connection, "POST", f"/api/v1/rounds/{seed['round']}/close", seed["secretariat"])
+        if status != 200:
+            errors.append(f"close: {status}")
+        tallies = []
+        for motion_id in seed["motions"]:
+            status, body = _request(connection, "GET", f"/api/v1/motions/{motion_id}/result", seed["secretariat"])
+            tallies.append(json.loads(body).get("tally") if status == 200 else None)
+        connection.close()
+        exact = tallies == _expected(seed, organisations)
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=30)
+        drop()
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000 if latencies else float("inf")
+    p50 = latencies[len(latencies) // 2] * 1000 if latencies else float("inf")
+    requests = len(latencies)
+    size = f"{organisations} orgs × {MOTIONS} motions × cast+change, {CLIENTS} clients, gunicorn {WORKERS} workers"
+    return [
+        {"benchmark": f"ballot API errors ({size})", "value": len(errors), "target": "0", "ok": not errors},
+        {"benchmark": "ballot API p95 latency", "value": f"{p95:.1f} ms", "target": f"< {P95_TARGET_MS} ms",
+         "ok": p95 < P95_TARGET_MS},
+        {"benchmark": "ballot API p50 latency", "value": f"{p50:.1f} ms", "target": "(info)", "ok": True},
+        {"benchmark": "ballot API throughput", "value": f"{requests / elapsed:.0f} req/s", "target": "(info)",
+         "ok": True},
+        {"benchmark": "tally at close equals the independent exact sum", "value": "equal" if exact else "DIFFERENT",
+         "target": "equal", "ok": exact},
+    ]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)

@@ -1,0 +1,108 @@
+"""Build the meeting pack of a draft version: numbered text, every amendment, its redline and result."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from principles_app.domain.amendments import AmendmentStatus
+from principles_app.domain.diffing import numbered_lines, render_redline, word_diff
+from principles_app.extensions import db
+from principles_app.models import Amendment, Document, Motion, User, Version
+from principles_app.services import amendments as amendments_service
+from principles_app.services import drafts as drafts_service
+
+
+@dataclass(frozen=True)
+class PackPrinciple:
+    """One principle of the version with its numbered lines."""
+
+    number: int
+    title: str
+    lines: list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class PackAmendment:
+    """One amendment as delegates read it on paper."""
+
+    id: int
+    kind: str
+    status: str
+    heading: str
+    title_redline: str | None
+    text_redline: str
+    rationale: str
+    proposer: dict[str, str]
+    cosponsors: list[str]
+    result: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class MeetingPack:
+    """What delegates hold in their hands for one version."""
+
+    document: Document
+    version: Version
+    principles: list[PackPrinciple]
+    amendments: list[PackAmendment]
+
+
+def _heading(amendment: Amendment) -> str:
+    number = amendments_service.principle_number_of(amendment)
+    if amendment.kind == "insert":
+        return (_("New principle after principle %(n)s", n=number) if number
+                else _("New principle at the start"))
+    lines = amendments_service.amendment_lines(amendment)
+    if number is None:
+        return _("A principle since deleted")
+    if lines is None:
+        return _("Principle %(n)s, title", n=number)
+    first, last = lines
+    if first == last:
+        return _("Principle %(n)s, line %(first)s", n=number, first=first)
+    return _("Principle %(n)s, lines %(first)s–%(last)s", n=number, first=first, last=last)
+
+
+def _vote_result(amendment_id: int) -> dict[str, Any] | None:
+    """Return the tally of the last decided motion on this amendment, or None when not voted."""
+    motion = db.session.execute(
+        select(Motion).where(Motion.amendment_id == amendment_id, Motion.outcome.is_not(None))
+        .order_by(Motion.decided_at.desc(), Motion.id.desc()).limit(1)).scalar_one_or_none()
+    if motion is None or not motion.result:
+        return None
+    return {"outcome": motion.outcome, **motion.result}
+
+
+def _in_pack(amendment: Amendment, number: int) -> bool:
+    """Tell whether an amendment was before the meeting at this version."""
+    if amendment.status == AmendmentStatus.WITHDRAWN or amendment.base_version > number:
+        return False
+    return amendment.merged_in_version is None or amendment.merged_in_version > number
+
+
+def build_meeting_pack(document: Document, number: int, viewer: User | None) -> MeetingPack:
+    """Assemble the numbered text of version ``number`` and the amendments before it."""
+    version = drafts_service.get_version(document, number)
+    width = drafts_service.line_width()
+    principles = [PackPrinciple(int(p["number"]), p["title"], numbered_lines(p["text"], width))
+                  for p in version.snapshot["principles"]]
+    deleted, inserted = _("deleted:"), _("inserted:")
+    rows: list[PackAmendment] = []
+    for amendment in amendments_service.list_amendments(document):
+        if not _in_pack(amendment, number):
+            continue
+        title_redline = None
+        if amendment.proposed_title != amendment.base_title:
+            title_redline = render_redline(word_diff(amendment.base_title, amendment.proposed_title),
+                                           deleted, inserted)
+        rows.append(PackAmendment(
+            id=amendment.id, kind=str(amendment.kind), status=str(amendment.status), heading=_heading(amendment),
+            title_redline=title_redline,
+            text_redline=render_redline(word_diff(amendment.base_text, amendment.proposed_text), deleted, inserted),
+            rationale=amendment.rationale, proposer=amendments_service.proposer_label(amendment, viewer),
+            cosponsors=[c.organisation.name for c in amendment.cosponsors],
+            result=_vote_result(amendment.id)))
+    return MeetingPack(document, version, principles, rows)

@@ -1,0 +1,247 @@
+"""Email notifications: write outbox rows for events, in each recipient's language and time zone.
+
+Every function here only adds rows to the session; the caller's transaction commits them together
+with the event itself, so a rolled-back event never sends mail. ``services/outbox.py`` delivers.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.routing import BuildError
+
+from principles_app.db import utcnow
+from principles_app.domain.times import zone_for
+from principles_app.extensions import db
+from principles_app.models import NotificationPreference, OutboxMessage, Role, User
+from principles_app.web.templating import deadline, time_in_zone
+
+LANGUAGES = ("en", "es", "fr", "ar")
+RTL_LANGUAGES = ("ar",)
+AMENDMENT_OUTCOMES = ("merged", "rebased", "conflicted", "rejected")
+REMINDER_WINDOW = timedelta(hours=24)
+EXCERPT_LENGTH = 500
+
+SUBJECTS = {
+    "round_opened": _l("A round is open on “%(document)s”: %(title)s"),
+    "round_closing": _l("“%(title)s” closes within 24 hours and your organisation has not voted"),
+    "amendment_merged": _l("Your amendment %(number)s was merged"),
+    "amendment_rebased": _l("Your amendment %(number)s was moved onto the new text"),
+    "amendment_conflicted": _l("Your amendment %(number)s conflicts with the new text"),
+    "amendment_rejected": _l("Your amendment %(number)s was rejected"),
+    "comment_reply": _l("%(author)s replied to your comment"),
+}
+
+
+@dataclass(frozen=True)
+class Localised:
+    """A context value computed inside the recipient's language (e.g. a translated label)."""
+
+    make: Callable[[], Any]
+
+
+def recipient_language(user: User) -> str:
+    """Return the language a user reads email in."""
+    return user.language if user.language in LANGUAGES else "en"
+
+
+def recipient_zone(user: User) -> str:
+    """Return the time zone a user reads times in: theirs, else their region's, else UTC."""
+    organisation = user.organisation
+    return zone_for(user.time_zone, organisation.region.value if organisation is not None else None)
+
+
+def absolute_url(path: str) -> str:
+    """Return a link for an email; emails leave the request, so the base comes from PUBLIC_URL."""
+    base = (current_app.config.get("PUBLIC_URL") or "http://localhost:5000").rstrip("/")
+    return f"{base}{path if path.startswith('/') else '/' + path}"
+
+
+def link_to(*candidates: tuple[str, dict[str, Any]], fallback: str = "/") -> str:
+    """Return the absolute URL of the first endpoint that exists among the candidates."""
+    adapter = current_app.url_map.bind("localhost")
+    for endpoint, values in candidates:
+        try:
+            return absolute_url(adapter.build(endpoint, values))
+        except BuildError:
+            continue
+    return fallback if "://" in fallback else absolute_url(fallback)
+
+
+def render_message(event: str, language: str, zone: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Render subject, plain text and HTML fragment of an event in a language and zone."""
+    with force_locale(language):
+        values = {key: (str(value.make()) if isinstance(value, Localised) else value) for key, value in context.items()}
+        values.update(
+            language=language, zone=zone,
+            at=lambda moment, fmt="full": time_in_zone(moment, zone, fmt),
+            until=lambda moment: deadline(moment, zone),
+        )
+        subject_values = {key: value for key, value in values.items() if isinstance(value, (str, int))}
+        subject = str(SUBJECTS[event] % subject_values) if event in SUBJECTS else str(values.get("subject", ""))
+        values["subject"] = subject
+        text = render_template(f"email/{event}.txt", **values)
+        html = render_template(f"email/{event}.html", **values)
+    return " ".join(subject.split())[:300], text.strip() + "\n", html.strip()
+
+
+def notify(user: User, event: str, context: dict[str, Any], dedup_key: str | None = None) -> OutboxMessage | None:
+    """Queue an email about an event for a user, as they chose (immediate, digest or none)."""
+    if user is None or not user.active or user.notifications == NotificationPreference.NONE:
+        return None
+    if dedup_key is not None and db.session.execute(
+            select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)).first() is not None:
+        return None
+    language, zone = recipient_language(user), recipient_zone(user)
+    subject, text, html = render_message(event, language, zone, context)
+    now = utcnow()
+    message = OutboxMessage(user_id=user.id, event=event, subject=subject, body_text=text, body_html=html,
+                            language=language, dedup_key=dedup_key,
+                            digest=user.notifications == NotificationPreference.DIGEST,
+                            created_at=now, send_after=now, attempts=0)
+    if dedup_key is None:
+        db.session.add(message)
+        return message
+    try:
+        # A concurrent reminder run may insert the same key: the unique constraint decides.
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
+    return message
+
+
+# ---------------------------------------------------------------------------------------------
+# Events the other services report
+
+
+def _round_context(round_: Any) -> dict[str, Any]:
+    document = round_.document
+    kind = getattr(round_.kind, "value", str(round_.kind))
+    return {
+        "round": round_,
+        "document_title": document.title,
+        "document": document.title,
+        "title": round_.title,
+        "kind": kind,
+        "closes_at": round_.closes_at,
+        "url": link_to(("voting.round_page", {"round_id": round_.id}), ("rounds.rounds", {"slug": document.slug}),
+                       ("drafts.document", {"slug": document.slug})),
+    }
+
+
+def notify_round_opened(round_: Any) -> list[OutboxMessage]:
+    """Tell every active member and observer that a round of a document has opened."""
+    context = _round_context(round_)
+    recipients = db.session.execute(
+        select(User).where(User.active.is_(True), User.role.in_([Role.MEMBER, Role.OBSERVER])).order_by(User.id)
+    ).unique().scalars()
+    return [message for user in recipients if (message := notify(user, "round_opened", context))]
+
+
+def _amendment_context(amendment: Any) -> dict[str, Any]:
+    from principles_app.services.amendments import principle_number_of
+
+    return {
+        "amendment": amendment,
+        "number": amendment.id,
+        "principle_number": principle_number_of(amendment),
+        "document_title": amendment.document.title,
+        "rationale": amendment.rationale,
+        "version": getattr(amendment, "merged_in_version", None),
+        "url": link_to(("amendments.show", {"amendment_id": amendment.id}),
+                       ("drafts.document", {"slug": amendment.document.slug})),
+    }
+
+
+def notify_amendment_outcome(amendment: Any, outcome: str) -> OutboxMessage | None:
+    """Tell the proposer their amendment was merged, rebased, conflicted or rejected."""
+    if outcome not in AMENDMENT_OUTCOMES:
+        raise ValueError(f"unknown amendment outcome {outcome!r}")
+    proposer = db.session.get(User, amendment.proposer_id)
+    return notify(proposer, f"amendment_{outcome}", _amendment_context(amendment))
+
+
+def _author_label(comment: Any) -> Localised | str:
+    from principles_app.models import Organisation
+    from principles_app.services.comments import _category_label, anonymous_display
+
+    organisation = db.session.get(Organisation, comment.organisation_id)
+    if comment.anonymous:
+        category, region = _category_label(organisation.category), organisation.region.value
+        return Localised(lambda: anonymous_display(category, region))
+    author = db.session.get(User, comment.author_id)
+    return f"{author.name} ({organisation.name})"
+
+
+def notify_reply(comment: Any) -> OutboxMessage | None:
+    """Tell a comment's author that someone replied to it (never naming an anonymous replier)."""
+    from principles_app.models import Comment
+
+    if comment.parent_id is None:
+        return None
+    parent = db.session.get(Comment, comment.parent_id)
+    if parent is None or parent.author_id == comment.author_id or parent.deleted_at is not None:
+        return None
+    recipient = db.session.get(User, parent.author_id)
+    excerpt = "" if comment.pending_review or comment.hidden_at else comment.body[:EXCERPT_LENGTH]
+    target = getattr(comment.target_type, "value", str(comment.target_type))
+    return notify(recipient, "comment_reply", {
+        "author": _author_label(comment),
+        "excerpt": excerpt,
+        "truncated": len(comment.body) > EXCERPT_LENGTH,
+        "url": link_to(("comments.continue_thread", {"comment_id": comment.id}),
+                       ("comments.thread", {"target_type": target, "target_id": comment.target_id})),
+    })
+
+
+def _organisations_yet_to_vote(round_: Any) -> dict[int, int]:
+    """Map each electorate organisation that lacks a ballot on an undecided motion to that count."""
+    from principles_app.models import Ballot, ElectorateMember, Motion, Organisation
+
+    motion_ids = list(db.session.execute(
+        select(Motion.id).where(Motion.round_id == round_.id, Motion.decided_at.is_(None))).scalars())
+    if not motion_ids:
+        return {}
+    electorate = list(db.session.execute(
+        select(ElectorateMember.organisation_id).where(ElectorateMember.round_id == round_.id)).scalars())
+    if not electorate:
+        electorate = [org.id for org in db.session.execute(select(Organisation)).scalars() if org.eligible_to_vote]
+    cast = dict(db.session.execute(
+        select(Ballot.organisation_id, func.count(Ballot.id)).where(Ballot.motion_id.in_(motion_ids))
+        .group_by(Ballot.organisation_id)).all())
+    return {org_id: len(motion_ids) - cast.get(org_id, 0) for org_id in electorate
+            if cast.get(org_id, 0) < len(motion_ids)}
+
+
+def remind_closing_rounds(now: datetime | None = None) -> int:
+    """Remind delegates of organisations that have not voted in a round closing within 24 hours."""
+    from principles_app.domain.rounds import RoundKind, RoundState
+    from principles_app.models import Round
+
+    now = now or utcnow()
+    queued = 0
+    rounds = db.session.execute(select(Round).where(
+        Round.state == RoundState.OPEN, Round.kind.in_([RoundKind.VOTING, RoundKind.ADOPTION]),
+        Round.closes_at > now, Round.closes_at <= now + REMINDER_WINDOW)).scalars().all()
+    for round_ in rounds:
+        missing = _organisations_yet_to_vote(round_)
+        if not missing:
+            continue
+        context = _round_context(round_)
+        delegates = db.session.execute(select(User).where(
+            User.organisation_id.in_(missing), User.role == Role.MEMBER, User.active.is_(True))).unique().scalars()
+        for user in delegates:
+            key = f"round_closing:{round_.id}:{round_.closes_at:%Y%m%d%H%M}:{user.id}"
+            vote_url = link_to(("voting.ballot_page", {"round_id": round_.id}), fallback=context["url"])
+            if notify(user, "round_closing", {**context, "url": vote_url, "missing": missing[user.organisation_id]},
+                      dedup_key=key):
+                queued += 1
+    return queued

@@ -1,0 +1,471 @@
+"""Voting and adoption rounds: motions, the frozen electorate, ballots, tallies and their effects.
+
+Ballots are written race-free on PostgreSQL and SQLite; results stay hidden until the
+round is closed, and closing applies every motion once, in the order it was put.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from principles_app.db import utcnow
+from principles_app.domain import tally as tally_domain
+from principles_app.domain.amendments import AmendmentStatus
+from principles_app.domain.rounds import RoundKind, RoundState, accepts_input, is_due
+from principles_app.extensions import db
+from principles_app.models import (
+    Amendment,
+    Ballot,
+    BallotChange,
+    Category,
+    ElectorateMember,
+    Motion,
+    Organisation,
+    Role,
+    Round,
+    User,
+)
+from principles_app.services import audit
+from principles_app.services import rounds as round_service
+from principles_app.services.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
+
+VOTING_KINDS = (RoundKind.VOTING, RoundKind.ADOPTION)
+CHOICES = tally_domain.CHOICES
+
+
+# --- Reading ------------------------------------------------------------------------------
+
+
+def get_motion(motion_id: int) -> Motion:
+    """Return the motion or raise NotFound."""
+    found = db.session.get(Motion, motion_id)
+    if found is None:
+        raise NotFound(_l("No such motion."))
+    return found
+
+
+def motions_of(target: Round) -> list[Motion]:
+    """Return the round's motions in the order they were put."""
+    return list(db.session.execute(
+        select(Motion).where(Motion.round_id == target.id).order_by(Motion.position)).scalars())
+
+
+def electorate_of(target: Round) -> list[tally_domain.Elector]:
+    """Return the electorate frozen when the round opened."""
+    rows = db.session.execute(select(ElectorateMember).where(ElectorateMember.round_id == target.id)
+                              .order_by(ElectorateMember.organisation_id)).scalars()
+    return [tally_domain.Elector(row.organisation_id, row.region, row.category, row.weight) for row in rows]
+
+
+def elector_of(target: Round, organisation_id: int) -> ElectorateMember | None:
+    """Return the organisation's entry in the round's electorate, if it has one."""
+    return db.session.execute(select(ElectorateMember).where(
+        ElectorateMember.round_id == target.id, ElectorateMember.organisation_id == organisation_id)
+    ).scalar_one_or_none()
+
+
+def _lock_round(target: Round, exclusive: bool) -> Round:
+    """Lock the round row for this transaction and return it re-read from the database."""
+    query = select(Round).where(Round.id == target.id).execution_options(populate_existing=True)
+    if db.engine.dialect.name == "postgresql":
+        # Ballots share the lock, so they never block each other; closing takes it exclusively
+        # and waits for ballots in flight, which then see the round closed.
+        query = query.with_for_update(read=not exclusive)
+    else:
+        # SQLite has one writer at a time: writing first takes that lock before anything is read.
+        db.session.execute(update(Round).where(Round.id == target.id).values(state=Round.state))
+    return db.session.execute(query).scalar_one()
+
+
+# --- Opening: electorate and the adoption motion ----------------------------------------------
+
+
+def snapshot_electorate(target: Round) -> int:
+    """Freeze the round's electorate: eligible organisations and their weights now."""
+    eligible = db.session.execute(select(Organisation).where(
+        Organisation.category == Category.MEMBER, Organisation.active.is_(True), Organisation.vote_weight > 0)
+    ).scalars().all()
+    db.session.add_all(ElectorateMember(round_id=target.id, organisation_id=o.id, region=o.region.value,
+                                        category=o.category.value, weight=o.vote_weight) for o in eligible)
+    db.session.flush()
+    return len(eligible)
+
+
+def on_round_open(target: Round, actor: User | None) -> None:
+    """Fix a voting or adoption round's electorate; give an adoption round its one motion."""
+    if target.kind not in VOTING_KINDS:
+        return
+    if target.kind == RoundKind.ADOPTION and not motions_of(target):
+        motion = Motion(round_id=target.id, position=1, version_number=target.document.current_version,
+                        put_by_id=actor.id if actor is not None else None)
+        db.session.add(motion)
+        db.session.flush()
+        audit.record("motion.put", "motion", motion.id,
+                     {"round_id": target.id, "version": motion.version_number}, actor)
+    count = snapshot_electorate(target)
+    total = sum((e.weight for e in electorate_of(target)), Decimal(0))
+    audit.record("round.electorate_fixed", "round", target.id, {"organisations": count, "weight": total}, actor)
+
+
+# --- Putting motions --------------------------------------------------------------------------
+
+
+def put_motion(actor: User | None, target: Round, amendment: Amendment) -> Motion:
+    """Put an open amendment to the vote in a voting round, after those already put."""
+    target = _lock_round(target, exclusive=True)
+    if target.kind != RoundKind.VOTING:
+        raise Conflict(_l("Amendments are put to the vote in a voting round only."))
+    if target.state == RoundState.CLOSED or (
+            target.state == RoundState.OPEN and not accepts_input(target.state, target.closes_at, utcnow())):
+        raise Conflict(_l("This round is closed."))
+    if amendment.document_id != target.document_id:
+        raise ValidationFailed(fields={"amendment_id": str(_l("This amendment belongs to another document."))})
+    if amendment.status != AmendmentStatus.OPEN:
+        raise Conflict(_l("Only an open amendment can be put to the vote (this one is %(status)s).",
+                          status=amendment.status.value))
+    existing = db.session.execute(select(Motion).where(
+        Motion.round_id == target.id, Motion.amendment_id == amendment.id)).scalar_one_or_none()
+    if existing is not None:
+        raise Conflict(_l("This amendment is already a motion in this round."))
+    last = db.session.execute(select(func.max(Motion.position)).where(Motion.round_id == target.id)).scalar()
+    motion = Motion(round_id=target.id, position=(last or 0) + 1, amendment_id=amendment.id,
+                    put_by_id=actor.id if actor is not None else None)
+    db.session.add(motion)
+    db.session.flush()
+    audit.record("motion.put", "motion", motion.id,
+                 {"round_id": target.id, "amendment_id": amendment.id, "position": motion.position}, actor)
+    return motion
+
+
+# --- Ballots ----------------------------------------------------------------------------------
+
+
+def new_receipt() -> str:
+    """Return a fresh random receipt code (192 bits)."""
+    return secrets.token_urlsafe(24)
+
+
+def check_may_vote(user: User, target: Round) -> None:
+    """Refuse (403) anyone who may not cast a ballot for an organisation in this round."""
+    organisation = user.organisation
+    if not (user.active and user.role == Role.MEMBER and organisation is not None
+            and organisation.category == Category.MEMBER and organisation.active):
+        raise Forbidden(_l("Only delegates of an active member organisation vote."))
+
+
+@dataclass(frozen=True)
+class CastResult:
+    """What a delegate sees after casting: the choice, its weight, the new receipt and the time."""
+
+    ballot_id: int
+    choice: str
+    receipt: str
+    cast_at: datetime
+    weight: Decimal
+    previous_choice: str | None
+
+
+def _insert_ballot(motion: Motion, organisation_id: int, user: User, choice: str, receipt: str,
+                   now: datetime) -> int | None:
+    """Insert the organisation's ballot unless one exists; return its id when inserted."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    statement = (insert(Ballot)
+                 .values(motion_id=motion.id, organisation_id=organisation_id, choice=choice,
+                         receipt=receipt, cast_by_id=user.id, cast_at=now, changes=0)
+                 .on_conflict_do_nothing(index_elements=["motion_id", "organisation_id"])
+                 .returning(Ballot.id))
+    return db.session.execute(statement).scalar()
+
+
+def _change_ballot(motion: Motion, organisation_id: int, user: User, choice: str, receipt: str,
+                   now: datetime) -> tuple[int, str]:
+    """Lock the organisation's existing ballot, change it, and return its id and previous choice."""
+    query = select(Ballot.id, Ballot.choice).where(Ballot.motion_id == motion.id,
+                                                   Ballot.organisation_id == organisation_id)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update()
+    ballot_id, previous = db.session.execute(query).one()
+    db.session.execute(update(Ballot).where(Ballot.id == ballot_id).values(
+        choice=choice, receipt=receipt, cast_by_id=user.id, cast_at=now, changes=Ballot.changes + 1)
+        .execution_options(synchronize_session=False))
+    return ballot_id, previous
+
+
+def cast_ballot(user: User, motion: Motion, choice: str, now: datetime | None = None) -> CastResult:
+    """Cast or change the user's organisation's ballot; every call gives a new receipt."""
+    if choice not in CHOICES:
+        raise ValidationFailed(fields={"choice": str(_l("Choose yes, no or abstain."))})
+    target = motion.round
+    check_may_vote(user, target)
+    if target.kind not in VOTING_KINDS:
+        raise Conflict(_l("This round takes no ballots."))
+    target = _lock_round(target, exclusive=False)
+    now = now or utcnow()
+    if target.state != RoundState.OPEN or not accepts_input(target.state, target.closes_at, now):
+        raise Conflict(_l("This round is not open for ballots."))
+    elector = elector_of(target, user.organisation_id)
+    if elector is None:
+        raise Forbidden(_l("Your organisation is not in this round's electorate."))
+    receipt = new_receipt()
+    # Insert first: on PostgreSQL a concurrent insert of the same ballot makes this wait for it and
+    # then do nothing; the row is then locked and changed. Never an error for the second delegate.
+    ballot_id = _insert_ballot(motion, user.organisation_id, user, choice, receipt, now)
+    previous = None
+    if ballot_id is None:
+        ballot_id, previous = _change_ballot(motion, user.organisation_id, user, choice, receipt, now)
+    db.session.execute(insert(BallotChange).values(ballot_id=ballot_id, user_id=user.id, from_choice=previous,
+                                                   to_choice=choice, at=now))
+    payload: dict[str, Any] = {"motion_id": motion.id, "round_id": target.id,
+                               "organisation_id": user.organisation_id, "changed": previous is not None}
+    if target.secrecy != "secret":
+        # In a secret round the log never ties a choice to an organisation.
+        payload.update({"choice": choice, "from": previous})
+    audit.record("ballot.changed" if previous is not None else "ballot.cast", "motion", motion.id, payload, user)
+    return CastResult(ballot_id, choice, receipt, now, elector.weight, previous)
+
+
+def ballot_of(user: User, motion: Motion) -> tuple[Ballot, Decimal]:
+    """Return the user's organisation's ballot on a motion and its weight."""
+    check_may_vote(user, motion.round)
+    elector = elector_of(motion.round, user.organisation_id)
+    if elector is None:
+        raise Forbidden(_l("Your organisation is not in this round's electorate."))
+    ballot = db.session.execute(select(Ballot).where(
+        Ballot.motion_id == motion.id, Ballot.organisation_id == user.organisation_id)).scalar_one_or_none()
+    if ballot is None:
+        raise NotFound(_l("Your organisation has not voted on this motion yet."))
+    return ballot, elector.weight
+
+
+def ballot_history(user: User, motion: Motion) -> list[BallotChange]:
+    """Return every cast and change of the user's organisation's ballot, oldest first."""
+    ballot, _weight = ballot_of(user, motion)
+    return list(db.session.execute(select(BallotChange).where(BallotChange.ballot_id == ballot.id)
+                                   .order_by(BallotChange.at, BallotChange.id)).scalars())
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+def participation_of(motion: Motion) -> tally_domain.Participation:
+    """Measure turnout on a motion without reading a single choice."""
+    electorate = electorate_of(motion.round)
+    voters = db.session.execute(select(Ballot.organisation_id).where(Ballot.motion_id == motion.id)).scalars()
+    # The choice is not even loaded: participation cannot leak what was chosen.
+    return tally_domain.participation(electorate, [tally_domain.CastBallot(o, "abstain") for o in voters])
+
+
+def tally_of(motion: Motion) -> tally_domain.TallyResult:
+    """Tally a motion's current ballots against its frozen electorate."""
+    target = motion.round
+    ballots = db.session.execute(select(Ballot.organisation_id, Ballot.choice).where(Ballot.motion_id == motion.id))
+    return tally_domain.tally(electorate_of(target), [tally_domain.CastBallot(o, c) for o, c in ballots],
+                              target.majority, Decimal(target.quorum))
+
+
+def bulletin_of(motion: Motion) -> list[dict[str, str]]:
+    """List every current receipt with its choice, and the organisation only in a named round."""
+    named = motion.round.secrecy != "secret"
+    rows = db.session.execute(select(Ballot.receipt, Ballot.choice, Organisation.name)
+                              .join(Organisation, Organisation.id == Ballot.organisation_id)
+                              .where(Ballot.motion_id == motion.id).order_by(Ballot.receipt)).all()
+    entries = []
+    for receipt, choice, name in rows:
+        entry = {"receipt": receipt, "choice": choice}
+        if named:
+            entry["organisation"] = name
+        entries.append(entry)
+    return entries
+
+
+def is_decided(motion: Motion) -> bool:
+    """Tell whether the motion's result may be shown: its round is closed and it was tallied."""
+    return motion.round.state == RoundState.CLOSED and motion.result is not None
+
+
+def result_for(motion: Motion, viewer: User | None = None) -> dict[str, Any]:
+    """Return participation while the round is open, and the full result once it is closed."""
+    decided = is_decided(motion)
+    data: dict[str, Any] = {
+        "motion_id": motion.id,
+        "state": "closed" if decided else "open",
+        "participation": tally_domain.participation_to_jsonable(participation_of(motion)),
+    }
+    if not decided:
+        return data
+    stored = motion.result or {}
+    for key in ("tally", "majority", "quorum", "quorum_reached", "passed", "by_region", "by_category",
+                "passed_by_count", "quorum_reached_by_count"):
+        data[key] = stored.get(key)
+    data["outcome"] = motion.outcome
+    data["effect"] = motion.effect
+    data["bulletin"] = bulletin_of(motion)
+    return data
+
+
+# --- Closing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MotionSummary:
+    """What closing did with one motion."""
+
+    motion_id: int
+    amendment_id: int | None
+    version_number: int | None
+    outcome: str
+    effect: str
+    new_version: int | None = None
+    rebased_ids: tuple[int, ...] = ()
+    conflicted_ids: tuple[int, ...] = ()
+
+
+def _apply_amendment(actor: User | None, motion: Motion, passed: bool) -> MotionSummary:
+    """Merge a passed amendment, reject a failed one, and say what happened."""
+    from principles_app.services import amendments as amendment_service
+
+    amendment = db.session.execute(select(Amendment).where(Amendment.id == motion.amendment_id)
+                                   .execution_options(populate_existing=True)).scalar_one()
+    outcome = "passed" if passed else "failed"
+    base = {"motion_id": motion.id, "amendment_id": amendment.id, "version_number": None, "outcome": outcome}
+    if passed and amendment.status == AmendmentStatus.OPEN:
+        try:
+            with db.session.begin_nested():
+                merged = amendment_service.merge_amendment(actor, amendment)
+        except Conflict:
+            # The principle moved under it; the vote stands, the amendment needs revising.
+            return MotionSummary(**base, effect="conflicted")
+        return MotionSummary(**base, effect="merged", new_version=merged.version.number,
+                             rebased_ids=tuple(merged.rebased_ids), conflicted_ids=tuple(merged.conflicted_ids))
+    if passed and amendment.status == AmendmentStatus.CONFLICTED:
+        # An earlier merge in this round conflicted it: reported, never silently dropped.
+        return MotionSummary(**base, effect="conflicted")
+    if not passed and amendment.status in (AmendmentStatus.OPEN, AmendmentStatus.CONFLICTED):
+        amendment_service.reject(actor, amendment)
+        return MotionSummary(**base, effect="rejected")
+    return MotionSummary(**base, effect="skipped")
+
+
+def close_round_and_apply(target: Round, actor: User | None) -> list[MotionSummary]:
+    """Tally every motion of a closed round and apply the outcomes in the order put."""
+    if target.kind not in VOTING_KINDS:
+        return []
+    now = target.closed_at or utcnow()
+    summaries: list[MotionSummary] = []
+    for motion in motions_of(target):
+        db.session.refresh(motion)
+        if motion.outcome is not None:
+            continue  # applied once already
+        result = tally_of(motion)
+        motion.result = tally_domain.to_jsonable(result)
+        motion.outcome = "passed" if result.passed else "failed"
+        motion.decided_at = now
+        if motion.amendment_id is not None:
+            summary = _apply_amendment(actor, motion, result.passed)
+        else:
+            summary = MotionSummary(motion.id, None, motion.version_number, motion.outcome,
+                                    "adoptable" if result.passed else "not_adoptable")
+        motion.effect = summary.effect
+        db.session.flush()
+        audit.record("motion.decided", "motion", motion.id, {
+            "round_id": target.id, "outcome": summary.outcome, "effect": summary.effect,
+            "amendment_id": summary.amendment_id, "version": summary.version_number,
+            "new_version": summary.new_version, "yes": result.overall.yes.weight, "no": result.overall.no.weight,
+            "abstain": result.overall.abstain.weight, "eligible": result.overall.eligible_weight,
+            "quorum_reached": result.quorum_reached}, actor)
+        summaries.append(summary)
+    return summaries
+
+
+def round_summary(target: Round) -> list[dict[str, Any]]:
+    """Describe what closing did with each motion, in order: passed, merged, conflicted …"""
+    return [{"motion_id": m.id, "position": m.position, "amendment_id": m.amendment_id,
+             "version_number": m.version_number, "outcome": m.outcome, "effect": m.effect}
+            for m in motions_of(target)]
+
+
+def close_round(actor: User | None, target: Round) -> Round | None:
+    """Close an open round once, even when several callers race; None when it was already closed."""
+    if db.engine.dialect.name == "postgresql":
+        locked = db.session.execute(select(Round).where(Round.id == target.id)
+                                    .execution_options(populate_existing=True).with_for_update()).scalar_one()
+    else:
+        _lock_round(target, exclusive=True)
+        locked = db.session.get(Round, target.id)
+    if locked.state != RoundState.OPEN:
+        return None
+    return round_service.close_round(actor, locked)
+
+
+def close_due_rounds(now: datetime | None = None) -> list[int]:
+    """Close and apply every open round past its closing time; safe from cron and concurrently."""
+    now = now or utcnow()
+    due_ids = db.session.execute(select(Round.id, Round.closes_at).where(Round.state == RoundState.OPEN)).all()
+    closed: list[int] = []
+    for round_id, closes_at in due_ids:
+        if not is_due(RoundState.OPEN, closes_at, now):
+            continue
+        target = db.session.get(Round, round_id)
+        if close_round(None, target) is not None:
+            closed.append(round_id)
+        # One transaction per round: a failure in one never holds back the others.
+        db.session.commit()
+    return closed
+
+
+# --- For publication --------------------------------------------------------------------------
+
+
+def passed_adoption_motion(document_id: int, version_number: int) -> Motion | None:
+    """Return the latest passed adoption motion on exactly this version of the document."""
+    return db.session.execute(
+        select(Motion).join(Round, Round.id == Motion.round_id)
+        .where(Round.document_id == document_id, Round.kind == RoundKind.ADOPTION,
+               Round.state == RoundState.CLOSED, Motion.version_number == version_number,
+               Motion.outcome == "passed")
+        .order_by(Motion.decided_at.desc(), Motion.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def adoption_summary(motion: Motion) -> dict[str, Any]:
+    """Describe an adoption vote for the publication record; weights are strings."""
+    stored = motion.result or {}
+    tally_json = stored.get("tally", {})
+    choices = {c: tally_json.get(c, {"count": 0, "weight": "0.0000"}) for c in CHOICES}
+    return {
+        "round_id": motion.round_id,
+        "round_title": motion.round.title,
+        "version": motion.version_number,
+        "majority": stored.get("majority"),
+        "quorum": stored.get("quorum"),
+        "quorum_reached": stored.get("quorum_reached"),
+        "passed": stored.get("passed"),
+        "weights": {**{c: choices[c]["weight"] for c in CHOICES},
+                    "eligible": stored.get("eligible_weight"), "participation": stored.get("participation_weight")},
+        "counts": {**{c: choices[c]["count"] for c in CHOICES},
+                   "eligible": stored.get("eligible_count"), "participation": stored.get("participation_count")},
+        "closed_at": (motion.round.closed_at or motion.decided_at).isoformat() if (
+            motion.round.closed_at or motion.decided_at) else None,
+    }
+
+
+def _register_hooks() -> None:
+    """Attach the electorate snapshot to opening and the tally to closing, once."""
+    if on_round_open not in round_service.ON_OPEN:
+        round_service.ON_OPEN.append(on_round_open)
+    if close_round_and_apply not in round_service.ON_CLOSE:
+        round_service.ON_CLOSE.append(close_round_and_apply)
+
+
+_register_hooks()

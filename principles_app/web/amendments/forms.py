@@ -1,0 +1,39 @@
+"""Forms of the amendment pages: propose, revise, and the one-button actions."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+KIND_CHOICES = [("modify", _l("Change this principle")), ("insert", _l("Add a new principle")),
+                ("delete", _l("Delete this principle"))]
+
+
+class ProposeForm(FlaskForm):
+    """Propose a change: edit the current text, add a principle, or delete one."""
+
+    kind = SelectField(_l("What do you propose?"), choices=KIND_CHOICES)
+    principle_id = HiddenField()
+    after_principle_id = SelectField(_l("Place the new principle after"), coerce=str, validators=[Optional()])
+    title = StringField(_l("Title of the principle"), validators=[Optional(), Length(max=200)])
+    text = TextAreaField(_l("Text of the principle"), validators=[Optional(), Length(max=20_000)],
+                         render_kw={"rows": 10},
+                         description=_l("Edit the current text; the redline will show your changes."))
+    rationale = TextAreaField(_l("Why? (rationale)"), validators=[DataRequired(), Length(max=20_000)],
+                              render_kw={"rows": 5})
+    submit = SubmitField(_l("Propose amendment"))
+
+
+class ReviseForm(FlaskForm):
+    """Revise an amendment onto the current text."""
+
+    title = StringField(_l("Title of the principle"), validators=[Optional(), Length(max=200)])
+    text = TextAreaField(_l("Proposed text"), validators=[Optional(), Length(max=20_000)], render_kw={"rows": 10})
+    rationale = TextAreaField(_l("Why? (rationale)"), validators=[DataRequired(), Length(max=20_000)],
+                              render_kw={"rows": 5})
+    submit = SubmitField(_l("Save revision"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state (CSRF-protected)."""

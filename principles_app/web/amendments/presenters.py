@@ -1,0 +1,84 @@
+"""What the amendment pages show: headings, redlines and line ranges, computed once per page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from principles_app.domain.amendments import AmendmentKind
+from principles_app.domain.diffing import render_redline
+from principles_app.models import Amendment
+from principles_app.services import amendments as amendment_service
+
+
+def redline(diff) -> Markup:
+    """Render a diff as safe HTML with screen-reader labels in the reader's language."""
+    return Markup(render_redline(diff, _("deleted:"), _("inserted:")))
+
+
+def lines_label(lines: tuple[int, int] | None) -> str:
+    """Say which lines an amendment touches: "line 4" or "lines 4–6"."""
+    if lines is None:
+        return ""
+    first, last = lines
+    return _("line %(n)s", n=first) if first == last else _("lines %(first)s–%(last)s", first=first, last=last)
+
+
+def heading(amendment: Amendment, lines: tuple[int, int] | None) -> str:
+    """Say what an amendment does and where: "Amendment 12 to Principle 3, lines 4–6"."""
+    number = amendment_service.principle_number_of(amendment)
+    if amendment.kind == AmendmentKind.INSERT:
+        if number:
+            return _("Amendment %(id)s: new principle after Principle %(n)s", id=amendment.id, n=number)
+        return _("Amendment %(id)s: new principle at the start", id=amendment.id)
+    if number is None:
+        where = _("a deleted principle")
+    else:
+        where = _("Principle %(n)s", n=number)
+    if amendment.kind == AmendmentKind.DELETE:
+        return _("Amendment %(id)s: delete %(where)s", id=amendment.id, where=where)
+    if lines:
+        return _("Amendment %(id)s to %(where)s, %(lines)s", id=amendment.id, where=where, lines=lines_label(lines))
+    return _("Amendment %(id)s to %(where)s (title)", id=amendment.id, where=where)
+
+
+@dataclass
+class AmendmentView:
+    """An amendment with everything its summary or page needs."""
+
+    amendment: Amendment
+    heading: str
+    lines: tuple[int, int] | None
+    lines_label: str
+    proposer: dict[str, str]
+    competing_with: list[int]
+
+    @property
+    def redline(self) -> Markup:
+        """Return the text redline."""
+        return redline(amendment_service.amendment_diff(self.amendment))
+
+    @property
+    def title_redline(self) -> Markup | None:
+        """Return the title redline when the title changes."""
+        a = self.amendment
+        if a.proposed_title == a.base_title:
+            return None
+        from principles_app.domain.diffing import word_diff
+        return redline(word_diff(a.base_title, a.proposed_title))
+
+
+def describe(amendment: Amendment, competing: list[int] | None = None, viewer=None) -> AmendmentView:
+    """Build the view of one amendment."""
+    lines = amendment_service.amendment_lines(amendment)
+    if competing is None:
+        competing = amendment_service.competing_with(amendment)
+    return AmendmentView(amendment, heading(amendment, lines), lines, lines_label(lines),
+                         amendment_service.proposer_label(amendment, viewer), competing)
+
+
+def describe_all(amendments: list[Amendment], viewer=None) -> list[AmendmentView]:
+    """Build the views of many amendments with one competition pass."""
+    competing = amendment_service.competing_map(amendments)
+    return [describe(a, competing.get(a.id, []), viewer) for a in amendments]

@@ -1,0 +1,178 @@
+"""Amendment pages: propose, read with its redline, revise, withdraw, co-sponsor, merge, reject."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from principles_app import permissions
+from principles_app.domain.amendments import AmendmentKind, allowed_actions
+from principles_app.domain.diffing import word_diff
+from principles_app.extensions import db
+from principles_app.services import amendments as amendment_service
+from principles_app.services import drafts as draft_service
+from principles_app.services import rounds as round_service
+from principles_app.services.errors import ServiceError
+from principles_app.web.amendments.forms import ActionForm, ProposeForm, ReviseForm
+from principles_app.web.amendments.presenters import describe, redline
+
+bp = Blueprint("amendments", __name__)
+
+
+@bp.before_request
+@login_required
+def _signed_in_only():
+    if not permissions.can_read_drafts(current_user):
+        abort(403)
+
+
+def _attach(form, refusal: ServiceError) -> None:
+    for name, message in (refusal.fields or {}).items():
+        field = getattr(form, name, None) or getattr(form, "text", None)
+        field.errors = list(field.errors) + [message]
+    if not refusal.fields:
+        flash(str(refusal.message), "error")
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "first") and str(value).isdigit() else None
+
+
+@bp.route("/documents/<slug>/amendments/new", methods=["GET", "POST"])
+def propose(slug: str):
+    document = draft_service.get_document(slug)
+    if not permissions.can_propose_amendment(current_user, document):
+        abort(403)
+    principles = draft_service.live_principles(document)
+    form = ProposeForm()
+    form.after_principle_id.choices = [("first", _("At the start"))] + [
+        (str(p.id), _("Principle %(n)s: %(title)s", n=p.number, title=p.title)) for p in principles]
+    target = None
+    requested = request.args.get("principle", type=int) or _int_or_none(form.principle_id.data)
+    if requested is not None:
+        target = next((p for p in principles if p.id == requested), None)
+        if target is None:
+            abort(404)
+    if request.method == "GET":
+        form.kind.data = request.args.get("kind", "modify") if request.args.get("kind") in ("modify", "insert", "delete") else "modify"
+        if target is not None:
+            form.principle_id.data = str(target.id)
+            form.after_principle_id.data = str(target.id)
+            if form.kind.data == "modify":
+                form.title.data, form.text.data = target.title, target.text
+    accepting = round_service.accepting_amendments(document) is not None
+    if form.validate_on_submit():
+        kind = form.kind.data
+        try:
+            amendment = amendment_service.propose(
+                current_user, document, kind, form.rationale.data,
+                principle_id=target.id if target is not None and kind != "insert" else None,
+                after_principle_id=_int_or_none(form.after_principle_id.data) if kind == "insert" else None,
+                title=form.title.data, text=form.text.data if kind != "delete" else None)
+        except ServiceError as refusal:
+            db.session.rollback()
+            _attach(form, refusal)
+            return render_template("amendments/propose.html", form=form, document=document, target=target,
+                                   accepting=accepting), refusal.status
+        db.session.commit()
+        flash(_("Your amendment was proposed."), "success")
+        return redirect(url_for("amendments.show", amendment_id=amendment.id))
+    return render_template("amendments/propose.html", form=form, document=document, target=target,
+                           accepting=accepting), 422 if form.errors else 200
+
+
+@bp.get("/amendments/<int:amendment_id>")
+def show(amendment_id: int):
+    amendment = amendment_service.get_amendment(amendment_id)
+    view = describe(amendment, viewer=current_user)
+    competitors = [amendment_service.get_amendment(i) for i in view.competing_with]
+    user = current_user
+    actions = set(allowed_actions(amendment.status))
+    return render_template(
+        "amendments/amendment.html", view=view, amendment=amendment, document=amendment.document,
+        competitors=[describe(c, [], user) for c in competitors], action_form=ActionForm(),
+        revision_redline=lambda r: redline(word_diff(r.base_text, r.proposed_text)),
+        can={"revise": "revise" in actions and permissions.can_revise_amendment(user, amendment),
+             "withdraw": "withdraw" in actions and permissions.can_withdraw_amendment(user, amendment),
+             "cosponsor": "cosponsor" in actions and permissions.can_cosponsor_amendment(user, amendment)
+             and all(c.organisation_id != user.organisation_id for c in amendment.cosponsors),
+             "merge": "merge" in actions and permissions.can_merge_amendment(user, amendment),
+             "reject": "reject" in actions and permissions.can_reject_amendment(user, amendment)})
+
+
+@bp.route("/amendments/<int:amendment_id>/revise", methods=["GET", "POST"])
+def revise(amendment_id: int):
+    amendment = amendment_service.get_amendment(amendment_id)
+    if not permissions.can_revise_amendment(current_user, amendment):
+        abort(403)
+    form = ReviseForm()
+    if request.method == "GET":
+        form.rationale.data = amendment.rationale
+        form.title.data = amendment.proposed_title
+        form.text.data = amendment.proposed_text
+    if form.validate_on_submit():
+        try:
+            amendment_service.revise(current_user, amendment, rationale=form.rationale.data,
+                                     title=form.title.data or None,
+                                     text=None if amendment.kind == AmendmentKind.DELETE else form.text.data)
+        except ServiceError as refusal:
+            db.session.rollback()
+            _attach(form, refusal)
+            return render_template("amendments/revise.html", form=form, amendment=amendment,
+                                   document=amendment.document), refusal.status
+        db.session.commit()
+        flash(_("Your revision was saved."), "success")
+        return redirect(url_for("amendments.show", amendment_id=amendment.id))
+    return render_template("amendments/revise.html", form=form, amendment=amendment,
+                           document=amendment.document), 422 if form.errors else 200
+
+
+def _act(amendment_id: int, allowed, action, done: str):
+    amendment = amendment_service.get_amendment(amendment_id)
+    if not allowed(current_user, amendment):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    result = action(current_user, amendment)  # a ServiceError becomes an error page with its status
+    db.session.commit()
+    flash(done if not callable(done) else done(result), "success")
+    return redirect(url_for("amendments.show", amendment_id=amendment.id))
+
+
+@bp.post("/amendments/<int:amendment_id>/withdraw")
+def withdraw(amendment_id: int):
+    return _act(amendment_id, permissions.can_withdraw_amendment, amendment_service.withdraw,
+                _("The amendment was withdrawn."))
+
+
+@bp.post("/amendments/<int:amendment_id>/cosponsor")
+def cosponsor(amendment_id: int):
+    return _act(amendment_id, permissions.can_cosponsor_amendment, amendment_service.cosponsor,
+                _("Your organisation now co-sponsors this amendment."))
+
+
+@bp.post("/amendments/<int:amendment_id>/reject")
+def reject(amendment_id: int):
+    return _act(amendment_id, permissions.can_reject_amendment, amendment_service.reject,
+                _("The amendment was rejected."))
+
+
+@bp.post("/amendments/<int:amendment_id>/merge")
+def merge(amendment_id: int):
+    def done(result):
+        return _("Merged as version %(v)s; %(r)s other amendments rebased, %(c)s conflicted.",
+                 v=result.version.number, r=len(result.rebased_ids), c=len(result.conflicted_ids))
+
+    return _act(amendment_id, permissions.can_merge_amendment, amendment_service.merge_amendment, done)
+
+
+STATUS_NAMES = {"open": _l("open"), "withdrawn": _l("withdrawn"), "rejected": _l("rejected"), "merged": _l("merged"),
+                "conflicted": _l("conflicted — needs revision")}
+
+
+REVISION_NAMES = {"proposed": _l("Proposed"), "revised": _l("Revised"), "rebased": _l("Rebased onto a newer version")}
+
+
+@bp.app_context_processor
+def _status_names():
+    return {"STATUS_NAMES": STATUS_NAMES, "REVISION_NAMES": REVISION_NAMES}

@@ -1,0 +1,88 @@
+"""Motions, ballots and results over JSON."""
+from __future__ import annotations
+
+from flask import g, jsonify
+
+from principles_app import permissions
+from principles_app.extensions import db
+from principles_app.models import Ballot, Motion
+from principles_app.services import amendments as amendment_service
+from principles_app.services import rounds as round_service
+from principles_app.services import voting as voting_service
+from principles_app.web.api import bp
+from principles_app.web.api.core import ok, require
+from principles_app.web.api.openapi import Endpoint, endpoint
+from principles_app.web.api.voting_schemas import (
+    BallotIn,
+    BallotOut,
+    MotionCreate,
+    MotionOut,
+    MotionResult,
+)
+
+
+def motion_out(motion: Motion) -> MotionOut:
+    """Describe a motion; its outcome is null until the round closes."""
+    return MotionOut(id=motion.id, round_id=motion.round_id, position=motion.position,
+                     amendment_id=motion.amendment_id, version_number=motion.version_number,
+                     outcome=motion.outcome, effect=motion.effect)
+
+
+def motions_json(round_) -> list[dict]:
+    """Describe a round's motions in order, for the round resource."""
+    return [motion_out(m).model_dump(mode="json") for m in voting_service.motions_of(round_)]
+
+
+def ballot_out(ballot: Ballot, weight) -> BallotOut:
+    """Describe the organisation's current ballot."""
+    return BallotOut(choice=ballot.choice, weight=str(weight), receipt=ballot.receipt, cast_at=ballot.cast_at)
+
+
+@bp.post("/rounds/<int:round_id>/motions")
+@endpoint(Endpoint("Put an open amendment to the vote in a voting round", auth="secretariat", body=MotionCreate,
+                   response=MotionOut, status=201, errors=(409,), tag="voting"))
+def put_motion(round_id: int, body: MotionCreate):
+    """Put an open amendment to the vote."""
+    require(permissions.can_put_motion(g.api_user))
+    target = round_service.get_round(round_id)
+    amendment = amendment_service.get_amendment(body.amendment_id)
+    motion = voting_service.put_motion(g.api_user, target, amendment)
+    db.session.commit()
+    return ok(motion_out(motion), 201)
+
+
+@bp.put("/motions/<int:motion_id>/ballot")
+@endpoint(Endpoint("Cast or change my organisation's ballot; every call returns a new receipt", body=BallotIn,
+                   response=BallotOut, errors=(403, 409), tag="voting"))
+def cast_ballot(motion_id: int, body: BallotIn):
+    """Cast or change the caller's organisation's ballot."""
+    require(permissions.can_vote(g.api_user))
+    motion = voting_service.get_motion(motion_id)
+    cast = voting_service.cast_ballot(g.api_user, motion, body.choice)
+    db.session.commit()
+    return ok(BallotOut(choice=cast.choice, weight=str(cast.weight), receipt=cast.receipt, cast_at=cast.cast_at))
+
+
+@bp.get("/motions/<int:motion_id>/ballot")
+@endpoint(Endpoint("My organisation's current ballot and receipt", response=BallotOut, errors=(403,),
+                   tag="voting"))
+def get_ballot(motion_id: int):
+    """Show the caller's organisation's current ballot."""
+    require(permissions.can_vote(g.api_user))
+    motion = voting_service.get_motion(motion_id)
+    ballot, weight = voting_service.ballot_of(g.api_user, motion)
+    return ok(ballot_out(ballot, weight))
+
+
+@bp.get("/motions/<int:motion_id>/result")
+@endpoint(Endpoint("Participation while the round is open; the full tally and bulletin once it is closed",
+                   response=MotionResult, tag="voting"))
+def motion_result(motion_id: int):
+    """Show participation while open, the full result once closed."""
+    require(permissions.can_read_results(g.api_user))
+    motion = voting_service.get_motion(motion_id)
+    result = MotionResult.model_validate(voting_service.result_for(motion, g.api_user))
+    response = jsonify(result.model_dump(mode="json", exclude_unset=True))
+    # Results change with every ballot: never cached, never validated by an ETag.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,120 @@
+"""Request and response shapes of motions, ballots and results."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from principles_app.web.api.schemas import StrictModel
+
+CHOICE = Literal["yes", "no", "abstain"]
+WEIGHT = Field(pattern=r"^\d+\.\d{4}$", description="exact decimal as a string, four places")
+
+
+class MotionCreate(StrictModel):
+    """An open amendment to put to the vote."""
+
+    amendment_id: int
+
+
+class MotionOut(BaseModel):
+    """A motion in a round, in the order it was put; outcome and effect appear at close."""
+
+    id: int
+    round_id: int
+    position: int
+    amendment_id: int | None
+    version_number: int | None
+    outcome: Literal["passed", "failed"] | None
+    effect: Literal["merged", "rejected", "conflicted", "adoptable", "not_adoptable", "skipped"] | None
+
+
+class BallotIn(StrictModel):
+    """The organisation's choice on a motion."""
+
+    choice: CHOICE
+
+
+class BallotOut(BaseModel):
+    """The organisation's current ballot; keep the receipt to check the bulletin after close."""
+
+    choice: CHOICE
+    weight: str = WEIGHT
+    receipt: str
+    cast_at: datetime
+
+
+class ChoiceFigure(BaseModel):
+    """How many organisations chose something, and their weight."""
+
+    count: int
+    weight: str = WEIGHT
+
+
+class RegionParticipation(BaseModel):
+    """Turnout within one region."""
+
+    count: int
+    weight: str = WEIGHT
+    eligible_count: int
+    eligible_weight: str = WEIGHT
+
+
+class ParticipationOut(BaseModel):
+    """Turnout overall and by region; the only figures shown while a round is open."""
+
+    count: int
+    weight: str = WEIGHT
+    eligible_count: int
+    eligible_weight: str = WEIGHT
+    by_region: dict[str, RegionParticipation]
+
+
+class GroupTallyOut(BaseModel):
+    """The tally of one region or category; no_participation is true where it cast nothing."""
+
+    yes: ChoiceFigure
+    no: ChoiceFigure
+    abstain: ChoiceFigure
+    eligible_count: int
+    eligible_weight: str = WEIGHT
+    participation_count: int
+    participation_weight: str = WEIGHT
+    no_participation: bool = False
+
+
+class TallyOut(BaseModel):
+    """Yes, no and abstain with their counts and weights."""
+
+    yes: ChoiceFigure
+    no: ChoiceFigure
+    abstain: ChoiceFigure
+
+
+class BulletinEntry(BaseModel):
+    """One current receipt and its choice; the organisation only in a named round."""
+
+    receipt: str
+    choice: CHOICE
+    organisation: str | None = None
+
+
+class MotionResult(BaseModel):
+    """Participation while the round is open; the full result once it is closed."""
+
+    motion_id: int
+    state: Literal["open", "closed"]
+    participation: ParticipationOut
+    tally: TallyOut | None = None
+    majority: Literal["simple", "two_thirds", "three_quarters", "absolute"] | None = None
+    quorum: str | None = None
+    quorum_reached: bool | None = None
+    passed: bool | None = None
+    passed_by_count: bool | None = Field(default=None, description="the same rules, one organisation one vote")
+    quorum_reached_by_count: bool | None = None
+    outcome: Literal["passed", "failed"] | None = None
+    effect: str | None = None
+    by_region: dict[str, GroupTallyOut] | None = None
+    by_category: dict[str, GroupTallyOut] | None = None
+    bulletin: list[BulletinEntry] | None = None

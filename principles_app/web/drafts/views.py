@@ -1,0 +1,125 @@
+"""Draft pages: documents, the working draft with line numbers, versions and redlines."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from principles_app import permissions
+from principles_app.domain.amendments import AmendmentStatus
+from principles_app.domain.diffing import numbered_lines
+from principles_app.extensions import db
+from principles_app.services import amendments as amendment_service
+from principles_app.services import drafts as draft_service
+from principles_app.services import rounds as round_service
+from principles_app.services.errors import ServiceError
+from principles_app.web.amendments.presenters import describe_all
+from principles_app.web.drafts.forms import DocumentForm, parse_principles
+
+bp = Blueprint("drafts", __name__, url_prefix="/documents")
+
+
+@bp.before_request
+@login_required
+def _signed_in_only():
+    # Drafts are for signed-in users; public readers only ever see publications.
+    if not permissions.can_read_drafts(current_user):
+        abort(403)
+
+
+@bp.app_template_global()
+def draft_documents():
+    """List the documents for the home page of a signed-in user."""
+    if not permissions.can_read_drafts(current_user):
+        return []
+    return draft_service.list_documents()
+
+
+@bp.get("/")
+def index():
+    return render_template("drafts/index.html", documents=draft_service.list_documents())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_document():
+    if not permissions.can_create_document(current_user):
+        abort(403)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        try:
+            document = draft_service.create_document(current_user, form.slug.data, form.title.data,
+                                                     form.preamble.data, parse_principles(form.principles.data))
+        except ServiceError as refusal:
+            db.session.rollback()
+            for name, message in (refusal.fields or {}).items():
+                field = getattr(form, name.split(".")[0], None) or form.principles
+                field.errors = list(field.errors) + [message]
+            if not refusal.fields:
+                flash(str(refusal.message), "error")
+            return render_template("drafts/new_document.html", form=form), refusal.status
+        db.session.commit()
+        flash(_("Document created as version 1."), "success")
+        return redirect(url_for("drafts.document", slug=document.slug))
+    return render_template("drafts/new_document.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/<slug>/")
+def document(slug: str):
+    found = draft_service.get_document(slug)
+    width = draft_service.line_width()
+    principles = draft_service.live_principles(found)
+    views = describe_all(amendment_service.list_amendments(found, status=AmendmentStatus.OPEN.value), current_user)
+    on_principle: dict[int, list] = {p.id: [] for p in principles}
+    after_principle: dict[int | None, list] = {}
+    for view in views:
+        a = view.amendment
+        if a.kind.value == "insert":
+            after_principle.setdefault(a.after_principle_id, []).append(view)
+        else:
+            on_principle.setdefault(a.principle_id, []).append(view)
+    rows = [{"principle": p, "lines": numbered_lines(p.text, width), "amendments": on_principle.get(p.id, []),
+             "inserts_after": after_principle.get(p.id, [])} for p in principles]
+    return render_template("drafts/document.html", document=found, rows=rows,
+                           inserts_first=after_principle.get(None, []),
+                           current_round=round_service.open_round_of(found),
+                           accepting=round_service.accepting_amendments(found) is not None,
+                           can_propose=permissions.can_propose_amendment(current_user, found),
+                           open_count=len(views))
+
+
+@bp.get("/<slug>/amendments/")
+def amendments(slug: str):
+    found = draft_service.get_document(slug)
+    status = request.args.get("status") or None
+    if status is not None and status not in {s.value for s in AmendmentStatus}:
+        abort(404)
+    views = describe_all(amendment_service.list_amendments(found, status=status), current_user)
+    return render_template("drafts/amendments.html", document=found, views=views, status=status,
+                           statuses=[s.value for s in AmendmentStatus])
+
+
+@bp.get("/<slug>/versions/")
+def versions(slug: str):
+    found = draft_service.get_document(slug)
+    history = draft_service.list_versions(found)
+    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    if a and b:
+        return redirect(url_for("drafts.compare", slug=slug, a=a, b=b))
+    return render_template("drafts/versions.html", document=found, versions=history)
+
+
+@bp.get("/<slug>/versions/<int:number>/")
+def version(slug: str, number: int):
+    found = draft_service.get_document(slug)
+    frozen = draft_service.get_version(found, number)
+    width = draft_service.line_width()
+    rows = [{"principle": p, "lines": numbered_lines(p["text"], width)} for p in frozen.snapshot["principles"]]
+    return render_template("drafts/version.html", document=found, version=frozen, rows=rows)
+
+
+@bp.get("/<slug>/compare/<int:a>/<int:b>/")
+def compare(slug: str, a: int, b: int):
+    found = draft_service.get_document(slug)
+    old, new = draft_service.get_version(found, a), draft_service.get_version(found, b)
+    comparison = draft_service.compare_snapshots(old.snapshot, new.snapshot, _("deleted:"), _("inserted:"))
+    return render_template("drafts/compare.html", document=found, old=old, new=new, comparison=comparison)

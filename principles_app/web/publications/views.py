@@ -1,0 +1,144 @@
+"""Public reading of published principles: index, latest, any label, redline, exports and feed.
+
+No sign-in and no JavaScript. Nothing here reads drafts, amendments, threads or ballots: every
+page is built from a publication's frozen record.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from principles_app.exports import CONTENT_TYPES, RENDERERS
+from principles_app.extensions import db
+from principles_app.models import Publication
+from principles_app.services import drafts as drafts_service
+from principles_app.services import publications as publications_service
+from principles_app.web.publications.page_cache import (
+    IMMUTABLE,
+    SHORT_LIVED,
+    conditional_response,
+    pages,
+    recent_keys,
+)
+
+public_bp = Blueprint("public", __name__, url_prefix="/principles")
+
+LANGUAGES = ("en", "es", "fr", "ar")
+FEED_SIZE = 50
+HTML = "text/html"
+
+
+def _language() -> str:
+    """Return the page language: ?lang= when given, else the reader's usual choice."""
+    chosen = request.args.get("lang")
+    return chosen if chosen in LANGUAGES else str(get_locale() or "en")
+
+
+def _page(key: tuple, template: str, cache_control: str, context, mimetype: str = HTML):
+    """Serve a page from the page cache; ``context()`` runs only when the page must be rendered."""
+    language = _language()
+
+    def build() -> str:
+        with force_locale(language):
+            return render_template(template, language=language, languages=LANGUAGES, **context())
+
+    body, etag = pages.get_or_build((template, language, request.host_url, *key), build)
+    return conditional_response(body, etag, mimetype, cache_control)
+
+
+def _view_of(publication) -> dict:
+    """Return what a page shows of one publication: its frozen record plus the label facts."""
+    export = publications_service.export_of(publication)
+    return {"publication": publication, "export": export}
+
+
+@public_bp.app_template_filter("atom_time")
+def atom_time(value: datetime | None) -> str:
+    """Format an aware time as RFC 3339 UTC for the feed."""
+    if value is None:
+        return "1970-01-01T00:00:00Z"
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _keys(slug: str | None = None, label: str | None = None, limit: int | None = None) -> list:
+    """Return the publication keys a page depends on; 404 for an unpublished slug or unknown label."""
+    seconds = float(current_app.config.get("PUBLIC_KEYS_FRESH_SECONDS", 0 if current_app.testing else 1.0))
+    keys = recent_keys.get_or_fetch((slug, label, limit), seconds,
+                                    lambda: publications_service.publication_keys(slug, label, limit))
+    if slug is not None and not keys:
+        abort(404)
+    return keys
+
+
+@public_bp.get("/")
+def index():
+    keys = _keys()
+    return _page(("index", publications_service.publication_fingerprint(keys)), "publications/index.html",
+                 SHORT_LIVED, lambda: {"publications": publications_service.latest_by_document()})
+
+
+@public_bp.get("/<slug>/")
+def latest(slug: str):
+    keys = _keys(slug)
+
+    def context() -> dict:
+        history = [db.session.get(Publication, key.id) for key in keys]
+        return {"history": history, "is_latest": True, **_view_of(history[0])}
+
+    return _page(("latest", publications_service.publication_fingerprint(keys)), "publications/publication.html",
+                 SHORT_LIVED, context)
+
+
+@public_bp.get("/<slug>/<label>/")
+def publication(slug: str, label: str):
+    keys = _keys(slug, label)
+    return _page(("label", publications_service.publication_fingerprint(keys)), "publications/publication.html",
+                 IMMUTABLE, lambda: {"history": None, "is_latest": False,
+                                     **_view_of(db.session.get(Publication, keys[0].id))})
+
+
+@public_bp.get("/<slug>/<label>/export.<fmt>")
+def export(slug: str, label: str, fmt: str):
+    if fmt not in RENDERERS:
+        abort(404)
+    document = publications_service.published_document(slug)
+    found = publications_service.get_publication(document, label)
+    language = _language()
+    with force_locale(language):
+        cached = publications_service.rendered_export(found, fmt, language)
+    db.session.commit()
+    response = conditional_response(cached.body, cached.etag, CONTENT_TYPES[fmt], IMMUTABLE)
+    disposition = "inline" if fmt in ("html", "pdf") else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{slug}-{label}.{fmt}"'
+    if fmt == "html":
+        # A standalone file with its stylesheet inlined; it runs no script.
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+            "form-action 'none'; frame-ancestors 'none'")
+    return response
+
+
+@public_bp.get("/<slug>/compare/<a>/<b>/")
+def compare(slug: str, a: str, b: str):
+    keys = _keys(slug, a) + _keys(slug, b)
+
+    def context() -> dict:
+        first, second = (db.session.get(Publication, key.id) for key in keys)
+        comparison = drafts_service.compare_snapshots(first.record, second.record, _("deleted:"), _("inserted:"))
+        return {"first": first, "second": second, "comparison": comparison, "Markup": Markup}
+
+    return _page(("compare", publications_service.publication_fingerprint(keys)), "publications/compare.html",
+                 IMMUTABLE, context)
+
+
+@public_bp.get("/feed.atom")
+def feed():
+    keys = _keys(limit=FEED_SIZE)
+    key = ("feed", publications_service.publication_fingerprint(keys))
+    return _page(key, "publications/feed.xml", SHORT_LIVED, lambda: {
+        "publications": publications_service.all_publications(limit=FEED_SIZE), "feed_url": url_for("public.feed", _external=True),
+        "index_url": url_for("public.index", _external=True)}, mimetype="application/atom+xml")

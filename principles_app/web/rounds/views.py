@@ -1,0 +1,106 @@
+"""Secretariat pages for a document's rounds: schedule, open, extend and close."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from principles_app import permissions
+from principles_app.domain.rounds import allowed_actions
+from principles_app.extensions import db
+from principles_app.services import drafts as draft_service
+from principles_app.services import rounds as round_service
+from principles_app.services.errors import ServiceError
+from principles_app.web.amendments.forms import ActionForm
+from principles_app.web.rounds.forms import ExtendForm, RoundForm
+
+bp = Blueprint("rounds", __name__)
+
+
+@bp.before_request
+@login_required
+def _signed_in_only():
+    if not permissions.can_read_drafts(current_user):
+        abort(403)
+
+
+def _page(document, form, status: int = 200):
+    rounds = round_service.list_rounds(document)
+    return render_template("rounds/rounds.html", document=document, rounds=rounds, form=form,
+                           extend_forms={r.id: ExtendForm(prefix=f"r{r.id}", closes_at=r.closes_at) for r in rounds},
+                           action_form=ActionForm(), allowed={r.id: allowed_actions(r.state) for r in rounds},
+                           can_manage=permissions.can_manage_rounds(current_user)), status
+
+
+@bp.route("/documents/<slug>/rounds/", methods=["GET", "POST"])
+def rounds(slug: str):
+    document = draft_service.get_document(slug)
+    form = RoundForm()
+    if form.is_submitted():
+        if not permissions.can_manage_rounds(current_user):
+            abort(403)
+        if not form.validate():
+            return _page(document, form, 422)
+        try:
+            round_service.create_round(current_user, document, form.kind.data, form.title.data, form.closes_at.data,
+                                       majority=form.majority.data or None, quorum=(form.quorum.data or "").strip() or None,
+                                       secrecy=form.secrecy.data or None)
+        except ServiceError as refusal:
+            db.session.rollback()
+            for name, message in (refusal.fields or {}).items():
+                field = getattr(form, name, None)
+                if field is not None:
+                    field.errors = list(field.errors) + [message]
+            if not refusal.fields:
+                flash(str(refusal.message), "error")
+            return _page(document, form, refusal.status)
+        db.session.commit()
+        flash(_("Round scheduled. Open it when it should start."), "success")
+        return redirect(url_for("rounds.rounds", slug=slug))
+    return _page(document, form)
+
+
+def _change(round_id: int, change, done: str):
+    if not permissions.can_manage_rounds(current_user):
+        abort(403)
+    target = round_service.get_round(round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    change(current_user, target)  # a ServiceError becomes an error page with its status
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("rounds.rounds", slug=target.document.slug))
+
+
+@bp.post("/rounds/<int:round_id>/open")
+def open_round(round_id: int):
+    return _change(round_id, round_service.open_round, _("The round is open."))
+
+
+@bp.post("/rounds/<int:round_id>/close")
+def close_round(round_id: int):
+    return _change(round_id, round_service.close_round, _("The round is closed."))
+
+
+@bp.post("/rounds/<int:round_id>/extend")
+def extend_round(round_id: int):
+    if not permissions.can_manage_rounds(current_user):
+        abort(403)
+    target = round_service.get_round(round_id)
+    form = ExtendForm(prefix=f"r{round_id}")
+    if not form.validate_on_submit():
+        flash(_("Give a new closing time."), "error")
+        return _page(target.document, RoundForm(formdata=None), 422)
+    round_service.extend_round(current_user, target, form.closes_at.data)
+    db.session.commit()
+    flash(_("The round now closes later."), "success")
+    return redirect(url_for("rounds.rounds", slug=target.document.slug))
+
+
+ROUND_KIND_NAMES = {"amendments": _l("Amendments"), "voting": _l("Voting"), "adoption": _l("Adoption")}
+ROUND_STATE_NAMES = {"scheduled": _l("scheduled"), "open": _l("open"), "closed": _l("closed")}
+
+
+@bp.app_context_processor
+def _round_names():
+    return {"ROUND_KIND_NAMES": ROUND_KIND_NAMES, "ROUND_STATE_NAMES": ROUND_STATE_NAMES}

@@ -1,0 +1,1 @@
+"""Voting pages: motions, ballots, participation and results."""

@@ -1,0 +1,24 @@
+"""Forms of the voting pages: put a motion, cast a ballot."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, SubmitField
+from wtforms.validators import DataRequired, InputRequired
+
+CHOICE_LABELS = [("yes", _l("Yes")), ("no", _l("No")), ("abstain", _l("Abstain"))]
+
+
+class PutMotionForm(FlaskForm):
+    """Put an open amendment to the vote."""
+
+    amendment_id = SelectField(_l("Amendment"), coerce=int, validators=[InputRequired()])
+    submit = SubmitField(_l("Put to the vote"))
+
+
+class BallotForm(FlaskForm):
+    """Cast or change the organisation's ballot on one motion."""
+
+    motion_id = HiddenField(validators=[DataRequired()])
+    choice = RadioField(_l("Your organisation's vote"), choices=CHOICE_LABELS, validators=[InputRequired()])
+    submit = SubmitField(_l("Cast ballot"))

@@ -1,0 +1,177 @@
+"""Voting pages: a round's motions and participation, the ballot page, results with charts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from principles_app import permissions
+from principles_app.db import utcnow
+from principles_app.domain.amendments import AmendmentStatus
+from principles_app.domain.rounds import (
+    RoundKind,
+    RoundState,
+    accepts_input,
+    allowed_actions,
+)
+from principles_app.extensions import db
+from principles_app.models import Amendment, Ballot
+from principles_app.services import amendments as amendment_service
+from principles_app.services import rounds as round_service
+from principles_app.services import voting as voting_service
+from principles_app.services.errors import ServiceError
+from principles_app.web.amendments.forms import ActionForm
+from principles_app.web.amendments.presenters import describe
+from principles_app.web.rounds.forms import ExtendForm
+from principles_app.web.templating import CATEGORY_NAMES, REGION_NAMES
+from principles_app.web.voting.charts import choice_bars, participation_bars
+from principles_app.web.voting.forms import BallotForm, PutMotionForm
+
+bp = Blueprint("voting", __name__)
+
+
+@bp.before_request
+@login_required
+def _signed_in_only():
+    if not permissions.can_read_results(current_user):
+        abort(403)
+
+
+def _motion_views(target) -> list[dict]:
+    """Describe each motion with its redline (amendments) or the version it adopts."""
+    views = []
+    for motion in voting_service.motions_of(target):
+        views.append({"motion": motion,
+                      "amendment": describe(motion.amendment, viewer=current_user) if motion.amendment else None,
+                      "participation": voting_service.result_for(motion)["participation"]
+                      if not voting_service.is_decided(motion) else None})
+    return views
+
+
+def _put_form(target) -> PutMotionForm | None:
+    if not (permissions.can_put_motion(current_user) and target.kind == RoundKind.VOTING
+            and target.state != RoundState.CLOSED):
+        return None
+    form = PutMotionForm()
+    already = {m.amendment_id for m in voting_service.motions_of(target)}
+    candidates = [a for a in amendment_service.list_amendments(target.document, status=AmendmentStatus.OPEN.value)
+                  if a.id not in already]
+    form.amendment_id.choices = [(a.id, describe(a).heading) for a in candidates]
+    return form
+
+
+def _round_page(target, put_form=None, status: int = 200):
+    now = utcnow()
+    return render_template(
+        "voting/round.html", round=target, motions=_motion_views(target), put_form=put_form or _put_form(target),
+        action_form=ActionForm(), extend_form=ExtendForm(prefix=f"r{target.id}", closes_at=target.closes_at),
+        allowed=allowed_actions(target.state), can_manage=permissions.can_manage_rounds(current_user),
+        can_vote=permissions.can_vote(current_user), accepting=accepts_input(target.state, target.closes_at, now),
+        chart=participation_bars, REGION_NAMES=REGION_NAMES), status
+
+
+@bp.get("/rounds/<int:round_id>/")
+def round_page(round_id: int):
+    """Show a round's motions, participation or results, and its controls."""
+    return _round_page(round_service.get_round(round_id))
+
+
+@bp.post("/rounds/<int:round_id>/motions")
+def put_motion(round_id: int):
+    """Put an amendment to the vote from the round page."""
+    if not permissions.can_put_motion(current_user):
+        abort(403)
+    target = round_service.get_round(round_id)
+    form = _put_form(target)
+    if form is None:
+        abort(409)
+    if not form.validate_on_submit():
+        return _round_page(target, form, 422)
+    amendment = db.session.get(Amendment, form.amendment_id.data)
+    if amendment is None:
+        abort(404)
+    try:
+        voting_service.put_motion(current_user, target, amendment)
+    except ServiceError as refusal:
+        db.session.rollback()
+        flash(str(refusal.message), "error")
+        return _round_page(round_service.get_round(round_id), None, refusal.status)
+    db.session.commit()
+    flash(_("The amendment is put to the vote."), "success")
+    return redirect(url_for("voting.round_page", round_id=round_id))
+
+
+def _ballot_rows(target):
+    rows = []
+    for view in _motion_views(target):
+        motion = view["motion"]
+        ballot = db.session.execute(select(Ballot).where(
+            Ballot.motion_id == motion.id, Ballot.organisation_id == current_user.organisation_id)).scalar_one_or_none()
+        form = BallotForm(prefix=f"m{motion.id}", formdata=None, motion_id=str(motion.id),
+                          choice=ballot.choice if ballot else None)
+        history = voting_service.ballot_history(current_user, motion) if ballot else []
+        rows.append({**view, "ballot": ballot, "form": form, "history": history})
+    return rows
+
+
+def _may_vote_in(target) -> None:
+    """Abort unless the signed-in delegate's organisation is in this round's electorate."""
+    if not permissions.can_vote(current_user):
+        abort(403)
+    if target.kind not in voting_service.VOTING_KINDS:
+        abort(404)
+    if voting_service.elector_of(target, current_user.organisation_id) is None:
+        abort(403)
+
+
+def _ballot_page(target, status: int = 200):
+    elector = voting_service.elector_of(target, current_user.organisation_id)
+    return render_template("voting/ballot.html", round=target, rows=_ballot_rows(target), elector=elector,
+                           accepting=accepts_input(target.state, target.closes_at, utcnow())), status
+
+
+@bp.get("/rounds/<int:round_id>/ballot")
+def ballot_page(round_id: int):
+    """Show the organisation's ballot: each redline next to its choice."""
+    target = round_service.get_round(round_id)
+    _may_vote_in(target)
+    return _ballot_page(target)
+
+
+@bp.post("/motions/<int:motion_id>/ballot")
+def cast_ballot(motion_id: int):
+    """Cast or change the organisation's ballot on one motion."""
+    motion = voting_service.get_motion(motion_id)
+    target = motion.round
+    _may_vote_in(target)
+    form = BallotForm(prefix=f"m{motion.id}")
+    if not form.validate_on_submit() or form.motion_id.data != str(motion.id):
+        flash(_("Choose yes, no or abstain."), "error")
+        return _ballot_page(target, 422)
+    try:
+        cast = voting_service.cast_ballot(current_user, motion, form.choice.data)
+    except ServiceError as refusal:
+        db.session.rollback()
+        flash(str(refusal.message), "error")
+        return _ballot_page(round_service.get_round(target.id), refusal.status)
+    db.session.commit()
+    flash(_("Ballot recorded. Your receipt: %(receipt)s", receipt=cast.receipt), "success")
+    return redirect(url_for("voting.ballot_page", round_id=target.id))
+
+
+@bp.get("/motions/<int:motion_id>/result")
+def result_page(motion_id: int):
+    """Show a motion's participation, or its result with charts and tables."""
+    motion = voting_service.get_motion(motion_id)
+    result = voting_service.result_for(motion, current_user)
+    view = describe(motion.amendment, viewer=current_user) if motion.amendment else None
+    charts = {}
+    if result["state"] == "closed":
+        charts["overall"] = choice_bars(result["tally"], result["participation"]["eligible_weight"],
+                                        result["participation"]["eligible_count"], "chart-overall-title")
+    else:
+        charts["participation"] = participation_bars(result["participation"]["by_region"], REGION_NAMES,
+                                                     "chart-participation-title")
+    return render_template("voting/result.html", motion=motion, round=motion.round, result=result, view=view,
+                           charts=charts, REGION_NAMES=REGION_NAMES, CATEGORY_NAMES=CATEGORY_NAMES)

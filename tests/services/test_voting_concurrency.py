@@ -1,0 +1,135 @@
+"""Races that must not hurt: delegates voting at the same instant, two close-due runs at once.
+
+Real threads, each with its own database connection, on SQLite and on PostgreSQL.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from principles_app.extensions import db
+from principles_app.models import (
+    AuditEntry,
+    Ballot,
+    BallotChange,
+    Document,
+    Motion,
+    Round,
+)
+from principles_app.services import voting
+from tests.factories import make_user
+from tests.voting_setup import make_scene, voting_round
+
+
+def _run_together(app, jobs) -> list[BaseException]:
+    """Run every job in its own thread and app context, released at the same instant."""
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def run(job):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                job()
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001 - every failure is the test's business
+                db.session.rollback()
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def test_delegates_of_one_organisation_voting_at_the_same_instant_leave_one_ballot(app):
+    scene = make_scene(weights=("2", "1"))
+    organisation = scene.organisations[0]
+    delegates = [scene.delegates[0]] + [make_user("member", organisation=organisation) for _ in range(5)]
+    target = voting_round(scene)
+    motion_id = voting.motions_of(target)[0].id
+    user_ids = [d.id for d in delegates]
+    choices = ["yes", "no", "abstain", "yes", "no", "abstain"]
+
+    def cast(user_id, choice):
+        def job():
+            from principles_app.models import User
+
+            voting.cast_ballot(db.session.get(User, user_id), db.session.get(Motion, motion_id), choice)
+        return job
+
+    errors = _run_together(app, [cast(u, c) for u, c in zip(user_ids, choices)])
+    assert errors == []
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
+    ballot = db.session.execute(select(Ballot)).scalar_one()
+    history = db.session.execute(select(BallotChange).order_by(BallotChange.id)).scalars().all()
+    assert len(history) == 6
+    assert history[0].from_choice is None and all(h.from_choice is not None for h in history[1:])
+    # The history chains: each change starts from what the previous one left.
+    assert [h.from_choice for h in history[1:]] == [h.to_choice for h in history[:-1]]
+    assert ballot.choice == history[-1].to_choice and ballot.changes == 5
+
+
+def test_two_close_due_runs_at_once_close_each_round_once(app):
+    scene = make_scene(weights=("1", "1", "1"))
+    target = voting_round(scene)
+    for delegate in scene.delegates:
+        for motion in voting.motions_of(target):
+            voting.cast_ballot(delegate, motion, "yes")
+    db.session.commit()
+    later = target.closes_at + timedelta(seconds=1)
+    closed: list[list[int]] = []
+
+    def close_due():
+        closed.append(voting.close_due_rounds(later))
+
+    errors = _run_together(app, [close_due, close_due, close_due])
+    assert errors == []
+    assert sorted(closed, key=len) == [[], [], [target.id]]
+    db.session.expire_all()
+    assert db.session.get(Round, target.id).state == "closed"
+    closings = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "round.closed", AuditEntry.object_id == str(target.id)))
+    decided = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "motion.decided"))
+    assert (closings, decided) == (1, 2)
+    assert db.session.get(Document, scene.document.id).current_version == 3  # both motions merged once
+
+
+def test_ballots_racing_the_close_are_either_counted_or_refused(app):
+    from principles_app.services import rounds as round_service
+    from principles_app.services.errors import Conflict
+
+    scene = make_scene(weights=tuple(["1"] * 8))
+    target = voting_round(scene)
+    motion_id = voting.motions_of(target)[0].id
+    round_id = target.id
+    user_ids = [d.id for d in scene.delegates]
+    refused: list[int] = []
+
+    def cast(user_id):
+        def job():
+            from principles_app.models import User
+
+            try:
+                voting.cast_ballot(db.session.get(User, user_id), db.session.get(Motion, motion_id), "yes")
+            except Conflict:
+                refused.append(user_id)
+        return job
+
+    def close():
+        voting.close_round(None, round_service.get_round(round_id))
+
+    errors = _run_together(app, [cast(u) for u in user_ids[:4]] + [close] + [cast(u) for u in user_ids[4:]])
+    assert errors == []
+    db.session.expire_all()
+    motion = db.session.get(Motion, motion_id)
+    stored = db.session.scalar(select(func.count()).select_from(Ballot))
+    # Whatever got in before the close is in the tally; nothing slipped in after it.
+    assert motion.result["participation_count"] == stored == len(user_ids) - len(refused)
