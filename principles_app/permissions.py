@@ -152,3 +152,11 @@ def can_vote(user: User | None) -> bool:
 def can_read_results(user: User | None) -> bool:
     """Every signed-in user sees participation, and results once a round is closed."""
     return _signed_in(user)
+
+
+# --- Translations -----------------------------------------------------------------------------
+
+
+def can_translate(user, principle=None) -> bool:
+    """Members and the secretariat of an active organisation translate principles; observers never."""
+    return _acts_for_active_organisation(user)

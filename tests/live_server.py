@@ -34,7 +34,8 @@ def e2e_database(db_url):
         yield f"sqlite:///{folder / 'e2e.sqlite'}"
         return
     name = f"e2e_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(pg_url_for(db_url), isolation_level="AUTOCOMMIT")
+    # Pre-ping: the PostgreSQL restart test (tests/server) drops every pooled connection mid-session.
+    admin = create_engine(pg_url_for(db_url), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     yield db_url.rsplit("/", 1)[0] + f"/{name}"

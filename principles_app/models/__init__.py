@@ -29,6 +29,7 @@ from principles_app.models.organisation import (
 from principles_app.models.notifications import OutboxMessage
 from principles_app.models.publications import ExportCache, Publication
 from principles_app.models.rounds import Round
+from principles_app.models.translations import PrincipleTranslation
 from principles_app.models.voting import Ballot, BallotChange, ElectorateMember, Motion
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "AmendmentRevision",
     "Document",
     "Principle",
+    "PrincipleTranslation",
     "ExportCache",
     "Publication",
     "Round",

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from principles_app.db import utcnow
@@ -16,7 +16,6 @@ from principles_app.domain.rounds import (
     RoundState,
     accepts_input,
     can_extend,
-    is_due,
     next_state,
 )
 from principles_app.extensions import db
@@ -134,8 +133,22 @@ def open_round(actor: User | None, target: Round) -> Round:
     return target
 
 
+def lock_round(target: Round, exclusive: bool = True) -> Round:
+    """Lock the round row for this transaction and return it re-read from the database."""
+    query = select(Round).where(Round.id == target.id).execution_options(populate_existing=True)
+    if db.engine.dialect.name == "postgresql":
+        # Ballots share the lock, so they never block each other; closing takes it exclusively
+        # and waits for ballots in flight, which then see the round closed.
+        query = query.with_for_update(read=not exclusive)
+    else:
+        # SQLite has one writer at a time: writing first takes that lock before anything is read.
+        db.session.execute(update(Round).where(Round.id == target.id).values(state=Round.state))
+    return db.session.execute(query).scalar_one()
+
+
 def close_round(actor: User | None, target: Round) -> Round:
-    """Close an open round."""
+    """Close an open round once: a second closer, racing or late, gets a 409."""
+    target = lock_round(target)
     new_state = _move(target, "close")
     target.state, target.closed_at = new_state, utcnow()
     db.session.flush()
@@ -161,14 +174,3 @@ def extend_round(actor: User | None, target: Round, closes_at: datetime) -> Roun
     audit.record("round.extended", "round", target.id,
                  {"from": previous.isoformat(), "to": closes_at.isoformat()}, actor)
     return target
-
-
-def close_due_rounds(now: datetime | None = None) -> list[int]:
-    """Close every open round past its closing time; safe to run at any frequency."""
-    now = now or utcnow()
-    closed = []
-    for due in db.session.execute(select(Round).where(Round.state == RoundState.OPEN)).scalars().all():
-        if is_due(due.state, due.closes_at, now):
-            close_round(None, due)
-            closed.append(due.id)
-    return closed

@@ -77,16 +77,8 @@ def elector_of(target: Round, organisation_id: int) -> ElectorateMember | None:
 
 
 def _lock_round(target: Round, exclusive: bool) -> Round:
-    """Lock the round row for this transaction and return it re-read from the database."""
-    query = select(Round).where(Round.id == target.id).execution_options(populate_existing=True)
-    if db.engine.dialect.name == "postgresql":
-        # Ballots share the lock, so they never block each other; closing takes it exclusively
-        # and waits for ballots in flight, which then see the round closed.
-        query = query.with_for_update(read=not exclusive)
-    else:
-        # SQLite has one writer at a time: writing first takes that lock before anything is read.
-        db.session.execute(update(Round).where(Round.id == target.id).values(state=Round.state))
-    return db.session.execute(query).scalar_one()
+    """Lock the round row for this transaction (see rounds.lock_round)."""
+    return round_service.lock_round(target, exclusive=exclusive)
 
 
 # --- Opening: electorate and the adoption motion ----------------------------------------------
@@ -398,12 +390,7 @@ def round_summary(target: Round) -> list[dict[str, Any]]:
 
 def close_round(actor: User | None, target: Round) -> Round | None:
     """Close an open round once, even when several callers race; None when it was already closed."""
-    if db.engine.dialect.name == "postgresql":
-        locked = db.session.execute(select(Round).where(Round.id == target.id)
-                                    .execution_options(populate_existing=True).with_for_update()).scalar_one()
-    else:
-        _lock_round(target, exclusive=True)
-        locked = db.session.get(Round, target.id)
+    locked = _lock_round(target, exclusive=True)
     if locked.state != RoundState.OPEN:
         return None
     return round_service.close_round(actor, locked)

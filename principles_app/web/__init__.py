@@ -122,6 +122,9 @@ def register_web(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(ServiceError, _service_error_page)
+    from principles_app.web.errors import register_database_errors
+
+    register_database_errors(app)
 
     @app.context_processor
     def _page_language():

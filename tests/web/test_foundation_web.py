@@ -134,7 +134,8 @@ def test_secretariat_creates_and_edits_an_organisation_weight_without_javascript
         "name": "Levant Voices", "region": "mena", "category": "member", "vote_weight": "2.25", "active": "y"})
     db.session.expire_all()
     assert db.session.get(Organisation, org.id).vote_weight == Decimal("2.2500")
-    actions = db.session.execute(db.select(AuditEntry.action).where(AuditEntry.object_id == str(org.id))).scalars().all()
+    actions = db.session.execute(db.select(AuditEntry.action).where(AuditEntry.object_id == str(org.id))
+                                 .order_by(AuditEntry.seq)).scalars().all()
     assert actions == ["organisation.create", "organisation.weight"]
     listing = client.get("/admin/organisations").get_data(as_text=True)
     assert "Levant Voices" in listing and "2.2500" in listing
@@ -172,7 +173,8 @@ def test_secretariat_creates_a_user_and_changes_the_role_with_an_audit_entry(cli
         "email": user.email, "name": "New Person", "role": "observer", "organisation_id": ally.id, "active": "y"})
     db.session.expire_all()
     assert db.session.get(User, user.id).role.value == "observer"
-    payloads = db.session.execute(db.select(AuditEntry.payload).where(AuditEntry.action == "user.update")).scalars().all()
+    payloads = db.session.execute(db.select(AuditEntry.payload).where(AuditEntry.action == "user.update")
+                                  .order_by(AuditEntry.seq)).scalars().all()
     assert payloads[-1]["role"] == {"from": "member", "to": "observer"}
 
 

@@ -14,3 +14,4 @@ from principles_app.web.api import comments  # noqa: E402,F401
 from principles_app.web.api import drafts  # noqa: E402,F401
 from principles_app.web.api import publications  # noqa: E402,F401
 from principles_app.web.api import voting  # noqa: E402,F401
+from principles_app.web.api import translations  # noqa: E402,F401

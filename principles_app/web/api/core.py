@@ -38,12 +38,12 @@ def require(allowed: bool) -> None:
 
 @bp.post("/auth/token")
 @endpoint(Endpoint("Exchange email and password for a bearer token", auth="public", body=TokenRequest,
-                   response=TokenResponse, status=201, errors=(401, 429), tag="auth"))
+                   response=TokenResponse, errors=(401, 429), tag="auth"))
 def create_token(body: TokenRequest):
     user = auth_service.authenticate(body.email, body.password, request.remote_addr)
     token, row = auth_service.issue_token(user, body.expires_in)
     db.session.commit()
-    return ok(TokenResponse(token=token, expires_at=row.expires_at), 201)
+    return ok(TokenResponse(token=token, expires_at=row.expires_at))
 
 
 @bp.delete("/auth/token")

@@ -1,0 +1,105 @@
+"""When the database stops answering, people get 503 with Retry-After, never a 500, and nothing half-written."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
+
+from principles_app.extensions import db
+from principles_app.models import AuditEntry, Ballot, BallotChange, Organisation
+from principles_app.services import voting
+from tests.factories import auth_header, make_user, sign_in, token_for
+from tests.voting_setup import make_scene, voting_round
+
+
+@contextmanager
+def database_fails(when=lambda statement: True):
+    """Make every statement the predicate picks fail as a dropped connection does."""
+
+    def refuse(conn, cursor, statement, parameters, context, executemany):
+        if when(statement):
+            raise OperationalError(statement, parameters, Exception("server closed the connection unexpectedly"))
+
+    event.listen(db.engine, "before_cursor_execute", refuse)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "before_cursor_execute", refuse)
+
+
+def _counts():
+    return tuple(db.session.scalar(select(func.count()).select_from(model))
+                 for model in (Ballot, BallotChange, AuditEntry, Organisation))
+
+
+def _assert_unavailable(response):
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_api_call_during_an_outage_gets_503_with_retry_after(client):
+    headers = auth_header(token_for(make_user()))
+    with database_fails():
+        response = client.get("/api/v1/me", headers=headers)
+    _assert_unavailable(response)
+    assert response.get_json()["error"]["code"] == "unavailable"
+    assert client.get("/api/v1/me", headers=headers).status_code == 200  # back by itself
+
+
+def test_a_ballot_whose_last_write_fails_leaves_no_trace(client):
+    scene = make_scene(weights=("1", "2"), amendments=1)
+    target = voting_round(scene)
+    motion_id = voting.motions_of(target)[0].id
+    headers = auth_header(token_for(scene.delegates[0]))
+    before = _counts()
+    # The ballot row and its history are written; the audit entry, last in the transaction, fails.
+    with database_fails(lambda statement: statement.lstrip().upper().startswith("INSERT INTO AUDIT_ENTRY")):
+        response = client.put(f"/api/v1/motions/{motion_id}/ballot", json={"choice": "yes"}, headers=headers)
+    _assert_unavailable(response)
+    assert response.get_json()["error"]["code"] == "unavailable"
+    db.session.expire_all()
+    assert _counts() == before
+    again = client.put(f"/api/v1/motions/{motion_id}/ballot", json={"choice": "yes"}, headers=headers)
+    assert again.status_code == 200
+
+
+def test_a_signed_in_page_during_an_outage_gets_an_html_503(client):
+    user = make_user("secretariat")
+    sign_in(client, user)
+    with database_fails():
+        response = client.get("/admin/organisations")
+    _assert_unavailable(response)
+    assert response.mimetype == "text/html"
+    assert "<h1>" in response.get_data(as_text=True)
+    assert client.get("/admin/organisations").status_code == 200
+
+
+def test_a_form_whose_insert_fails_writes_nothing(client):
+    sign_in(client, make_user("secretariat"))
+    before = _counts()
+    with database_fails(lambda statement: statement.lstrip().upper().startswith("INSERT")):
+        response = client.post("/admin/organisations/new", data={
+            "name": "Voices of the Coast", "region": "africa", "category": "member", "vote_weight": "2",
+            "active": "y"})
+    _assert_unavailable(response)
+    db.session.expire_all()
+    assert _counts() == before
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in", "/principles/"])
+def test_public_pages_during_an_outage_never_give_a_500(client, path):
+    with database_fails():
+        response = client.get(path)
+    assert response.status_code in (200, 503)
+    if response.status_code == 503:
+        assert response.headers["Retry-After"] == "5"
+
+
+def test_health_check_reports_the_outage(client):
+    with database_fails():
+        response = client.get("/healthz")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert response.get_json()["database"] == "unavailable"
