@@ -34,6 +34,7 @@ browser-deps:
 	@command -v chromium >/dev/null || { echo "Installing Chromium from Debian's packages..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@test -f node_modules/axe-core/axe.min.js || npm install --no-audit --no-fund --silent
+	@test -f node_modules/vnu-jar/build/dist/vnu.jar || npm install --no-audit --no-fund --silent
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d principles_app/translations 2>&1 | tail -n 3

@@ -1,6 +1,7 @@
 """A real server (gunicorn) with the demo network on a database of its own, for browser and server tests."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -47,7 +48,14 @@ def e2e_database(db_url):
 @pytest.fixture(scope="session")
 def live_server(e2e_database):
     """Migrate, load the demo and serve the app with gunicorn on a free port."""
-    env = {**os.environ, "DATABASE_URL": e2e_database, "SECRET_KEY": "e2e-secret", "SESSION_COOKIE_SECURE": "0",
+    with serve_demo(e2e_database) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve_demo(database: str):
+    """Migrate `database`, load the demo into it and serve the app with gunicorn on a free port."""
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "e2e-secret", "SESSION_COOKIE_SECURE": "0",
            "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "1024", "ARGON2_PARALLELISM": "1"}
     flask = [sys.executable, "-m", "flask", "--app", "principles_app"]
     subprocess.run(flask + ["db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
@@ -67,6 +75,30 @@ def live_server(e2e_database):
     else:
         server.terminate()
         raise RuntimeError("the server did not start: " + server.stderr.read().decode()[-2000:])
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def make_live_server(db_url: str):
+    """Serve the demo on a fresh database of its own (for journeys that change the demo's state)."""
+    if db_url.startswith("postgresql"):
+        name = f"e2e_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(pg_url_for(db_url), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        database = db_url.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="principles-e2e-"))
+        database = f"sqlite:///{folder / 'e2e.sqlite'}"
+    try:
+        with serve_demo(database) as base:
+            yield base
+    finally:
+        if db_url.startswith("postgresql"):
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()

@@ -34,7 +34,14 @@ def _demo_comments(network: dict[str, Any]) -> None:
     load_demo_thread(network)
 
 
-DEMO_STEPS: list[Callable[[dict[str, Any]], None]] = [_demo_draft, _demo_comments, _demo_votes]
+def _demo_translations(network: dict[str, Any]) -> None:
+    """Translate the draft into Spanish, and a few principles into French and Arabic (one out of date)."""
+    from principles_app.services.translations import load_demo_translations
+
+    load_demo_translations(network)
+
+
+DEMO_STEPS: list[Callable[[dict[str, Any]], None]] = [_demo_draft, _demo_comments, _demo_votes, _demo_translations]
 
 
 def demo_network() -> dict[str, Any]:

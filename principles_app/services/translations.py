@@ -18,7 +18,12 @@ from principles_app.extensions import db
 from principles_app.models import Principle, PrincipleTranslation, User, Version
 from principles_app.services import audit
 from principles_app.services import drafts as draft_service
-from principles_app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from principles_app.services.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 
 SOURCE_LANGUAGE = "en"
 # Every interface language but the one the authoritative text is written in.

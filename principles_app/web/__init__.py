@@ -114,9 +114,10 @@ def register_web(app: Flask) -> None:
     from principles_app.web.drafts.views import bp as drafts_bp
     from principles_app.web.rounds.views import bp as rounds_bp
     from principles_app.web.voting.views import bp as voting_bp
+    from principles_app.web.translations.views import bp as translations_bp
 
     for blueprint in (main_bp, auth_bp, admin_bp, api_bp, public_bp, publishing_bp, comments_bp,
-                      drafts_bp, amendments_bp, rounds_bp, voting_bp):
+                      drafts_bp, amendments_bp, rounds_bp, voting_bp, translations_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     app.after_request(_security_headers)

@@ -10,9 +10,11 @@ pytestmark = pytest.mark.e2e
 
 def sign_in(page, base, email, password):
     page.goto(base + "/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # By id, not by label: the labels are in the page's language.
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
 
 
 def test_a_member_signs_in_and_out(page, live_server):

@@ -320,7 +320,8 @@ def test_a_merge_tells_each_proposer_what_happened_to_their_amendment(mail):
     (to_rebased,) = mail.to(rebased_by.email)
     assert f"{rebased.id}" in to_rebased["Subject"] and to_rebased["Content-Language"] == "fr"
     (to_conflicted,) = mail.to(conflicted_by.email)
-    assert "conflicts" in to_conflicted["Subject"] and "Revise it" in plain(to_conflicted)
+    # This proposer reads Spanish.
+    assert "entra en conflicto" in to_conflicted["Subject"] and "Revísela" in plain(to_conflicted)
     (to_rejected,) = mail.to(rejected_by.email)
     assert "rejected" in to_rejected["Subject"] and 'dir="rtl"' in html(to_rejected)
     assert len(mail.messages) == 4

@@ -10,7 +10,11 @@ from principles_app.services import translations as translation_service
 from principles_app.web.api import bp
 from principles_app.web.api.core import ok, require
 from principles_app.web.api.openapi import Endpoint, endpoint
-from principles_app.web.api.translations_schemas import TranslationList, TranslationOut, TranslationPut
+from principles_app.web.api.translations_schemas import (
+    TranslationList,
+    TranslationOut,
+    TranslationPut,
+)
 
 
 def translation_out(translation: PrincipleTranslation) -> TranslationOut:

@@ -15,6 +15,8 @@ from principles_app.services import rounds as round_service
 from principles_app.services.errors import ServiceError
 from principles_app.web.amendments.presenters import describe_all
 from principles_app.web.drafts.forms import DocumentForm, parse_principles
+from principles_app.services.translations import TRANSLATION_LANGUAGES
+from principles_app.web.translations.views import draft_translations, requested_text_language
 
 bp = Blueprint("drafts", __name__, url_prefix="/documents")
 
@@ -79,7 +81,12 @@ def document(slug: str):
             on_principle.setdefault(a.principle_id, []).append(view)
     rows = [{"principle": p, "lines": numbered_lines(p.text, width), "amendments": on_principle.get(p.id, []),
              "inserts_after": after_principle.get(p.id, [])} for p in principles]
+    text_lang = requested_text_language()
     return render_template("drafts/document.html", document=found, rows=rows,
+                           text_lang=text_lang, text_languages=TRANSLATION_LANGUAGES,
+                           translations=draft_translations(principles, text_lang),
+                           switch_url=lambda code: url_for("drafts.document", slug=found.slug, text_lang=code),
+                           can_translate=permissions.can_translate(current_user),
                            inserts_first=after_principle.get(None, []),
                            current_round=round_service.open_round_of(found),
                            accepting=round_service.accepting_amendments(found) is not None,

@@ -17,6 +17,8 @@ from principles_app.extensions import db
 from principles_app.models import Publication
 from principles_app.services import drafts as drafts_service
 from principles_app.services import publications as publications_service
+from principles_app.web.translations.public import public_text_variant, translated_export_body, variant_context
+from principles_app.web.translations.views import requested_text_language
 from principles_app.web.publications.page_cache import (
     IMMUTABLE,
     SHORT_LIVED,
@@ -84,21 +86,29 @@ def index():
 @public_bp.get("/<slug>/")
 def latest(slug: str):
     keys = _keys(slug)
+    text_lang, current, translations = public_text_variant(keys[0].id)
 
     def context() -> dict:
         history = [db.session.get(Publication, key.id) for key in keys]
-        return {"history": history, "is_latest": True, **_view_of(history[0])}
+        return {"history": history, "is_latest": True, **_view_of(history[0]),
+                **variant_context(history[0], text_lang, current)}
 
-    return _page(("latest", publications_service.publication_fingerprint(keys)), "publications/publication.html",
-                 SHORT_LIVED, context)
+    return _page(("latest", publications_service.publication_fingerprint(keys), text_lang, translations),
+                 "publications/publication.html", SHORT_LIVED, context)
 
 
 @public_bp.get("/<slug>/<label>/")
 def publication(slug: str, label: str):
     keys = _keys(slug, label)
-    return _page(("label", publications_service.publication_fingerprint(keys)), "publications/publication.html",
-                 IMMUTABLE, lambda: {"history": None, "is_latest": False,
-                                     **_view_of(db.session.get(Publication, keys[0].id))})
+    # A translated variant can still be corrected, so only the authoritative text is cached for good.
+    text_lang, current, translations = public_text_variant(keys[0].id)
+
+    def context() -> dict:
+        found = db.session.get(Publication, keys[0].id)
+        return {"history": None, "is_latest": False, **_view_of(found), **variant_context(found, text_lang, current)}
+
+    return _page(("label", publications_service.publication_fingerprint(keys), text_lang, translations),
+                 "publications/publication.html", IMMUTABLE if text_lang is None else SHORT_LIVED, context)
 
 
 @public_bp.get("/<slug>/<label>/export.<fmt>")
@@ -108,10 +118,19 @@ def export(slug: str, label: str, fmt: str):
     document = publications_service.published_document(slug)
     found = publications_service.get_publication(document, label)
     language = _language()
-    with force_locale(language):
-        cached = publications_service.rendered_export(found, fmt, language)
-    db.session.commit()
-    response = conditional_response(cached.body, cached.etag, CONTENT_TYPES[fmt], IMMUTABLE)
+    text_lang = requested_text_language()
+    if text_lang is not None:
+        # Only a translation current for every principle of this version becomes an export.
+        translated = translated_export_body(found, fmt, text_lang)
+        if translated is None:
+            abort(404)
+        response = conditional_response(translated[0], translated[1], CONTENT_TYPES[fmt], SHORT_LIVED)
+        label = f"{label}.{text_lang}"
+    else:
+        with force_locale(language):
+            cached = publications_service.rendered_export(found, fmt, language)
+        db.session.commit()
+        response = conditional_response(cached.body, cached.etag, CONTENT_TYPES[fmt], IMMUTABLE)
     disposition = "inline" if fmt in ("html", "pdf") else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{slug}-{label}.{fmt}"'
     if fmt == "html":

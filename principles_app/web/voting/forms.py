@@ -12,7 +12,8 @@ CHOICE_LABELS = [("yes", _l("Yes")), ("no", _l("No")), ("abstain", _l("Abstain")
 class PutMotionForm(FlaskForm):
     """Put an open amendment to the vote."""
 
-    amendment_id = SelectField(_l("Amendment"), coerce=int, validators=[InputRequired()])
+    # No `required` attribute: the list never has an empty placeholder option (the HTML standard asks for one).
+    amendment_id = SelectField(_l("Amendment"), coerce=int, validators=[InputRequired()], render_kw={"required": False})
     submit = SubmitField(_l("Put to the vote"))
 
 
