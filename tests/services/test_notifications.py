@@ -323,5 +323,5 @@ def test_a_merge_tells_each_proposer_what_happened_to_their_amendment(mail):
     # This proposer reads Spanish.
     assert "entra en conflicto" in to_conflicted["Subject"] and "Revísela" in plain(to_conflicted)
     (to_rejected,) = mail.to(rejected_by.email)
-    assert "rejected" in to_rejected["Subject"] and 'dir="rtl"' in html(to_rejected)
+    assert "رُفض" in to_rejected["Subject"] and 'dir="rtl"' in html(to_rejected)
     assert len(mail.messages) == 4
