@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import axe_violations
 from tests.e2e.test_sign_in_journey import sign_in
@@ -12,8 +13,9 @@ SLUG = "principles-for-collaboration"
 
 def test_a_delegate_reads_the_draft_and_an_amendment(page, live_server):
     sign_in(page, live_server, "amina@sahel.example.org", "demo-member")
-    page.get_by_role("link", name="Principles for Collaboration").last.click()
-    assert page.locator("ol.numbered-lines").first.is_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Principles for Collaboration").last.click()
+    expect(page.locator("ol.numbered-lines").first).to_be_visible()
     assert page.locator(".line-number").first.inner_text() == "1"
     page.goto(live_server + "/amendments/1")
     heading = page.get_by_role("heading", level=1).inner_text()

@@ -30,9 +30,11 @@ def test_read_only_pages_are_accessible_and_valid(browser, live_server, language
         page.goto(live_server + "/sign-in")
         page.locator("#email").fill("karim@maghreb.example.org")
         page.locator("#password").fill("demo-member")
-        page.locator("main form [type=submit]").first.click()
+        with page.expect_navigation():
+            page.locator("main form [type=submit]").first.click()
         page.locator("#language-select").select_option(language)
-        page.locator(".language-switch button").click()
+        with page.expect_navigation():
+            page.locator(".language-switch button").click()
         for path in SIGNED_IN_PAGES:
             check(page, live_server, path, language, pages)
     finally:
