@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-sqlite test-postgres bench install system-deps browser-deps translations check-postgres clean
+.PHONY: run test test-fast test-sqlite test-postgres bench install system-deps browser-deps translations messages check-postgres clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ browser-deps:
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d principles_app/translations 2>&1 | tail -n 3
+
+# Re-extract every marked string (N_ marks the export labels of the pure-Python domain) and merge
+# the template into the es/fr/ar catalogues; then translate what is new and run `make translations`.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k N_ \
+		-o principles_app/translations/messages.pot .
+	$(BIN)/pybabel update -i principles_app/translations/messages.pot -d principles_app/translations \
+		--no-fuzzy-matching --width 100
 
 run: install
 	$(FLASK) db upgrade

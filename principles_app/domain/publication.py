@@ -79,6 +79,7 @@ __all__ = [
     "canonical_text",
     "normalise",
     "snapshot_of",
+    "term",
     "text_direction",
     "version_hash",
 ]
@@ -201,49 +202,62 @@ def text_direction(s: str | None, default: str = "ltr") -> str:
 # Export model
 # --------------------------------------------------------------------------
 
-#: Fixed English texts used by every renderer.  The web layer passes
+def N_(message: str) -> str:
+    """Mark a fixed text for extraction into the catalogues; it is translated where it is shown."""
+    return message
+
+
+#: Fixed English texts used by every renderer.  They are marked with ``N_`` so that
+#: ``pybabel extract -k N_`` puts them in the catalogues; the web layer passes
 #: gettext-translated values for the same keys via ``PublicationExport.labels``;
-#: missing keys fall back to these.
+#: missing keys fall back to these.  ``term`` puts a label before its value
+#: ("Version: 3"), with the punctuation each language uses there.
 DEFAULT_LABELS: Mapping[str, str] = MappingProxyType(
     {
-        "principles": "Principles",
-        "record": "Record",
-        "label": "Label",
-        "approved": "Approved on",
-        "meeting": "Meeting",
-        "version": "Version",
-        "sha256": "SHA-256 of the adopted text",
-        "language": "Language",
-        "source_language": "Original language",
-        "adoption_result": "Adoption result",
-        "vote": "Vote",
-        "weighted": "Weighted votes",
-        "organisations": "Organisations",
-        "yes": "Yes",
-        "no": "No",
-        "abstain": "Abstain",
-        "participation": "Participation",
-        "eligible": "Eligible",
-        "majority": "Majority required",
-        "quorum": "Quorum",
-        "quorum_reached": "reached",
-        "quorum_not_reached": "not reached",
-        "result": "Result",
-        "passed": "Adopted",
-        "not_passed": "Not adopted",
-        "closed_at": "Vote closed",
-        "no_adoption": "No vote record is attached to this version.",
-        "credits": "Organisations that adopted these principles",
-        "translation_note": (
+        "principles": N_("Principles"),
+        "record": N_("Record"),
+        "label": N_("Label"),
+        "approved": N_("Approved on"),
+        "meeting": N_("Meeting"),
+        "version": N_("Version"),
+        "sha256": N_("SHA-256 of the adopted text"),
+        "language": N_("Language"),
+        "source_language": N_("Original language"),
+        "adoption_result": N_("Adoption result"),
+        "vote": N_("Vote"),
+        "weighted": N_("Weighted votes"),
+        "organisations": N_("Organisations"),
+        "yes": N_("Yes"),
+        "no": N_("No"),
+        "abstain": N_("Abstain"),
+        "participation": N_("Participation"),
+        "eligible": N_("Eligible"),
+        "majority": N_("Majority required"),
+        "quorum": N_("Quorum"),
+        "quorum_reached": N_("reached"),
+        "quorum_not_reached": N_("not reached"),
+        "result": N_("Result"),
+        "passed": N_("Adopted"),
+        "not_passed": N_("Not adopted"),
+        "closed_at": N_("Vote closed"),
+        "no_adoption": N_("No vote record is attached to this version."),
+        "credits": N_("Organisations that adopted these principles"),
+        "translation_note": N_(
             "This is a translation. The adopted text in the original language is "
             "authoritative; the SHA-256 identifies that original text."
         ),
-        "verify_note": (
+        "verify_note": N_(
             "The SHA-256 can be recomputed from the text: see the JSON export, "
             "which contains the canonical snapshot and the recipe."
         ),
+        "term": N_("%(term)s:"),
     }
 )
+
+
+def term(labels: Mapping[str, str], label: str) -> str:
+    """Return a label followed by the punctuation that introduces its value ("Version:")."""
+    return labels.get("term", DEFAULT_LABELS["term"]) % {"term": label}
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from principles_app.domain.publication import PublicationExport, normalise, text_direction
+from principles_app.domain.publication import PublicationExport, normalise, term, text_direction
 
 FONT = "DejaVu Sans"
 MONO_FONT = "DejaVu Sans Mono"
@@ -167,7 +167,7 @@ class _Writer:
 
     def fact(self, label: str, value: str, *, mono: bool = False) -> None:
         p = self.doc.add_paragraph()
-        self._run(p, f"{label}: ", bold=True)
+        self._run(p, term(self.export.labels, label) + " ", bold=True)
         if text_direction(label, self.export.direction) == "rtl" and text_direction(value) == "ltr":
             value = LRM + value
         self._run(p, value, mono=mono)
@@ -217,7 +217,7 @@ class _Writer:
         if a is None:
             self.paragraph(t["no_adoption"])
         else:
-            self.paragraph(f"{t['adoption_result']} · {t['closed_at']}: {a.closed_at}", style="Caption")
+            self.paragraph(f"{t['adoption_result']} · {term(t, t['closed_at'])} {a.closed_at}", style="Caption")
             quorum_state = t["quorum_reached"] if a.quorum_reached else t["quorum_not_reached"]
             self.table(
                 [

@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
-from principles_app.domain.publication import PublicationExport, normalise, text_direction
+from principles_app.domain.publication import PublicationExport, normalise, term, text_direction
 
 LAYOUTS = Path(__file__).resolve().parent / "layouts"
 
@@ -61,6 +61,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["paragraphs"] = paragraphs
+    env.globals["term"] = term
     env.filters["textdir"] = _textdir
     env.filters["bidimark"] = _bidimark
     return env

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from principles_app.domain.publication import PublicationExport, normalise
+from principles_app.domain.publication import PublicationExport, normalise, term
 
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>|])")
 
@@ -42,7 +42,7 @@ def render_markdown(export: PublicationExport) -> bytes:
             (t["source_language"], _inline(export.source_language)),
         ]
     facts.append((t["sha256"], f"`{export.sha256}`"))
-    out += [f"- **{_inline(k)}:** {v}" for k, v in facts]
+    out += [f"- **{term(t, _inline(k))}** {v}" for k, v in facts]
     out += ["", f"_{_inline(t['verify_note'])}_", ""]
 
     out += [f"### {_inline(t['adoption_result'])}", ""]
@@ -65,10 +65,10 @@ def render_markdown(export: PublicationExport) -> bytes:
         quorum_state = t["quorum_reached"] if a.quorum_reached else t["quorum_not_reached"]
         out += [
             "",
-            f"- **{_inline(t['majority'])}:** {_inline(a.majority)}",
-            f"- **{_inline(t['quorum'])}:** {_inline(a.quorum)} ({_inline(quorum_state)})",
-            f"- **{_inline(t['result'])}:** {_inline(t['passed'] if a.passed else t['not_passed'])}",
-            f"- **{_inline(t['closed_at'])}:** {_inline(a.closed_at)}",
+            f"- **{term(t, _inline(t['majority']))}** {_inline(a.majority)}",
+            f"- **{term(t, _inline(t['quorum']))}** {_inline(a.quorum)} ({_inline(quorum_state)})",
+            f"- **{term(t, _inline(t['result']))}** {_inline(t['passed'] if a.passed else t['not_passed'])}",
+            f"- **{term(t, _inline(t['closed_at']))}** {_inline(a.closed_at)}",
             "",
         ]
 

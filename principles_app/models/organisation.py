@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from principles_app.db import Base, UTCDateTime, WeightType, created_at, int_pk, str_name
@@ -105,12 +105,18 @@ class User(UserMixin, Base):
     )
     created_at: Mapped[created_at]
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of every session's identity; moving it on ends every browser session of the account.
+    session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users.
         return self.active
+
+    def get_id(self) -> str:
+        """Return the identity a session stores: the user's id and current session epoch."""
+        return f"{self.id}:{self.session_epoch}"
 
     @property
     def is_secretariat(self) -> bool:

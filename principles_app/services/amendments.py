@@ -22,6 +22,7 @@ from principles_app.domain.diffing import (
 )
 from principles_app.domain.publication import normalise
 from principles_app.extensions import db
+from principles_app.labels import AMENDMENT_STATUS_NAMES, name_of
 from principles_app.models import Amendment, AmendmentCosponsor, AmendmentRevision, Document, Principle, User, Version
 from principles_app.services import audit, notifications
 from principles_app.services.drafts import (
@@ -166,7 +167,7 @@ def _move(amendment: Amendment, action: str) -> AmendmentStatus:
         return next_status(amendment.status, action)
     except IllegalAmendmentMove as illegal:
         raise Conflict(_l("This amendment is %(status)s; it cannot be changed this way.",
-                          status=illegal.status.value)) from None
+                          status=name_of(AMENDMENT_STATUS_NAMES, illegal.status))) from None
 
 
 def _lock(amendment: Amendment) -> Amendment:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -19,6 +20,9 @@ from principles_app.services.errors import RateLimited, Unauthorised, Validation
 
 MIN_PASSWORD_LENGTH = 8
 MAX_TOKEN_LIFETIME = 365 * 24 * 3600
+# A session identity is "<user id>:<session epoch>", exactly as User.get_id writes it.
+SESSION_IDENTITY = re.compile(r"([1-9][0-9]{0,9}):(0|[1-9][0-9]{0,9})")
+MAX_ROW_ID = 2**31 - 1  # a larger id would make PostgreSQL raise instead of finding nothing
 
 
 def password_hasher() -> PasswordHasher:
@@ -89,6 +93,25 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User:
         raise Unauthorised(_l("The email or password is not right, or the account is deactivated."))
     user.last_seen_at = utcnow()
     return user
+
+
+def user_for_session(identity: object) -> User | None:
+    """Return the active user a session identity names, or None if it is malformed or ended."""
+    match = SESSION_IDENTITY.fullmatch(identity) if isinstance(identity, str) else None
+    if match is None or int(match[1]) > MAX_ROW_ID:
+        return None
+    user = db.session.get(User, int(match[1]))
+    if user is None or not user.active or user.session_epoch != int(match[2]):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """End every browser session of the user by moving their session epoch on."""
+    db.session.flush()  # the row must exist before it can be incremented in SQL
+    # Incremented in SQL so that two concurrent bumps never land on the same new epoch.
+    user.session_epoch = User.session_epoch + 1
+    db.session.flush()
 
 
 def _token_digest(token: str) -> str:

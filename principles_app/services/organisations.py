@@ -9,9 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from principles_app.extensions import db
+from principles_app.labels import ROLE_NAMES, name_of
 from principles_app.models import Category, NotificationPreference, Organisation, Role, User
 from principles_app.services import audit
-from principles_app.services.auth import hash_password, normalise_email, revoke_all_tokens
+from principles_app.services.auth import end_sessions, hash_password, normalise_email, revoke_all_tokens
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
 
 LANGUAGES = ("en", "es", "fr", "ar")
@@ -116,7 +117,7 @@ def list_users() -> list[User]:
 def _check_role_fits(role: Role, organisation: Organisation) -> None:
     if organisation.category not in ROLE_CATEGORIES[role]:
         raise ValidationFailed(
-            _l("A %(role)s belongs to an organisation of another kind.", role=role.value),
+            _l("The role “%(role)s” belongs to another kind of organisation.", role=name_of(ROLE_NAMES, role)),
             fields={"role": str(_l("This role does not fit the organisation's category.")), "organisation_id": str(_l("Choose a fitting organisation."))},
         )
 
@@ -155,7 +156,11 @@ def create_user(actor: User | None, *, email: str, name: str, password: str, rol
 def update_user(actor: User | None, user: User, *, name: str | None = None, role: Role | str | None = None,
                 organisation: Organisation | None = None, active: bool | None = None,
                 password: str | None = None) -> User:
-    """Change a user's name, role, organisation, active flag or password, audited."""
+    """Change a user's name, role, organisation, active flag or password, audited.
+
+    A change of role, organisation or password, or a deactivation, ends the user's browser
+    sessions; a view that changed the signed-in user's own account signs them in again.
+    """
     new_role = Role(role) if role is not None else user.role
     new_org = organisation or user.organisation
     _check_role_fits(new_role, new_org)
@@ -177,6 +182,8 @@ def update_user(actor: User | None, user: User, *, name: str | None = None, role
     if password:
         user.password_hash = hash_password(password)
         diff["password"] = "changed"
+    if diff.keys() & {"role", "organisation_id", "active", "password"}:
+        end_sessions(user)
     if diff:
         audit.record("user.update", "user", user.id, diff, actor)
     return user

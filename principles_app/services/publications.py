@@ -26,6 +26,7 @@ from principles_app.domain.publication import (
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.exports import RENDERERS, render
 from principles_app.extensions import db
+from principles_app.labels import MAJORITY_NAMES, name_of
 from principles_app.models import (
     Amendment,
     AmendmentCosponsor,
@@ -86,14 +87,6 @@ def adoption_record(summary: dict[str, Any]) -> dict[str, Any]:
         "participation_count": int(figure("participation", "count") or 0),
         "closed_at": closed_at.isoformat() if hasattr(closed_at, "isoformat") else str(closed_at or ""),
     }
-
-
-MAJORITY_TEXTS = {
-    "simple": _l("Simple majority: more yes than no (weighted)"),
-    "two_thirds": _l("Two thirds of the weighted yes and no votes"),
-    "three_quarters": _l("Three quarters of the weighted yes and no votes"),
-    "absolute": _l("More than half of all eligible weight"),
-}
 
 
 def _quorum_text(quorum: str) -> str:
@@ -305,7 +298,7 @@ def export_of(publication: Publication, language: str = "en") -> PublicationExpo
     if adoption:
         fields = {k: adoption[k] for k in ADOPTION_FIELDS if k in adoption}
         majority = fields.get("majority", "")
-        fields["majority"] = str(MAJORITY_TEXTS[majority]) if majority in MAJORITY_TEXTS else majority
+        fields["majority"] = str(name_of(MAJORITY_NAMES, majority))
         fields["quorum"] = _quorum_text(fields.get("quorum", ""))
         result = AdoptionResult(**fields)
     return PublicationExport(

@@ -19,6 +19,7 @@ from principles_app.domain.rounds import (
     next_state,
 )
 from principles_app.extensions import db
+from principles_app.labels import ROUND_STATE_NAMES, name_of
 from principles_app.models import Document, Round, User
 from principles_app.services import audit, notifications
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
@@ -107,7 +108,8 @@ def _move(target: Round, action: str) -> RoundState:
     try:
         return next_state(target.state, action)
     except IllegalTransition as illegal:
-        raise Conflict(_l("This round is %(state)s and cannot be changed this way.", state=illegal.state.value)) from None
+        raise Conflict(_l("This round is %(state)s and cannot be changed this way.",
+                          state=name_of(ROUND_STATE_NAMES, illegal.state))) from None
 
 
 def open_round(actor: User | None, target: Round) -> Round:

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from principles_app import permissions
 from principles_app.db import utcnow
 from principles_app.extensions import db
+from principles_app.labels import REGION_NAMES
 from principles_app.models import (
     Category,
     Comment,
@@ -176,8 +177,6 @@ def _category_label(category: Category) -> str:
 
 def anonymous_display(category: str, region: str) -> str:
     """Return the protective label an anonymous author is shown by."""
-    from principles_app.web.templating import REGION_NAMES
-
     region_name = REGION_NAMES.get(region, region)
     if category == "member":
         return _l("a member organisation from %(region)s", region=region_name)

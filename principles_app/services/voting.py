@@ -20,6 +20,7 @@ from principles_app.domain import tally as tally_domain
 from principles_app.domain.amendments import AmendmentStatus
 from principles_app.domain.rounds import RoundKind, RoundState, accepts_input, is_due
 from principles_app.extensions import db
+from principles_app.labels import AMENDMENT_STATUS_NAMES, name_of
 from principles_app.models import (
     Amendment,
     Ballot,
@@ -126,7 +127,7 @@ def put_motion(actor: User | None, target: Round, amendment: Amendment) -> Motio
         raise ValidationFailed(fields={"amendment_id": str(_l("This amendment belongs to another document."))})
     if amendment.status != AmendmentStatus.OPEN:
         raise Conflict(_l("Only an open amendment can be put to the vote (this one is %(status)s).",
-                          status=amendment.status.value))
+                          status=name_of(AMENDMENT_STATUS_NAMES, amendment.status)))
     existing = db.session.execute(select(Motion).where(
         Motion.round_id == target.id, Motion.amendment_id == amendment.id)).scalar_one_or_none()
     if existing is not None:

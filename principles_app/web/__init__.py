@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from principles_app.extensions import babel, db, login_manager
 from principles_app.models import User
+from principles_app.services.auth import user_for_session
 from principles_app.services.errors import ServiceError
 
 RTL_LANGUAGES = {"ar"}
@@ -73,7 +74,10 @@ def _error_page(error: HTTPException):
         from principles_app.web.api.errors import http_error_response
 
         return http_error_response(error)
-    return render_template("errors/error.html", code=error.code, name=error.name), error.code or 500
+    from principles_app.web.errors import http_error_name
+
+    name = http_error_name(error.code, error.name)
+    return render_template("errors/error.html", code=error.code, name=name), error.code or 500
 
 
 def _service_error_page(error: ServiceError):
@@ -91,8 +95,7 @@ def _service_error_page(error: ServiceError):
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    return user_for_session(user_id)
 
 
 def register_web(app: Flask) -> None:

@@ -1,8 +1,11 @@
-"""A database that does not answer: 503 with Retry-After, never a 500."""
+"""Error pages in the reader's language; a database that does not answer: 503 with Retry-After, never a 500."""
 from __future__ import annotations
 
 from flask import Flask, g, make_response, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from sqlalchemy import exc as sa_exc
 
 from principles_app.extensions import db, login_manager
@@ -23,8 +26,44 @@ try:
 except ImportError:  # SQLite-only installs have no psycopg
     pass
 
-FALLBACK_PAGE = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>503</title></head>"
-                 "<body><main><h1>Service unavailable</h1><p>Please try again in a few seconds.</p></main></body></html>")
+# What the reader sees of an HTTP error raised with abort(); werkzeug's own names are English only.
+HTTP_ERROR_NAMES = {
+    400: _l("The request could not be understood."),
+    401: _l("Please sign in first."),
+    403: _l("You are not allowed to see or do this."),
+    404: _l("Page not found."),
+    405: _l("This method is not allowed here."),
+    409: _l("This cannot be done in the current state."),
+    413: _l("The request body is too large."),
+    429: _l("Too many requests. Try again later."),
+    500: _l("Something went wrong on our side."),
+}
+
+# The 503 page when even the error template cannot be rendered; _fallback_page fills it in the
+# reader's language, and FALLBACK_PAGE is what is left when translating fails too.
+_FALLBACK_LAYOUT = ("<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><title>503</title>"
+                    "</head><body><main><h1>{title}</h1><p>{message}</p></main></body></html>")
+FALLBACK_PAGE = _FALLBACK_LAYOUT.format(lang="en", dir="ltr", title="Service unavailable",
+                                        message="Please try again in a few seconds.")
+
+
+def http_error_name(code: int | None, default: str) -> str:
+    """Return the reader's-language name of an HTTP error, or werkzeug's name for an unusual one."""
+    name = HTTP_ERROR_NAMES.get(code or 500)
+    return str(name) if name is not None else default
+
+
+def _fallback_page() -> str:
+    """Return the bare 503 page in the reader's language, or in English if that fails as well."""
+    try:
+        from principles_app.web import RTL_LANGUAGES
+
+        language = str(get_locale() or "en")
+        return _FALLBACK_LAYOUT.format(
+            lang=escape(language), dir="rtl" if language in RTL_LANGUAGES else "ltr",
+            title=escape(_("Service unavailable")), message=escape(_("Please try again in a few seconds.")))
+    except Exception:  # noqa: BLE001  the answer must still be a 503 page
+        return FALLBACK_PAGE
 
 
 def _forget_loaded_users() -> None:
@@ -49,7 +88,7 @@ def database_unavailable(error: BaseException):
         try:
             html = render_template("errors/error.html", code=503, name=message)
         except Exception:  # noqa: BLE001  a page that itself needs the database must not turn the 503 into a 500
-            html = FALLBACK_PAGE
+            html = _fallback_page()
         response = make_response(html, 503)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"

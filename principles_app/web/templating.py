@@ -1,10 +1,12 @@
-"""Filters and globals the templates share: times in the reader's zone, languages."""
+"""Filters and globals the templates share: times in the reader's zone, languages, enum names."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_datetime, get_timezone, lazy_gettext as _l
+from flask_babel import format_datetime, get_timezone
+
+from principles_app import labels
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "ar": "العربية"}
 
@@ -69,24 +71,22 @@ def deadline(value: datetime | None, zone_name: str | None = None, now: datetime
     return f"{shown}, {time_remaining(value, now)}"
 
 
+def language_list(items: list[str]) -> str:
+    """Join names as a list in the current language ("A, B and C", "A، B وC")."""
+    from babel.lists import format_list
+    from flask_babel import get_locale
+
+    return format_list([str(item) for item in items], style="standard", locale=get_locale()) if items else ""
+
+
 def register_template_helpers(app: Flask) -> None:
     """Make the shared filters and globals available to every template."""
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["deadline"] = deadline
     app.jinja_env.filters["time_remaining"] = time_remaining
+    app.jinja_env.filters["language_list"] = language_list
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
-    app.jinja_env.globals["REGION_NAMES"] = REGION_NAMES
-    app.jinja_env.globals["CATEGORY_NAMES"] = CATEGORY_NAMES
-    app.jinja_env.globals["ROLE_NAMES"] = ROLE_NAMES
+    for names in ("REGION_NAMES", "CATEGORY_NAMES", "ROLE_NAMES", "AMENDMENT_STATUS_NAMES", "ROUND_KIND_NAMES",
+                  "ROUND_STATE_NAMES", "CHOICE_NAMES", "MOTION_EFFECT_NAMES", "MAJORITY_NAMES"):
+        app.jinja_env.globals[names] = getattr(labels, names)
 
-
-REGION_NAMES = {
-    "africa": _l("Africa"),
-    "americas": _l("Americas"),
-    "asia_pacific": _l("Asia-Pacific"),
-    "europe_central_asia": _l("Europe & Central Asia"),
-    "mena": _l("Middle East & North Africa"),
-    "international": _l("International"),
-}
-CATEGORY_NAMES = {"member": _l("Member"), "ally": _l("Ally"), "donor": _l("Donor"), "secretariat": _l("Secretariat")}
-ROLE_NAMES = {"member": _l("Member delegate"), "observer": _l("Observer"), "secretariat": _l("Secretariat")}

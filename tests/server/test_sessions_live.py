@@ -70,6 +70,9 @@ def test_signing_in_gives_a_new_session_and_the_old_one_opens_nothing(port):
     assert status == 302 and "/sign-in" in location
     status, location, _cookie, _html = _call(port, "GET", "/account", _value(cleared))
     assert status == 302 and "/sign-in" in location
+    # A copy of the signed-in cookie, taken before sign-out, opens nothing after it.
+    status, location, _cookie, _html = _call(port, "GET", "/account", current)
+    assert status == 302 and "/sign-in" in location
 
 
 def test_the_session_cookie_is_httponly_and_lax_from_gunicorn(port):

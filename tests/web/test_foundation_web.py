@@ -211,3 +211,129 @@ def test_account_page_saves_time_zone_and_refuses_an_unknown_one(client):
     assert bad.status_code == 422
     db.session.expire_all()
     assert db.session.get(User, user.id).time_zone == "Africa/Dakar"
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _browser_with_cookie(app, cookie: str):
+    """Return a new browser that replays a captured session cookie."""
+    browser = app.test_client()
+    browser.set_cookie("session", cookie)
+    return browser
+
+
+def _sent_to_sign_in(response) -> bool:
+    return response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def _user_form(user: User, **changes) -> dict:
+    fields = {"email": user.email, "name": user.name, "role": user.role.value,
+              "organisation_id": user.organisation_id, "active": "y", **changes}
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def test_a_session_cookie_copied_before_sign_out_opens_nothing_after_it(app, client):
+    user = make_user()
+    sign_in(client, user)
+    assert client.get("/account").status_code == 200
+    replay = _browser_with_cookie(app, _session_cookie(client))
+    assert replay.get("/account").status_code == 200  # the copy works while the user is signed in
+    client.post("/sign-out")
+    assert _sent_to_sign_in(replay.get("/account"))
+    assert user.name not in replay.get("/").get_data(as_text=True)
+    assert _sent_to_sign_in(client.get("/account"))
+
+
+def test_signing_out_ends_every_session_of_the_account(app):
+    # Sessions live in signed cookies, so the server cannot end just one: sign-out ends them all.
+    user = make_user()
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, user)
+    sign_in(phone, user)
+    laptop.post("/sign-out")
+    assert _sent_to_sign_in(phone.get("/account"))
+    assert sign_in(phone, user).status_code == 302
+    assert phone.get("/account").status_code == 200
+
+
+def test_signing_out_of_a_session_that_has_already_ended_clears_it(app):
+    user = make_user()
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, user)
+    sign_in(phone, user)
+    laptop.post("/sign-out")
+    response = phone.post("/sign-out")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/")
+    with phone.session_transaction() as session:
+        assert "_user_id" not in session
+    db.session.expire_all()
+    assert db.session.get(User, user.id).session_epoch == 1  # an ended session moves nothing on
+    assert sign_in(laptop, user).status_code == 302
+    assert laptop.get("/account").status_code == 200
+
+
+def test_deactivating_a_user_ends_their_live_session(app, client):
+    member = make_user()
+    browser = app.test_client()
+    sign_in(browser, member)
+    assert browser.get("/account").status_code == 200
+    sign_in(client, make_user("secretariat"))
+    response = client.post(f"/admin/users/{member.id}/edit", data=_user_form(member, active=None))
+    assert response.status_code == 302
+    assert _sent_to_sign_in(browser.get("/account"))
+
+
+@pytest.mark.parametrize("change, ends_sessions", [
+    ({"password": "a brand new password"}, True),
+    ({"role": "observer"}, True),
+    ({"name": "Renamed Delegate"}, False),
+])
+def test_a_password_reset_or_role_change_ends_the_users_sessions(app, client, change, ends_sessions):
+    member = make_user()
+    if change.get("role") == "observer":
+        change = {**change, "organisation_id": make_organisation(category="ally").id}
+    browser = app.test_client()
+    sign_in(browser, member)
+    sign_in(client, make_user("secretariat"))
+    assert client.post(f"/admin/users/{member.id}/edit", data=_user_form(member, **change)).status_code == 302
+    assert _sent_to_sign_in(browser.get("/account")) is ends_sessions
+
+
+def test_changing_ones_own_password_keeps_this_session_and_ends_the_others(app, client):
+    staff = make_user("secretariat")
+    other_browser = app.test_client()
+    sign_in(other_browser, staff)
+    sign_in(client, staff)
+    response = client.post(f"/admin/users/{staff.id}/edit", data=_user_form(staff, password="a brand new password"))
+    assert response.status_code == 302
+    assert client.get("/admin/users").status_code == 200
+    assert _sent_to_sign_in(other_browser.get("/account"))
+    assert sign_in(other_browser, staff, password="a brand new password").status_code == 302
+
+
+@pytest.mark.parametrize("identity", [
+    "abc", "", "{id}", "{id}:", ":0", "{id}:0:0", "0{id}:0", "{id}:00", "-{id}:0", "{id}:-1", " {id}:0",
+    "{id}:0\n", "{id}:０", "²:0", "99999999999:0", "2147483648:0", "{id}:99999999999", 5, None, ["{id}", "0"],
+])
+def test_a_malformed_user_id_in_the_session_is_an_anonymous_visitor(client, identity):
+    user = make_user()
+    if isinstance(identity, str):
+        identity = identity.replace("{id}", str(user.id))
+    with client.session_transaction() as session:
+        session["_user_id"] = identity
+    assert client.get("/").status_code == 200
+    assert _sent_to_sign_in(client.get("/account"))
+
+
+def test_a_session_naming_an_older_epoch_is_an_anonymous_visitor(client):
+    user = make_user()
+    assert user.get_id() == f"{user.id}:0"
+    for identity in (f"{user.id}:1", str(user.id)):  # a later epoch, and a session from before epochs existed
+        with client.session_transaction() as session:
+            session["_user_id"] = identity
+        assert _sent_to_sign_in(client.get("/account")), identity
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    assert client.get("/account").status_code == 200

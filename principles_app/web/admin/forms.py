@@ -8,17 +8,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-REGION_CHOICES = [
-    ("africa", _l("Africa")),
-    ("americas", _l("Americas")),
-    ("asia_pacific", _l("Asia-Pacific")),
-    ("europe_central_asia", _l("Europe & Central Asia")),
-    ("mena", _l("Middle East & North Africa")),
-    ("international", _l("International")),
-]
-CATEGORY_CHOICES = [("member", _l("Member")), ("ally", _l("Ally")), ("donor", _l("Donor")),
-                    ("secretariat", _l("Secretariat"))]
-ROLE_CHOICES = [("member", _l("Member delegate")), ("observer", _l("Observer")), ("secretariat", _l("Secretariat"))]
+from principles_app.labels import CATEGORY_NAMES, REGION_NAMES, ROLE_NAMES
+
+REGION_CHOICES = list(REGION_NAMES.items())
+CATEGORY_CHOICES = list(CATEGORY_NAMES.items())
+ROLE_CHOICES = list(ROLE_NAMES.items())
 
 
 def four_places(form, field):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
 from principles_app import permissions
@@ -130,6 +130,8 @@ def edit_user(user_id: int):
             _attach_errors(form, refusal)
             return render_template("admin/user_form.html", form=form, user=user), refusal.status
         db.session.commit()
+        if user.id == current_user.id and user.active:
+            login_user(user)  # changing one's own password or role ends other sessions, not this one
         flash(_("User saved."), "success")
         return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 
 from principles_app import permissions
@@ -160,19 +160,23 @@ def reject(amendment_id: int):
 @bp.post("/amendments/<int:amendment_id>/merge")
 def merge(amendment_id: int):
     def done(result):
-        return _("Merged as version %(v)s; %(r)s other amendments rebased, %(c)s conflicted.",
-                 v=result.version.number, r=len(result.rebased_ids), c=len(result.conflicted_ids))
+        sentences = [_("Merged as version %(v)s.", v=result.version.number)]
+        if result.rebased_ids:
+            sentences.append(ngettext("%(num)d other amendment was moved onto the new text.",
+                                      "%(num)d other amendments were moved onto the new text.", len(result.rebased_ids)))
+        if result.conflicted_ids:
+            sentences.append(ngettext("%(num)d other amendment now conflicts with it and needs revision.",
+                                      "%(num)d other amendments now conflict with it and need revision.",
+                                      len(result.conflicted_ids)))
+        return " ".join(sentences)
 
     return _act(amendment_id, permissions.can_merge_amendment, amendment_service.merge_amendment, done)
-
-
-STATUS_NAMES = {"open": _l("open"), "withdrawn": _l("withdrawn"), "rejected": _l("rejected"), "merged": _l("merged"),
-                "conflicted": _l("conflicted — needs revision")}
 
 
 REVISION_NAMES = {"proposed": _l("Proposed"), "revised": _l("Revised"), "rebased": _l("Rebased onto a newer version")}
 
 
 @bp.app_context_processor
-def _status_names():
-    return {"STATUS_NAMES": STATUS_NAMES, "REVISION_NAMES": REVISION_NAMES}
+def _revision_names():
+    # Amendment statuses are named in principles_app.labels, shared with the services.
+    return {"REVISION_NAMES": REVISION_NAMES}

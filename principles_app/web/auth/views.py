@@ -45,8 +45,13 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
+    """Sign out, ending every session of the account so that a copied cookie opens nothing."""
     form = SignOutForm()
-    if form.validate_on_submit() and current_user.is_authenticated:
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            auth_service.end_sessions(current_user)
+            db.session.commit()
+        # A session that has already ended is cleared all the same, so the browser forgets it.
         logout_user()
         session.clear()
         flash(_("You are signed out."), "success")

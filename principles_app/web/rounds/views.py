@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from principles_app import permissions
@@ -95,12 +95,3 @@ def extend_round(round_id: int):
     db.session.commit()
     flash(_("The round now closes later."), "success")
     return redirect(url_for("rounds.rounds", slug=target.document.slug))
-
-
-ROUND_KIND_NAMES = {"amendments": _l("Amendments"), "voting": _l("Voting"), "adoption": _l("Adoption")}
-ROUND_STATE_NAMES = {"scheduled": _l("scheduled"), "open": _l("open"), "closed": _l("closed")}
-
-
-@bp.app_context_processor
-def _round_names():
-    return {"ROUND_KIND_NAMES": ROUND_KIND_NAMES, "ROUND_STATE_NAMES": ROUND_STATE_NAMES}

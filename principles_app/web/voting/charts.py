@@ -6,6 +6,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from principles_app.labels import CHOICE_NAMES
+
 COLOURS = {"yes": "#1b7837", "no": "#b2182b", "abstain": "#767676"}
 WIDTH = Decimal(300)
 ROW = 22
@@ -21,13 +23,12 @@ def _share(part: Decimal, whole: Decimal) -> Decimal:
 def choice_bars(tally: dict, eligible_weight: str, eligible_count: int, title_id: str) -> Markup:
     """Draw yes/no/abstain as shares of the eligible weight and of the eligible organisations."""
     rows = []
-    labels = {"yes": _("Yes"), "no": _("No"), "abstain": _("Abstain")}
     for choice in ("yes", "no", "abstain"):
-        figure = tally[choice]
-        rows.append((labels[choice] + " · " + _("weight"), _share(Decimal(figure["weight"]), Decimal(eligible_weight)),
+        figure, name = tally[choice], CHOICE_NAMES[choice]
+        rows.append((_("%(choice)s · weight", choice=name), _share(Decimal(figure["weight"]), Decimal(eligible_weight)),
                      COLOURS[choice], figure["weight"]))
-        rows.append((labels[choice] + " · " + _("organisations"), _share(Decimal(figure["count"]), Decimal(eligible_count)),
-                     COLOURS[choice], str(figure["count"])))
+        rows.append((_("%(choice)s · organisations", choice=name),
+                     _share(Decimal(figure["count"]), Decimal(eligible_count)), COLOURS[choice], str(figure["count"])))
     return _svg(rows, title_id)
 
 

@@ -6,7 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
-CHOICE_LABELS = [("yes", _l("Yes")), ("no", _l("No")), ("abstain", _l("Abstain"))]
+from principles_app.labels import CHOICE_NAMES
+
+CHOICE_LABELS = list(CHOICE_NAMES.items())
 
 
 class PutMotionForm(FlaskForm):

@@ -24,7 +24,7 @@ from principles_app.services.errors import ServiceError
 from principles_app.web.amendments.forms import ActionForm
 from principles_app.web.amendments.presenters import describe
 from principles_app.web.rounds.forms import ExtendForm
-from principles_app.web.templating import CATEGORY_NAMES, REGION_NAMES
+from principles_app.labels import CATEGORY_NAMES, REGION_NAMES
 from principles_app.web.voting.charts import choice_bars, participation_bars
 from principles_app.web.voting.forms import BallotForm, PutMotionForm
 
