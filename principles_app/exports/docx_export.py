@@ -29,6 +29,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from principles_app.domain.languages import language_name
 from principles_app.domain.publication import PublicationExport, normalise, term, text_direction
 
 FONT = "DejaVu Sans"
@@ -207,8 +208,8 @@ class _Writer:
         self.fact(t["meeting"], e.meeting)
         self.fact(t["version"], str(e.version))
         if e.is_translation:
-            self.fact(t["language"], e.language)
-            self.fact(t["source_language"], e.source_language)
+            self.fact(t["language"], language_name(e.language))
+            self.fact(t["source_language"], language_name(e.source_language))
         self.fact(t["sha256"], e.sha256, mono=True)
         self.paragraph(t["verify_note"], italic=True)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
+from principles_app.domain.languages import language_name
 from principles_app.domain.publication import PublicationExport, normalise, term, text_direction
 
 LAYOUTS = Path(__file__).resolve().parent / "layouts"
@@ -62,6 +63,7 @@ def _environment() -> Environment:
     )
     env.globals["paragraphs"] = paragraphs
     env.globals["term"] = term
+    env.globals["language_name"] = language_name
     env.filters["textdir"] = _textdir
     env.filters["bidimark"] = _bidimark
     return env

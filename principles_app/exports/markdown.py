@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from principles_app.domain.languages import language_name
 from principles_app.domain.publication import PublicationExport, normalise, term
 
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>|])")
@@ -38,8 +39,8 @@ def render_markdown(export: PublicationExport) -> bytes:
     ]
     if export.is_translation:
         facts += [
-            (t["language"], _inline(export.language)),
-            (t["source_language"], _inline(export.source_language)),
+            (t["language"], _inline(language_name(export.language))),
+            (t["source_language"], _inline(language_name(export.source_language))),
         ]
     facts.append((t["sha256"], f"`{export.sha256}`"))
     out += [f"- **{term(t, _inline(k))}** {v}" for k, v in facts]

@@ -7,8 +7,7 @@ from flask import Flask
 from flask_babel import format_datetime, get_timezone
 
 from principles_app import labels
-
-LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "ar": "العربية"}
+from principles_app.domain.languages import LANGUAGE_NAMES
 
 
 def local_time(value: datetime | None, fmt: str = "medium") -> str:

@@ -172,6 +172,9 @@ def test_the_arabic_export_is_a_marked_translation_whose_hash_still_checks(clien
     text = html.get_data(as_text=True)
     assert html.status_code == 200 and 'dir="rtl"' in text and "مبدأ 1" in text
     assert "translation-note" in text
+    assert "العربية (ar)" in text and "English (en)" in text  # languages named in themselves, not bare codes
+    markdown = client.get("/principles/principles/1.0/export.md?text_lang=ar").get_data(as_text=True)
+    assert "العربية (ar)" in markdown and "English (en)" in markdown
     exported = json.loads(client.get("/principles/principles/1.0/export.json?text_lang=ar").data)
     assert exported["is_translation"] is True and exported["direction"] == "rtl" and exported["language"] == "ar"
     canonical = json.dumps(exported["canonical"]["snapshot"], ensure_ascii=False, sort_keys=True,

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from principles_app.services.errors import BadRequest, Forbidden, Unauthorised, ValidationFailed
+from principles_app.web.api.field_messages import field_message
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -72,7 +73,7 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         fields = {}
         for problem in error.errors():
             name = ".".join(str(part) for part in problem["loc"]) or "body"
-            fields.setdefault(name, problem["msg"])
+            fields.setdefault(name, field_message(problem))
         raise ValidationFailed(_("Some fields need attention."), fields=fields) from None
 
 

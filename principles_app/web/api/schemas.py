@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
+from flask_babel import gettext as _
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 REGIONS = Literal["africa", "americas", "asia_pacific", "europe_central_asia", "mena", "international"]
@@ -19,17 +20,17 @@ def _decimal_from_string(value):
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError("give the number as a string, e.g. \"1.5\"")
+        raise ValueError(_("Give the number as a string, e.g. \"1.5\"."))
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValueError("not a number") from None
+        raise ValueError(_("Give a number.")) from None
     if not number.is_finite():
-        raise ValueError("not a finite number")
+        raise ValueError(_("Give a finite number."))
     if number < 0:
-        raise ValueError("must be 0 or more")
+        raise ValueError(_("Give 0 or more."))
     if number >= Decimal("100000000") or number != number.quantize(Decimal("0.0001")):
-        raise ValueError("at most 4 decimal places and below 100000000")
+        raise ValueError(_("Give at most 4 decimal places and less than 100000000."))
     return number.quantize(Decimal("0.0001"))
 
 

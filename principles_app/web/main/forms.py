@@ -8,7 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
-LANGUAGE_CHOICES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("ar", "العربية")]
+from principles_app.domain.languages import LANGUAGE_NAMES
+
+LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 
 
 class LanguageForm(FlaskForm):
