@@ -159,7 +159,8 @@ def update_user(actor: User | None, user: User, *, name: str | None = None, role
     """Change a user's name, role, organisation, active flag or password, audited.
 
     A change of role, organisation or password, or a deactivation, ends the user's browser
-    sessions; a view that changed the signed-in user's own account signs them in again.
+    sessions; a view that changed the signed-in user's own account signs them in again. A new
+    password or a deactivation also revokes every API token of the user.
     """
     new_role = Role(role) if role is not None else user.role
     new_org = organisation or user.organisation
@@ -182,6 +183,7 @@ def update_user(actor: User | None, user: User, *, name: str | None = None, role
     if password:
         user.password_hash = hash_password(password)
         diff["password"] = "changed"
+        revoke_all_tokens(user)  # a reset password often means a leaked one: its tokens go with it
     if diff.keys() & {"role", "organisation_id", "active", "password"}:
         end_sessions(user)
     if diff:

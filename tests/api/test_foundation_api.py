@@ -73,6 +73,21 @@ def test_deactivated_user_can_neither_sign_in_nor_use_a_token(client):
     assert response.status_code == 401
 
 
+def test_a_password_reset_revokes_the_users_tokens_and_the_new_password_gets_a_new_one(client):
+    from principles_app.services import organisations as org_service
+
+    secretariat = make_user("secretariat")
+    user, bystander = make_user(), make_user()
+    token, other = token_for(user), token_for(bystander)
+    org_service.update_user(secretariat, user, password="a brand new passphrase")
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=auth_header(token)).status_code == 401
+    assert client.get("/api/v1/me", headers=auth_header(other)).status_code == 200
+    fresh = client.post("/api/v1/auth/token", json={"email": user.email, "password": "a brand new passphrase"})
+    assert fresh.status_code == 200
+    assert client.get("/api/v1/me", headers=auth_header(fresh.get_json()["token"])).status_code == 200
+
+
 @pytest.mark.parametrize("header", [None, "Bearer", "Bearer nonsense", "Basic abc", "bearer "])
 def test_missing_or_invalid_token_gets_401(client, header):
     headers = {"Authorization": header} if header else {}
