@@ -54,6 +54,9 @@ def main() -> int:
           "| benchmark | value | target | met |", "|---|---|---|---|"]
     md += [f"| {r['benchmark']} | {r['value']} | {r['target']} | {'yes' if r['ok'] else '**no**'} |" for r in rows]
     md += [f"", *[f"- `{name}` did not run: `{trace.strip().splitlines()[-1]}`" for name, trace in failures]]
+    notes = [f"- **{r['benchmark']}**: {r['note']}" for r in rows if r.get("note")]
+    if notes:
+        md += ["## Notes", "", *notes, ""]
     (HERE / "RESULTS.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     return 1 if failures or not all(r["ok"] for r in rows) else 0
 

@@ -230,6 +230,21 @@ def _expected(seed: dict[str, Any], organisations: int) -> list[dict[str, dict[s
     return expected
 
 
+def _latency_note(p95_ms: float, throughput: float) -> str:
+    """Explain a latency miss from the measured figures: a closed loop waits for the server's throughput."""
+    if p95_ms < P95_TARGET_MS or throughput <= 0:
+        return ""
+    cores = os.cpu_count() or 1
+    needed = CLIENTS / (P95_TARGET_MS / 1000)
+    return (f"{CLIENTS} clients that each wait for their answer before sending the next ballot see on average "
+            f"{CLIENTS / throughput * 1000:.0f} ms (Little's law: clients ÷ throughput). A p95 under "
+            f"{P95_TARGET_MS} ms needs at least {needed:.0f} ballots/s; this machine gave {throughput:.0f}/s, i.e. "
+            f"{cores / throughput * 1000:.1f} ms of CPU per ballot across its {cores} cores, shared by gunicorn, "
+            f"PostgreSQL and the load generator. Each ballot is one transaction (token check, round lock, "
+            f"insert-or-update, change history, hash-chained audit entry). More cores or a load generator on "
+            f"another machine raise the throughput; the correctness figures (errors, exact tally) do not depend on it.")
+
+
 def run() -> list[dict[str, Any]]:
     """Seed, serve with gunicorn, load with 64 clients, close the round and check the tally."""
     organisations = max(MOTIONS, round(ORGANISATIONS * _scale()))
@@ -261,13 +276,14 @@ def run() -> list[dict[str, Any]]:
     p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000 if latencies else float("inf")
     p50 = latencies[len(latencies) // 2] * 1000 if latencies else float("inf")
     requests = len(latencies)
+    throughput = requests / elapsed if elapsed else 0.0
     size = f"{organisations} orgs × {MOTIONS} motions × cast+change, {CLIENTS} clients, gunicorn {WORKERS} workers"
     return [
         {"benchmark": f"ballot API errors ({size})", "value": len(errors), "target": "0", "ok": not errors},
         {"benchmark": "ballot API p95 latency", "value": f"{p95:.1f} ms", "target": f"< {P95_TARGET_MS} ms",
-         "ok": p95 < P95_TARGET_MS},
+         "ok": p95 < P95_TARGET_MS, "note": _latency_note(p95, throughput)},
         {"benchmark": "ballot API p50 latency", "value": f"{p50:.1f} ms", "target": "(info)", "ok": True},
-        {"benchmark": "ballot API throughput", "value": f"{requests / elapsed:.0f} req/s", "target": "(info)",
+        {"benchmark": "ballot API throughput", "value": f"{throughput:.0f} req/s", "target": "(info)",
          "ok": True},
         {"benchmark": "tally at close equals the independent exact sum", "value": "equal" if exact else "DIFFERENT",
          "target": "equal", "ok": exact},
