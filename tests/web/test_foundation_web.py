@@ -24,6 +24,20 @@ def test_sign_in_and_out(client):
     assert user.name not in client.get("/").get_data(as_text=True)
 
 
+def test_signing_in_starts_a_fresh_session_keeping_only_the_language(client):
+    user = make_user()
+    with client.session_transaction() as planted:  # a session prepared by someone else (fixation)
+        planted["planted"] = "by an attacker"
+        planted["language"] = "fr"
+        planted["csrf_token"] = "known-to-the-attacker"
+    assert sign_in(client, user).status_code == 302
+    with client.session_transaction() as fresh:
+        assert "planted" not in fresh
+        assert fresh.get("csrf_token") != "known-to-the-attacker"
+        assert fresh["language"] == "fr"
+        assert fresh["_user_id"] == f"{user.id}:{user.session_epoch}"
+
+
 def test_wrong_password_shows_a_message_on_the_form(client):
     user = make_user()
     response = client.post("/sign-in", data={"email": user.email, "password": "not it at all"})
