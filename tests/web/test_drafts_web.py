@@ -92,6 +92,18 @@ def test_an_insert_and_a_delete_can_be_proposed_from_the_browser(app, document):
     assert kinds == ["delete", "insert"]
 
 
+def test_a_new_principles_title_is_quoted_in_the_list_as_the_readers_language_quotes_it(app, document):
+    member, client = signed_in(app)
+    propose(member, document, kind="insert", title="Be <b>patient</b>", text="It takes time.")
+    db.session.commit()
+    listing = client.get(f"/documents/{document.slug}/amendments/").get_data(as_text=True)
+    assert "“Be &lt;b&gt;patient&lt;/b&gt;”" in listing
+    member.language = "fr"
+    db.session.commit()
+    listing = client.get(f"/documents/{document.slug}/amendments/").get_data(as_text=True)
+    assert "« Be &lt;b&gt;patient&lt;/b&gt; »" in listing
+
+
 def test_observers_cannot_open_the_propose_form(app, document):
     _observer, client = signed_in(app, "observer")
     assert client.get(f"/documents/{document.slug}/amendments/new").status_code == 403
