@@ -9,6 +9,7 @@ from wtforms import BooleanField, DecimalField, EmailField, PasswordField, Selec
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from principles_app.labels import CATEGORY_NAMES, REGION_NAMES, ROLE_NAMES
+from principles_app.web.choices import options
 
 REGION_CHOICES = list(REGION_NAMES.items())
 CATEGORY_CHOICES = list(CATEGORY_NAMES.items())
@@ -25,8 +26,8 @@ class OrganisationForm(FlaskForm):
     """Create or edit an organisation."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    region = SelectField(_l("Region"), choices=REGION_CHOICES)
-    category = SelectField(_l("Category"), choices=CATEGORY_CHOICES)
+    region = SelectField(_l("Region"), choices=options(REGION_CHOICES))
+    category = SelectField(_l("Category"), choices=options(CATEGORY_CHOICES))
     vote_weight = DecimalField(_l("Vote weight"), places=None, default=Decimal("0"),
                                validators=[Optional(),
                                            NumberRange(min=0, max=99999999), four_places])
@@ -40,7 +41,7 @@ class UserForm(FlaskForm):
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=options(ROLE_CHOICES))
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=1024)],

@@ -14,6 +14,7 @@ from principles_app.models import AuditEntry
 from principles_app.services import organisations as org_service
 from principles_app.services.errors import ServiceError
 from principles_app.web.admin.forms import OrganisationForm, UserForm
+from principles_app.web.choices import options
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -82,7 +83,7 @@ def edit_organisation(organisation_id: int):
 
 def _user_form(user=None) -> UserForm:
     form = UserForm(obj=user)
-    form.organisation_id.choices = [(o.id, o.name) for o in org_service.list_organisations()]
+    form.organisation_id.choices = options((o.id, o.name) for o in org_service.list_organisations())
     return form
 
 

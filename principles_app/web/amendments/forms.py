@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from principles_app.web.choices import options
 
 KIND_CHOICES = [("modify", _l("Change this principle")), ("insert", _l("Add a new principle")),
                 ("delete", _l("Delete this principle"))]
@@ -13,7 +14,7 @@ KIND_CHOICES = [("modify", _l("Change this principle")), ("insert", _l("Add a ne
 class ProposeForm(FlaskForm):
     """Propose a change: edit the current text, add a principle, or delete one."""
 
-    kind = SelectField(_l("What do you propose?"), choices=KIND_CHOICES)
+    kind = SelectField(_l("What do you propose?"), choices=options(KIND_CHOICES))
     principle_id = HiddenField()
     after_principle_id = SelectField(_l("Place the new principle after"), coerce=str, validators=[Optional()])
     title = StringField(_l("Title of the principle"), validators=[Optional(), Length(max=200)])

@@ -15,6 +15,7 @@ from principles_app.services import rounds as round_service
 from principles_app.services.errors import ServiceError
 from principles_app.web.amendments.forms import ActionForm, ProposeForm, ReviseForm
 from principles_app.web.amendments.presenters import describe, redline
+from principles_app.web.choices import options
 
 bp = Blueprint("amendments", __name__)
 
@@ -45,8 +46,8 @@ def propose(slug: str):
         abort(403)
     principles = draft_service.live_principles(document)
     form = ProposeForm()
-    form.after_principle_id.choices = [("first", _("At the start"))] + [
-        (str(p.id), _("Principle %(n)s: %(title)s", n=p.number, title=p.title)) for p in principles]
+    form.after_principle_id.choices = options([("first", _("At the start"))] + [
+        (str(p.id), _("Principle %(n)s: %(title)s", n=p.number, title=p.title)) for p in principles])
     target = None
     requested = request.args.get("principle", type=int) or _int_or_none(form.principle_id.data)
     if requested is not None:

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
+from principles_app.web.choices import options
 
 # Length and emptiness are checked by the service so the browser and the API refuse alike (422).
 STANCE_CHOICES = [("", _l("No stance")), ("support", _l("Support")), ("oppose", _l("Oppose")),
@@ -18,7 +19,7 @@ class CommentForm(FlaskForm):
 
     body = TextAreaField(_l("Your comment"), description=_l(
         "Markdown: *emphasis*, **strong**, [links](https://example.org), lists and > quotes. Up to 10,000 characters."))
-    stance = SelectField(_l("Stance"), choices=STANCE_CHOICES, validators=[Optional()])
+    stance = SelectField(_l("Stance"), choices=options(STANCE_CHOICES), validators=[Optional()])
     anonymous = BooleanField(_l("Show me only as an organisation from my region (the secretariat still sees who)"))
     parent_id = HiddenField()
     submit = SubmitField(_l("Post comment"))
@@ -28,7 +29,7 @@ class EditCommentForm(FlaskForm):
     """Change my comment; the earlier text is kept."""
 
     body = TextAreaField(_l("Your comment"))
-    stance = SelectField(_l("Stance"), choices=STANCE_CHOICES, validators=[Optional()])
+    stance = SelectField(_l("Stance"), choices=options(STANCE_CHOICES), validators=[Optional()])
     submit = SubmitField(_l("Save changes"))
 
 
@@ -42,7 +43,7 @@ class FlagForm(FlaskForm):
 class HideForm(FlaskForm):
     """Hide a comment behind a placeholder."""
 
-    category = SelectField(_l("Reason shown to readers"), choices=HIDE_CHOICES)
+    category = SelectField(_l("Reason shown to readers"), choices=options(HIDE_CHOICES))
     reason = TextAreaField(_l("Reason (recorded in the audit log)"), validators=[Length(max=1000)])
     submit = SubmitField(_l("Hide comment"))
 

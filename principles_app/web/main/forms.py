@@ -9,6 +9,7 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
 from principles_app.domain.languages import LANGUAGE_NAMES
+from principles_app.web.choices import options
 
 LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 
@@ -16,7 +17,7 @@ LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 class LanguageForm(FlaskForm):
     """Switch the interface language; works without JavaScript."""
 
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validators=[DataRequired()])
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES), validators=[DataRequired()])
     next = HiddenField()
     submit = SubmitField(_l("Change language"))
 
@@ -24,13 +25,13 @@ class LanguageForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     """A user's language, time zone and notification choice."""
 
-    language = SelectField(_l("Language"), choices=[("", _l("As my browser asks"))] + LANGUAGE_CHOICES,
+    language = SelectField(_l("Language"), choices=options([("", _l("As my browser asks"))] + LANGUAGE_CHOICES),
                            validators=[Optional()])
     time_zone = StringField(_l("Time zone"), validators=[Optional()],
                             description=_l("An IANA name such as Africa/Dakar or America/Lima."))
     notifications = SelectField(
         _l("Email notifications"),
-        choices=[("immediate", _l("Immediately")), ("digest", _l("Daily digest")), ("none", _l("None"))],
+        choices=options([("immediate", _l("Immediately")), ("digest", _l("Daily digest")), ("none", _l("None"))]),
         validators=[AnyOf(["immediate", "digest", "none"])],
     )
     submit = SubmitField(_l("Save preferences"))

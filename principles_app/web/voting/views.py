@@ -27,6 +27,7 @@ from principles_app.web.rounds.forms import ExtendForm
 from principles_app.labels import CATEGORY_NAMES, REGION_NAMES
 from principles_app.web.voting.charts import choice_bars, participation_bars
 from principles_app.web.voting.forms import BallotForm, PutMotionForm
+from principles_app.web.choices import options
 
 bp = Blueprint("voting", __name__)
 
@@ -57,7 +58,7 @@ def _put_form(target) -> PutMotionForm | None:
     already = {m.amendment_id for m in voting_service.motions_of(target)}
     candidates = [a for a in amendment_service.list_amendments(target.document, status=AmendmentStatus.OPEN.value)
                   if a.id not in already]
-    form.amendment_id.choices = [(a.id, describe(a).heading) for a in candidates]
+    form.amendment_id.choices = options((a.id, describe(a).heading) for a in candidates)
     return form
 
 
