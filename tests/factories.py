@@ -50,3 +50,13 @@ def auth_header(token: str) -> dict[str, str]:
 def sign_in(client, user: User, password: str = PASSWORD):
     """Sign a browser client in through the form."""
     return client.post("/sign-in", data={"email": user.email, "password": password})
+
+
+def error_of(response, status: int | None = None) -> dict:
+    """Return an API response's error object, checking the spec's error body (and the status, when given)."""
+    body = response.get_json()
+    if status is not None:
+        assert response.status_code == status, body
+    assert isinstance(body, dict) and set(body) == {"error"}, body
+    assert {"code", "message"} <= set(body["error"]), body
+    return body["error"]

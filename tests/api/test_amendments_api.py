@@ -10,16 +10,9 @@ from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import Amendment, AmendmentCosponsor, AuditEntry, Document, Round, Version
 from tests.drafts_helpers import make_document, open_amendments_round, principle
-from tests.factories import auth_header, make_organisation, make_user, token_for
+from tests.factories import auth_header, error_of, make_organisation, make_user, token_for
 
 TEXT = "Partners listen to each other before they decide anything together."
-
-
-def error_of(response, status):
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert set(body) == {"error"} and {"code", "message"} <= set(body["error"])
-    return body["error"]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, Comment, CommentFlag
 from tests.comments_support import delete_principle, make_amendment, make_principle
-from tests.factories import auth_header, make_user, token_for
+from tests.factories import auth_header, error_of, make_user, token_for
 
 
 @pytest.fixture(autouse=True)
@@ -36,12 +36,6 @@ def snapshot():
     return (sorted((c.id, c.body, c.deleted_at, c.hidden_at, c.edited_at) for c in rows),
             db.session.execute(select(func.count()).select_from(CommentFlag)).scalar_one(),
             db.session.execute(select(func.count()).select_from(AuditEntry)).scalar_one())
-
-
-def error_of(response):
-    body = response.get_json()
-    assert set(body) == {"error"}, body
-    return body["error"]
 
 
 def test_post_reply_and_read_the_thread_as_a_nested_tree(client):

@@ -7,14 +7,7 @@ import pytest
 
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, Organisation, User
-from tests.factories import PASSWORD, auth_header, make_organisation, make_user, token_for
-
-
-def error_of(response):
-    body = response.get_json()
-    assert set(body) == {"error"}, body
-    assert {"code", "message"} <= set(body["error"])
-    return body["error"]
+from tests.factories import PASSWORD, auth_header, error_of, make_organisation, make_user, token_for
 
 
 def test_health_reports_database_ok(client):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, PrincipleTranslation
 from tests.drafts_helpers import make_document, principle
-from tests.factories import auth_header, make_organisation, make_user, token_for
+from tests.factories import auth_header, error_of, make_organisation, make_user, token_for
 from tests.translations_support import (
     ARABIC,
     ARABIC_TITLE,
@@ -16,13 +16,6 @@ from tests.translations_support import (
     draft_in_round,
     merge_change,
 )
-
-
-def error_of(response, status):
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert set(body) == {"error"} and {"code", "message"} <= set(body["error"])
-    return body["error"]
 
 
 @pytest.fixture
