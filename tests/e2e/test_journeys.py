@@ -1,7 +1,7 @@
 """The whole story in a real browser: propose, merge, vote, adopt, publish, read — each page accessible and valid.
 
-Every variant (JavaScript on, off, and Arabic on a 375 px phone) gets a server and database of its own,
-because the journeys change the demo. The journeys build on each other (amendments before the vote,
+Every variant (English with JavaScript on and off, Spanish, French, and Arabic on a 375 px phone) gets
+a server and database of its own, because the journeys change the demo. The journeys build on each other (amendments before the vote,
 the vote before adoption, adoption before the public reads 1.1); each test first runs, once per server,
 whatever earlier journey it needs, so the tests pass in any order and alone.
 """
@@ -30,6 +30,8 @@ VARIANTS = {
     "js": {"javascript": True, "language": "en", "viewport": {"width": 1280, "height": 900}},
     "nojs": {"javascript": False, "language": "en", "viewport": {"width": 1280, "height": 900}},
     "ar-375px": {"javascript": True, "language": "ar", "viewport": {"width": 375, "height": 812}},
+    "es": {"javascript": True, "language": "es", "viewport": {"width": 1280, "height": 900}},
+    "fr": {"javascript": True, "language": "fr", "viewport": {"width": 1280, "height": 900}},
 }
 
 
