@@ -1,32 +1,15 @@
 """When the database stops answering, people get 503 with Retry-After, never a 500, and nothing half-written."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import func, select
 
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, Ballot, BallotChange, Organisation
 from principles_app.services import voting
+from tests.database_faults import database_fails
 from tests.factories import auth_header, make_user, sign_in, token_for
 from tests.voting_setup import make_scene, voting_round
-
-
-@contextmanager
-def database_fails(when=lambda statement: True):
-    """Make every statement the predicate picks fail as a dropped connection does."""
-
-    def refuse(conn, cursor, statement, parameters, context, executemany):
-        if when(statement):
-            raise OperationalError(statement, parameters, Exception("server closed the connection unexpectedly"))
-
-    event.listen(db.engine, "before_cursor_execute", refuse)
-    try:
-        yield
-    finally:
-        event.remove(db.engine, "before_cursor_execute", refuse)
 
 
 def _counts():

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-
-from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
 
 from principles_app.extensions import db
 from principles_app.services import rounds as round_service
 from principles_app.services import voting
 from principles_app.web import errors
+from tests.database_faults import database_fails
 from tests.factories import make_user, sign_in
 from tests.publication_helpers import adopted_document, publish
 from tests.voting_setup import make_scene, voting_round
@@ -30,18 +27,6 @@ def _vote(client, motion, choice: str) -> None:
 def _text(html: str) -> str:
     """Return what a reader sees of a page: no tags, no attribute values."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-@contextmanager
-def _database_fails():
-    def refuse(conn, cursor, statement, parameters, context, executemany):
-        raise OperationalError(statement, parameters, Exception("server closed the connection unexpectedly"))
-
-    event.listen(db.engine, "before_cursor_execute", refuse)
-    try:
-        yield
-    finally:
-        event.remove(db.engine, "before_cursor_execute", refuse)
 
 
 def test_a_spanish_delegate_reads_the_ballot_choices_and_history_in_spanish(client):
@@ -147,7 +132,7 @@ def test_the_bare_outage_page_is_in_arabic_when_the_error_page_cannot_render(cli
         raise RuntimeError("the layout needs the database")
 
     monkeypatch.setattr(errors, "render_template", cannot_render)
-    with _database_fails():
+    with database_fails():
         response = client.get("/principles/", headers={"Accept-Language": "ar"})
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     page = response.get_data(as_text=True)
@@ -161,7 +146,7 @@ def test_the_bare_outage_page_falls_back_to_english_when_translating_fails(clien
 
     monkeypatch.setattr(errors, "render_template", fails)
     monkeypatch.setattr(errors, "get_locale", fails)
-    with _database_fails():
+    with database_fails():
         response = client.get("/principles/", headers={"Accept-Language": "ar"})
     assert response.status_code == 503
     assert response.get_data(as_text=True) == errors.FALLBACK_PAGE
