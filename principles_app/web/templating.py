@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel.lists import format_list
 from flask import Flask
-from flask_babel import format_datetime, get_timezone
+from flask_babel import format_datetime, get_locale, get_timezone
 
 from principles_app import labels
 from principles_app.domain.languages import LANGUAGE_NAMES
@@ -72,10 +73,12 @@ def deadline(value: datetime | None, zone_name: str | None = None, now: datetime
 
 def language_list(items: list[str]) -> str:
     """Join names as a list in the current language ("A, B and C", "A، B وC")."""
-    from babel.lists import format_list
-    from flask_babel import get_locale
-
     return format_list([str(item) for item in items], style="standard", locale=get_locale()) if items else ""
+
+
+def named(value, names):
+    """Name a stored value in the reader's language: ``amendment.status|named(AMENDMENT_STATUS_NAMES)``."""
+    return labels.name_of(names, value)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -84,6 +87,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["deadline"] = deadline
     app.jinja_env.filters["time_remaining"] = time_remaining
     app.jinja_env.filters["language_list"] = language_list
+    app.jinja_env.filters["named"] = named
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     for names in ("REGION_NAMES", "CATEGORY_NAMES", "ROLE_NAMES", "AMENDMENT_STATUS_NAMES", "ROUND_KIND_NAMES",
                   "ROUND_STATE_NAMES", "CHOICE_NAMES", "MOTION_EFFECT_NAMES", "MAJORITY_NAMES"):

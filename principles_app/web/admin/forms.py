@@ -11,10 +11,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from principles_app.labels import CATEGORY_NAMES, REGION_NAMES, ROLE_NAMES
 from principles_app.web.choices import options
 
-REGION_CHOICES = list(REGION_NAMES.items())
-CATEGORY_CHOICES = list(CATEGORY_NAMES.items())
-ROLE_CHOICES = list(ROLE_NAMES.items())
-
 
 def four_places(form, field):
     """Refuse a weight with more than four decimal places."""
@@ -26,8 +22,8 @@ class OrganisationForm(FlaskForm):
     """Create or edit an organisation."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    region = SelectField(_l("Region"), choices=options(REGION_CHOICES))
-    category = SelectField(_l("Category"), choices=options(CATEGORY_CHOICES))
+    region = SelectField(_l("Region"), choices=options(REGION_NAMES.items()))
+    category = SelectField(_l("Category"), choices=options(CATEGORY_NAMES.items()))
     vote_weight = DecimalField(_l("Vote weight"), places=None, default=Decimal("0"),
                                validators=[Optional(),
                                            NumberRange(min=0, max=99999999), four_places])
@@ -41,7 +37,7 @@ class UserForm(FlaskForm):
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=options(ROLE_CHOICES))
+    role = SelectField(_l("Role"), choices=options(ROLE_NAMES.items()))
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=1024)],

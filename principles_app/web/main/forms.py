@@ -11,13 +11,11 @@ from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 from principles_app.domain.languages import LANGUAGE_NAMES
 from principles_app.web.choices import options
 
-LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
-
 
 class LanguageForm(FlaskForm):
     """Switch the interface language; works without JavaScript."""
 
-    language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES), validators=[DataRequired()])
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_NAMES.items()), validators=[DataRequired()])
     next = HiddenField()
     submit = SubmitField(_l("Change language"))
 
@@ -25,7 +23,7 @@ class LanguageForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     """A user's language, time zone and notification choice."""
 
-    language = SelectField(_l("Language"), choices=options([("", _l("As my browser asks"))] + LANGUAGE_CHOICES),
+    language = SelectField(_l("Language"), choices=options([("", _l("As my browser asks")), *LANGUAGE_NAMES.items()]),
                            validators=[Optional()])
     time_zone = StringField(_l("Time zone"), validators=[Optional()],
                             description=_l("An IANA name such as Africa/Dakar or America/Lima."))

@@ -9,8 +9,6 @@ from wtforms.validators import DataRequired, InputRequired
 from principles_app.labels import CHOICE_NAMES
 from principles_app.web.choices import options
 
-CHOICE_LABELS = list(CHOICE_NAMES.items())
-
 
 class PutMotionForm(FlaskForm):
     """Put an open amendment to the vote."""
@@ -24,5 +22,5 @@ class BallotForm(FlaskForm):
     """Cast or change the organisation's ballot on one motion."""
 
     motion_id = HiddenField(validators=[DataRequired()])
-    choice = RadioField(_l("Your organisation's vote"), choices=options(CHOICE_LABELS), validators=[InputRequired()])
+    choice = RadioField(_l("Your organisation's vote"), choices=options(CHOICE_NAMES.items()), validators=[InputRequired()])
     submit = SubmitField(_l("Cast ballot"))
