@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, g, has_request_context, make_response, render_template, request, session
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -10,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 from principles_app.extensions import babel, db, login_manager
 from principles_app.models import User
 from principles_app.services.auth import user_for_session
-from principles_app.services.errors import ServiceError
+from principles_app.services.errors import BadRequest, NotFound, ServiceError
 
 RTL_LANGUAGES = {"ar"}
 CONTENT_SECURITY_POLICY = (
@@ -93,6 +94,24 @@ def _service_error_page(error: ServiceError):
     return response
 
 
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _refuse_nul_characters() -> None:
+    """Refuse a NUL character before it reaches a query: no database text can hold it.
+
+    An address with one names nothing (404); a query or form value with one is refused (400).
+    JSON bodies of the API are checked field by field when they are parsed (422).
+    """
+    if "\x00" in request.path:
+        raise NotFound()
+    texts = [item for pair in request.args.lists() for item in (pair[0], *pair[1])]
+    if request.mimetype in FORM_TYPES and not request.path.startswith("/api/"):
+        texts += [item for pair in request.form.lists() for item in (pair[0], *pair[1])]
+    if any("\x00" in text for text in texts):
+        raise BadRequest(_("The address or the form contains a character that cannot be stored."))
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     return user_for_session(user_id)
@@ -123,6 +142,7 @@ def register_web(app: Flask) -> None:
                       drafts_bp, amendments_bp, rounds_bp, voting_bp, translations_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(ServiceError, _service_error_page)

@@ -268,3 +268,23 @@ def test_api_answers_in_the_users_language(client):
     response = client.post("/api/v1/organisations", headers=auth_header(token), json=payload)
     assert response.status_code == 403
     assert error_of(response)["message"] != english
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"name": "\x00", "region": "mena", "category": "ally"}, "name"),
+    ({"name": "Fine", "region": "mena", "category": "ally", "bad\x00key": 1}, "bad\x00key"),
+])
+def test_a_nul_character_in_a_json_field_is_a_422_naming_it_and_stores_nothing(client, body, field):
+    headers = auth_header(token_for(make_user("secretariat")))
+    before = db.session.query(Organisation).count()
+    response = client.post("/api/v1/organisations", json=body, headers=headers)
+    assert response.status_code == 422
+    assert "cannot be stored" in error_of(response)["fields"][field]
+    assert db.session.query(Organisation).count() == before
+
+
+def test_a_nul_character_in_an_api_address_or_query_gets_the_error_body(client):
+    headers = auth_header(token_for(make_user()))
+    assert error_of(client.get("/api/v1/documents/a%00b", headers=headers), 404)["code"] == "not_found"
+    response = client.get("/api/v1/documents/charter/amendments", query_string={"status": "open\x00"}, headers=headers)
+    assert error_of(response, 400)["code"] == "bad_request"

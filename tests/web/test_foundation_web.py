@@ -351,3 +351,19 @@ def test_a_session_naming_an_older_epoch_is_an_anonymous_visitor(client):
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
     assert client.get("/account").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/principles/%00/", "/documents/a%00b/amendments/"])
+def test_an_address_with_a_nul_character_names_nothing(client, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("request_args", [
+    {"path": "/principles/", "query_string": {"lang": "es\x00"}},
+    {"path": "/sign-in", "method": "POST", "data": {"email": "a\x00@example.org", "password": "x"}},
+])
+def test_a_nul_character_in_a_query_or_a_form_is_a_400_not_a_500(client, request_args):
+    request_args = dict(request_args)
+    response = client.open(request_args.pop("path"), **request_args)
+    assert response.status_code == 400
+    assert "cannot be stored" in response.get_data(as_text=True)

@@ -67,6 +67,10 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         raise BadRequest(_("The body is not valid JSON.")) from None
     if not isinstance(parsed, dict):
         raise BadRequest(_("The body must be a JSON object."))
+    unstorable = _fields_with_nul(parsed)
+    if unstorable:
+        message = _("The text contains a character that cannot be stored.")
+        raise ValidationFailed(_("Some fields need attention."), fields=dict.fromkeys(unstorable, message))
     try:
         return model.model_validate_json(raw)
     except ValidationError as error:
@@ -75,6 +79,19 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
             name = ".".join(str(part) for part in problem["loc"]) or "body"
             fields.setdefault(name, field_message(problem))
         raise ValidationFailed(_("Some fields need attention."), fields=fields) from None
+
+
+def _fields_with_nul(value: Any, path: str = "") -> list[str]:
+    """Name every place in a JSON value whose text holds a NUL character, which no database text can hold."""
+    if isinstance(value, str):
+        return [path or "body"] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [place for key, item in value.items()
+                for place in ([f"{path}.{key}".lstrip(".")] if "\x00" in key else
+                              _fields_with_nul(item, f"{path}.{key}".lstrip(".")))]
+    if isinstance(value, list):
+        return [place for index, item in enumerate(value) for place in _fields_with_nul(item, f"{path}.{index}".lstrip("."))]
+    return []
 
 
 def endpoint(spec: Endpoint) -> Callable:
