@@ -75,7 +75,7 @@ def _seed(database_url: str) -> dict[str, Any]:
         rounds.open_round(secretariat, adoption)
         motion = voting.motions_of(adoption)[0]
         for voter in voters:
-            voting.cast_ballot(voter, motion, "yes")
+            voting.cast_ballot(voter, motion.id, "yes")
         voting.close_round(secretariat, adoption)
         publication = publications.publish(secretariat, document, motion.version_number, "1.0", date(2024, 6, 14),
                                            "General Meeting, Berlin 2024")

@@ -66,8 +66,8 @@ def adopt(scenario: Scenario, choices: tuple[str, str] = ("yes", "yes")) -> int:
     """Hold an adoption vote on the working draft; return the version voted on."""
     adoption = _round(scenario.secretariat, scenario.document, "adoption")
     motion = voting_service.motions_of(adoption)[0]
-    voting_service.cast_ballot(scenario.proposer, motion, choices[0])
-    voting_service.cast_ballot(scenario.cosponsor, motion, choices[1])
+    voting_service.cast_ballot(scenario.proposer, motion.id, choices[0])
+    voting_service.cast_ballot(scenario.cosponsor, motion.id, choices[1])
     voting_service.close_round(scenario.secretariat, adoption)
     db.session.commit()
     return motion.version_number

@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from principles_app.db import utcnow
@@ -24,35 +25,46 @@ def _jsonable(payload: dict[str, Any] | None) -> dict[str, Any]:
 
 def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
     """Return sha256(previous hash + canonical JSON of the entry)."""
-    body = {
-        "seq": entry.seq,
-        "at": entry.at.isoformat(),
-        "actor_id": entry.actor_id,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "payload": entry.payload,
-    }
+    return _digest(prev_hash, entry.seq, entry.at, entry.actor_id, entry.action, entry.object_type,
+                   entry.object_id, entry.payload)
+
+
+def _digest(prev_hash: str, seq: int, at: datetime, actor_id: int | None, action: str, object_type: str,
+            object_id: str | None, payload: dict[str, Any]) -> str:
+    body = {"seq": seq, "at": at.isoformat(), "actor_id": actor_id, "action": action, "object_type": object_type,
+            "object_id": object_id, "payload": payload}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
-def _lock_chain_head() -> AuditChainHead:
-    """Take the chain head's write lock for this transaction and return it."""
+_HEAD = AuditChainHead.__table__
+_ENTRY = AuditEntry.__table__
+# Built once: an audit entry is written by every state change, ballots included.
+_ADVANCE_HEAD = (update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_seq=_HEAD.c.last_seq + 1)
+                 .returning(_HEAD.c.last_seq, _HEAD.c.last_hash))
+_NEW_ENTRY = insert(_ENTRY).values(
+    seq=bindparam("new_seq"), at=bindparam("at"), actor_id=bindparam("actor_id"), action=bindparam("action"),
+    object_type=bindparam("object_type"), object_id=bindparam("object_id"), payload=bindparam("payload"),
+    prev_hash=bindparam("prev_hash"), hash=bindparam("new_hash"))
+_SET_HEAD_HASH = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_hash=bindparam("new_hash"))
+# PostgreSQL writes the entry and moves the head in one statement; SQLite cannot write in WITH.
+_APPEND = {"postgresql": [_SET_HEAD_HASH.values(last_hash=select(_NEW_ENTRY.returning(_ENTRY.c.hash).cte("entry").c.hash)
+                                                 .scalar_subquery())],
+           "sqlite": [_NEW_ENTRY, _SET_HEAD_HASH]}
+_GENESIS = {name: dialect.insert(_HEAD).values(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
+            .on_conflict_do_nothing(index_elements=["id"]) for name, dialect in
+            (("postgresql", postgresql), ("sqlite", sqlite))}
+
+
+def _advance_chain_head(connection: Connection) -> tuple[int, str]:
+    """Take the chain head's write lock for this transaction; return the next seq and the last hash."""
     # An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so two
     # writers can never read the same head and fork the chain.
-    bump = update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(last_seq=AuditChainHead.last_seq)
-    if db.session.execute(bump).rowcount == 0:
-        dialect_insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-        db.session.execute(
-            dialect_insert(AuditChainHead)
-            .values(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
-            .on_conflict_do_nothing(index_elements=["id"])
-        )
-        db.session.execute(bump)
-    return db.session.execute(
-        select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).execution_options(populate_existing=True)
-    ).scalar_one()
+    row = connection.execute(_ADVANCE_HEAD).one_or_none()
+    if row is None:
+        connection.execute(_GENESIS[connection.dialect.name])
+        row = connection.execute(_ADVANCE_HEAD).one()
+    return row.last_seq, row.last_hash
 
 
 def record(
@@ -61,25 +73,20 @@ def record(
     object_id: Any = None,
     payload: dict[str, Any] | None = None,
     actor: User | None = None,
-) -> AuditEntry:
-    """Append an audit entry to the current transaction, chained to the last one."""
-    head = _lock_chain_head()
-    entry = AuditEntry(
-        seq=head.last_seq + 1,
-        at=utcnow(),
-        actor_id=actor.id if actor is not None else None,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        payload=_jsonable(payload),
-        prev_hash=head.last_hash,
-    )
-    entry.hash = entry_hash(head.last_hash, entry)
-    head.last_seq = entry.seq
-    head.last_hash = entry.hash
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+) -> int:
+    """Append an audit entry to the current transaction, chained to the last one; return its seq."""
+    connection = db.session.connection()
+    seq, prev_hash = _advance_chain_head(connection)
+    at = utcnow()
+    actor_id = actor.id if actor is not None else None
+    object_id = None if object_id is None else str(object_id)
+    payload = _jsonable(payload)
+    digest = _digest(prev_hash, seq, at, actor_id, action, object_type, object_id, payload)
+    params = {"new_seq": seq, "at": at, "actor_id": actor_id, "action": action, "object_type": object_type,
+              "object_id": object_id, "payload": payload, "prev_hash": prev_hash, "new_hash": digest}
+    for statement in _APPEND[connection.dialect.name]:
+        connection.execute(statement, params)
+    return seq
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,8 @@ def verify_chain() -> ChainReport:
         if entry_hash(entry.prev_hash, entry) != entry.hash:
             return ChainReport(checked, f"entry {entry.seq} was altered ({entry.action} on {entry.object_type} {entry.object_id})")
         expected_seq, expected_prev, checked = expected_seq + 1, entry.hash, checked + 1
-    head = db.session.get(AuditChainHead, HEAD_ID)
+    head = db.session.execute(select(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
+                              .execution_options(populate_existing=True)).scalar_one_or_none()
     last_seq = expected_seq - 1
     if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
         return ChainReport(checked, f"entry {last_seq + 1} is missing: the chain head records {head.last_seq} entries")

@@ -44,7 +44,7 @@ def _vote(target: Round, pattern: dict[int, str], modulus: int, absent: int) -> 
         for i, delegate in enumerate(_delegates(target)):
             if absent and i % absent == absent - 1:
                 continue
-            voting.cast_ballot(delegate, motion, pattern.get(i % modulus, "yes"))
+            voting.cast_ballot(delegate, motion.id, pattern.get(i % modulus, "yes"))
 
 
 def load_demo_votes(network: dict[str, Any]) -> None:

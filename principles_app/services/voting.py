@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Connection, Insert, Integer, Row, Update, bindparam, func, insert, literal_column, null, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from principles_app.db import utcnow
@@ -150,7 +150,7 @@ def new_receipt() -> str:
     return secrets.token_urlsafe(24)
 
 
-def check_may_vote(user: User, target: Round) -> None:
+def check_may_vote(user: User) -> None:
     """Refuse (403) anyone who may not cast a ballot for an organisation in this round."""
     organisation = user.organisation
     if not (user.active and user.role == Role.MEMBER and organisation is not None
@@ -170,68 +170,123 @@ class CastResult:
     previous_choice: str | None
 
 
-def _insert_ballot(motion: Motion, organisation_id: int, user: User, choice: str, receipt: str,
-                   now: datetime) -> int | None:
-    """Insert the organisation's ballot unless one exists; return its id when inserted."""
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    statement = (insert(Ballot)
-                 .values(motion_id=motion.id, organisation_id=organisation_id, choice=choice,
-                         receipt=receipt, cast_by_id=user.id, cast_at=now, changes=0)
-                 .on_conflict_do_nothing(index_elements=["motion_id", "organisation_id"])
-                 .returning(Ballot.id))
-    return db.session.execute(statement).scalar()
+_BALLOT = Ballot.__table__
+_ROUND = Round.__table__
+_MOTION = Motion.__table__
+_ELECTOR = ElectorateMember.__table__
+# A ballot is the one write every member makes at once, so its statements are built once, as plain
+# table statements (no ORM objects are loaded or flushed), and it costs as few round trips as it can.
+_BALLOT_TARGET = (
+    select(_ROUND.c.id, _ROUND.c.kind, _ROUND.c.state, _ROUND.c.closes_at, _ROUND.c.secrecy, _ELECTOR.c.weight)
+    .select_from(_MOTION.join(_ROUND, _ROUND.c.id == _MOTION.c.round_id)
+                 .outerjoin(_ELECTOR, (_ELECTOR.c.round_id == _ROUND.c.id)
+                            & (_ELECTOR.c.organisation_id == bindparam("organisation_id"))))
+    .where(_MOTION.c.id == bindparam("motion_id"))
+    # Ballots share the round's lock, so they never block each other; closing takes it exclusively
+    # and waits for ballots in flight, which then see the round closed (see rounds.lock_round).
+    .with_for_update(read=True, of=_ROUND)
+)
+# SQLite has one writer at a time: writing first takes that lock before anything is read.
+_TAKE_SQLITE_WRITE_LOCK = (update(_ROUND).values(state=_ROUND.c.state).where(
+    _ROUND.c.id == select(_MOTION.c.round_id).where(_MOTION.c.id == bindparam("motion_id")).scalar_subquery()))
+_LOCK_BALLOT = (select(_BALLOT.c.id, _BALLOT.c.choice)
+                .where(_BALLOT.c.motion_id == bindparam("motion_id"),
+                       _BALLOT.c.organisation_id == bindparam("organisation_id"))
+                .with_for_update())
+_CHANGE_BALLOT = update(_BALLOT).where(_BALLOT.c.id == bindparam("ballot_id")).values(
+    choice=bindparam("to_choice"), receipt=bindparam("new_receipt"), cast_by_id=bindparam("user_id"),
+    cast_at=bindparam("now"), changes=_BALLOT.c.changes + literal_column("1", Integer)).returning(_BALLOT.c.id)
+_CHANGE = BallotChange.__table__
+_RECORD_CHANGE = insert(_CHANGE).values(
+    ballot_id=bindparam("ballot_id"), user_id=bindparam("user_id"), from_choice=bindparam("from_choice"),
+    to_choice=bindparam("to_choice"), at=bindparam("now"))
 
 
-def _change_ballot(motion: Motion, organisation_id: int, user: User, choice: str, receipt: str,
-                   now: datetime) -> tuple[int, str]:
-    """Lock the organisation's existing ballot, change it, and return its id and previous choice."""
-    query = select(Ballot.id, Ballot.choice).where(Ballot.motion_id == motion.id,
-                                                   Ballot.organisation_id == organisation_id)
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update()
-    ballot_id, previous = db.session.execute(query).one()
-    db.session.execute(update(Ballot).where(Ballot.id == ballot_id).values(
-        choice=choice, receipt=receipt, cast_by_id=user.id, cast_at=now, changes=Ballot.changes + 1)
-        .execution_options(synchronize_session=False))
+def _new_ballot(dialect) -> Insert:
+    return (dialect.insert(_BALLOT).values(
+        motion_id=bindparam("motion_id"), organisation_id=bindparam("organisation_id"), choice=bindparam("to_choice"),
+        receipt=bindparam("new_receipt"), cast_by_id=bindparam("user_id"), cast_at=bindparam("now"), changes=0)
+        .on_conflict_do_nothing(index_elements=["motion_id", "organisation_id"]).returning(_BALLOT.c.id))
+
+
+def _recording_the_change(write: Insert | Update, from_choice) -> Insert:
+    """Wrap a ballot write so that the same statement records the change (PostgreSQL writes in WITH)."""
+    written = write.cte("written")
+    return insert(_CHANGE).from_select(
+        ["ballot_id", "user_id", "from_choice", "to_choice", "at"],
+        select(written.c.id, bindparam("user_id", type_=_CHANGE.c.user_id.type), from_choice,
+               bindparam("to_choice", type_=_CHANGE.c.to_choice.type), bindparam("now", type_=_CHANGE.c.at.type)),
+    ).returning(_CHANGE.c.ballot_id)
+
+
+# Per dialect: the insert of a first ballot and the change of an existing one, each returning the ballot's
+# id, and whether they already recorded the change.
+_CAST = {"postgresql": _recording_the_change(_new_ballot(postgresql), null().cast(_CHANGE.c.from_choice.type)),
+         "sqlite": _new_ballot(sqlite)}
+_RECAST = {"postgresql": _recording_the_change(_CHANGE_BALLOT, bindparam("from_choice",
+                                                                         type_=_CHANGE.c.from_choice.type)),
+           "sqlite": _CHANGE_BALLOT}
+_RECORDS_CHANGE = {"postgresql": True, "sqlite": False}
+
+
+def _ballot_target(connection: Connection, motion_id: int, organisation_id: int) -> Row:
+    """Lock the motion's round for this transaction; return its state and the organisation's weight in it."""
+    params = {"motion_id": motion_id, "organisation_id": organisation_id}
+    if connection.dialect.name == "sqlite":
+        connection.execute(_TAKE_SQLITE_WRITE_LOCK, params)
+    row = connection.execute(_BALLOT_TARGET, params).one_or_none()
+    if row is None:
+        raise NotFound(_l("No such motion."))
+    return row
+
+
+def _write_ballot(connection: Connection, params: dict[str, Any]) -> tuple[int, str | None]:
+    """Insert or change the organisation's one ballot and record the change; return its id and the choice it replaced."""
+    dialect = connection.dialect.name
+    # Insert first: on PostgreSQL a concurrent insert of the same ballot makes this wait for it and
+    # then do nothing; the row is then locked and changed. Never an error for the second delegate.
+    ballot_id = connection.execute(_CAST[dialect], params).scalar()
+    # An insert or update takes any parameter named like a column as a value: pass only its own.
+    change = {key: params[key] for key in ("user_id", "to_choice", "new_receipt", "now")}
+    previous = None
+    if ballot_id is None:
+        ballot_id, previous = connection.execute(_LOCK_BALLOT, params).one()
+        connection.execute(_RECAST[dialect], {**change, "ballot_id": ballot_id, "from_choice": previous})
+    if not _RECORDS_CHANGE[dialect]:
+        connection.execute(_RECORD_CHANGE, {**change, "ballot_id": ballot_id, "from_choice": previous})
     return ballot_id, previous
 
 
-def cast_ballot(user: User, motion: Motion, choice: str, now: datetime | None = None) -> CastResult:
+def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = None) -> CastResult:
     """Cast or change the user's organisation's ballot; every call gives a new receipt."""
     if choice not in CHOICES:
         raise ValidationFailed(fields={"choice": str(_l("Choose yes, no or abstain."))})
-    target = motion.round
-    check_may_vote(user, target)
+    connection = db.session.connection()
+    target = _ballot_target(connection, motion_id, user.organisation_id)
+    check_may_vote(user)
     if target.kind not in VOTING_KINDS:
         raise Conflict(_l("This round takes no ballots."))
-    target = _lock_round(target, exclusive=False)
     now = now or utcnow()
     if target.state != RoundState.OPEN or not accepts_input(target.state, target.closes_at, now):
         raise Conflict(_l("This round is not open for ballots."))
-    elector = elector_of(target, user.organisation_id)
-    if elector is None:
+    if target.weight is None:
         raise Forbidden(_l("Your organisation is not in this round's electorate."))
     receipt = new_receipt()
-    # Insert first: on PostgreSQL a concurrent insert of the same ballot makes this wait for it and
-    # then do nothing; the row is then locked and changed. Never an error for the second delegate.
-    ballot_id = _insert_ballot(motion, user.organisation_id, user, choice, receipt, now)
-    previous = None
-    if ballot_id is None:
-        ballot_id, previous = _change_ballot(motion, user.organisation_id, user, choice, receipt, now)
-    db.session.execute(insert(BallotChange).values(ballot_id=ballot_id, user_id=user.id, from_choice=previous,
-                                                   to_choice=choice, at=now))
-    payload: dict[str, Any] = {"motion_id": motion.id, "round_id": target.id,
+    params = {"motion_id": motion_id, "organisation_id": user.organisation_id, "user_id": user.id,
+              "to_choice": choice, "new_receipt": receipt, "now": now}
+    ballot_id, previous = _write_ballot(connection, params)
+    payload: dict[str, Any] = {"motion_id": motion_id, "round_id": target.id,
                                "organisation_id": user.organisation_id, "changed": previous is not None}
     if target.secrecy != "secret":
         # In a secret round the log never ties a choice to an organisation.
         payload.update({"choice": choice, "from": previous})
-    audit.record("ballot.changed" if previous is not None else "ballot.cast", "motion", motion.id, payload, user)
-    return CastResult(ballot_id, choice, receipt, now, elector.weight, previous)
+    audit.record("ballot.changed" if previous is not None else "ballot.cast", "motion", motion_id, payload, user)
+    return CastResult(ballot_id, choice, receipt, now, target.weight, previous)
 
 
 def ballot_of(user: User, motion: Motion) -> tuple[Ballot, Decimal]:
     """Return the user's organisation's ballot on a motion and its weight."""
-    check_may_vote(user, motion.round)
+    check_may_vote(user)
     elector = elector_of(motion.round, user.organisation_id)
     if elector is None:
         raise Forbidden(_l("Your organisation is not in this round's electorate."))

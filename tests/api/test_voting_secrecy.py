@@ -42,8 +42,8 @@ def test_a_changed_choice_is_invisible_to_everyone_else_while_the_round_is_open(
     target = voting_round(scene)
     motion = voting.motions_of(target)[0]
     voter = scene.delegates[0]
-    voting.cast_ballot(voter, motion, "yes")
-    voting.cast_ballot(scene.delegates[1], motion, "no")
+    voting.cast_ballot(voter, motion.id, "yes")
+    voting.cast_ballot(scene.delegates[1], motion.id, "no")
     db.session.commit()
     urls = _channels(scene, target, motion)
     for reader in (scene.secretariat, make_user("observer"), scene.delegates[2]):
@@ -53,7 +53,7 @@ def test_a_changed_choice_is_invisible_to_everyone_else_while_the_round_is_open(
         headers = auth_header(token_for(reader))
         before = _snapshot(client, urls, headers)
         assert {u: s[0] for u, s in before.items() if s[0] != 200} == {}
-        voting.cast_ballot(voter, motion, "no" if voting.ballot_of(voter, motion)[0].choice == "yes" else "yes")
+        voting.cast_ballot(voter, motion.id, "no" if voting.ballot_of(voter, motion)[0].choice == "yes" else "yes")
         db.session.commit()
         after = _snapshot(client, urls, headers)
         for url in urls:

@@ -60,7 +60,7 @@ def load_demo_and_vote(database_url: str) -> int:
                 delegates.setdefault(user.organisation_id, user)
         for n, motion in enumerate(voting.motions_of(vote)):
             for k, delegate in enumerate(delegates.values()):
-                voting.cast_ballot(delegate, motion, ("yes", "no", "abstain")[(n + k) % 3])
+                voting.cast_ballot(delegate, motion.id, ("yes", "no", "abstain")[(n + k) % 3])
                 cast += 1
         db.session.commit()
         db.session.remove()

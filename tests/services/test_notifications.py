@@ -272,7 +272,7 @@ def test_organisations_that_have_not_voted_are_reminded_once_a_day_before_close(
     round_service.open_round(None, voting)
     db.session.commit()
     (motion,) = voting_service.motions_of(voting)
-    voting_service.cast_ballot(voter, motion, "yes")
+    voting_service.cast_ballot(voter, motion.id, "yes")
     db.session.commit()
     db.session.execute(OutboxMessage.__table__.delete())
     db.session.commit()

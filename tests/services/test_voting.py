@@ -27,7 +27,7 @@ from tests.voting_setup import make_scene, voting_round
 
 
 def _cast(user, motion, choice, **kw):
-    result = voting.cast_ballot(user, motion, choice, **kw)
+    result = voting.cast_ballot(user, motion.id, choice, **kw)
     db.session.commit()
     return result
 
@@ -88,7 +88,7 @@ def test_only_delegates_of_organisations_in_the_electorate_vote(who):
         "outsider": lambda: make_user("member", organisation=make_organisation(weight="5")),
     }[who]()
     with pytest.raises(Forbidden):
-        voting.cast_ballot(user, motion, "yes")
+        voting.cast_ballot(user, motion.id, "yes")
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
 
@@ -98,7 +98,7 @@ def test_a_ballot_at_or_after_the_closing_time_is_refused_even_before_anyone_clo
     target = voting_round(scene)
     motion = voting.motions_of(target)[0]
     with pytest.raises(Conflict):
-        voting.cast_ballot(scene.delegates[0], motion, "yes", now=target.closes_at)
+        voting.cast_ballot(scene.delegates[0], motion.id, "yes", now=target.closes_at)
     db.session.rollback()
     _cast(scene.delegates[0], motion, "yes", now=target.closes_at - timedelta(microseconds=1))
 
@@ -108,10 +108,10 @@ def test_a_closed_round_takes_no_ballots_and_bad_choices_are_refused():
     target = voting_round(scene)
     motion = voting.motions_of(target)[0]
     with pytest.raises(ValidationFailed):
-        voting.cast_ballot(scene.delegates[0], motion, "maybe")
+        voting.cast_ballot(scene.delegates[0], motion.id, "maybe")
     _close(target)
     with pytest.raises(Conflict):
-        voting.cast_ballot(scene.delegates[0], motion, "yes")
+        voting.cast_ballot(scene.delegates[0], motion.id, "yes")
 
 
 def test_while_open_only_participation_shows_and_at_close_the_full_tally():

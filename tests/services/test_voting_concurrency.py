@@ -61,7 +61,7 @@ def test_delegates_of_one_organisation_voting_at_the_same_instant_leave_one_ball
         def job():
             from principles_app.models import User
 
-            voting.cast_ballot(db.session.get(User, user_id), db.session.get(Motion, motion_id), choice)
+            voting.cast_ballot(db.session.get(User, user_id), motion_id, choice)
         return job
 
     errors = _run_together(app, [cast(u, c) for u, c in zip(user_ids, choices)])
@@ -82,7 +82,7 @@ def test_two_close_due_runs_at_once_close_each_round_once(app):
     target = voting_round(scene)
     for delegate in scene.delegates:
         for motion in voting.motions_of(target):
-            voting.cast_ballot(delegate, motion, "yes")
+            voting.cast_ballot(delegate, motion.id, "yes")
     db.session.commit()
     later = target.closes_at + timedelta(seconds=1)
     closed: list[list[int]] = []
@@ -118,7 +118,7 @@ def test_ballots_racing_the_close_are_either_counted_or_refused(app):
             from principles_app.models import User
 
             try:
-                voting.cast_ballot(db.session.get(User, user_id), db.session.get(Motion, motion_id), "yes")
+                voting.cast_ballot(db.session.get(User, user_id), motion_id, "yes")
             except Conflict:
                 refused.append(user_id)
         return job

@@ -75,7 +75,7 @@ def test_a_closed_vote_reads_in_spanish_on_the_result_page(client):
     target = voting_round(scene)
     motion = voting.motions_of(target)[0]
     for delegate in scene.delegates:
-        voting.cast_ballot(delegate, motion, "yes")
+        voting.cast_ballot(delegate, motion.id, "yes")
     round_service.close_round(scene.secretariat, target)
     db.session.commit()
     sign_in(client, scene.delegates[0])

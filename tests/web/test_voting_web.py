@@ -77,7 +77,7 @@ def test_while_open_the_pages_show_participation_by_region_but_no_choice(client)
     scene = make_scene(weights=("1", "2", "3"), regions=("africa", "africa", "mena"))
     target = voting_round(scene)
     motion = voting.motions_of(target)[0]
-    voting.cast_ballot(scene.delegates[0], motion, "yes")
+    voting.cast_ballot(scene.delegates[0], motion.id, "yes")
     db.session.commit()
     sign_in(client, scene.secretariat)
     for url in (f"/rounds/{target.id}/", f"/motions/{motion.id}/result"):
@@ -91,7 +91,7 @@ def test_after_close_the_result_page_has_charts_with_tables_and_the_bulletin(cli
     scene = make_scene(weights=("1", "2", "3"), regions=("africa", "africa", "mena"))
     target = voting_round(scene)
     motion = voting.motions_of(target)[0]
-    cast = voting.cast_ballot(scene.delegates[0], motion, "yes")
+    cast = voting.cast_ballot(scene.delegates[0], motion.id, "yes")
     db.session.commit()
     sign_in(client, scene.secretariat)
     assert client.post(f"/rounds/{target.id}/close").status_code == 302
@@ -105,7 +105,7 @@ def test_a_secret_result_page_names_no_organisation(client):
     scene = make_scene()
     target = voting_round(scene, secrecy="secret")
     motion = voting.motions_of(target)[0]
-    voting.cast_ballot(scene.delegates[0], motion, "yes")
+    voting.cast_ballot(scene.delegates[0], motion.id, "yes")
     db.session.commit()
     sign_in(client, scene.secretariat)
     client.post(f"/rounds/{target.id}/close")

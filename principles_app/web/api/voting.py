@@ -57,8 +57,7 @@ def put_motion(round_id: int, body: MotionCreate):
 def cast_ballot(motion_id: int, body: BallotIn):
     """Cast or change the caller's organisation's ballot."""
     require(permissions.can_vote(g.api_user))
-    motion = voting_service.get_motion(motion_id)
-    cast = voting_service.cast_ballot(g.api_user, motion, body.choice)
+    cast = voting_service.cast_ballot(g.api_user, motion_id, body.choice)
     db.session.commit()
     return ok(BallotOut(choice=cast.choice, weight=str(cast.weight), receipt=cast.receipt, cast_at=cast.cast_at))
 

@@ -151,7 +151,7 @@ def cast_ballot(motion_id: int):
         flash(_("Choose yes, no or abstain."), "error")
         return _ballot_page(target, 422)
     try:
-        cast = voting_service.cast_ballot(current_user, motion, form.choice.data)
+        cast = voting_service.cast_ballot(current_user, motion.id, form.choice.data)
     except ServiceError as refusal:
         db.session.rollback()
         flash(str(refusal.message), "error")
