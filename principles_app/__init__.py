@@ -7,6 +7,7 @@ from flask import Flask
 
 from principles_app import extensions
 from principles_app.config import load_config
+from principles_app.db import ping_after_idle
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -26,6 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Reached through the module so that `principles_app.db` stays the db module (migrations import it).
     extensions.db.init_app(app)
+    with app.app_context():
+        ping_after_idle(extensions.db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
     extensions.migrate.init_app(app, extensions.db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)

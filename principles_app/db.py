@@ -1,11 +1,13 @@
 """Declarative base with a constraint naming convention and shared column types."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Annotated
 
-from sqlalchemy import DateTime, MetaData, Numeric, String
+from sqlalchemy import DateTime, Engine, MetaData, Numeric, String, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -74,3 +76,30 @@ class Base(DeclarativeBase):
 int_pk = Annotated[int, mapped_column(primary_key=True)]
 created_at = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow, nullable=False)]
 str_name = Annotated[str, mapped_column(String(200), nullable=False)]
+
+
+def ping_after_idle(engine: Engine, idle_seconds: float) -> None:
+    """Test a pooled server connection before use only when it has sat idle for `idle_seconds`.
+
+    Pinging before every use would cost every request a round trip. A connection that went
+    quiet may have been cut by a restart, a failover or a firewall, so it is tested and, if
+    dead, replaced before the request sees it. A connection that broke while in steady use
+    fails its request with a 503 (see web.errors) and the pool then replaces all connections.
+    """
+    if engine.dialect.name == "sqlite":
+        return  # a file, not a server: nothing to lose the connection to
+
+    @event.listens_for(engine, "checkin")
+    def remember_when_idle(dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle_long(dbapi_connection, record, proxy) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool discards this connection and checks out another (a new one if need be).
+            raise DisconnectionError(f"connection lost while idle: {error}") from error

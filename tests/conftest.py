@@ -40,6 +40,9 @@ TEST_CONFIG = {
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_COST": 1024,
     "ARGON2_PARALLELISM": 1,
+    # The suite restarts PostgreSQL under its own long-lived pool (tests/server): test every
+    # pooled connection before use. Served apps keep the default (tests/server/test_idle_connections.py).
+    "DATABASE_PING_AFTER_IDLE": 0,
 }
 
 

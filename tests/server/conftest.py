@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-POSTGRES_ONLY = {"test_postgres_restart.py", "test_backup_postgres.py"}
+POSTGRES_ONLY = {"test_postgres_restart.py", "test_backup_postgres.py", "test_idle_connections.py"}
 
 
 def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
