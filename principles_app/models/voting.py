@@ -88,6 +88,8 @@ class Ballot(Base):
     cast_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), nullable=False)
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     changes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # The choice the last change replaced (null until changed): lets one upsert say what it changed.
+    previous_choice: Mapped[str | None] = mapped_column(String(8))
 
     motion: Mapped[Motion] = relationship()
 

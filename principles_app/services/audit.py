@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Insert, Integer, String, bindparam, cast, func, insert, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from principles_app.db import utcnow
@@ -25,46 +25,75 @@ def _jsonable(payload: dict[str, Any] | None) -> dict[str, Any]:
 
 def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
     """Return sha256(previous hash + canonical JSON of the entry)."""
-    return _digest(prev_hash, entry.seq, entry.at, entry.actor_id, entry.action, entry.object_type,
-                   entry.object_id, entry.payload)
+    before_seq = _canonical_before_seq(entry.at, entry.actor_id, entry.action, entry.object_type, entry.object_id,
+                                       entry.payload)
+    return _digest(prev_hash, entry.seq, before_seq)
 
 
-def _digest(prev_hash: str, seq: int, at: datetime, actor_id: int | None, action: str, object_type: str,
-            object_id: str | None, payload: dict[str, Any]) -> str:
-    body = {"seq": seq, "at": at.isoformat(), "actor_id": actor_id, "action": action, "object_type": object_type,
+def _canonical_before_seq(at: datetime, actor_id: int | None, action: str, object_type: str, object_id: str | None,
+                          payload: dict[str, Any]) -> str:
+    """Return the entry's canonical JSON (sorted keys, no spaces) up to its seq, the key that sorts last.
+
+    The text hashed is this + seq + "}", so the database can finish it once it has numbered the entry.
+    """
+    body = {"at": at.isoformat(), "actor_id": actor_id, "action": action, "object_type": object_type,
             "object_id": object_id, "payload": payload}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)[:-1] + ',"seq":'
+
+
+def _digest(prev_hash: str, seq: int, before_seq: str) -> str:
+    return hashlib.sha256(f"{prev_hash}{before_seq}{seq}}}".encode("utf-8")).hexdigest()
 
 
 _HEAD = AuditChainHead.__table__
 _ENTRY = AuditEntry.__table__
-# Built once: an audit entry is written by every state change, ballots included.
-_ADVANCE_HEAD = (update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_seq=_HEAD.c.last_seq + 1)
-                 .returning(_HEAD.c.last_seq, _HEAD.c.last_hash))
-_NEW_ENTRY = insert(_ENTRY).values(
-    seq=bindparam("new_seq"), at=bindparam("at"), actor_id=bindparam("actor_id"), action=bindparam("action"),
-    object_type=bindparam("object_type"), object_id=bindparam("object_id"), payload=bindparam("payload"),
-    prev_hash=bindparam("prev_hash"), hash=bindparam("new_hash"))
-_SET_HEAD_HASH = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_hash=bindparam("new_hash"))
-# PostgreSQL writes the entry and moves the head in one statement; SQLite cannot write in WITH.
-_APPEND = {"postgresql": [_SET_HEAD_HASH.values(last_hash=select(_NEW_ENTRY.returning(_ENTRY.c.hash).cte("entry").c.hash)
-                                                 .scalar_subquery())],
-           "sqlite": [_NEW_ENTRY, _SET_HEAD_HASH]}
+_ENTRY_COLUMNS = ["seq", "at", "actor_id", "action", "object_type", "object_id", "payload", "prev_hash", "hash"]
 _GENESIS = {name: dialect.insert(_HEAD).values(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
             .on_conflict_do_nothing(index_elements=["id"]) for name, dialect in
             (("postgresql", postgresql), ("sqlite", sqlite))}
+# Built once: an audit entry is written by every state change, ballots included.
+# An UPDATE takes the head's row lock on PostgreSQL and the write lock on SQLite, so two writers
+# can never read the same head and fork the chain.
+_ADVANCE_HEAD = (update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_seq=_HEAD.c.last_seq + 1)
+                 .returning(_HEAD.c.last_seq, _HEAD.c.last_hash))
+_NEW_ENTRY = insert(_ENTRY).values({name: bindparam(name) for name in _ENTRY_COLUMNS})
+_SET_HEAD_HASH = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_hash=bindparam("new_hash"))
 
 
-def _advance_chain_head(connection: Connection) -> tuple[int, str]:
-    """Take the chain head's write lock for this transaction; return the next seq and the last hash."""
-    # An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so two
-    # writers can never read the same head and fork the chain.
+def _append_in_one_statement() -> Insert:
+    """On PostgreSQL: lock the head, number and hash the entry, move the head and write the entry at once."""
+    head = select(_HEAD.c.id, _HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID).with_for_update().cte("head")
+    seq = head.c.last_seq + literal_column("1", Integer)
+    hashed = (head.c.last_hash + bindparam("before_seq", type_=String) + cast(seq, String) + literal_column("'}'"))
+    moved = (update(_HEAD).where(_HEAD.c.id == head.c.id)
+             .values(last_seq=seq, last_hash=func.encode(func.sha256(func.convert_to(hashed, literal_column("'UTF8'"))),
+                                                         literal_column("'hex'")))
+             .returning(_HEAD.c.last_seq.label("seq"), head.c.last_hash.label("prev_hash"), _HEAD.c.last_hash.label("hash"))
+             .cte("moved"))
+    given = [bindparam(name, type_=_ENTRY.c[name].type) for name in _ENTRY_COLUMNS[1:7]]
+    return (insert(_ENTRY).from_select(_ENTRY_COLUMNS, select(moved.c.seq, *given, moved.c.prev_hash, moved.c.hash))
+            .returning(_ENTRY.c.seq))
+
+
+_APPEND_ON_POSTGRESQL = _append_in_one_statement()
+
+
+def _append(connection: Connection, entry: dict[str, Any], before_seq: str) -> int:
+    """Write the entry chained to the head; return its seq."""
+    if connection.dialect.name == "postgresql":
+        seq = connection.execute(_APPEND_ON_POSTGRESQL, {**entry, "before_seq": before_seq}).scalar()
+        if seq is None:  # the very first entry: no head yet
+            connection.execute(_GENESIS["postgresql"])
+            seq = connection.execute(_APPEND_ON_POSTGRESQL, {**entry, "before_seq": before_seq}).scalar_one()
+        return seq
     row = connection.execute(_ADVANCE_HEAD).one_or_none()
     if row is None:
         connection.execute(_GENESIS[connection.dialect.name])
         row = connection.execute(_ADVANCE_HEAD).one()
-    return row.last_seq, row.last_hash
+    digest = _digest(row.last_hash, row.last_seq, before_seq)
+    connection.execute(_NEW_ENTRY, {**entry, "seq": row.last_seq, "prev_hash": row.last_hash, "hash": digest})
+    connection.execute(_SET_HEAD_HASH, {"new_hash": digest})
+    return row.last_seq
 
 
 def record(
@@ -75,18 +104,10 @@ def record(
     actor: User | None = None,
 ) -> int:
     """Append an audit entry to the current transaction, chained to the last one; return its seq."""
-    connection = db.session.connection()
-    seq, prev_hash = _advance_chain_head(connection)
-    at = utcnow()
-    actor_id = actor.id if actor is not None else None
-    object_id = None if object_id is None else str(object_id)
-    payload = _jsonable(payload)
-    digest = _digest(prev_hash, seq, at, actor_id, action, object_type, object_id, payload)
-    params = {"new_seq": seq, "at": at, "actor_id": actor_id, "action": action, "object_type": object_type,
-              "object_id": object_id, "payload": payload, "prev_hash": prev_hash, "new_hash": digest}
-    for statement in _APPEND[connection.dialect.name]:
-        connection.execute(statement, params)
-    return seq
+    entry = {"at": utcnow(), "actor_id": actor.id if actor is not None else None, "action": action,
+             "object_type": object_type, "object_id": None if object_id is None else str(object_id),
+             "payload": _jsonable(payload)}
+    return _append(db.session.connection(), entry, _canonical_before_seq(**entry))
 
 
 @dataclass(frozen=True)

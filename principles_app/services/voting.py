@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, Insert, Integer, Row, Update, bindparam, func, insert, literal_column, null, select, update
+from sqlalchemy import Connection, Insert, Integer, Row, bindparam, func, insert, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from principles_app.db import utcnow
@@ -189,44 +189,42 @@ _BALLOT_TARGET = (
 # SQLite has one writer at a time: writing first takes that lock before anything is read.
 _TAKE_SQLITE_WRITE_LOCK = (update(_ROUND).values(state=_ROUND.c.state).where(
     _ROUND.c.id == select(_MOTION.c.round_id).where(_MOTION.c.id == bindparam("motion_id")).scalar_subquery()))
-_LOCK_BALLOT = (select(_BALLOT.c.id, _BALLOT.c.choice)
-                .where(_BALLOT.c.motion_id == bindparam("motion_id"),
-                       _BALLOT.c.organisation_id == bindparam("organisation_id"))
-                .with_for_update())
-_CHANGE_BALLOT = update(_BALLOT).where(_BALLOT.c.id == bindparam("ballot_id")).values(
-    choice=bindparam("to_choice"), receipt=bindparam("new_receipt"), cast_by_id=bindparam("user_id"),
-    cast_at=bindparam("now"), changes=_BALLOT.c.changes + literal_column("1", Integer)).returning(_BALLOT.c.id)
 _CHANGE = BallotChange.__table__
+
+
+def _upsert_ballot(dialect) -> Insert:
+    """Insert the organisation's ballot, or change it if it exists; return its id and the choice replaced.
+
+    One statement, race-free on both databases: two delegates of one organisation at the same
+    instant give one ballot changed once, never an error.
+    """
+    statement = dialect.insert(_BALLOT).values(
+        motion_id=bindparam("motion_id"), organisation_id=bindparam("organisation_id"), choice=bindparam("to_choice"),
+        receipt=bindparam("new_receipt"), cast_by_id=bindparam("user_id"), cast_at=bindparam("now"), changes=0)
+    return statement.on_conflict_do_update(
+        index_elements=["motion_id", "organisation_id"],
+        set_={"choice": statement.excluded.choice, "receipt": statement.excluded.receipt,
+              "cast_by_id": statement.excluded.cast_by_id, "cast_at": statement.excluded.cast_at,
+              "previous_choice": _BALLOT.c.choice, "changes": _BALLOT.c.changes + literal_column("1", Integer)},
+    ).returning(_BALLOT.c.id, _BALLOT.c.previous_choice)
+
+
+def _recording_the_change(upsert: Insert) -> Insert:
+    """Wrap the upsert so that the same statement records the change (PostgreSQL writes in WITH)."""
+    written = upsert.cte("written")
+    return insert(_CHANGE).from_select(
+        ["ballot_id", "user_id", "from_choice", "to_choice", "at"],
+        select(written.c.id, bindparam("user_id", type_=_CHANGE.c.user_id.type), written.c.previous_choice,
+               bindparam("to_choice", type_=_CHANGE.c.to_choice.type), bindparam("now", type_=_CHANGE.c.at.type)),
+    ).returning(_CHANGE.c.ballot_id, _CHANGE.c.from_choice)
+
+
+# Per dialect: the statement that casts or changes a ballot, and whether it also records the change.
+_WRITE_BALLOT = {"postgresql": _recording_the_change(_upsert_ballot(postgresql)), "sqlite": _upsert_ballot(sqlite)}
+_RECORDS_CHANGE = {"postgresql": True, "sqlite": False}
 _RECORD_CHANGE = insert(_CHANGE).values(
     ballot_id=bindparam("ballot_id"), user_id=bindparam("user_id"), from_choice=bindparam("from_choice"),
     to_choice=bindparam("to_choice"), at=bindparam("now"))
-
-
-def _new_ballot(dialect) -> Insert:
-    return (dialect.insert(_BALLOT).values(
-        motion_id=bindparam("motion_id"), organisation_id=bindparam("organisation_id"), choice=bindparam("to_choice"),
-        receipt=bindparam("new_receipt"), cast_by_id=bindparam("user_id"), cast_at=bindparam("now"), changes=0)
-        .on_conflict_do_nothing(index_elements=["motion_id", "organisation_id"]).returning(_BALLOT.c.id))
-
-
-def _recording_the_change(write: Insert | Update, from_choice) -> Insert:
-    """Wrap a ballot write so that the same statement records the change (PostgreSQL writes in WITH)."""
-    written = write.cte("written")
-    return insert(_CHANGE).from_select(
-        ["ballot_id", "user_id", "from_choice", "to_choice", "at"],
-        select(written.c.id, bindparam("user_id", type_=_CHANGE.c.user_id.type), from_choice,
-               bindparam("to_choice", type_=_CHANGE.c.to_choice.type), bindparam("now", type_=_CHANGE.c.at.type)),
-    ).returning(_CHANGE.c.ballot_id)
-
-
-# Per dialect: the insert of a first ballot and the change of an existing one, each returning the ballot's
-# id, and whether they already recorded the change.
-_CAST = {"postgresql": _recording_the_change(_new_ballot(postgresql), null().cast(_CHANGE.c.from_choice.type)),
-         "sqlite": _new_ballot(sqlite)}
-_RECAST = {"postgresql": _recording_the_change(_CHANGE_BALLOT, bindparam("from_choice",
-                                                                         type_=_CHANGE.c.from_choice.type)),
-           "sqlite": _CHANGE_BALLOT}
-_RECORDS_CHANGE = {"postgresql": True, "sqlite": False}
 
 
 def _ballot_target(connection: Connection, motion_id: int, organisation_id: int) -> Row:
@@ -241,19 +239,12 @@ def _ballot_target(connection: Connection, motion_id: int, organisation_id: int)
 
 
 def _write_ballot(connection: Connection, params: dict[str, Any]) -> tuple[int, str | None]:
-    """Insert or change the organisation's one ballot and record the change; return its id and the choice it replaced."""
+    """Cast or change the organisation's one ballot and record the change; return its id and the choice it replaced."""
     dialect = connection.dialect.name
-    # Insert first: on PostgreSQL a concurrent insert of the same ballot makes this wait for it and
-    # then do nothing; the row is then locked and changed. Never an error for the second delegate.
-    ballot_id = connection.execute(_CAST[dialect], params).scalar()
-    # An insert or update takes any parameter named like a column as a value: pass only its own.
-    change = {key: params[key] for key in ("user_id", "to_choice", "new_receipt", "now")}
-    previous = None
-    if ballot_id is None:
-        ballot_id, previous = connection.execute(_LOCK_BALLOT, params).one()
-        connection.execute(_RECAST[dialect], {**change, "ballot_id": ballot_id, "from_choice": previous})
+    ballot_id, previous = connection.execute(_WRITE_BALLOT[dialect], params).one()
     if not _RECORDS_CHANGE[dialect]:
-        connection.execute(_RECORD_CHANGE, {**change, "ballot_id": ballot_id, "from_choice": previous})
+        connection.execute(_RECORD_CHANGE, {key: params[key] for key in ("user_id", "to_choice", "now")}
+                           | {"ballot_id": ballot_id, "from_choice": previous})
     return ballot_id, previous
 
 

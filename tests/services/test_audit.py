@@ -89,3 +89,21 @@ def test_two_writers_at_once_never_fork_the_chain(app):
     seqs = db.session.execute(select(AuditEntry.seq).order_by(AuditEntry.seq)).scalars().all()
     assert seqs == list(range(1, 401))
     assert audit.verify_chain().ok
+
+
+def test_entries_in_any_script_hash_the_same_where_they_are_written_and_where_they_are_checked(app):
+    # On PostgreSQL the database numbers and hashes the entry; `audit verify` hashes it again in Python.
+    texts = ["حرية التعبير", "Libertad de expresión", "« liberté » d’expression", 'quote " and \\ backslash',
+             "emoji ✊🏾", "line\nbreak\ttab", "", "汉字"]
+    for i, note in enumerate(texts):
+        audit.record(f"test.{i}", "thing", note or None, {"note": note, "n": i, "nested": {"z": note, "a": [note]}},
+                     None)
+    db.session.commit()
+    entries = db.session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars().all()
+    assert [e.payload["note"] for e in entries] == texts
+    prev = audit.GENESIS_HASH
+    for entry in entries:
+        assert entry.prev_hash == prev
+        assert entry.hash == audit.entry_hash(prev, entry)
+        prev = entry.hash
+    assert audit.verify_chain().ok
