@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 
 from principles_app.db import utcnow
 from principles_app.extensions import db, limiter
@@ -130,14 +130,17 @@ def issue_token(user: User, expires_in: int | None = None) -> tuple[str, ApiToke
     return token, row
 
 
-def token_row(token: str) -> ApiToken | None:
-    """Return the stored token for a bearer string, if it is still valid."""
-    row = db.session.execute(select(ApiToken).where(ApiToken.token_hash == _token_digest(token))).scalar_one_or_none()
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
-    if row.expires_at is not None and row.expires_at <= utcnow():
-        return None
-    return row
+# Built once: every API request looks its token up. The organisation comes with the user (joined).
+_USER_OF_TOKEN = (select(User, ApiToken.id).join(ApiToken, ApiToken.user_id == User.id)
+                  .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
+                         User.active.is_(True),
+                         or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now"))))
+
+
+def user_of_token(token: str) -> tuple[User, int] | None:
+    """Return the active user a bearer string belongs to and the token's id, while the token is valid."""
+    found = db.session.execute(_USER_OF_TOKEN, {"digest": _token_digest(token), "now": utcnow()}).one_or_none()
+    return None if found is None else (found[0], found[1])
 
 
 def revoke_token(row: ApiToken) -> None:

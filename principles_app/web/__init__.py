@@ -63,10 +63,13 @@ def _security_headers(response):
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    api = request.path.startswith("/api/")
     if "Cache-Control" not in response.headers and request.endpoint != "static":
-        response.headers["Cache-Control"] = "no-store" if current_user.is_authenticated else "no-cache"
+        # The API knows its caller by bearer token, pages by session cookie.
+        signed_in = g.get("api_user") is not None if api else current_user.is_authenticated
+        response.headers["Cache-Control"] = "no-store" if signed_in else "no-cache"
     if "Cache-Control" in response.headers and "Vary" not in response.headers:
-        response.headers["Vary"] = "Cookie, Accept-Language"
+        response.headers["Vary"] = "Authorization, Accept-Language" if api else "Cookie, Accept-Language"
     return response
 
 

@@ -28,6 +28,17 @@ def test_a_delegate_gets_a_token_and_sees_who_they_are(client):
     assert me["notifications"] == "immediate"
 
 
+def test_an_answer_for_a_token_is_never_kept_by_a_cache_and_varies_by_token(client):
+    user = make_user()
+    mine = client.get("/api/v1/me", headers=auth_header(token_for(user)))
+    anonymous = client.get("/api/v1/me")
+    assert mine.status_code == 200
+    assert mine.headers["Cache-Control"] == "no-store"
+    assert "Authorization" in mine.headers["Vary"].split(", ")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["Cache-Control"] == "no-cache"
+
+
 def test_token_is_stored_hashed_and_revocable(client):
     user = make_user()
     token = client.post("/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}).get_json()["token"]

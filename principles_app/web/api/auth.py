@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, request
 
 from principles_app.models import User
-from principles_app.services.auth import token_row
+from principles_app.services.auth import user_of_token
 
 
 def bearer_token() -> str | None:
@@ -19,7 +19,6 @@ def bearer_token() -> str | None:
 def authenticate_request(optional: bool = False) -> User | None:
     """Set g.api_user from a valid bearer token and return it."""
     token = bearer_token()
-    row = token_row(token) if token else None
-    g.api_token = row
-    g.api_user = row.user if row is not None else None
+    found = user_of_token(token) if token else None
+    g.api_user, g.api_token_id = found if found is not None else (None, None)
     return g.api_user

@@ -5,6 +5,7 @@ from flask import current_app, g, jsonify, request
 
 from principles_app import permissions
 from principles_app.extensions import db
+from principles_app.models import ApiToken
 from principles_app.services import auth as auth_service
 from principles_app.services import organisations as org_service
 from principles_app.services.errors import Forbidden
@@ -49,7 +50,7 @@ def create_token(body: TokenRequest):
 @bp.delete("/auth/token")
 @endpoint(Endpoint("Revoke the token this request is made with", tag="auth"))
 def revoke_token():
-    auth_service.revoke_token(g.api_token)
+    auth_service.revoke_token(db.session.get(ApiToken, g.api_token_id))
     db.session.commit()
     return "", 204
 
