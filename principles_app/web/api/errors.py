@@ -1,13 +1,12 @@
 """The API's error body: {"error": {"code", "message", "fields"?}}."""
 from __future__ import annotations
 
-import time
 
 from flask import jsonify
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from principles_app.extensions import db, limiter
+from principles_app.extensions import db
 from principles_app.services.errors import ServiceError
 
 HTTP_CODES = {
@@ -56,13 +55,5 @@ def http_error_response(error: HTTPException):
     if status == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if status == 429:
-        response.headers["Retry-After"] = str(retry_after_seconds())
+        response.headers["Retry-After"] = str(getattr(error, "retry_after", None) or 60)
     return response
-
-
-def retry_after_seconds() -> int:
-    """Return how long the limit that was just hit still holds."""
-    current = limiter.current_limit
-    if current is None:
-        return 60
-    return max(1, int(current.reset_at - time.time()) + 1)
