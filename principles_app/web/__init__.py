@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, make_response, render_template, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -30,6 +31,15 @@ class IdConverter(IntegerConverter):
         kwargs.setdefault("min", 1)
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+
+
+class NoSessionForTheApi(SecureCookieSessionInterface):
+    """Sessions for pages only: the API knows its callers by bearer token, never by the session cookie."""
+
+    def open_session(self, app: Flask, request) -> SecureCookieSession | None:
+        if request.path.startswith("/api/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
 
 def select_locale() -> str:
@@ -132,6 +142,7 @@ def register_web(app: Flask) -> None:
     from principles_app.web.templating import register_template_helpers
 
     app.url_map.converters["int"] = IdConverter
+    app.session_interface = NoSessionForTheApi()
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = None

@@ -7,7 +7,7 @@ import pytest
 
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, Organisation, User
-from tests.factories import PASSWORD, auth_header, error_of, make_organisation, make_user, token_for
+from tests.factories import PASSWORD, auth_header, error_of, make_organisation, make_user, sign_in, token_for
 
 
 def test_health_reports_database_ok(client):
@@ -37,6 +37,19 @@ def test_an_answer_for_a_token_is_never_kept_by_a_cache_and_varies_by_token(clie
     assert "Authorization" in mine.headers["Vary"].split(", ")
     assert anonymous.status_code == 401
     assert anonymous.headers["Cache-Control"] == "no-cache"
+
+
+def test_the_api_ignores_a_signed_in_browser_session_and_never_sets_a_cookie(client):
+    user = make_user("secretariat")
+    assert sign_in(client, user).status_code == 302
+    assert client.get("/admin/organisations").status_code == 200  # the browser session works for pages
+    refused = client.get("/api/v1/me", headers={"Accept-Language": "es"})
+    assert refused.status_code == 401
+    assert error_of(refused)["code"] == "unauthorised"
+    assert "Set-Cookie" not in refused.headers
+    assert "Cookie" not in refused.headers.get("Vary", "")
+    answered = client.get("/api/v1/me", headers=auth_header(token_for(user)))
+    assert answered.status_code == 200 and "Set-Cookie" not in answered.headers
 
 
 def test_token_is_stored_hashed_and_revocable(client):
