@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Integer, String, bindparam, cast, func, insert, literal_column, select, update
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from principles_app.db import utcnow
@@ -62,13 +74,15 @@ _SET_HEAD_HASH = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_hash=bin
 
 def _append_in_one_statement() -> Insert:
     """On PostgreSQL: lock the head, number and hash the entry, move the head and write the entry at once."""
-    head = select(_HEAD.c.id, _HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID).with_for_update().cte("head")
+    head = (select(_HEAD.c.id, _HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID)
+            .with_for_update().cte("head"))
     seq = head.c.last_seq + literal_column("1", Integer)
-    hashed = (head.c.last_hash + bindparam("before_seq", type_=String) + cast(seq, String) + literal_column("'}'"))
-    moved = (update(_HEAD).where(_HEAD.c.id == head.c.id)
-             .values(last_seq=seq, last_hash=func.encode(func.sha256(func.convert_to(hashed, literal_column("'UTF8'"))),
-                                                         literal_column("'hex'")))
-             .returning(_HEAD.c.last_seq.label("seq"), head.c.last_hash.label("prev_hash"), _HEAD.c.last_hash.label("hash"))
+    # The same text _digest hashes: previous hash + canonical JSON up to the seq + seq + "}".
+    hashed = head.c.last_hash + bindparam("before_seq", type_=String) + cast(seq, String) + literal_column("'}'")
+    digest = func.encode(func.sha256(func.convert_to(hashed, literal_column("'UTF8'"))), literal_column("'hex'"))
+    moved = (update(_HEAD).where(_HEAD.c.id == head.c.id).values(last_seq=seq, last_hash=digest)
+             .returning(_HEAD.c.last_seq.label("seq"), head.c.last_hash.label("prev_hash"),
+                        _HEAD.c.last_hash.label("hash"))
              .cte("moved"))
     given = [bindparam(name, type_=_ENTRY.c[name].type) for name in _ENTRY_COLUMNS[1:7]]
     return (insert(_ENTRY).from_select(_ENTRY_COLUMNS, select(moved.c.seq, *given, moved.c.prev_hash, moved.c.hash))
