@@ -12,7 +12,21 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, Insert, Integer, Row, bindparam, func, insert, literal_column, select, update
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Integer,
+    Row,
+    Select,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from principles_app.db import utcnow
@@ -186,21 +200,24 @@ _BALLOT_TARGET = (
     # and waits for ballots in flight, which then see the round closed (see rounds.lock_round).
     .with_for_update(read=True, of=_ROUND)
 )
-# SQLite has one writer at a time: writing first takes that lock before anything is read.
-_TAKE_SQLITE_WRITE_LOCK = (update(_ROUND).values(state=_ROUND.c.state).where(
-    _ROUND.c.id == select(_MOTION.c.round_id).where(_MOTION.c.id == bindparam("motion_id")).scalar_subquery()))
 _CHANGE = BallotChange.__table__
 
 
-def _upsert_ballot(dialect) -> Insert:
-    """Insert the organisation's ballot, or change it if it exists; return its id and the choice replaced.
+_NEW_BALLOT = {"motion_id": bindparam("motion_id", type_=Integer),
+               "organisation_id": bindparam("organisation_id", type_=Integer),
+               "choice": bindparam("to_choice", type_=_BALLOT.c.choice.type),
+               "receipt": bindparam("new_receipt", type_=_BALLOT.c.receipt.type),
+               "cast_by_id": bindparam("user_id", type_=Integer),
+               "cast_at": bindparam("now", type_=_BALLOT.c.cast_at.type),
+               "changes": literal_column("0", Integer)}
 
-    One statement, race-free on both databases: two delegates of one organisation at the same
-    instant give one ballot changed once, never an error.
+
+def _upserting(statement: Insert) -> Insert:
+    """Make a ballot insert change the existing ballot instead; return its id and the choice replaced.
+
+    Race-free on both databases: two delegates of one organisation at the same instant give one
+    ballot changed once, never an error.
     """
-    statement = dialect.insert(_BALLOT).values(
-        motion_id=bindparam("motion_id"), organisation_id=bindparam("organisation_id"), choice=bindparam("to_choice"),
-        receipt=bindparam("new_receipt"), cast_by_id=bindparam("user_id"), cast_at=bindparam("now"), changes=0)
     return statement.on_conflict_do_update(
         index_elements=["motion_id", "organisation_id"],
         set_={"choice": statement.excluded.choice, "receipt": statement.excluded.receipt,
@@ -209,63 +226,79 @@ def _upsert_ballot(dialect) -> Insert:
     ).returning(_BALLOT.c.id, _BALLOT.c.previous_choice)
 
 
-def _recording_the_change(upsert: Insert) -> Insert:
-    """Wrap the upsert so that the same statement records the change (PostgreSQL writes in WITH)."""
-    written = upsert.cte("written")
-    return insert(_CHANGE).from_select(
+def _cast_in_one_statement() -> Select:
+    """On PostgreSQL: lock and read the round, write the ballot if it takes it, record the change.
+
+    The ballot is written only if the round is open, not past its closing time, takes ballots and
+    has the organisation in its electorate; cast_ballot checks the same facts again from the row
+    returned and refuses (so rolls back) if they do not hold.
+    """
+    target = _BALLOT_TARGET.cte("target")
+    takes_it = select(*_NEW_BALLOT.values()).where(
+        target.c.state == RoundState.OPEN, or_(*(target.c.kind == kind for kind in VOTING_KINDS)),
+        target.c.weight.is_not(None),
+        target.c.closes_at > _NEW_BALLOT["cast_at"])
+    written = _upserting(postgresql.insert(_BALLOT).from_select(list(_NEW_BALLOT), takes_it)).cte("written")
+    change = insert(_CHANGE).from_select(
         ["ballot_id", "user_id", "from_choice", "to_choice", "at"],
-        select(written.c.id, bindparam("user_id", type_=_CHANGE.c.user_id.type), written.c.previous_choice,
-               bindparam("to_choice", type_=_CHANGE.c.to_choice.type), bindparam("now", type_=_CHANGE.c.at.type)),
-    ).returning(_CHANGE.c.ballot_id, _CHANGE.c.from_choice)
+        select(written.c.id, _NEW_BALLOT["cast_by_id"], written.c.previous_choice, _NEW_BALLOT["choice"],
+               _NEW_BALLOT["cast_at"]),
+    ).returning(_CHANGE.c.ballot_id, _CHANGE.c.from_choice).cte("change")
+    return select(target, change.c.ballot_id, change.c.from_choice).select_from(target.outerjoin(change, true()))
 
 
-# Per dialect: the statement that casts or changes a ballot, and whether it also records the change.
-_WRITE_BALLOT = {"postgresql": _recording_the_change(_upsert_ballot(postgresql)), "sqlite": _upsert_ballot(sqlite)}
-_RECORDS_CHANGE = {"postgresql": True, "sqlite": False}
+_CAST_ON_POSTGRESQL = _cast_in_one_statement()
+_CAST_ON_SQLITE = _upserting(sqlite.insert(_BALLOT).values(_NEW_BALLOT))
 _RECORD_CHANGE = insert(_CHANGE).values(
     ballot_id=bindparam("ballot_id"), user_id=bindparam("user_id"), from_choice=bindparam("from_choice"),
     to_choice=bindparam("to_choice"), at=bindparam("now"))
+# SQLite has one writer at a time: writing first takes that lock before anything is read.
+_TAKE_SQLITE_WRITE_LOCK = (update(_ROUND).values(state=_ROUND.c.state).where(
+    _ROUND.c.id == select(_MOTION.c.round_id).where(_MOTION.c.id == bindparam("motion_id")).scalar_subquery()))
 
 
-def _ballot_target(connection: Connection, motion_id: int, organisation_id: int) -> Row:
-    """Lock the motion's round for this transaction; return its state and the organisation's weight in it."""
-    params = {"motion_id": motion_id, "organisation_id": organisation_id}
-    if connection.dialect.name == "sqlite":
-        connection.execute(_TAKE_SQLITE_WRITE_LOCK, params)
-    row = connection.execute(_BALLOT_TARGET, params).one_or_none()
-    if row is None:
+def _cast(connection: Connection, params: dict[str, Any]) -> tuple[Row, int | None, str | None]:
+    """Lock the motion's round and write the ballot if the round takes it.
+
+    Return the round's state and the organisation's weight in it, the ballot's id (None if not
+    written) and the choice it replaced.
+    """
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_CAST_ON_POSTGRESQL, params).one_or_none()
+        if row is None:
+            raise NotFound(_l("No such motion."))
+        return row, row.ballot_id, row.from_choice
+    connection.execute(_TAKE_SQLITE_WRITE_LOCK, params)
+    target = connection.execute(_BALLOT_TARGET, params).one_or_none()
+    if target is None:
         raise NotFound(_l("No such motion."))
-    return row
-
-
-def _write_ballot(connection: Connection, params: dict[str, Any]) -> tuple[int, str | None]:
-    """Cast or change the organisation's one ballot and record the change; return its id and the choice it replaced."""
-    dialect = connection.dialect.name
-    ballot_id, previous = connection.execute(_WRITE_BALLOT[dialect], params).one()
-    if not _RECORDS_CHANGE[dialect]:
-        connection.execute(_RECORD_CHANGE, {key: params[key] for key in ("user_id", "to_choice", "now")}
-                           | {"ballot_id": ballot_id, "from_choice": previous})
-    return ballot_id, previous
+    if not (target.state == RoundState.OPEN and target.kind in VOTING_KINDS and target.weight is not None
+            and params["now"] < target.closes_at):
+        return target, None, None
+    ballot_id, previous = connection.execute(_CAST_ON_SQLITE, params).one()
+    connection.execute(_RECORD_CHANGE, {key: params[key] for key in ("user_id", "to_choice", "now")}
+                       | {"ballot_id": ballot_id, "from_choice": previous})
+    return target, ballot_id, previous
 
 
 def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = None) -> CastResult:
     """Cast or change the user's organisation's ballot; every call gives a new receipt."""
     if choice not in CHOICES:
         raise ValidationFailed(fields={"choice": str(_l("Choose yes, no or abstain."))})
-    connection = db.session.connection()
-    target = _ballot_target(connection, motion_id, user.organisation_id)
     check_may_vote(user)
+    receipt, now = new_receipt(), now or utcnow()
+    params = {"motion_id": motion_id, "organisation_id": user.organisation_id, "user_id": user.id,
+              "to_choice": choice, "new_receipt": receipt, "now": now}
+    # Refusals below raise, so the transaction (and anything written) is rolled back.
+    target, ballot_id, previous = _cast(db.session.connection(), params)
     if target.kind not in VOTING_KINDS:
         raise Conflict(_l("This round takes no ballots."))
-    now = now or utcnow()
     if target.state != RoundState.OPEN or not accepts_input(target.state, target.closes_at, now):
         raise Conflict(_l("This round is not open for ballots."))
     if target.weight is None:
         raise Forbidden(_l("Your organisation is not in this round's electorate."))
-    receipt = new_receipt()
-    params = {"motion_id": motion_id, "organisation_id": user.organisation_id, "user_id": user.id,
-              "to_choice": choice, "new_receipt": receipt, "now": now}
-    ballot_id, previous = _write_ballot(connection, params)
+    if ballot_id is None:
+        raise RuntimeError(f"motion {motion_id}: the round takes the ballot but the database did not write it")
     payload: dict[str, Any] = {"motion_id": motion_id, "round_id": target.id,
                                "organisation_id": user.organisation_id, "changed": previous is not None}
     if target.secrecy != "secret":
