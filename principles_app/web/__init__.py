@@ -66,20 +66,30 @@ def select_timezone() -> str:
     return zone_for(user.time_zone, user.organisation.region.value if user.organisation is not None else None)
 
 
+# Sent with every response; a view may set its own Content-Security-Policy (published pages do).
+_FIXED_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    present = {name.lower() for name, _value in response.headers}
+    # One pass over the headers rather than a search per header: every response goes through here.
+    added = [(name, value) for name, value in _FIXED_HEADERS if name.lower() not in present]
     api = request.path.startswith("/api/")
-    if "Cache-Control" not in response.headers and request.endpoint != "static":
+    if "cache-control" not in present and request.endpoint != "static":
         # The API knows its caller by bearer token, pages by session cookie.
         signed_in = g.get("api_user") is not None if api else current_user.is_authenticated
-        response.headers["Cache-Control"] = "no-store" if signed_in else "no-cache"
-    if "Cache-Control" in response.headers and "Vary" not in response.headers:
-        response.headers["Vary"] = "Authorization, Accept-Language" if api else "Cookie, Accept-Language"
+        added.append(("Cache-Control", "no-store" if signed_in else "no-cache"))
+        present.add("cache-control")
+    if "cache-control" in present and "vary" not in present:
+        added.append(("Vary", "Authorization, Accept-Language" if api else "Cookie, Accept-Language"))
+    response.headers.extend(added)
     return response
 
 
