@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import platform
+import subprocess
 import sys
-import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROWS_MARK = "BENCHMARK-ROWS "
 
 
 def machine_description() -> str:
@@ -31,17 +33,29 @@ def machine_description() -> str:
     return f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
+def run_one(name: str) -> None:
+    """Run one benchmark module and print its rows as JSON (called in a process of its own)."""
+    module = importlib.import_module(f"benchmarks.{name}")
+    print(ROWS_MARK + json.dumps(module.run(), default=str))
+
+
 def main() -> int:
-    """Run the benchmark modules named on the command line, or all of them."""
+    """Run the benchmark modules named on the command line, or all of them, each in a fresh process.
+
+    A process of its own per module: no module measures another's leftovers (its imports, its heap
+    for the garbage collector to walk, its threads).
+    """
     names = sys.argv[1:] or sorted(p.stem for p in HERE.glob("bench_*.py"))
     rows, failures = [], []
     for name in names:
-        try:
-            module = importlib.import_module(f"benchmarks.{name}")
-            for row in module.run():
-                rows.append({"module": name, **row})
-        except Exception:  # one broken benchmark must not hide the others' figures
-            failures.append((name, traceback.format_exc(limit=3)))
+        done = subprocess.run([sys.executable, "-m", "benchmarks", "--one", name], cwd=HERE.parent,
+                              capture_output=True, text=True, check=False)
+        found = [line[len(ROWS_MARK):] for line in done.stdout.splitlines() if line.startswith(ROWS_MARK)]
+        if done.returncode != 0 or not found:
+            # One broken benchmark must not hide the others' figures.
+            failures.append((name, (done.stderr or done.stdout).strip()[-2000:] or f"exit {done.returncode}"))
+            continue
+        rows += [{"module": name, **row} for row in json.loads(found[-1])]
     width = max([len(r["benchmark"]) for r in rows] + [9])
     lines = [f"{'benchmark'.ljust(width)}  {'value':>14}  {'target':>12}  ok"]
     for r in rows:
@@ -62,4 +76,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if sys.argv[1:2] == ["--one"]:
+        run_one(sys.argv[2])
+    else:
+        sys.exit(main())
