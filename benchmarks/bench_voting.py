@@ -183,6 +183,31 @@ def _request(connection: http.client.HTTPConnection, method: str, path: str, tok
     return response.status, response.read()
 
 
+def _ballot_request(motion_id: int, token: str, choice: str) -> bytes:
+    """Return the bytes of one ballot request, ready to send."""
+    payload = json.dumps({"choice": choice}).encode()
+    return (f"PUT /api/v1/motions/{motion_id}/ballot HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n").encode() + payload
+
+
+def _exchange(port: int, request: bytes) -> tuple[int, bytes]:
+    """Send one request on a new connection and read the answer until the server closes it.
+
+    Plain sockets: the load generator shares the machine's two cores with the server, so it
+    spends as little CPU per request as it can (http.client parses every header in Python).
+    """
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(request)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    answer = b"".join(chunks)
+    if not answer.startswith(b"HTTP/1."):
+        raise ConnectionError(f"no HTTP answer: {answer[:80]!r}")
+    return int(answer[9:12]), answer.partition(b"\r\n\r\n")[2]
+
+
 def _load(port: int, seed: dict[str, Any], organisations: int) -> tuple[list[float], list[str]]:
     """Each organisation casts, then changes, its ballot on every motion; 64 clients at once."""
     work: queue.Queue[int] = queue.Queue()
@@ -194,7 +219,6 @@ def _load(port: int, seed: dict[str, Any], organisations: int) -> tuple[list[flo
     stop_at = time.time() + MAX_SECONDS
 
     def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine: list[float] = []
         while time.time() < stop_at:
             try:
@@ -203,14 +227,11 @@ def _load(port: int, seed: dict[str, Any], organisations: int) -> tuple[list[flo
                 break
             for phase in (0, 1):
                 for j, motion_id in enumerate(seed["motions"]):
-                    choice = _choices(i, j)[phase]
+                    request = _ballot_request(motion_id, seed["tokens"][i], _choices(i, j)[phase])
                     started = time.perf_counter()
                     try:
-                        status, body = _request(connection, "PUT", f"/api/v1/motions/{motion_id}/ballot",
-                                                seed["tokens"][i], {"choice": choice})
-                    except (OSError, http.client.HTTPException) as error:
-                        connection.close()
-                        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                        status, body = _exchange(port, request)
+                    except (OSError, ValueError) as error:
                         with lock:
                             errors.append(f"{type(error).__name__}: {error}")
                         continue
@@ -218,7 +239,6 @@ def _load(port: int, seed: dict[str, Any], organisations: int) -> tuple[list[flo
                     if status != 200:
                         with lock:
                             errors.append(f"{status}: {body[:200]!r}")
-        connection.close()
         with lock:
             latencies.extend(mine)
 
@@ -237,15 +257,14 @@ def _baseline(port: int, requests_per_client: int) -> tuple[float, float]:
     latencies: list[float] = []
     lock = threading.Lock()
 
+    request = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+
     def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine = []
         for _ in range(requests_per_client):
             started = time.perf_counter()
-            connection.request("GET", "/healthz")
-            connection.getresponse().read()
+            _exchange(port, request)
             mine.append(time.perf_counter() - started)
-        connection.close()
         with lock:
             latencies.extend(mine)
 
