@@ -4,6 +4,9 @@
 through ``PUT /api/v1/motions/{id}/ballot``. Measured: errors (must be zero), p95 latency of a
 ballot request (target < 150 ms), and whether the tally published at close equals the exact
 sum computed here, independently, from the choices the clients made and the weights given.
+Before the clock starts, the server is warmed up with ballots on an eleventh motion that is not
+measured. The whole run (fresh network to checked tally) is made three times: every run must be error-free
+and exact; the median run's latency is reported, with each run's p95 beside it.
 
 Needs PostgreSQL (TEST_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test): a
 scratch database is created next to it and dropped afterwards. Only 127.0.0.1 is contacted.
@@ -21,6 +24,7 @@ import sys
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +41,7 @@ P95_TARGET_MS = 150
 REGIONS = ("africa", "americas", "asia_pacific", "europe_central_asia", "mena", "international")
 CHOICES = ("yes", "no", "abstain")
 MAX_SECONDS = 900  # the load phase never runs longer than this
+RUNS = 3
 
 
 def _scale() -> float:
@@ -110,7 +115,7 @@ def _seed(database_url: str, organisations: int) -> dict[str, Any]:
         db.session.commit()
         document = drafts.create_document(secretariat, "principles", "Principles", "", [
             {"title": f"Principle {n}", "text": f"We work together in good faith on matter number {n} of ours."}
-            for n in range(1, MOTIONS + 1)])
+            for n in range(1, MOTIONS + 2)])
         drafting = rounds.create_round(secretariat, document, "amendments", "Drafting", utcnow() + timedelta(days=1))
         rounds.open_round(secretariat, drafting)
         proposals = [amendments.propose(members[n], document, "modify", "Clearer.", principle_id=p.id,
@@ -121,12 +126,14 @@ def _seed(database_url: str, organisations: int) -> dict[str, Any]:
         for proposal in proposals:
             voting.put_motion(secretariat, vote, proposal)
         rounds.open_round(secretariat, vote)
-        motion_ids = [m.id for m in voting.motions_of(vote)]
+        # The last motion only warms the server up; the ten measured motions are the others.
+        *motion_ids, warm_up_motion = [m.id for m in voting.motions_of(vote)]
         tokens = [auth.issue_token(member)[0] for member in members]
         secretariat_token = auth.issue_token(secretariat)[0]
         db.session.commit()
         round_id = vote.id
     return {"tokens": tokens, "secretariat": secretariat_token, "motions": motion_ids, "round": round_id,
+            "warm_up_motion": warm_up_motion,
             "weights": weights}
 
 
@@ -252,6 +259,20 @@ def _load(port: int, seed: dict[str, Any], organisations: int) -> tuple[list[flo
     return latencies, errors
 
 
+def _warm_up(port: int, seed: dict[str, Any], organisations: int) -> None:
+    """Let every worker open its database connection and prepare its statements before measuring.
+
+    Ballots on a motion of their own, which is not measured: a server in use is a warm server.
+    """
+    threads = [threading.Thread(target=lambda k=k: [
+        _exchange(port, _ballot_request(seed["warm_up_motion"], seed["tokens"][i], "abstain"))
+        for i in range(k, min(organisations, 8 * CLIENTS), CLIENTS)]) for k in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def _baseline(port: int, requests_per_client: int) -> tuple[float, float]:
     """Load GET /healthz (one SELECT 1, nothing written) the same way: the floor this machine allows."""
     latencies: list[float] = []
@@ -311,9 +332,21 @@ def _latency_note(p95_ms: float, throughput: float, baseline_rate: float, baseli
             f"The correctness figures (errors, exact tally) do not depend on speed.")
 
 
-def run() -> list[dict[str, Any]]:
+@dataclass
+class LoadRun:
+    """What one full run measured: from a fresh network to the checked tally."""
+
+    p95: float
+    p50: float
+    throughput: float
+    errors: list[str]
+    exact: bool
+    baseline_rate: float
+    baseline_p95: float
+
+
+def _one_run(organisations: int) -> LoadRun:
     """Seed, serve with gunicorn, load with 64 clients, close the round and check the tally."""
-    organisations = max(MOTIONS, round(ORGANISATIONS * _scale()))
     database_url, drop = _scratch_database()
     process = None
     try:
@@ -321,6 +354,7 @@ def run() -> list[dict[str, Any]]:
         _settle(database_url)
         port = _free_port()
         process = _start_gunicorn(database_url, port)
+        _warm_up(port, seed, organisations)
         started = time.perf_counter()
         latencies, errors = _load(port, seed, organisations)
         elapsed = time.perf_counter() - started
@@ -343,22 +377,39 @@ def run() -> list[dict[str, Any]]:
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000 if latencies else float("inf")
     p50 = latencies[len(latencies) // 2] * 1000 if latencies else float("inf")
-    requests = len(latencies)
-    throughput = requests / elapsed if elapsed else 0.0
-    size = f"{organisations} orgs × {MOTIONS} motions × cast+change, {CLIENTS} clients, gunicorn {WORKERS} workers"
+    throughput = len(latencies) / elapsed if elapsed else 0.0
+    return LoadRun(p95, p50, throughput, errors, exact, baseline_rate, baseline_p95)
+
+
+def run() -> list[dict[str, Any]]:
+    """Make RUNS full runs; every run must be error-free and exact, the median run's latency is reported.
+
+    Two cores shared by the server, PostgreSQL and the clients make single runs vary by some 15 %;
+    every run's p95 is listed beside the median.
+    """
+    organisations = max(MOTIONS, round(ORGANISATIONS * _scale()))
+    runs = [_one_run(organisations) for _ in range(RUNS)]
+    median = sorted(runs, key=lambda r: r.p95)[len(runs) // 2]
+    errors = [error for r in runs for error in r.errors]
+    exact = all(r.exact for r in runs)
+    each = ", ".join(f"{r.p95:.0f} ms" for r in runs)
+    size = (f"{organisations} orgs × {MOTIONS} motions × cast+change, {CLIENTS} clients, gunicorn {WORKERS} workers, "
+            f"{RUNS} runs")
+    note = _latency_note(median.p95, median.throughput, median.baseline_rate, median.baseline_p95)
     return [
         {"benchmark": f"ballot API errors ({size})", "value": len(errors), "target": "0", "ok": not errors},
-        {"benchmark": "ballot API p95 latency", "value": f"{p95:.1f} ms", "target": f"< {P95_TARGET_MS} ms",
-         "ok": p95 < P95_TARGET_MS, "note": _latency_note(p95, throughput, baseline_rate, baseline_p95)},
-        {"benchmark": "ballot API p50 latency", "value": f"{p50:.1f} ms", "target": "(info)", "ok": True},
-        {"benchmark": "ballot API throughput", "value": f"{throughput:.0f} req/s", "target": "(info)",
+        {"benchmark": f"ballot API p95 latency, median run (each run: {each})", "value": f"{median.p95:.1f} ms",
+         "target": f"< {P95_TARGET_MS} ms", "ok": median.p95 < P95_TARGET_MS, "note": note},
+        {"benchmark": "ballot API p50 latency, median run", "value": f"{median.p50:.1f} ms", "target": "(info)",
          "ok": True},
+        {"benchmark": "ballot API throughput, median run", "value": f"{median.throughput:.0f} req/s",
+         "target": "(info)", "ok": True},
         {"benchmark": f"baseline: GET /healthz (SELECT 1) req/s, same server and {CLIENTS} clients",
-         "value": f"{baseline_rate:.0f} req/s", "target": "(info)", "ok": True},
-        {"benchmark": "baseline: GET /healthz p95 latency", "value": f"{baseline_p95:.1f} ms", "target": "(info)",
-         "ok": True},
-        {"benchmark": "tally at close equals the independent exact sum", "value": "equal" if exact else "DIFFERENT",
-         "target": "equal", "ok": exact},
+         "value": f"{median.baseline_rate:.0f} req/s", "target": "(info)", "ok": True},
+        {"benchmark": "baseline: GET /healthz p95 latency", "value": f"{median.baseline_p95:.1f} ms",
+         "target": "(info)", "ok": True},
+        {"benchmark": "tally at close equals the independent exact sum, every run",
+         "value": "equal" if exact else "DIFFERENT", "target": "equal", "ok": exact},
     ]
 
 
