@@ -1,4 +1,4 @@
-"""Declarative base with a constraint naming convention and shared column types."""
+"""Declarative base with a constraint naming convention, shared column types, and pooled-connection checks."""
 from __future__ import annotations
 
 import time

@@ -92,22 +92,31 @@ def _append_in_one_statement() -> Insert:
 _APPEND_ON_POSTGRESQL = _append_in_one_statement()
 
 
-def _append(connection: Connection, entry: dict[str, Any], before_seq: str) -> int:
-    """Write the entry chained to the head; return its seq."""
-    if connection.dialect.name == "postgresql":
-        seq = connection.execute(_APPEND_ON_POSTGRESQL, {**entry, "before_seq": before_seq}).scalar()
-        if seq is None:  # the very first entry: no head yet
-            connection.execute(_GENESIS["postgresql"])
-            seq = connection.execute(_APPEND_ON_POSTGRESQL, {**entry, "before_seq": before_seq}).scalar_one()
-        return seq
+def _append_on_postgresql(connection: Connection, entry: dict[str, Any], before_seq: str) -> int | None:
+    return connection.execute(_APPEND_ON_POSTGRESQL, {**entry, "before_seq": before_seq}).scalar()
+
+
+def _append_on_sqlite(connection: Connection, entry: dict[str, Any], before_seq: str) -> int | None:
     row = connection.execute(_ADVANCE_HEAD).one_or_none()
     if row is None:
-        connection.execute(_GENESIS[connection.dialect.name])
-        row = connection.execute(_ADVANCE_HEAD).one()
+        return None
     digest = _digest(row.last_hash, row.last_seq, before_seq)
     connection.execute(_NEW_ENTRY, {**entry, "seq": row.last_seq, "prev_hash": row.last_hash, "hash": digest})
     connection.execute(_SET_HEAD_HASH, {"new_hash": digest})
     return row.last_seq
+
+
+_APPEND = {"postgresql": _append_on_postgresql, "sqlite": _append_on_sqlite}
+
+
+def _append(connection: Connection, entry: dict[str, Any], before_seq: str) -> int:
+    """Write the entry chained to the head; return its seq."""
+    append = _APPEND[connection.dialect.name]
+    seq = append(connection, entry, before_seq)
+    if seq is None:  # the very first entry: no head yet
+        connection.execute(_GENESIS[connection.dialect.name])
+        seq = append(connection, entry, before_seq)
+    return seq
 
 
 def record(

@@ -135,13 +135,13 @@ def open_round(actor: User | None, target: Round) -> Round:
     return target
 
 
-def lock_round(target: Round, exclusive: bool = True) -> Round:
+def lock_round(target: Round) -> Round:
     """Lock the round row for this transaction and return it re-read from the database."""
     query = select(Round).where(Round.id == target.id).execution_options(populate_existing=True)
     if db.engine.dialect.name == "postgresql":
-        # Ballots share the lock, so they never block each other; closing takes it exclusively
-        # and waits for ballots in flight, which then see the round closed.
-        query = query.with_for_update(read=not exclusive)
+        # Ballots take this row's shared lock (voting._BALLOT_TARGET), so they never block each
+        # other; this exclusive lock waits for ballots in flight, which then see the round closed.
+        query = query.with_for_update()
     else:
         # SQLite has one writer at a time: writing first takes that lock before anything is read.
         db.session.execute(update(Round).where(Round.id == target.id).values(state=Round.state))

@@ -53,6 +53,7 @@ from principles_app.services.errors import (
     Conflict,
     Forbidden,
     NotFound,
+    ServiceError,
     ValidationFailed,
 )
 
@@ -91,11 +92,6 @@ def elector_of(target: Round, organisation_id: int) -> ElectorateMember | None:
     ).scalar_one_or_none()
 
 
-def _lock_round(target: Round, exclusive: bool) -> Round:
-    """Lock the round row for this transaction (see rounds.lock_round)."""
-    return round_service.lock_round(target, exclusive=exclusive)
-
-
 # --- Opening: electorate and the adoption motion ----------------------------------------------
 
 
@@ -131,7 +127,7 @@ def on_round_open(target: Round, actor: User | None) -> None:
 
 def put_motion(actor: User | None, target: Round, amendment: Amendment) -> Motion:
     """Put an open amendment to the vote in a voting round, after those already put."""
-    target = _lock_round(target, exclusive=True)
+    target = round_service.lock_round(target)
     if target.kind != RoundKind.VOTING:
         raise Conflict(_l("Amendments are put to the vote in a voting round only."))
     if target.state == RoundState.CLOSED or (
@@ -165,7 +161,7 @@ def new_receipt() -> str:
 
 
 def check_may_vote(user: User) -> None:
-    """Refuse (403) anyone who may not cast a ballot for an organisation in this round."""
+    """Refuse (403) anyone who may not cast a ballot for an organisation."""
     organisation = user.organisation
     if not (user.active and user.role == Role.MEMBER and organisation is not None
             and organisation.category == Category.MEMBER and organisation.active):
@@ -229,9 +225,9 @@ def _upserting(statement: Insert) -> Insert:
 def _cast_in_one_statement() -> Select:
     """On PostgreSQL: lock and read the round, write the ballot if it takes it, record the change.
 
-    The ballot is written only if the round is open, not past its closing time, takes ballots and
-    has the organisation in its electorate; cast_ballot checks the same facts again from the row
-    returned and refuses (so rolls back) if they do not hold.
+    The database writes the ballot only where _refusal would find nothing (open, before closing
+    time, a voting kind, the organisation in the electorate); cast_ballot asks _refusal of the row
+    returned and refuses, so rolls back, if it finds something.
     """
     target = _BALLOT_TARGET.cte("target")
     takes_it = select(*_NEW_BALLOT.values()).where(
@@ -257,6 +253,17 @@ _TAKE_SQLITE_WRITE_LOCK = (update(_ROUND).values(state=_ROUND.c.state).where(
     _ROUND.c.id == select(_MOTION.c.round_id).where(_MOTION.c.id == bindparam("motion_id")).scalar_subquery()))
 
 
+def _refusal(target: Row, now: datetime) -> ServiceError | None:
+    """Say why a round (as _BALLOT_TARGET reads it) does not take this organisation's ballot now, if it does not."""
+    if target.kind not in VOTING_KINDS:
+        return Conflict(_l("This round takes no ballots."))
+    if not accepts_input(target.state, target.closes_at, now):
+        return Conflict(_l("This round is not open for ballots."))
+    if target.weight is None:
+        return Forbidden(_l("Your organisation is not in this round's electorate."))
+    return None
+
+
 def _cast(connection: Connection, params: dict[str, Any]) -> tuple[Row, int | None, str | None]:
     """Lock the motion's round and write the ballot if the round takes it.
 
@@ -272,8 +279,7 @@ def _cast(connection: Connection, params: dict[str, Any]) -> tuple[Row, int | No
     target = connection.execute(_BALLOT_TARGET, params).one_or_none()
     if target is None:
         raise NotFound(_l("No such motion."))
-    if not (target.state == RoundState.OPEN and target.kind in VOTING_KINDS and target.weight is not None
-            and params["now"] < target.closes_at):
+    if _refusal(target, params["now"]) is not None:
         return target, None, None
     ballot_id, previous = connection.execute(_CAST_ON_SQLITE, params).one()
     connection.execute(_RECORD_CHANGE, {key: params[key] for key in ("user_id", "to_choice", "now")}
@@ -291,12 +297,9 @@ def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = 
               "to_choice": choice, "new_receipt": receipt, "now": now}
     # Refusals below raise, so the transaction (and anything written) is rolled back.
     target, ballot_id, previous = _cast(db.session.connection(), params)
-    if target.kind not in VOTING_KINDS:
-        raise Conflict(_l("This round takes no ballots."))
-    if target.state != RoundState.OPEN or not accepts_input(target.state, target.closes_at, now):
-        raise Conflict(_l("This round is not open for ballots."))
-    if target.weight is None:
-        raise Forbidden(_l("Your organisation is not in this round's electorate."))
+    refusal = _refusal(target, now)
+    if refusal is not None:
+        raise refusal
     if ballot_id is None:
         raise RuntimeError(f"motion {motion_id}: the round takes the ballot but the database did not write it")
     payload: dict[str, Any] = {"motion_id": motion_id, "round_id": target.id,
@@ -470,7 +473,7 @@ def round_summary(target: Round) -> list[dict[str, Any]]:
 
 def close_round(actor: User | None, target: Round) -> Round | None:
     """Close an open round once, even when several callers race; None when it was already closed."""
-    locked = _lock_round(target, exclusive=True)
+    locked = round_service.lock_round(target)
     if locked.state != RoundState.OPEN:
         return None
     return round_service.close_round(actor, locked)

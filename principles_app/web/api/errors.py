@@ -1,7 +1,6 @@
 """The API's error body: {"error": {"code", "message", "fields"?}}."""
 from __future__ import annotations
 
-
 from flask import jsonify
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
