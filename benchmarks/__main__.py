@@ -64,10 +64,10 @@ def main() -> int:
     for name, trace in failures:
         print(f"\n{name} failed:\n{trace}")
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    md = [f"# Benchmark results", "", f"Measured {now} on {machine_description()}.", "",
+    md = ["# Benchmark results", "", f"Measured {now} on {machine_description()}.", "",
           "| benchmark | value | target | met |", "|---|---|---|---|"]
     md += [f"| {r['benchmark']} | {r['value']} | {r['target']} | {'yes' if r['ok'] else '**no**'} |" for r in rows]
-    md += [f"", *[f"- `{name}` did not run: `{trace.strip().splitlines()[-1]}`" for name, trace in failures]]
+    md += ["", *[f"- `{name}` did not run: `{trace.strip().splitlines()[-1]}`" for name, trace in failures]]
     notes = [f"- **{r['benchmark']}**: {r['note']}" for r in rows if r.get("note")]
     if notes:
         md += ["## Notes", "", *notes, ""]
