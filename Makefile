@@ -80,4 +80,5 @@ bench: install check-postgres
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks $(BENCH)
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis
+	find instance -mindepth 1 ! -name README.md -delete

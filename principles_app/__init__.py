@@ -9,12 +9,26 @@ from principles_app import extensions
 from principles_app.config import load_config
 from principles_app.db import ping_after_idle
 
-MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _shipped_folder(name: str) -> str:
+    """Return the folder a wheel ships inside the package, else the checkout's top-level one."""
+    inside = PACKAGE_DIR / name
+    return str(inside if inside.is_dir() else PACKAGE_DIR.parent / name)
+
+
+MIGRATIONS_DIR = _shipped_folder("migrations")
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints and commands."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=_shipped_folder("templates"),
+        static_folder=_shipped_folder("static"),
+    )
     app.config.from_mapping(load_config(Path(app.instance_path)))
     if config:
         app.config.from_mapping(config)
