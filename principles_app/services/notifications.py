@@ -18,10 +18,24 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
 from principles_app.db import utcnow
+from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.times import zone_for
 from principles_app.extensions import db
-from principles_app.models import NotificationPreference, OutboxMessage, Role, User
-from principles_app.web.templating import deadline, time_in_zone
+from principles_app.formatting import deadline, time_in_zone
+from principles_app.labels import anonymous_display, author_category
+from principles_app.models import (
+    Amendment,
+    Ballot,
+    Comment,
+    ElectorateMember,
+    Motion,
+    NotificationPreference,
+    Organisation,
+    OutboxMessage,
+    Role,
+    Round,
+    User,
+)
 
 LANGUAGES = ("en", "es", "fr", "ar")
 RTL_LANGUAGES = ("ar",)
@@ -122,7 +136,7 @@ def notify(user: User, event: str, context: dict[str, Any], dedup_key: str | Non
 # Events the other services report
 
 
-def _round_context(round_: Any) -> dict[str, Any]:
+def _round_context(round_: Round) -> dict[str, Any]:
     document = round_.document
     kind = getattr(round_.kind, "value", str(round_.kind))
     return {
@@ -137,7 +151,7 @@ def _round_context(round_: Any) -> dict[str, Any]:
     }
 
 
-def notify_round_opened(round_: Any) -> list[OutboxMessage]:
+def notify_round_opened(round_: Round) -> list[OutboxMessage]:
     """Tell every active member and observer that a round of a document has opened."""
     context = _round_context(round_)
     recipients = db.session.execute(
@@ -146,13 +160,11 @@ def notify_round_opened(round_: Any) -> list[OutboxMessage]:
     return [message for user in recipients if (message := notify(user, "round_opened", context))]
 
 
-def _amendment_context(amendment: Any) -> dict[str, Any]:
-    from principles_app.services.amendments import principle_number_of
-
+def _amendment_context(amendment: Amendment) -> dict[str, Any]:
     return {
         "amendment": amendment,
         "number": amendment.id,
-        "principle_number": principle_number_of(amendment),
+        "principle_number": amendment.principle_number,
         "document_title": amendment.document.title,
         "rationale": amendment.rationale,
         "version": getattr(amendment, "merged_in_version", None),
@@ -161,7 +173,7 @@ def _amendment_context(amendment: Any) -> dict[str, Any]:
     }
 
 
-def notify_amendment_outcome(amendment: Any, outcome: str) -> OutboxMessage | None:
+def notify_amendment_outcome(amendment: Amendment, outcome: str) -> OutboxMessage | None:
     """Tell the proposer their amendment was merged, rebased, conflicted or rejected."""
     if outcome not in AMENDMENT_OUTCOMES:
         raise ValueError(f"unknown amendment outcome {outcome!r}")
@@ -169,22 +181,17 @@ def notify_amendment_outcome(amendment: Any, outcome: str) -> OutboxMessage | No
     return notify(proposer, f"amendment_{outcome}", _amendment_context(amendment))
 
 
-def _author_label(comment: Any) -> Localised | str:
-    from principles_app.models import Organisation
-    from principles_app.services.comments import _category_label, anonymous_display
-
+def _author_label(comment: Comment) -> Localised | str:
     organisation = db.session.get(Organisation, comment.organisation_id)
     if comment.anonymous:
-        category, region = _category_label(organisation.category), organisation.region.value
+        category, region = author_category(organisation.category), organisation.region.value
         return Localised(lambda: anonymous_display(category, region))
     author = db.session.get(User, comment.author_id)
     return f"{author.name} ({organisation.name})"
 
 
-def notify_reply(comment: Any) -> OutboxMessage | None:
+def notify_reply(comment: Comment) -> OutboxMessage | None:
     """Tell a comment's author that someone replied to it (never naming an anonymous replier)."""
-    from principles_app.models import Comment
-
     if comment.parent_id is None:
         return None
     parent = db.session.get(Comment, comment.parent_id)
@@ -202,10 +209,8 @@ def notify_reply(comment: Any) -> OutboxMessage | None:
     })
 
 
-def _organisations_yet_to_vote(round_: Any) -> dict[int, int]:
+def _organisations_yet_to_vote(round_: Round) -> dict[int, int]:
     """Map each electorate organisation that lacks a ballot on an undecided motion to that count."""
-    from principles_app.models import Ballot, ElectorateMember, Motion, Organisation
-
     motion_ids = list(db.session.execute(
         select(Motion.id).where(Motion.round_id == round_.id, Motion.decided_at.is_(None))).scalars())
     if not motion_ids:
@@ -223,9 +228,6 @@ def _organisations_yet_to_vote(round_: Any) -> dict[int, int]:
 
 def remind_closing_rounds(now: datetime | None = None) -> int:
     """Remind delegates of organisations that have not voted in a round closing within 24 hours."""
-    from principles_app.domain.rounds import RoundKind, RoundState
-    from principles_app.models import Round
-
     now = now or utcnow()
     queued = 0
     rounds = db.session.execute(select(Round).where(

@@ -28,6 +28,7 @@ from principles_app.services.notifications import (
     absolute_url,
     recipient_language,
     recipient_zone,
+    remind_closing_rounds,
     render_message,
 )
 
@@ -232,8 +233,6 @@ def deliver_due(now: datetime | None = None, limit: int = 500, transport=None) -
 
 def send_outbox(now: datetime | None = None, transport=None) -> SendReport:
     """Queue due reminders, build due digests, then deliver everything due."""
-    from principles_app.services.notifications import remind_closing_rounds
-
     now = now or utcnow()
     remind_closing_rounds(now)
     db.session.commit()

@@ -256,8 +256,10 @@ def test_the_send_command_delivers_the_outbox(app, mail):
 
 
 def test_organisations_that_have_not_voted_are_reminded_once_a_day_before_close(mail):
+    from principles_app.services import ballots as ballot_service
+    from principles_app.services import closing
+    from principles_app.services import motions as motion_service
     from principles_app.services import rounds as round_service
-    from principles_app.services import voting as voting_service
     from tests.drafts_helpers import propose
 
     document = make_document()
@@ -266,13 +268,13 @@ def test_organisations_that_have_not_voted_are_reminded_once_a_day_before_close(
     voter = make_user("member", region="africa")
     observer = make_user("observer")
     amendment = propose(voter, document)
-    round_service.close_round(None, amendments_round)
+    closing.close_round(None, amendments_round)
     voting = round_service.create_round(None, document, "voting", "Vote on amendments", utcnow() + timedelta(days=3))
-    voting_service.put_motion(None, voting, amendment)
-    round_service.open_round(None, voting)
+    motion_service.put_motion(None, voting, amendment)
+    closing.open_round(None, voting)
     db.session.commit()
-    (motion,) = voting_service.motions_of(voting)
-    voting_service.cast_ballot(voter, motion.id, "yes")
+    (motion,) = motion_service.motions_of(voting)
+    ballot_service.cast_ballot(voter, motion.id, "yes")
     db.session.commit()
     db.session.execute(OutboxMessage.__table__.delete())
     db.session.commit()

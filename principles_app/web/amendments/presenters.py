@@ -27,7 +27,7 @@ def lines_label(lines: tuple[int, int] | None) -> str:
 
 def heading(amendment: Amendment, lines: tuple[int, int] | None) -> str:
     """Say what an amendment does and where: "Amendment 12 to Principle 3, lines 4–6"."""
-    number = amendment_service.principle_number_of(amendment)
+    number = amendment.principle_number
     if amendment.kind == AmendmentKind.INSERT:
         if number:
             return _("Amendment %(id)s: new principle after Principle %(n)s", id=amendment.id, n=number)
