@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=_shipped_folder("templates"),
         static_folder=_shipped_folder("static"),
     )
-    app.config.from_mapping(load_config(Path(app.instance_path)))
+    app.config.from_mapping(load_config(Path(app.instance_path), testing=bool(config and config.get("TESTING"))))
     if config:
         app.config.from_mapping(config)
         if "RATELIMIT_STORAGE_URI" not in config and config.get("REDIS_URL"):

@@ -35,8 +35,8 @@ def _users_and_organisations(network: dict[str, Any]) -> None:
 
 def _load_organisations(network: dict[str, Any]) -> None:
     for spec in network["organisations"]:
-        existing = db.session.execute(select(Organisation).where(Organisation.name == spec["name"])).scalar_one_or_none()
-        if existing is None:
+        existing = select(Organisation).where(Organisation.name == spec["name"])
+        if db.session.execute(existing).scalar_one_or_none() is None:
             org_service.create_organisation(None, name=spec["name"], region=spec["region"],
                                             category=spec["category"], vote_weight=Decimal(spec["vote_weight"]))
 

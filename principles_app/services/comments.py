@@ -45,8 +45,6 @@ from principles_app.services.threads import (  # noqa: F401  (re-exported: one m
     valid_id,
 )
 
-DEFAULT_FLAG_THRESHOLD = 3
-DEFAULT_RATE_LIMIT = "10 per minute"
 MAX_REASON_LENGTH = 1000
 
 
@@ -85,12 +83,12 @@ def _clean_reason(reason: Any, name: str = "reason") -> str:
 
 
 def _rate_limit_key(user: User):
-    limit = parse(current_app.config.get("COMMENT_RATE_LIMIT") or DEFAULT_RATE_LIMIT)
+    limit = parse(current_app.config["COMMENT_RATE_LIMIT"])
     return limit, ("comment-post", str(user.id))
 
 
 def _refuse_when_posting_too_fast(user: User) -> None:
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
+    if not current_app.config["RATELIMIT_ENABLED"]:
         return
     limit, identifiers = _rate_limit_key(user)
     if not limiter.limiter.test(limit, *identifiers):
@@ -100,7 +98,7 @@ def _refuse_when_posting_too_fast(user: User) -> None:
 
 
 def _count_post(user: User) -> None:
-    if current_app.config.get("RATELIMIT_ENABLED", True):
+    if current_app.config["RATELIMIT_ENABLED"]:
         limit, identifiers = _rate_limit_key(user)
         limiter.limiter.hit(limit, *identifiers)
 
@@ -171,7 +169,7 @@ def delete_comment(user: User, comment: Comment) -> Comment:
 
 
 def _flag_threshold() -> int:
-    return int(current_app.config.get("COMMENT_FLAG_THRESHOLD") or DEFAULT_FLAG_THRESHOLD)
+    return int(current_app.config["COMMENT_FLAG_THRESHOLD"])
 
 
 def flag_comment(user: User, comment: Comment, reason: str) -> CommentFlag:

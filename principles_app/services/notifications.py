@@ -15,7 +15,6 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.routing import BuildError
 
 from principles_app.db import utcnow
 from principles_app.domain.rounds import RoundKind, RoundState
@@ -74,19 +73,13 @@ def recipient_zone(user: User) -> str:
 
 def absolute_url(path: str) -> str:
     """Return a link for an email; emails leave the request, so the base comes from PUBLIC_URL."""
-    base = (current_app.config.get("PUBLIC_URL") or "http://localhost:5000").rstrip("/")
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
     return f"{base}{path if path.startswith('/') else '/' + path}"
 
 
-def link_to(*candidates: tuple[str, dict[str, Any]], fallback: str = "/") -> str:
-    """Return the absolute URL of the first endpoint that exists among the candidates."""
-    adapter = current_app.url_map.bind("localhost")
-    for endpoint, values in candidates:
-        try:
-            return absolute_url(adapter.build(endpoint, values))
-        except BuildError:
-            continue
-    return fallback if "://" in fallback else absolute_url(fallback)
+def link_to(endpoint: str, **values: Any) -> str:
+    """Return the absolute URL of a page for an email; a wrong endpoint or value raises BuildError."""
+    return absolute_url(current_app.url_map.bind("localhost").build(endpoint, values))
 
 
 def render_message(event: str, language: str, zone: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -146,17 +139,18 @@ def _round_context(round_: Round) -> dict[str, Any]:
         "title": round_.title,
         "kind": kind,
         "closes_at": round_.closes_at,
-        "url": link_to(("voting.round_page", {"round_id": round_.id}), ("rounds.rounds", {"slug": document.slug}),
-                       ("drafts.document", {"slug": document.slug})),
+        "url": link_to("voting.round_page", round_id=round_.id),
     }
 
 
 def notify_round_opened(round_: Round) -> list[OutboxMessage]:
     """Tell every active member and observer that a round of a document has opened."""
-    context = _round_context(round_)
     recipients = db.session.execute(
         select(User).where(User.active.is_(True), User.role.in_([Role.MEMBER, Role.OBSERVER])).order_by(User.id)
-    ).unique().scalars()
+    ).unique().scalars().all()
+    if not recipients:
+        return []
+    context = _round_context(round_)
     return [message for user in recipients if (message := notify(user, "round_opened", context))]
 
 
@@ -168,8 +162,7 @@ def _amendment_context(amendment: Amendment) -> dict[str, Any]:
         "document_title": amendment.document.title,
         "rationale": amendment.rationale,
         "version": getattr(amendment, "merged_in_version", None),
-        "url": link_to(("amendments.show", {"amendment_id": amendment.id}),
-                       ("drafts.document", {"slug": amendment.document.slug})),
+        "url": link_to("amendments.show", amendment_id=amendment.id),
     }
 
 
@@ -199,13 +192,11 @@ def notify_reply(comment: Comment) -> OutboxMessage | None:
         return None
     recipient = db.session.get(User, parent.author_id)
     excerpt = "" if comment.pending_review or comment.hidden_at else comment.body[:EXCERPT_LENGTH]
-    target = getattr(comment.target_type, "value", str(comment.target_type))
     return notify(recipient, "comment_reply", {
         "author": _author_label(comment),
         "excerpt": excerpt,
         "truncated": len(comment.body) > EXCERPT_LENGTH,
-        "url": link_to(("comments.continue_thread", {"comment_id": comment.id}),
-                       ("comments.thread", {"target_type": target, "target_id": comment.target_id})),
+        "url": link_to("comments.continue_thread", comment_id=comment.id),
     })
 
 
@@ -242,7 +233,7 @@ def remind_closing_rounds(now: datetime | None = None) -> int:
             User.organisation_id.in_(missing), User.role == Role.MEMBER, User.active.is_(True))).unique().scalars()
         for user in delegates:
             key = f"round_closing:{round_.id}:{round_.closes_at:%Y%m%d%H%M}:{user.id}"
-            vote_url = link_to(("voting.ballot_page", {"round_id": round_.id}), fallback=context["url"])
+            vote_url = link_to("voting.ballot_page", round_id=round_.id)
             if notify(user, "round_closing", {**context, "url": vote_url, "missing": missing[user.organisation_id]},
                       dedup_key=key):
                 queued += 1

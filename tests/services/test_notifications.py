@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.routing import BuildError
 
 from principles_app.db import utcnow
 from principles_app.extensions import db
@@ -14,6 +15,7 @@ from principles_app.models import OutboxMessage
 from principles_app.services import comments as comment_service
 from principles_app.services import outbox
 from principles_app.services.notifications import (
+    link_to,
     notify,
     notify_reply,
     remind_closing_rounds,
@@ -327,3 +329,12 @@ def test_a_merge_tells_each_proposer_what_happened_to_their_amendment(mail):
     (to_rejected,) = mail.to(rejected_by.email)
     assert "رُفض" in to_rejected["Subject"] and 'dir="rtl"' in html(to_rejected)
     assert len(mail.messages) == 4
+
+
+def test_a_link_in_an_email_is_absolute_and_a_wrong_page_is_an_error_not_a_link_home(app):
+    with app.app_context():
+        assert link_to("voting.round_page", round_id=7) == "http://localhost:5000/rounds/7/"
+        with pytest.raises(BuildError):
+            link_to("voting.no_such_page", round_id=7)
+        with pytest.raises(BuildError):
+            link_to("voting.round_page")  # the round is missing
