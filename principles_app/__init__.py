@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         if "RATELIMIT_STORAGE_URI" not in config and config.get("REDIS_URL"):
             app.config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
 
+    # Loaded when an app is built, so `import principles_app.<module>` (migrations, scripts) stays light.
     from principles_app import models  # noqa: F401  (registers the tables)
     from principles_app.cli import register_commands
     from principles_app.web import register_web

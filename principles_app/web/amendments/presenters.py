@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from principles_app.domain.amendments import AmendmentKind
-from principles_app.domain.diffing import render_redline
+from principles_app.domain.diffing import render_redline, word_diff
 from principles_app.models import Amendment
 from principles_app.services import amendments as amendment_service
 
@@ -65,7 +65,6 @@ class AmendmentView:
         a = self.amendment
         if a.proposed_title == a.base_title:
             return None
-        from principles_app.domain.diffing import word_diff
         return redline(word_diff(a.base_title, a.proposed_title))
 
 

@@ -33,6 +33,7 @@ from principles_app.web.api.drafts_schemas import (
     VersionOut,
 )
 from principles_app.web.api.openapi import Endpoint, endpoint
+from principles_app.web.api.voting import motions_json
 
 
 def document_out(document: Document) -> DocumentOut:
@@ -59,8 +60,6 @@ def round_out(found: Round) -> RoundOut:
 
 def _motions_json(found: Round) -> list[dict]:
     """List a round's motions in the order put (voting area)."""
-    from principles_app.web.api.voting import motions_json
-
     return motions_json(found)
 
 
