@@ -40,7 +40,6 @@ def load_demo_and_vote(database_url: str) -> int:
     from principles_app.services import ballots as ballot_service
     from principles_app.services import closing, rounds
     from principles_app.services import motions as motion_service
-    from principles_app.services import results as result_service
 
     app = _app(database_url)
     cast = 0
@@ -75,9 +74,6 @@ def results_of(database_url: str) -> dict[int, Any]:
     """Return every motion's recomputed tally and its published result, by motion id."""
     from principles_app.extensions import db
     from principles_app.models import Motion
-    from principles_app.services import ballots as ballot_service
-    from principles_app.services import closing
-    from principles_app.services import motions as motion_service
     from principles_app.services import results as result_service
 
     app = _app(database_url)

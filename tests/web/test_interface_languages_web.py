@@ -7,7 +7,6 @@ from principles_app.extensions import db
 from principles_app.services import ballots as ballot_service
 from principles_app.services import closing
 from principles_app.services import motions as motion_service
-from principles_app.services import rounds as round_service
 from principles_app.web import errors
 from tests.database_faults import database_fails
 from tests.factories import make_user, sign_in
