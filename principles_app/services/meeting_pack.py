@@ -1,7 +1,7 @@
 """Build the meeting pack of a draft version: numbered text, every amendment, its redline and result."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Motion, User, Version
 from principles_app.services import amendments as amendments_service
 from principles_app.services import drafts as drafts_service
+from principles_app.services.generated_files import fingerprint_of
 
 
 @dataclass(frozen=True)
@@ -106,3 +107,19 @@ def build_meeting_pack(document: Document, number: int, viewer: User | None) -> 
             cosponsors=[c.organisation.name for c in amendment.cosponsors],
             result=_vote_result(amendment.id)))
     return MeetingPack(document, version, principles, rows)
+
+
+def pack_fingerprint(pack: MeetingPack, layout: str) -> str:
+    """Return a key that changes whenever the pack would print differently.
+
+    Built from what the pack shows (the version, every amendment with its status, sponsors and
+    result, as this viewer sees them) rather than from the rows' timestamps, so a vote closed, an
+    organisation renamed or a sponsor added after the version was made all show up; ``layout``
+    names the template and stylesheet that print it.
+    """
+    version = pack.version
+    return fingerprint_of({
+        "document": pack.document.title, "version": version.number, "sha256": version.sha256,
+        "preamble": version.snapshot.get("preamble"), "principles": [asdict(p) for p in pack.principles],
+        "amendments": [asdict(a) for a in pack.amendments], "layout": layout,
+    })

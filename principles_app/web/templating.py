@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.lists import format_list
-from flask import Flask
+from flask import Flask, current_app, url_for
 from flask_babel import format_datetime, get_locale, get_timezone
 
 from principles_app import labels
@@ -81,6 +81,12 @@ def named(value, names):
     return labels.name_of(names, value)
 
 
+def public_url_for(endpoint: str, **values) -> str:
+    """Return the absolute address of a page on PUBLIC_URL, never on the Host the request named."""
+    base = (current_app.config.get("PUBLIC_URL") or "http://localhost:5000").rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
 def register_template_helpers(app: Flask) -> None:
     """Make the shared filters and globals available to every template."""
     app.jinja_env.filters["local_time"] = local_time
@@ -89,6 +95,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["language_list"] = language_list
     app.jinja_env.filters["named"] = named
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["public_url_for"] = public_url_for
     for names in ("REGION_NAMES", "CATEGORY_NAMES", "ROLE_NAMES", "AMENDMENT_STATUS_NAMES", "ROUND_KIND_NAMES",
                   "ROUND_STATE_NAMES", "CHOICE_NAMES", "MOTION_EFFECT_NAMES", "MAJORITY_NAMES"):
         app.jinja_env.globals[names] = getattr(labels, names)
