@@ -174,3 +174,34 @@ def test_a_vote_closed_after_the_version_shows_its_result_in_the_pack(app, rende
     assert "Result:" in after and "passed" in after and renders["html"] == 2
     client.get(url)
     assert renders["html"] == 2
+
+
+def test_a_translated_export_renders_once_per_state_of_its_translation(app, monkeypatch):
+    from principles_app.services import drafts as drafts_service
+    from principles_app.services import translations as translation_service
+    from principles_app.web.translations import public
+    from tests.publication_helpers import adopted_document, publish
+
+    scenario = adopted_document()
+    publish(scenario)
+
+    def translate(prefix: str) -> None:
+        for p in drafts_service.live_principles(scenario.document, refresh=True):
+            translation_service.put_translation(scenario.proposer, p, "es", f"{prefix} {p.number}",
+                                                f"{prefix} — {p.number}.")
+        db.session.commit()
+
+    calls = []
+    original = public.render
+    monkeypatch.setattr(public, "render", lambda fmt, export: calls.append(fmt) or original(fmt, export))
+    url = "/principles/principles/1.0/export.md?text_lang=es"
+    translate("Principio")
+    client = app.test_client()
+    first = client.get(url)
+    assert "Principio 1" in first.get_data(as_text=True)
+    # Another worker on the same database serves the stored file.
+    assert create_app(dict(app.config)).test_client().get(url).data == first.data and calls == ["md"]
+    stored = db.session.execute(select(GeneratedFile).where(GeneratedFile.kind == "translated-export")).scalar_one()
+    assert stored.body == first.data, "kept in the database, not in one process's memory"
+    translate("Regla")  # a corrected translation shows up at once
+    assert "Regla 1" in client.get(url).get_data(as_text=True) and calls == ["md", "md"]
