@@ -21,6 +21,7 @@ from principles_app.domain.diffing import (
     wrap_lines,
 )
 from principles_app.domain.publication import normalise
+from principles_app import ratelimits
 from principles_app.extensions import db
 from principles_app.labels import AMENDMENT_STATUS_NAMES, name_of
 from principles_app.models import Amendment, AmendmentCosponsor, AmendmentRevision, Document, Principle, User, Version
@@ -34,7 +35,7 @@ from principles_app.services.drafts import (
     lock_document,
     record_version,
 )
-from principles_app.services.errors import Conflict, NotFound, ValidationFailed
+from principles_app.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from principles_app.services.rounds import accepting_amendments
 
 ACTIVE = (AmendmentStatus.OPEN, AmendmentStatus.CONFLICTED)
@@ -223,7 +224,9 @@ def _revision(amendment: Amendment, reason: str, user: User | None) -> None:
 
 def propose(actor: User, document: Document, kind: str, rationale: str, principle_id: Any = None,
             after_principle_id: Any = None, title: str | None = None, text: str | None = None) -> Amendment:
-    """Propose an amendment while the document's amendments round is open."""
+    """Propose an amendment while the document's amendments round is open, at most PROPOSAL_RATE_LIMIT a user."""
+    if (wait := ratelimits.seconds_until_allowed("PROPOSAL_RATE_LIMIT", str(actor.id))) is not None:
+        raise RateLimited(retry_after=wait, message=_l("You are proposing very fast. Wait a moment and try again."))
     try:
         kind = AmendmentKind(kind)
     except ValueError:
@@ -242,6 +245,7 @@ def propose(actor: User, document: Document, kind: str, rationale: str, principl
     audit.record("amendment.proposed", "amendment", amendment.id,
                  {"document": document.slug, "kind": kind.value, "principle_id": fields["principle_id"],
                   "after_principle_id": fields["after_principle_id"], "organisation_id": actor.organisation_id}, actor)
+    ratelimits.count("PROPOSAL_RATE_LIMIT", str(actor.id))
     return amendment
 
 

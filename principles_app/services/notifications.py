@@ -50,6 +50,7 @@ SUBJECTS = {
     "amendment_conflicted": _l("Your amendment %(number)s conflicts with the new text"),
     "amendment_rejected": _l("Your amendment %(number)s was rejected"),
     "comment_reply": _l("%(author)s replied to your comment"),
+    "sign_in_link": _l("Your sign-in link"),
 }
 
 
@@ -122,6 +123,17 @@ def notify(user: User, event: str, context: dict[str, Any], dedup_key: str | Non
             db.session.add(message)
     except IntegrityError:
         return None
+    return message
+
+
+def notify_account(user: User, event: str, context: dict[str, Any]) -> OutboxMessage:
+    """Queue an email about the account itself (a sign-in link): sent at once, whatever the user chose."""
+    language, zone = recipient_language(user), recipient_zone(user)
+    subject, text, html = render_message(event, language, zone, context)
+    now = utcnow()
+    message = OutboxMessage(user_id=user.id, event=event, subject=subject, body_text=text, body_html=html,
+                            language=language, digest=False, created_at=now, send_after=now, attempts=0)
+    db.session.add(message)
     return message
 
 

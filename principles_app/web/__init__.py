@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from principles_app.domain.times import zone_for
@@ -20,6 +21,7 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+HSTS = "max-age=31536000"
 
 
 MAX_ID = 2**31 - 1
@@ -88,6 +90,9 @@ def _security_headers(response):
         present.add("cache-control")
     if "cache-control" in present and "vary" not in present:
         added.append(("Vary", "Authorization, Accept-Language" if api else "Cookie, Accept-Language"))
+    if request.is_secure and "strict-transport-security" not in present:
+        # Only over HTTPS (behind a proxy, as X-Forwarded-Proto says once TRUSTED_PROXIES trusts it).
+        added.append(("Strict-Transport-Security", HSTS))
     response.headers.extend(added)
     return response
 
@@ -141,8 +146,20 @@ def _load_user(user_id: str) -> User | None:
     return user_for_session(user_id)
 
 
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from X-Forwarded-For/-Proto, set by TRUSTED_PROXIES proxies only.
+
+    Without the setting the headers are ignored: anyone can send them, and the address is what
+    the sign-in limits count. The Host is never taken from a header: links come from PUBLIC_URL.
+    """
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
+
+
 def register_web(app: Flask) -> None:
     """Attach every blueprint, hook and error handler to the app."""
+    trust_proxies(app)
     # The views are loaded when the app is built, not when this package is imported (scripts, tests).
     from principles_app.web.admin.views import bp as admin_bp
     from principles_app.web.api import bp as api_bp

@@ -1,10 +1,15 @@
 """Register the shared formatting (principles_app/formatting.py) and label tables with the templates."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, url_for
 
 from principles_app import formatting, labels
 from principles_app.domain.languages import LANGUAGE_NAMES
+
+
+def public_url_for(endpoint: str, **values) -> str:
+    """Return the absolute address of a page on PUBLIC_URL, never on the Host the request named."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -12,6 +17,7 @@ def register_template_helpers(app: Flask) -> None:
     for name in ("local_time", "deadline", "time_remaining", "language_list", "named"):
         app.jinja_env.filters[name] = getattr(formatting, name)
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["public_url_for"] = public_url_for
     for names in ("REGION_NAMES", "CATEGORY_NAMES", "ROLE_NAMES", "AMENDMENT_STATUS_NAMES", "ROUND_KIND_NAMES",
                   "ROUND_STATE_NAMES", "CHOICE_NAMES", "MOTION_EFFECT_NAMES", "MAJORITY_NAMES"):
         app.jinja_env.globals[names] = getattr(labels, names)

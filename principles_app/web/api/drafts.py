@@ -189,7 +189,7 @@ def extend_round(round_id: int, body: RoundPatch):
 
 @bp.post("/documents/<slug>/amendments")
 @endpoint(Endpoint("Propose an amendment (only while an amendments round is open)", body=AmendmentCreate,
-                   response=AmendmentOut, status=201, errors=(403, 409), tag="amendments"))
+                   response=AmendmentOut, status=201, errors=(403, 409, 429), tag="amendments"))
 def propose_amendment(slug: str, body: AmendmentCreate):
     document = draft_service.get_document(slug)
     require(permissions.can_propose_amendment(g.api_user, document))

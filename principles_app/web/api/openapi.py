@@ -210,7 +210,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
             "description": "Draft, amend, debate, vote on and publish a network's shared principles. "
                            "Decimals travel as strings; times are ISO 8601 in UTC.",
         },
-        "servers": [{"url": "/"}],
+        "servers": [{"url": app.config["PUBLIC_URL"].rstrip("/") + "/"}],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": components,
