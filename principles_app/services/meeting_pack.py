@@ -12,6 +12,7 @@ from principles_app.domain.diffing import numbered_lines, render_redline, word_d
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Motion, User, Version
 from principles_app.services import amendments as amendments_service
+from principles_app.services import disclosure
 from principles_app.services import drafts as drafts_service
 
 
@@ -73,7 +74,7 @@ def _vote_result(amendment_id: int) -> dict[str, Any] | None:
         .order_by(Motion.decided_at.desc(), Motion.id.desc()).limit(1)).scalar_one_or_none()
     if motion is None or not motion.result:
         return None
-    return {"outcome": motion.outcome, **motion.result}
+    return {"outcome": motion.outcome, **disclosure.disclosed_result(motion)}
 
 
 def _in_pack(amendment: Amendment, number: int) -> bool:

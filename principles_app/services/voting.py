@@ -47,7 +47,7 @@ from principles_app.models import (
     Round,
     User,
 )
-from principles_app.services import audit
+from principles_app.services import audit, disclosure
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import (
     Conflict,
@@ -380,7 +380,7 @@ def result_for(motion: Motion, viewer: User | None = None) -> dict[str, Any]:
     }
     if not decided:
         return data
-    stored = motion.result or {}
+    stored = disclosure.disclosed_result(motion)
     for key in ("tally", "majority", "quorum", "quorum_reached", "passed", "by_region", "by_category",
                 "passed_by_count", "quorum_reached_by_count"):
         data[key] = stored.get(key)

@@ -1,0 +1,87 @@
+"""A secret round's result never shows how a region or category of fewer than three voters voted."""
+from __future__ import annotations
+
+import pytest
+
+from principles_app.extensions import db
+from principles_app.services import meeting_pack
+from principles_app.services import rounds as round_service
+from principles_app.services import voting
+from tests.factories import auth_header, sign_in, token_for
+from tests.voting_setup import make_scene, voting_round
+
+CHOICES = ("yes", "no", "abstain")
+
+
+def _decided(secrecy: str):
+    """Three African members and the only MENA member vote; the round closes."""
+    scene = make_scene(weights=("1", "2", "3", "4"), regions=("africa", "africa", "africa", "mena"), amendments=1)
+    target = voting_round(scene, secrecy=secrecy)
+    motion = voting.motions_of(target)[0]
+    for delegate, choice in zip(scene.delegates, ("yes", "yes", "abstain", "no")):
+        voting.cast_ballot(delegate, motion.id, choice)
+    round_service.close_round(scene.secretariat, target)
+    db.session.commit()
+    return scene, motion
+
+
+def _smallest_group_with_choices(result: dict) -> int:
+    sizes = [group["participation_count"] for key in ("by_region", "by_category")
+             for group in result[key].values() if any(choice in group for choice in CHOICES)]
+    return min(sizes)
+
+
+def test_the_api_merges_a_lone_secret_voter_and_names_no_merged_region(client):
+    scene, motion = _decided("secret")
+    result = client.get(f"/api/v1/motions/{motion.id}/result",
+                        headers=auth_header(token_for(scene.delegates[0]))).json
+    assert "mena" not in result["by_region"]
+    # Africa alone beside the overall tally would give MENA's choice away: it is merged too.
+    assert "africa" not in result["by_region"]
+    other = result["by_region"]["other"]
+    assert other["merged"] == 2 and other["participation_count"] == 4 and other["no"]["count"] == 1
+    assert _smallest_group_with_choices(result) >= 3
+    assert result["tally"]["no"]["count"] == 1  # the overall result is untouched
+    assert result["participation"]["by_region"]["mena"]["count"] == 1  # turnout is not a choice
+
+
+def test_a_named_round_keeps_the_full_breakdown(client):
+    scene, motion = _decided("named")
+    result = client.get(f"/api/v1/motions/{motion.id}/result",
+                        headers=auth_header(token_for(scene.delegates[0]))).json
+    assert result["by_region"]["mena"]["no"] == {"count": 1, "weight": "4.0000"}
+    assert "other" not in result["by_region"]
+
+
+def test_the_threshold_is_a_setting(app, client, monkeypatch):
+    scene, motion = _decided("secret")
+    monkeypatch.setitem(app.config, "SECRET_MIN_GROUP", 1)
+    result = client.get(f"/api/v1/motions/{motion.id}/result",
+                        headers=auth_header(token_for(scene.delegates[0]))).json
+    assert result["by_region"]["mena"]["no"]["count"] == 1
+
+
+@pytest.mark.parametrize("language, sentence", [
+    ("en", "counted together under"), ("es", "se cuentan juntas"), ("fr", "sont comptées ensemble"),
+    ("ar", "تُحسب معًا"),
+])
+def test_the_result_page_says_small_groups_were_merged(client, language, sentence):
+    scene, motion = _decided("secret")
+    sign_in(client, scene.delegates[0])
+    page = client.get(f"/motions/{motion.id}/result", headers={"Accept-Language": language}).get_data(as_text=True)
+    assert sentence in page
+
+
+def test_the_result_page_of_a_secret_round_shows_no_small_region(client):
+    scene, motion = _decided("secret")
+    sign_in(client, scene.delegates[0])
+    page = client.get(f"/motions/{motion.id}/result", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    tables = page.split("Tally by region")[1].split("Bulletin")[0]
+    assert "Other regions" in tables and "MENA" not in tables and "Middle East" not in tables
+
+
+def test_the_meeting_pack_carries_no_small_group_of_a_secret_round(app):
+    scene, motion = _decided("secret")
+    with app.test_request_context():
+        result = meeting_pack._vote_result(motion.amendment_id)
+    assert "mena" not in result["by_region"]
