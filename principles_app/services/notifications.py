@@ -171,12 +171,13 @@ def notify_amendment_outcome(amendment: Any, outcome: str) -> OutboxMessage | No
 
 def _author_label(comment: Any) -> Localised | str:
     from principles_app.models import Organisation
-    from principles_app.services.comments import _category_label, anonymous_display
+    from principles_app.services.anonymity import protective_label
+    from principles_app.services.comments import _category_label
 
     organisation = db.session.get(Organisation, comment.organisation_id)
     if comment.anonymous:
-        category, region = _category_label(organisation.category), organisation.region.value
-        return Localised(lambda: anonymous_display(category, region))
+        label = protective_label(_category_label(organisation.category), organisation.region.value)
+        return Localised(lambda: label.display)
     author = db.session.get(User, comment.author_id)
     return f"{author.name} ({organisation.name})"
 
