@@ -35,15 +35,12 @@ def _posted_by(client, author):
     return principle, thread.get_json()["comments"][0]["author"]
 
 
-def test_a_group_at_the_threshold_is_named(client):
-    _principle, author = _posted_by(client, _author_in_group_of(3))
-    assert author == {"display": "a member organisation from Middle East & North Africa", "region": "mena",
-                      "category": "member"}
-
-
-def test_a_group_below_the_threshold_is_shown_as_a_participant(client):
-    _principle, author = _posted_by(client, _author_in_group_of(2))
-    assert author == {"display": "a participant", "region": None, "category": None}
+def test_a_group_below_the_threshold_is_shown_as_a_participant_and_one_at_it_by_its_group(client):
+    _principle, small = _posted_by(client, _author_in_group_of(2))
+    assert small == {"display": "a participant", "region": None, "category": None}
+    _principle, large = _posted_by(client, _author_in_group_of(3, region="asia_pacific"))
+    assert large == {"display": "a member organisation from Asia-Pacific", "region": "asia_pacific",
+                     "category": "member"}
 
 
 def test_an_observer_alone_in_its_region_is_not_named(client):
@@ -63,9 +60,12 @@ def test_a_group_that_shrinks_later_widens_the_label(client):
 
 
 def test_the_threshold_is_a_setting(app, client, monkeypatch):
+    author = _author_in_group_of(2)
+    principle, before = _posted_by(client, author)
+    assert before["region"] is None
     monkeypatch.setitem(app.config, "ANONYMITY_MIN_GROUP", 2)
-    _principle, author = _posted_by(client, _author_in_group_of(2))
-    assert author["region"] == "mena"
+    thread = service.load_thread("principle", principle.id, make_user(region="americas"))
+    assert thread.roots[0].author.region == "mena"
 
 
 @pytest.mark.parametrize("size, offered, explained", [
