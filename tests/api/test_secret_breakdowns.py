@@ -85,7 +85,7 @@ def test_the_result_page_of_a_secret_round_shows_no_small_region(client):
 
 
 def test_the_meeting_pack_carries_no_small_group_of_a_secret_round(app):
-    scene, motion = _decided("secret")
+    _scene, motion = _decided("secret")
     with app.test_request_context():
         result = meeting_pack._vote_result(motion.amendment_id)
     assert "mena" not in result["by_region"]

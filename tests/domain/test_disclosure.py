@@ -19,7 +19,7 @@ def _result(voters: dict[str, list[str]], absent: dict[str, int] | None = None) 
             next_id += 1
     for region, count in (absent or {}).items():
         for _ in range(count):
-            electorate.append(Elector(next_id, region, "member", Decimal("1")))
+            electorate.append(Elector(next_id, region, "member", Decimal(1)))
             next_id += 1
     return to_jsonable(tally(electorate, ballots))
 
