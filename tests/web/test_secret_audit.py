@@ -14,7 +14,7 @@ from tests.factories import sign_in
 from tests.voting_setup import make_scene, voting_round
 
 ROW = re.compile(r"<tr><td>\d+</td><td>.*?</td><td>(?P<action>[^<]*)</td>\s*<td>(?P<object>[^<]*)</td>",
-                 re.S)
+                 re.DOTALL)
 
 
 def _listed(client, secretariat) -> set[tuple[str, str]]:
