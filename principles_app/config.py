@@ -27,8 +27,8 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def load_config(instance_path: Path) -> dict:
-    """Build the configuration mapping from the environment."""
+def load_config(instance_path: Path, testing: bool = False) -> dict:
+    """Build the configuration mapping from the environment (every setting the code reads is declared here)."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'principles.sqlite'}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql://" + database_url[len("postgres://"):]
@@ -55,7 +55,6 @@ def load_config(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        "LANGUAGES": ("en", "es", "fr", "ar"),
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", "65536")),
         "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", "4")),
@@ -74,5 +73,9 @@ def load_config(instance_path: Path) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "principles@localhost"),
         # Links in emails point here (emails are written outside any request).
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://localhost:5000"),
+        # Local hour in each user's zone at which their daily digest is put together.
         "NOTIFICATION_DIGEST_HOUR": int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "7")),
+        # How long the public site may reuse its list of publications before asking the database again;
+        # tests see every publication at once.
+        "PUBLIC_KEYS_FRESH_SECONDS": float(os.environ.get("PUBLIC_KEYS_FRESH_SECONDS", "0" if testing else "1.0")),
     }

@@ -59,3 +59,19 @@ def name_of(names: Mapping[str, Any], value: str | Enum | None) -> Any:
         return ""
     key = value.value if isinstance(value, Enum) else value
     return names.get(key, key)
+
+
+def author_category(category: str | Enum) -> str:
+    """Return the category an author is described by: member, secretariat, or observer for any other."""
+    key = category.value if isinstance(category, Enum) else category
+    return key if key in ("member", "secretariat") else "observer"
+
+
+def anonymous_display(category: str, region: str) -> Any:
+    """Return the protective label an anonymous author is shown by (category as author_category gives it)."""
+    region_name = REGION_NAMES.get(region, region)
+    if category == "member":
+        return _l("a member organisation from %(region)s", region=region_name)
+    if category == "secretariat":
+        return _l("a member of the network secretariat")
+    return _l("an observer organisation from %(region)s", region=region_name)

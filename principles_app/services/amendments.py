@@ -152,13 +152,6 @@ def competing_with(amendment: Amendment) -> list[int]:
     return competing_map(siblings).get(amendment.id, [])
 
 
-def principle_number_of(amendment: Amendment) -> int | None:
-    """Return the number of the principle an amendment concerns (for an insert, the one it follows)."""
-    if amendment.kind == AmendmentKind.INSERT:
-        return amendment.after_principle.number if amendment.after_principle is not None else 0
-    return amendment.principle.number if amendment.principle is not None else None
-
-
 # --- State changes --------------------------------------------------------------------------
 
 
@@ -437,41 +430,3 @@ def _open_siblings(amendment: Amendment) -> list[Amendment]:
              .options(selectinload(Amendment.revisions), selectinload(Amendment.proposer)).order_by(Amendment.id)
              .execution_options(populate_existing=True))
     return list(db.session.execute(query).scalars())
-
-
-# --- Demo -----------------------------------------------------------------------------------
-
-
-def load_demo_draft(network: dict[str, Any]) -> None:
-    """Create the demo document as version 1, open an amendments round and propose the demo amendments."""
-    from datetime import timedelta
-
-    from principles_app.services import drafts as draft_service
-    from principles_app.services import rounds as round_service
-
-    spec = network["document"]
-    document = db.session.execute(select(Document).where(Document.slug == spec["slug"])).scalar_one_or_none()
-    if document is None:
-        document = draft_service.create_document(None, spec["slug"], spec["title"], spec.get("preamble"),
-                                                 spec["principles"])
-    if not round_service.list_rounds(document):
-        opened = round_service.create_round(None, document, "amendments", "Amendments to the draft",
-                                            utcnow() + timedelta(days=14))
-        round_service.open_round(None, opened)
-    if round_service.accepting_amendments(document) is None:
-        return
-    principles = live_principles(document)
-    for item in network.get("amendments", []):
-        proposer = db.session.execute(select(User).where(User.email == item["proposer"].lower())).scalar_one()
-        existing = db.session.execute(select(Amendment.id).where(
-            Amendment.document_id == document.id, Amendment.proposer_id == proposer.id,
-            Amendment.original_proposed_text == normalise(item.get("text") or ""))).first()
-        if existing is not None:
-            continue
-        target = principles[item["principle"] - 1]
-        if item["kind"] == "insert":
-            propose(proposer, document, "insert", item["rationale"], after_principle_id=target.id,
-                    title=item.get("title"), text=item.get("text"))
-        else:
-            propose(proposer, document, item["kind"], item["rationale"], principle_id=target.id,
-                    title=item.get("title"), text=item.get("text"))

@@ -4,19 +4,21 @@
 narrow label is shown only while the author's group (region and member/observer category) has at
 least ANONYMITY_MIN_GROUP active organisations; otherwise the author is shown as "a participant".
 The rule is applied when the label is shown, so a group that shrinks later widens its labels too.
+A leaf: it imports no other service.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from principles_app.extensions import db
-from principles_app.models import Category, Organisation, User
+from principles_app.labels import anonymous_display, author_category
+from principles_app.models import Organisation, User
 
-DEFAULT_ANONYMITY_MIN_GROUP = 3
 PARTICIPANT = _l("a participant")
 
 GroupSizes = dict[tuple[str, str], int]
@@ -24,16 +26,7 @@ GroupSizes = dict[tuple[str, str], int]
 
 def min_group() -> int:
     """Return how many active organisations a group needs before anonymity may name it."""
-    return int(current_app.config.get("ANONYMITY_MIN_GROUP", DEFAULT_ANONYMITY_MIN_GROUP))
-
-
-def _group_category(category: Category | str) -> str:
-    value = getattr(category, "value", category)
-    if value == Category.MEMBER.value:
-        return "member"
-    if value == Category.SECRETARIAT.value:
-        return "secretariat"
-    return "observer"
+    return int(current_app.config["ANONYMITY_MIN_GROUP"])
 
 
 def group_sizes() -> GroupSizes:
@@ -43,7 +36,7 @@ def group_sizes() -> GroupSizes:
                               .where(Organisation.active.is_(True))
                               .group_by(Organisation.category, Organisation.region))
     for category, region, count in rows:
-        key = (_group_category(category), getattr(region, "value", region))
+        key = (author_category(category), getattr(region, "value", region))
         sizes[key] = sizes.get(key, 0) + count
     return sizes
 
@@ -63,15 +56,13 @@ def names_group(category: str, region: str, sizes: GroupSizes | None = None) -> 
 class ProtectiveLabel:
     """How an anonymous author is shown: the label, and the region and category only if they may be."""
 
-    display: str
+    display: Any
     region: str | None
     category: str | None
 
 
 def protective_label(category: str, region: str, sizes: GroupSizes | None = None) -> ProtectiveLabel:
     """Return the label an anonymous author is shown by: their group, or "a participant" if it is small."""
-    from principles_app.services.threads import anonymous_display
-
     if names_group(category, region, sizes):
         return ProtectiveLabel(anonymous_display(category, region), region, category)
     return ProtectiveLabel(PARTICIPANT, None, None)
@@ -82,4 +73,4 @@ def offered_label(user: User) -> ProtectiveLabel | None:
     organisation = user.organisation
     if organisation is None:
         return None
-    return protective_label(_group_category(organisation.category), organisation.region.value)
+    return protective_label(author_category(organisation.category), organisation.region.value)

@@ -83,11 +83,11 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User:
     """Return the user for these credentials; count and throttle failures only."""
     email = normalise_email(email)
     keys = _throttle_keys(email, remote_addr)
-    if current_app.config.get("RATELIMIT_ENABLED", True):
+    if current_app.config["RATELIMIT_ENABLED"]:
         _refuse_when_throttled(keys)
     user = find_user_by_email(email)
     if user is None or not _password_matches(user, password) or not user.active:
-        if current_app.config.get("RATELIMIT_ENABLED", True):
+        if current_app.config["RATELIMIT_ENABLED"]:
             for limit, identifiers in keys:
                 limiter.limiter.hit(limit, *identifiers)
         raise Unauthorised(_l("The email or password is not right, or the account is deactivated."))

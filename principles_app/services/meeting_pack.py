@@ -52,7 +52,7 @@ class MeetingPack:
 
 
 def _heading(amendment: Amendment) -> str:
-    number = amendments_service.principle_number_of(amendment)
+    number = amendment.principle_number
     if amendment.kind == "insert":
         return (_("New principle after principle %(n)s", n=number) if number
                 else _("New principle at the start"))

@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from principles_app.domain.times import zone_for
 from principles_app.extensions import babel, db, login_manager
 from principles_app.models import User
 from principles_app.services.auth import user_for_session
@@ -58,8 +59,6 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     """Pick the time zone: the user's saved one, else their organisation's region default, else UTC."""
-    from principles_app.domain.times import zone_for
-
     user = getattr(g, "api_user", None) or (current_user if current_user and current_user.is_authenticated else None)
     if user is None:
         return "UTC"
@@ -95,10 +94,11 @@ def _security_headers(response):
 
 def _error_page(error: HTTPException):
     if request.path.startswith("/api/"):
+        # principles_app.web.api imports its routes, whose modules need this package loaded first.
         from principles_app.web.api.errors import http_error_response
 
         return http_error_response(error)
-    from principles_app.web.errors import http_error_name
+    from principles_app.web.errors import http_error_name  # web.errors reads RTL_LANGUAGES from this package
 
     name = http_error_name(error.code, error.name)
     return render_template("errors/error.html", code=error.code, name=name), error.code or 500
@@ -106,6 +106,7 @@ def _error_page(error: HTTPException):
 
 def _service_error_page(error: ServiceError):
     if request.path.startswith("/api/"):
+        # principles_app.web.api imports its routes, whose modules need this package loaded first.
         from principles_app.web.api.errors import service_error_response
 
         return service_error_response(error)
@@ -142,6 +143,7 @@ def _load_user(user_id: str) -> User | None:
 
 def register_web(app: Flask) -> None:
     """Attach every blueprint, hook and error handler to the app."""
+    # The views are loaded when the app is built, not when this package is imported (scripts, tests).
     from principles_app.web.admin.views import bp as admin_bp
     from principles_app.web.api import bp as api_bp
     from principles_app.web.auth.views import bp as auth_bp
@@ -170,7 +172,7 @@ def register_web(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(ServiceError, _service_error_page)
-    from principles_app.web.errors import register_database_errors
+    from principles_app.web.errors import register_database_errors  # it reads RTL_LANGUAGES from here
 
     register_database_errors(app)
 

@@ -56,7 +56,7 @@ def http_error_name(code: int | None, default: str) -> str:
 def _fallback_page() -> str:
     """Return the bare 503 page in the reader's language, or in English if that fails as well."""
     try:
-        from principles_app.web import RTL_LANGUAGES
+        from principles_app.web import RTL_LANGUAGES  # principles_app.web imports this module
 
         language = str(get_locale() or "en")
         return _FALLBACK_LAYOUT.format(
@@ -81,6 +81,7 @@ def database_unavailable(error: BaseException):
     _forget_loaded_users()
     message = _("The database is not answering. Try again in a few seconds.")
     if request.path.startswith("/api/"):
+        # principles_app.web.api loads every API route; a database error page must not need that at import.
         from principles_app.web.api.errors import error_body
 
         response = error_body(503, "unavailable", message)

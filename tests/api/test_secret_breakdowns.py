@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from principles_app.extensions import db
-from principles_app.services import meeting_pack
-from principles_app.services import rounds as round_service
-from principles_app.services import voting
+from principles_app.services import ballots as ballot_service
+from principles_app.services import closing, meeting_pack
+from principles_app.services import motions as motion_service
 from tests.factories import auth_header, sign_in, token_for
 from tests.voting_setup import make_scene, voting_round
 
@@ -21,12 +21,12 @@ def _decided(secrecy: str, other_secrecy: str | None = None):
         if kind is None:
             break
         target = voting_round(scene, secrecy=kind, motions=False, open_it=False)
-        voting.put_motion(scene.secretariat, target, amendment)
-        round_service.open_round(scene.secretariat, target)
-        motion = voting.motions_of(target)[0]
+        motion_service.put_motion(scene.secretariat, target, amendment)
+        closing.open_round(scene.secretariat, target)
+        motion = motion_service.motions_of(target)[0]
         for delegate, choice in zip(scene.delegates, ("yes", "yes", "abstain", "no")):
-            voting.cast_ballot(delegate, motion.id, choice)
-        round_service.close_round(scene.secretariat, target)
+            ballot_service.cast_ballot(delegate, motion.id, choice)
+        closing.close_round(scene.secretariat, target)
         db.session.commit()
         motions.append(motion)
     return scene, *motions

@@ -19,7 +19,9 @@ from principles_app.models import (
     Round,
     User,
 )
-from principles_app.services import voting
+from principles_app.services import ballots as ballot_service
+from principles_app.services import closing
+from principles_app.services import motions as motion_service
 from tests.factories import make_user
 from tests.voting_setup import make_scene, voting_round
 
@@ -54,7 +56,7 @@ def test_delegates_of_one_organisation_voting_at_the_same_instant_leave_one_ball
     organisation = scene.organisations[0]
     delegates = [scene.delegates[0]] + [make_user("member", organisation=organisation) for _ in range(5)]
     target = voting_round(scene)
-    motion_id = voting.motions_of(target)[0].id
+    motion_id = motion_service.motions_of(target)[0].id
     user_ids = [d.id for d in delegates]
     choices = ["yes", "no", "abstain", "yes", "no", "abstain"]
 
@@ -62,7 +64,7 @@ def test_delegates_of_one_organisation_voting_at_the_same_instant_leave_one_ball
         def job():
             from principles_app.models import User
 
-            voting.cast_ballot(db.session.get(User, user_id), motion_id, choice)
+            ballot_service.cast_ballot(db.session.get(User, user_id), motion_id, choice)
         return job
 
     errors = _run_together(app, [cast(u, c) for u, c in zip(user_ids, choices)])
@@ -82,14 +84,14 @@ def test_two_close_due_runs_at_once_close_each_round_once(app):
     scene = make_scene(weights=("1", "1", "1"))
     target = voting_round(scene)
     for delegate in scene.delegates:
-        for motion in voting.motions_of(target):
-            voting.cast_ballot(delegate, motion.id, "yes")
+        for motion in motion_service.motions_of(target):
+            ballot_service.cast_ballot(delegate, motion.id, "yes")
     db.session.commit()
     later = target.closes_at + timedelta(seconds=1)
     closed: list[list[int]] = []
 
     def close_due():
-        closed.append(voting.close_due_rounds(later))
+        closed.append(closing.close_due_rounds(later))
 
     errors = _run_together(app, [close_due, close_due, close_due])
     assert errors == []
@@ -109,7 +111,7 @@ def test_ballots_racing_the_close_are_either_counted_or_refused(app):
 
     scene = make_scene(weights=tuple(["1"] * 8))
     target = voting_round(scene)
-    motion_id = voting.motions_of(target)[0].id
+    motion_id = motion_service.motions_of(target)[0].id
     round_id = target.id
     user_ids = [d.id for d in scene.delegates]
     refused: list[int] = []
@@ -119,13 +121,13 @@ def test_ballots_racing_the_close_are_either_counted_or_refused(app):
             from principles_app.models import User
 
             try:
-                voting.cast_ballot(db.session.get(User, user_id), motion_id, "yes")
+                ballot_service.cast_ballot(db.session.get(User, user_id), motion_id, "yes")
             except Conflict:
                 refused.append(user_id)
         return job
 
     def close():
-        voting.close_round(None, round_service.get_round(round_id))
+        closing.close_round(None, round_service.get_round(round_id))
 
     errors = _run_together(app, [cast(u) for u in user_ids[:4]] + [close] + [cast(u) for u in user_ids[4:]])
     assert errors == []
@@ -142,9 +144,9 @@ def test_the_ballot_committed_last_counts_and_is_last_in_the_history(app, monkey
     organisation = scene.organisations[0]
     slow, quick = scene.delegates[0].id, make_user("member", organisation=organisation).id
     target = voting_round(scene)
-    motion_id = voting.motions_of(target)[0].id
+    motion_id = motion_service.motions_of(target)[0].id
     slow_waiting, quick_done = threading.Event(), threading.Event()
-    real_cast = voting._cast
+    real_cast = ballot_service._cast
 
     def stalling_cast(connection, params):
         if params["user_id"] == slow:
@@ -152,14 +154,14 @@ def test_the_ballot_committed_last_counts_and_is_last_in_the_history(app, monkey
             assert quick_done.wait(timeout=20)
         return real_cast(connection, params)
 
-    monkeypatch.setattr(voting, "_cast", stalling_cast)
+    monkeypatch.setattr(ballot_service, "_cast", stalling_cast)
     seen: dict[str, object] = {}
 
     def cast(user_id, choice, after_the_stall=False):
         def job():
             if after_the_stall:
                 assert slow_waiting.wait(timeout=20)
-            seen[choice] = voting.cast_ballot(db.session.get(User, user_id), motion_id, choice)
+            seen[choice] = ballot_service.cast_ballot(db.session.get(User, user_id), motion_id, choice)
         return job
 
     def quick_cast():
@@ -176,7 +178,7 @@ def test_the_ballot_committed_last_counts_and_is_last_in_the_history(app, monkey
     # The stalled request committed last: its choice is the ballot, and the latest time is its time.
     assert ballot.choice == "yes" and ballot.cast_by_id == slow
     assert seen["yes"].cast_at == ballot.cast_at > seen["no"].cast_at
-    history = voting.ballot_history(db.session.get(User, slow), db.session.get(Motion, motion_id))
+    history = ballot_service.ballot_history(db.session.get(User, slow), db.session.get(Motion, motion_id))
     assert [h.to_choice for h in history] == ["no", "yes"]
     assert [h.at for h in history] == sorted(h.at for h in history)
     assert history[-1].at == ballot.cast_at

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from principles_app.extensions import db
 from principles_app.models import AuditEntry
-from principles_app.services import audit
-from principles_app.services import rounds as round_service
-from principles_app.services import voting
+from principles_app.services import audit, closing
+from principles_app.services import ballots as ballot_service
+from principles_app.services import motions as motion_service
 from tests.factories import sign_in
 from tests.voting_setup import make_scene, voting_round
 
@@ -25,23 +25,23 @@ def _listed(client, secretariat) -> set[tuple[str, str]]:
 
 def _round_with(scene, amendment, secrecy):
     target = voting_round(scene, secrecy=secrecy, motions=False, open_it=False)
-    voting.put_motion(scene.secretariat, target, amendment)
-    round_service.open_round(scene.secretariat, target)
+    motion_service.put_motion(scene.secretariat, target, amendment)
+    closing.open_round(scene.secretariat, target)
     db.session.commit()
-    return target, voting.motions_of(target)[0]
+    return target, motion_service.motions_of(target)[0]
 
 
 def test_secret_ballots_are_in_the_chain_but_never_listed(client):
     scene = make_scene(weights=("1", "2", "3"), amendments=2)
     named, named_motion = _round_with(scene, scene.amendments[1], "named")
-    voting.cast_ballot(scene.delegates[0], named_motion.id, "yes")
-    round_service.close_round(scene.secretariat, named)
+    ballot_service.cast_ballot(scene.delegates[0], named_motion.id, "yes")
+    closing.close_round(scene.secretariat, named)
     db.session.commit()
 
     secret, secret_motion = _round_with(scene, scene.amendments[0], "secret")
     for delegate, choice in zip(scene.delegates, ("yes", "no", "abstain")):
-        voting.cast_ballot(delegate, secret_motion.id, choice)
-    voting.cast_ballot(scene.delegates[0], secret_motion.id, "no")
+        ballot_service.cast_ballot(delegate, secret_motion.id, choice)
+    ballot_service.cast_ballot(scene.delegates[0], secret_motion.id, "no")
     db.session.commit()
 
     while_open = _listed(client, scene.secretariat)
@@ -49,7 +49,7 @@ def test_secret_ballots_are_in_the_chain_but_never_listed(client):
     assert not any(obj == f"motion {secret_motion.id}" and action.startswith("ballot.")
                    for action, obj in while_open)
 
-    round_service.close_round(scene.secretariat, secret)
+    closing.close_round(scene.secretariat, secret)
     db.session.commit()
     after = _listed(client, scene.secretariat)
     assert ("motion.decided", f"motion {secret_motion.id}") in after

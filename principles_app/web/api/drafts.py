@@ -9,6 +9,7 @@ from principles_app.domain.rounds import accepts_input
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Round, Version
 from principles_app.services import amendments as amendment_service
+from principles_app.services import closing
 from principles_app.services import drafts as draft_service
 from principles_app.services import rounds as round_service
 from principles_app.web.api import bp
@@ -32,6 +33,7 @@ from principles_app.web.api.drafts_schemas import (
     VersionOut,
 )
 from principles_app.web.api.openapi import Endpoint, endpoint
+from principles_app.web.api.voting import motions_json
 
 
 def document_out(document: Document) -> DocumentOut:
@@ -58,8 +60,6 @@ def round_out(found: Round) -> RoundOut:
 
 def _motions_json(found: Round) -> list[dict]:
     """List a round's motions in the order put (voting area)."""
-    from principles_app.web.api.voting import motions_json
-
     return motions_json(found)
 
 
@@ -71,7 +71,7 @@ def amendment_out(amendment: Amendment, competing: list[int] | None = None) -> A
     return AmendmentOut(
         id=amendment.id, document=amendment.document.slug, kind=amendment.kind.value, status=amendment.status.value,
         principle_id=amendment.principle_id, after_principle_id=amendment.after_principle_id,
-        principle_number=amendment_service.principle_number_of(amendment),
+        principle_number=amendment.principle_number,
         base_version=amendment.base_version, base_title=amendment.base_title, base_text=amendment.base_text,
         title=amendment.proposed_title, proposed_text=amendment.proposed_text,
         original_proposed_title=amendment.original_proposed_title,
@@ -160,7 +160,7 @@ def get_round(round_id: int):
                    errors=(409,), tag="rounds"))
 def open_round(round_id: int):
     require(permissions.can_manage_rounds(g.api_user))
-    found = round_service.open_round(g.api_user, round_service.get_round(round_id))
+    found = closing.open_round(g.api_user, round_service.get_round(round_id))
     db.session.commit()
     return ok(round_out(found))
 
@@ -169,7 +169,7 @@ def open_round(round_id: int):
 @endpoint(Endpoint("Close an open round", auth="secretariat", response=RoundOut, errors=(409,), tag="rounds"))
 def close_round(round_id: int):
     require(permissions.can_manage_rounds(g.api_user))
-    found = round_service.close_round(g.api_user, round_service.get_round(round_id))
+    found = closing.close_round(g.api_user, round_service.get_round(round_id))
     db.session.commit()
     return ok(round_out(found))
 
