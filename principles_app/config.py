@@ -64,6 +64,10 @@ def load_config(instance_path: Path, testing: bool = False) -> dict:
         "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", "4")),
         "LINE_WIDTH": int(os.environ.get("LINE_WIDTH", "80")),
         "COMMENT_FLAG_THRESHOLD": int(os.environ.get("COMMENT_FLAG_THRESHOLD", "3")),
+        # A secret round's breakdown never shows the choices of fewer organisations than this.
+        "SECRET_MIN_GROUP": int(os.environ.get("SECRET_MIN_GROUP", "3")),
+        # "A member organisation from <region>" is offered only to groups at least this large.
+        "ANONYMITY_MIN_GROUP": int(os.environ.get("ANONYMITY_MIN_GROUP", "3")),
         "COMMENT_RATE_LIMIT": os.environ.get("COMMENT_RATE_LIMIT", "10 per minute"),
         "PROPOSAL_RATE_LIMIT": os.environ.get("PROPOSAL_RATE_LIMIT", "10 per minute"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Row,
     Select,
     bindparam,
+    func,
     insert,
     literal_column,
     or_,
@@ -93,18 +94,30 @@ _NEW_BALLOT = {"motion_id": bindparam("motion_id", type_=Integer),
                "changes": literal_column("0", Integer)}
 
 
-def _upserting(statement: Insert) -> Insert:
-    """Make a ballot insert change the existing ballot instead; return its id and the choice replaced.
+def _upserting(statement: Insert, changed_at: Any = None) -> Insert:
+    """Make a ballot insert change the existing ballot instead; return its id, the choice replaced and its time.
 
     Race-free on both databases: two delegates of one organisation at the same instant give one
-    ballot changed once, never an error.
+    ballot changed once, never an error. ``changed_at`` is the time a change takes, evaluated once
+    the ballot's row is locked (default: the time the insert carried).
     """
     return statement.on_conflict_do_update(
         index_elements=["motion_id", "organisation_id"],
         set_={"choice": statement.excluded.choice, "receipt": statement.excluded.receipt,
-              "cast_by_id": statement.excluded.cast_by_id, "cast_at": statement.excluded.cast_at,
+              "cast_by_id": statement.excluded.cast_by_id,
+              "cast_at": statement.excluded.cast_at if changed_at is None else changed_at,
               "previous_choice": _BALLOT.c.choice, "changes": _BALLOT.c.changes + literal_column("1", Integer)},
-    ).returning(_BALLOT.c.id, _BALLOT.c.previous_choice)
+    ).returning(_BALLOT.c.id, _BALLOT.c.previous_choice, _BALLOT.c.cast_at)
+
+
+def _clock_after_lock() -> Any:
+    """On PostgreSQL: the time given (tests), else the clock read when evaluated, after the locks taken before it.
+
+    ``now()`` would be the transaction's start, and a time taken before waiting for a lock lets a
+    ballot committed later carry an earlier time than the one it replaced.
+    """
+    return func.coalesce(bindparam("now", type_=_BALLOT.c.cast_at.type), func.clock_timestamp(),
+                         type_=_BALLOT.c.cast_at.type)
 
 
 def _cast_in_one_statement() -> Select:
@@ -115,17 +128,20 @@ def _cast_in_one_statement() -> Select:
     returned and refuses, so rolls back, if it finds something.
     """
     target = _BALLOT_TARGET.cte("target")
-    takes_it = select(*_NEW_BALLOT.values()).where(
+    new_ballot = _NEW_BALLOT | {"cast_at": _clock_after_lock()}
+    takes_it = select(*new_ballot.values()).where(
         target.c.state == RoundState.OPEN, or_(*(target.c.kind == kind for kind in VOTING_KINDS)),
         target.c.weight.is_not(None),
-        target.c.closes_at > _NEW_BALLOT["cast_at"])
-    written = _upserting(postgresql.insert(_BALLOT).from_select(list(_NEW_BALLOT), takes_it)).cte("written")
+        target.c.closes_at > new_ballot["cast_at"])
+    written = _upserting(postgresql.insert(_BALLOT).from_select(list(new_ballot), takes_it),
+                         changed_at=_clock_after_lock()).cte("written")
     change = insert(_CHANGE).from_select(
         ["ballot_id", "user_id", "from_choice", "to_choice", "at"],
         select(written.c.id, _NEW_BALLOT["cast_by_id"], written.c.previous_choice, _NEW_BALLOT["choice"],
-               _NEW_BALLOT["cast_at"]),
-    ).returning(_CHANGE.c.ballot_id, _CHANGE.c.from_choice).cte("change")
-    return select(target, change.c.ballot_id, change.c.from_choice).select_from(target.outerjoin(change, true()))
+               written.c.cast_at),
+    ).returning(_CHANGE.c.ballot_id, _CHANGE.c.from_choice, _CHANGE.c.at).cte("change")
+    return select(target, change.c.ballot_id, change.c.from_choice, change.c.at.label("cast_at")).select_from(
+        target.outerjoin(change, true()))
 
 
 _CAST_ON_POSTGRESQL = _cast_in_one_statement()
@@ -149,27 +165,29 @@ def _refusal(target: Row, now: datetime) -> ServiceError | None:
     return None
 
 
-def _cast(connection: Connection, params: dict[str, Any]) -> tuple[Row, int | None, str | None]:
+def _cast(connection: Connection, params: dict[str, Any]) -> tuple[Row, int | None, str | None, datetime | None]:
     """Lock the motion's round and write the ballot if the round takes it.
 
     Return the round's state and the organisation's weight in it, the ballot's id (None if not
-    written) and the choice it replaced.
+    written), the choice it replaced and the time it was cast: ``params["now"]`` if given, else
+    the clock read once the locks are held, so the ballot committed last always carries the latest time.
     """
     if connection.dialect.name == "postgresql":
         row = connection.execute(_CAST_ON_POSTGRESQL, params).one_or_none()
         if row is None:
             raise NotFound(_l("No such motion."))
-        return row, row.ballot_id, row.from_choice
+        return row, row.ballot_id, row.from_choice, row.cast_at
     connection.execute(_TAKE_SQLITE_WRITE_LOCK, params)
+    params = params | {"now": params["now"] or utcnow()}  # SQLite's one writer: the clock after its lock
     target = connection.execute(_BALLOT_TARGET, params).one_or_none()
     if target is None:
         raise NotFound(_l("No such motion."))
     if _refusal(target, params["now"]) is not None:
-        return target, None, None
-    ballot_id, previous = connection.execute(_CAST_ON_SQLITE, params).one()
+        return target, None, None, params["now"]
+    ballot_id, previous, _cast_at = connection.execute(_CAST_ON_SQLITE, params).one()
     connection.execute(_RECORD_CHANGE, {key: params[key] for key in ("user_id", "to_choice", "now")}
                        | {"ballot_id": ballot_id, "from_choice": previous})
-    return target, ballot_id, previous
+    return target, ballot_id, previous, params["now"]
 
 
 def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = None) -> CastResult:
@@ -177,11 +195,13 @@ def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = 
     if choice not in CHOICES:
         raise ValidationFailed(fields={"choice": str(_l("Choose yes, no or abstain."))})
     check_may_vote(user)
-    receipt, now = new_receipt(), now or utcnow()
+    receipt = new_receipt()
+    # Without a given time, the ballot takes its time once the locks are held (see _cast).
     params = {"motion_id": motion_id, "organisation_id": user.organisation_id, "user_id": user.id,
               "to_choice": choice, "new_receipt": receipt, "now": now}
     # Refusals below raise, so the transaction (and anything written) is rolled back.
-    target, ballot_id, previous = _cast(db.session.connection(), params)
+    target, ballot_id, previous, cast_at = _cast(db.session.connection(), params)
+    now = cast_at or now or utcnow()
     refusal = _refusal(target, now)
     if refusal is not None:
         raise refusal
@@ -212,8 +232,9 @@ def ballot_of(user: User, motion: Motion) -> tuple[Ballot, Decimal]:
 def ballot_history(user: User, motion: Motion) -> list[BallotChange]:
     """Return every cast and change of the user's organisation's ballot, oldest first."""
     ballot, _weight = ballot_of(user, motion)
+    # In the order the changes were committed (each waited for the ballot's row lock), not by time.
     return list(db.session.execute(select(BallotChange).where(BallotChange.ballot_id == ballot.id)
-                                   .order_by(BallotChange.at, BallotChange.id)).scalars())
+                                   .order_by(BallotChange.id)).scalars())
 
 
 

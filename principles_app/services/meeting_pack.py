@@ -7,12 +7,14 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from principles_app.domain.amendments import AmendmentStatus
 from principles_app.domain.diffing import numbered_lines, render_redline, word_diff
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Motion, User, Version
 from principles_app.services import amendments as amendments_service
+from principles_app.services import disclosure
 from principles_app.services import drafts as drafts_service
 from principles_app.services.generated_files import fingerprint_of
 
@@ -69,15 +71,19 @@ def _heading(amendment: Amendment) -> str:
 
 
 def _vote_results(document: Document) -> dict[int, dict[str, Any] | None]:
-    """Return the tally of the last decided motion on each voted amendment of a document, in one query."""
+    """Return the tally of the last decided motion on each voted amendment of a document, in one query.
+
+    A secret round's small groups are merged as on the result page.
+    """
     motions = db.session.execute(
-        select(Motion.amendment_id, Motion.outcome, Motion.result)
+        select(Motion).options(joinedload(Motion.round))
         .join(Amendment, Amendment.id == Motion.amendment_id)
         .where(Amendment.document_id == document.id, Motion.outcome.is_not(None))
-        .order_by(Motion.decided_at, Motion.id)).all()
+        .order_by(Motion.decided_at, Motion.id)).scalars().all()
     results: dict[int, dict[str, Any] | None] = {}
-    for amendment_id, outcome, result in motions:  # the last decided motion wins
-        results[amendment_id] = {"outcome": outcome, **result} if result else None
+    for motion in motions:  # the last decided motion wins
+        results[motion.amendment_id] = (
+            {"outcome": motion.outcome, **disclosure.disclosed_result(motion)} if motion.result else None)
     return results
 
 

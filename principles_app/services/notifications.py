@@ -21,7 +21,7 @@ from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.times import zone_for
 from principles_app.extensions import db
 from principles_app.formatting import deadline, time_in_zone
-from principles_app.labels import anonymous_display, author_category
+from principles_app.labels import author_category
 from principles_app.models import (
     Amendment,
     Ballot,
@@ -35,6 +35,7 @@ from principles_app.models import (
     Round,
     User,
 )
+from principles_app.services.anonymity import protective_label  # a leaf too: the one service borrowed
 
 LANGUAGES = ("en", "es", "fr", "ar")
 RTL_LANGUAGES = ("ar",)
@@ -189,8 +190,8 @@ def notify_amendment_outcome(amendment: Amendment, outcome: str) -> OutboxMessag
 def _author_label(comment: Comment) -> Localised | str:
     organisation = db.session.get(Organisation, comment.organisation_id)
     if comment.anonymous:
-        category, region = author_category(organisation.category), organisation.region.value
-        return Localised(lambda: anonymous_display(category, region))
+        label = protective_label(author_category(organisation.category), organisation.region.value)
+        return Localised(lambda: label.display)
     author = db.session.get(User, comment.author_id)
     return f"{author.name} ({organisation.name})"
 

@@ -11,6 +11,7 @@ from principles_app.domain import tally as tally_domain
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.extensions import db
 from principles_app.models import Ballot, Motion, Organisation, Round, User
+from principles_app.services import disclosure
 from principles_app.services.motions import electorate_of, motions_of
 
 CHOICES = tally_domain.CHOICES
@@ -62,7 +63,7 @@ def result_for(motion: Motion, viewer: User | None = None) -> dict[str, Any]:
     }
     if not decided:
         return data
-    stored = motion.result or {}
+    stored = disclosure.disclosed_result(motion)
     for key in ("tally", "majority", "quorum", "quorum_reached", "passed", "by_region", "by_category",
                 "passed_by_count", "quorum_reached_by_count"):
         data[key] = stored.get(key)

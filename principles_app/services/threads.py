@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from principles_app import permissions
 from principles_app.db import utcnow
 from principles_app.extensions import db
-from principles_app.labels import anonymous_display, author_category
+from principles_app.labels import anonymous_display, author_category  # noqa: F401  (comments re-exports it)
 from principles_app.models import (
     Amendment,
     Comment,
@@ -26,6 +26,7 @@ from principles_app.models import (
     TargetType,
     User,
 )
+from principles_app.services import anonymity
 from principles_app.services.errors import NotFound
 
 MAX_ID = 2**31 - 1
@@ -109,8 +110,9 @@ class AuthorView:
     """Who wrote a comment, as far as this reader may know."""
 
     display: str
-    region: str
-    category: str  # member, observer or secretariat: never ally/donor, which would narrow it down
+    # Both None when the author's group is too small to be named (shown as "a participant").
+    region: str | None
+    category: str | None  # member, observer or secretariat: never ally/donor, which would narrow it down
     revealed: bool
     user_id: int | None = None
     name: str | None = None
@@ -177,6 +179,7 @@ class _NodeBuilder:
         self.may_flag = permissions.can_flag(viewer, None)
         self.flagged_ids, self.open_flags, self.history = flagged_ids, open_flags or {}, history or {}
         self._authors: dict[tuple[int, bool], AuthorView] = {}
+        self._group_sizes: anonymity.GroupSizes | None = None
 
     def author_view(self, row) -> AuthorView:
         """Return who wrote it as far as this reader may know (cached per author and anonymity)."""
@@ -191,10 +194,12 @@ class _NodeBuilder:
                                   category=category, revealed=True, user_id=row.author_id, name=row.author_name,
                                   organisation=row.organisation_name, is_viewer=is_viewer)
             else:
-                label = anonymous_display(category, region)
+                if self._group_sizes is None:
+                    self._group_sizes = anonymity.group_sizes()  # once per thread, only if needed
+                label = anonymity.protective_label(category, region, self._group_sizes)
                 # Translated once per author here rather than once per comment when rendered.
-                view = AuthorView(display=str(label) if has_request_context() else label, region=region,
-                                  category=category,
+                view = AuthorView(display=str(label.display) if has_request_context() else label.display,
+                                  region=label.region, category=label.category,
                                   revealed=False, is_viewer=is_viewer)
             self._authors[key] = view
         return view

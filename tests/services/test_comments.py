@@ -268,6 +268,9 @@ def test_restoring_dismisses_the_flags_so_they_do_not_hide_it_again(app):
 
 def test_anonymous_authors_are_shown_by_region_and_category_only(app):
     author = make_user(region="mena")
+    for region, category in (("mena", "member"), ("mena", "member"), ("europe_central_asia", "ally"),
+                             ("europe_central_asia", "donor")):
+        make_organisation(region=region, category=category)  # groups large enough to be named
     principle = make_principle()
     post(author, principle, "Safety first", anonymous=True)
     observer_author = make_user("observer", region="europe_central_asia")

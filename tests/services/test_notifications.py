@@ -125,6 +125,7 @@ def test_a_reply_tells_the_parent_author_without_revealing_an_anonymous_replier(
     document = make_document()
     parent_author = with_preferences(make_user("member", region="africa"), "en", "Africa/Nairobi")
     replier_org = make_organisation(name="Brave Voices Collective", region="asia_pacific")
+    make_organisation(region="asia_pacific"), make_organisation(region="asia_pacific")  # a group to hide in
     replier = make_user("member", organisation=replier_org)
     target = principle(document, 1)
     parent = comment_service.post_comment(parent_author, target_type="principle", target_id=target.id,

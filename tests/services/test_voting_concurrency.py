@@ -17,6 +17,7 @@ from principles_app.models import (
     Document,
     Motion,
     Round,
+    User,
 )
 from principles_app.services import ballots as ballot_service
 from principles_app.services import closing
@@ -135,3 +136,49 @@ def test_ballots_racing_the_close_are_either_counted_or_refused(app):
     stored = db.session.scalar(select(func.count()).select_from(Ballot))
     # Whatever got in before the close is in the tally; nothing slipped in after it.
     assert motion.result["participation_count"] == stored == len(user_ids) - len(refused)
+
+
+def test_the_ballot_committed_last_counts_and_is_last_in_the_history(app, monkeypatch):
+    """A delegate's request stalls before it reaches the ballot; another delegate's cast commits meanwhile."""
+    scene = make_scene(weights=("2", "1"))
+    organisation = scene.organisations[0]
+    slow, quick = scene.delegates[0].id, make_user("member", organisation=organisation).id
+    target = voting_round(scene)
+    motion_id = motion_service.motions_of(target)[0].id
+    slow_waiting, quick_done = threading.Event(), threading.Event()
+    real_cast = ballot_service._cast
+
+    def stalling_cast(connection, params):
+        if params["user_id"] == slow:
+            slow_waiting.set()
+            assert quick_done.wait(timeout=20)
+        return real_cast(connection, params)
+
+    monkeypatch.setattr(ballot_service, "_cast", stalling_cast)
+    seen: dict[str, object] = {}
+
+    def cast(user_id, choice, after_the_stall=False):
+        def job():
+            if after_the_stall:
+                assert slow_waiting.wait(timeout=20)
+            seen[choice] = ballot_service.cast_ballot(db.session.get(User, user_id), motion_id, choice)
+        return job
+
+    def quick_cast():
+        try:
+            cast(quick, "no", after_the_stall=True)()
+            db.session.commit()
+        finally:
+            quick_done.set()
+
+    errors = _run_together(app, [cast(slow, "yes"), quick_cast])
+    assert errors == []
+    db.session.expire_all()
+    ballot = db.session.execute(select(Ballot)).scalar_one()
+    # The stalled request committed last: its choice is the ballot, and the latest time is its time.
+    assert ballot.choice == "yes" and ballot.cast_by_id == slow
+    assert seen["yes"].cast_at == ballot.cast_at > seen["no"].cast_at
+    history = ballot_service.ballot_history(db.session.get(User, slow), db.session.get(Motion, motion_id))
+    assert [h.to_choice for h in history] == ["no", "yes"]
+    assert [h.at for h in history] == sorted(h.at for h in history)
+    assert history[-1].at == ballot.cast_at

@@ -11,7 +11,7 @@ from principles_app.extensions import db
 from principles_app.models import Comment, CommentFlag
 from principles_app.services import comments as service
 from tests.comments_support import delete_principle, make_amendment, make_principle
-from tests.factories import make_user, sign_in
+from tests.factories import make_organisation, make_user, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -180,6 +180,7 @@ def test_flag_and_moderation_queue(client):
 def test_anonymous_comment_html_reveals_nobody_but_to_the_secretariat(client):
     author = make_user(region="africa")
     author.name, author.organisation.name = "Adaeze Hidden-Person", "Quiet Delta Collective"
+    make_organisation(region="africa"), make_organisation(region="africa")  # a group to hide in
     db.session.commit()
     principle = make_principle()
     comment = write(author, principle, "We cannot say this openly", anonymous=True)

@@ -6,11 +6,10 @@ from decimal import Decimal
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
-from sqlalchemy import select
 
 from principles_app import permissions
 from principles_app.extensions import db
-from principles_app.models import AuditEntry
+from principles_app.services import audit_listing
 from principles_app.services import organisations as org_service
 from principles_app.services.errors import ValidationFailed
 from principles_app.web.admin.forms import OrganisationForm, UserForm
@@ -105,5 +104,4 @@ def edit_user(user_id: int):
 
 @bp.get("/audit")
 def audit_log():
-    entries = db.session.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(200)).scalars().all()
-    return render_template("admin/audit.html", entries=entries)
+    return render_template("admin/audit.html", entries=audit_listing.listed_entries(200))

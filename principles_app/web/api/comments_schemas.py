@@ -21,7 +21,9 @@ class CommentCreate(StrictModel):
     parent_id: int | None = None
     body: str = Field(max_length=20_000, description="Markdown subset: emphasis, links, lists, quotes; 1 to 10,000 characters")
     stance: STANCES | None = None
-    anonymous: bool = Field(default=False, description='Show me as "a member organisation from <region>"')
+    anonymous: bool = Field(default=False, description=(
+        'Show me as "a member organisation from <region>", or as "a participant" while my group (region and '
+        'category) has fewer than ANONYMITY_MIN_GROUP active organisations'))
 
 
 class CommentPatch(StrictModel):
@@ -46,11 +48,13 @@ class HideRequest(StrictModel):
 
 class AuthorOut(BaseModel):
     """Who wrote it. `user_id`, `name` and `organisation` appear only when the author is not anonymous
-    or the reader is the secretariat."""
+    or the reader is the secretariat. An anonymous author whose group (region and category) has fewer
+    than ANONYMITY_MIN_GROUP active organisations is shown as "a participant", with `region` and
+    `category` null."""
 
     display: str
-    region: str
-    category: Literal["member", "observer", "secretariat"]
+    region: str | None
+    category: Literal["member", "observer", "secretariat"] | None
     user_id: int | None = None
     name: str | None = None
     organisation: str | None = None

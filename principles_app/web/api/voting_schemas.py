@@ -72,16 +72,25 @@ class ParticipationOut(BaseModel):
 
 
 class GroupTallyOut(BaseModel):
-    """The tally of one region or category; no_participation is true where it cast nothing."""
+    """The tally of one region or category; no_participation is true where it cast nothing.
 
-    yes: ChoiceFigure
-    no: ChoiceFigure
-    abstain: ChoiceFigure
+    In a secret round, the groups in which fewer than SECRET_MIN_GROUP organisations voted are
+    merged into one group under the key `other`, which says how many groups it `merged` and never
+    names them (the smallest shown group joins it while it is still too small, so that no group can
+    be worked out from the overall tally). When even every ballot together is too few, `other` has
+    `participation_only: true` and no yes, no or abstain figures.
+    """
+
+    yes: ChoiceFigure | None = None
+    no: ChoiceFigure | None = None
+    abstain: ChoiceFigure | None = None
     eligible_count: int
     eligible_weight: str = WEIGHT
     participation_count: int
     participation_weight: str = WEIGHT
     no_participation: bool = False
+    merged: int | None = Field(default=None, description="in `other` only: how many groups it merges")
+    participation_only: bool = Field(default=False, description="in `other` only: too few voted to show choices")
 
 
 class TallyOut(BaseModel):
@@ -115,6 +124,8 @@ class MotionResult(BaseModel):
     quorum_reached_by_count: bool | None = None
     outcome: Literal["passed", "failed"] | None = None
     effect: str | None = None
-    by_region: dict[str, GroupTallyOut] | None = None
-    by_category: dict[str, GroupTallyOut] | None = None
+    by_region: dict[str, GroupTallyOut] | None = Field(
+        default=None, description="by region; in a secret round small regions are merged under `other`")
+    by_category: dict[str, GroupTallyOut] | None = Field(
+        default=None, description="by category; in a secret round small categories are merged under `other`")
     bulletin: list[BulletinEntry] | None = None

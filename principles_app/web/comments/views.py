@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from babel.dates import format_date
 from flask import Blueprint, abort, g, render_template, request, url_for
@@ -12,6 +13,7 @@ from flask_login import current_user
 
 from principles_app import permissions
 from principles_app.extensions import db
+from principles_app.services import anonymity
 from principles_app.services import comments as comment_service
 from principles_app.services.comments import Target, ThreadView, load_thread
 from principles_app.web.comments.forms import CommentForm, ConfirmForm, EditCommentForm, FlagForm, HideForm
@@ -46,6 +48,14 @@ def comment_labels() -> dict[str, str]:
             ("off_topic", _("off topic")), ("spam", _("spam")), ("other", _("other reasons")))},
         "comments_base": url_for("comments.continue_thread", comment_id=0)[:-1],
     }
+
+
+@bp.app_template_global("anonymity_offer")
+def anonymity_offer() -> dict[str, Any]:
+    """Say how the signed-in user would be shown if they posted anonymously, and whether by their group."""
+    label = anonymity.offered_label(current_user) if current_user.is_authenticated else None
+    return {"label": str(label.display) if label else None, "narrow": label is None or label.region is not None,
+            "min_group": anonymity.min_group()}
 
 
 @bp.app_template_global("continue_label")
