@@ -5,6 +5,8 @@ import os
 import secrets
 from pathlib import Path
 
+from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
+
 
 def _instance_secret_key(instance_path: Path) -> str:
     """Return the secret key stored in the instance folder, creating it once."""
@@ -53,9 +55,9 @@ def load_config(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
-        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        "LANGUAGES": ("en", "es", "fr", "ar"),
+        "LANGUAGES": LANGUAGES,
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", "65536")),
         "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", "4")),

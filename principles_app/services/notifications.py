@@ -18,13 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
 from principles_app.db import utcnow
+from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
 from principles_app.domain.times import zone_for
 from principles_app.extensions import db
 from principles_app.models import NotificationPreference, OutboxMessage, Role, User
 from principles_app.web.templating import deadline, time_in_zone
 
-LANGUAGES = ("en", "es", "fr", "ar")
-RTL_LANGUAGES = ("ar",)
 AMENDMENT_OUTCOMES = ("merged", "rebased", "conflicted", "rejected")
 REMINDER_WINDOW = timedelta(hours=24)
 EXCERPT_LENGTH = 500
@@ -49,7 +48,7 @@ class Localised:
 
 def recipient_language(user: User) -> str:
     """Return the language a user reads email in."""
-    return user.language if user.language in LANGUAGES else "en"
+    return user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def recipient_zone(user: User) -> str:
@@ -213,7 +212,8 @@ def _organisations_yet_to_vote(round_: Any) -> dict[int, int]:
     electorate = list(db.session.execute(
         select(ElectorateMember.organisation_id).where(ElectorateMember.round_id == round_.id)).scalars())
     if not electorate:
-        electorate = [org.id for org in db.session.execute(select(Organisation)).scalars() if org.eligible_to_vote]
+        electorate = list(db.session.execute(
+            select(Organisation.id).where(Organisation.eligible_to_vote).order_by(Organisation.id)).scalars())
     cast = dict(db.session.execute(
         select(Ballot.organisation_id, func.count(Ballot.id)).where(Ballot.motion_id.in_(motion_ids))
         .group_by(Ballot.organisation_id)).all())

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 
 from principles_app import permissions
 from principles_app.db import utcnow
+from principles_app.domain.organisations import AuthorCategory, author_category
 from principles_app.extensions import db
 from principles_app.labels import REGION_NAMES
 from principles_app.models import (
@@ -168,19 +169,15 @@ class ThreadView:
 
 
 def _category_label(category: Category) -> str:
-    if category == Category.MEMBER:
-        return "member"
-    if category == Category.SECRETARIAT:
-        return "secretariat"
-    return "observer"
+    return author_category(category).value
 
 
 def anonymous_display(category: str, region: str) -> str:
     """Return the protective label an anonymous author is shown by."""
     region_name = REGION_NAMES.get(region, region)
-    if category == "member":
+    if category == AuthorCategory.MEMBER:
         return _l("a member organisation from %(region)s", region=region_name)
-    if category == "secretariat":
+    if category == AuthorCategory.SECRETARIAT:
         return _l("a member of the network secretariat")
     return _l("an observer organisation from %(region)s", region=region_name)
 

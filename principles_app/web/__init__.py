@@ -9,12 +9,12 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, direction_of
 from principles_app.extensions import babel, db, login_manager
 from principles_app.models import User
 from principles_app.services.auth import user_for_session
 from principles_app.services.errors import BadRequest, NotFound, ServiceError
 
-RTL_LANGUAGES = {"ar"}
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -44,16 +44,15 @@ class NoSessionForTheApi(SecureCookieSessionInterface):
 
 def select_locale() -> str:
     """Pick the language: the user's saved choice, the session's, else the browser's."""
-    languages = ("en", "es", "fr", "ar")
     if not has_request_context():
-        return "en"  # services run from the command line and from tests without a request
+        return DEFAULT_LANGUAGE  # services run from the command line and from tests without a request
     user = getattr(g, "api_user", None) or (current_user if current_user and current_user.is_authenticated else None)
-    if user is not None and user.language in languages:
+    if user is not None and user.language in LANGUAGES:
         return user.language
     chosen = session.get("language") if not request.path.startswith("/api/") else None
-    if chosen in languages:
+    if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(languages) or "en"
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def select_timezone() -> str:
@@ -176,5 +175,5 @@ def register_web(app: Flask) -> None:
 
     @app.context_processor
     def _page_language():
-        language = str(get_locale() or "en")
-        return {"page_language": language, "page_direction": "rtl" if language in RTL_LANGUAGES else "ltr"}
+        language = str(get_locale() or DEFAULT_LANGUAGE)
+        return {"page_language": language, "page_direction": direction_of(language)}

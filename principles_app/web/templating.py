@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale, get_timezone
 
 from principles_app import labels
-from principles_app.domain.languages import LANGUAGE_NAMES
+from principles_app.domain.languages import LANGUAGE_NAMES, direction_of
 
 
 def local_time(value: datetime | None, fmt: str = "medium") -> str:
@@ -89,6 +89,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["language_list"] = language_list
     app.jinja_env.filters["named"] = named
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["direction_of"] = direction_of
     for names in ("REGION_NAMES", "CATEGORY_NAMES", "ROLE_NAMES", "AMENDMENT_STATUS_NAMES", "ROUND_KIND_NAMES",
                   "ROUND_STATE_NAMES", "CHOICE_NAMES", "MOTION_EFFECT_NAMES", "MAJORITY_NAMES"):
         app.jinja_env.globals[names] = getattr(labels, names)

@@ -55,11 +55,11 @@ def propose(slug: str):
         if target is None:
             abort(404)
     if request.method == "GET":
-        form.kind.data = request.args.get("kind", "modify") if request.args.get("kind") in ("modify", "insert", "delete") else "modify"
+        form.kind.data = request.args.get("kind") if request.args.get("kind") in tuple(AmendmentKind) else AmendmentKind.MODIFY.value
         if target is not None:
             form.principle_id.data = str(target.id)
             form.after_principle_id.data = str(target.id)
-            if form.kind.data == "modify":
+            if form.kind.data == AmendmentKind.MODIFY:
                 form.title.data, form.text.data = target.title, target.text
     accepting = round_service.accepting_amendments(document) is not None
     if form.validate_on_submit():
