@@ -85,13 +85,10 @@ SECRECY_CHOICE_NAMES = {Secrecy.NAMED: _l("Named: the roll-call is shown after c
 #: The choices of the comment forms.
 STANCE_NAMES = {Stance.SUPPORT: _l("Support"), Stance.OPPOSE: _l("Oppose"), Stance.QUESTION: _l("Question")}
 #: The reasons the secretariat picks from when it hides a comment.
-HIDDEN_CATEGORY_CHOICE_NAMES = {
-    HiddenCategory.ABUSIVE: _l("Abusive"),
-    HiddenCategory.PERSONAL_INFORMATION: _l("Exposes personal information"),
-    HiddenCategory.OFF_TOPIC: _l("Off topic"),
-    HiddenCategory.SPAM: _l("Spam"),
-    HiddenCategory.OTHER: _l("Other"),
-}
+HIDDEN_CATEGORY_CHOICE_NAMES = {HiddenCategory.ABUSIVE: _l("Abusive"),
+                                HiddenCategory.PERSONAL_INFORMATION: _l("Exposes personal information"),
+                                HiddenCategory.OFF_TOPIC: _l("Off topic"), HiddenCategory.SPAM: _l("Spam"),
+                                HiddenCategory.OTHER: _l("Other")}
 
 #: Every table above with the enum values it names: each must name all of them (tests/test_labels.py).
 LABEL_TABLES: dict[str, tuple[Iterable[StrEnum], Mapping[StrEnum, Any]]] = {

@@ -18,13 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
 from principles_app.db import utcnow
+from principles_app.domain.amendments import AmendmentNews
 from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
 from principles_app.domain.times import zone_for
 from principles_app.extensions import db
 from principles_app.models import NotificationPreference, OutboxMessage, Role, User
 from principles_app.web.templating import deadline, time_in_zone
 
-AMENDMENT_OUTCOMES = ("merged", "rebased", "conflicted", "rejected")
 REMINDER_WINDOW = timedelta(hours=24)
 EXCERPT_LENGTH = 500
 
@@ -160,12 +160,14 @@ def _amendment_context(amendment: Any) -> dict[str, Any]:
     }
 
 
-def notify_amendment_outcome(amendment: Any, outcome: str) -> OutboxMessage | None:
+def notify_amendment_outcome(amendment: Any, outcome: AmendmentNews | str) -> OutboxMessage | None:
     """Tell the proposer their amendment was merged, rebased, conflicted or rejected."""
-    if outcome not in AMENDMENT_OUTCOMES:
-        raise ValueError(f"unknown amendment outcome {outcome!r}")
+    try:
+        news = AmendmentNews(outcome)
+    except ValueError:
+        raise ValueError(f"unknown amendment outcome {outcome!r}") from None
     proposer = db.session.get(User, amendment.proposer_id)
-    return notify(proposer, f"amendment_{outcome}", _amendment_context(amendment))
+    return notify(proposer, f"amendment_{news.value}", _amendment_context(amendment))
 
 
 def _author_label(comment: Any) -> Localised | str:

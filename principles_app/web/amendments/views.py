@@ -67,8 +67,8 @@ def propose(slug: str):
         try:
             amendment = amendment_service.propose(
                 current_user, document, kind, form.rationale.data,
-                principle_id=target.id if target is not None and kind != "insert" else None,
-                after_principle_id=_int_or_none(form.after_principle_id.data) if kind == "insert" else None,
+                principle_id=target.id if target is not None and kind != AmendmentKind.INSERT else None,
+                after_principle_id=_int_or_none(form.after_principle_id.data) if kind == AmendmentKind.INSERT else None,
                 title=form.title.data, text=form.text.data if kind != "delete" else None)
         except ServiceError as refusal:
             db.session.rollback()
