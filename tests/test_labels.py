@@ -23,6 +23,7 @@ NOT_NAMED = {
     "TargetType": "a thread's target is shown as the principle or amendment itself",
     "AuthorCategory": "readers see an anonymous author's phrase (threads.anonymous_display), the API the value",
     "MotionOutcome": "a template says passed or failed beside the result",
+    "AmendmentNews": "each is told by a notification subject of its own (services.notifications.SUBJECTS)",
 }
 
 
