@@ -8,7 +8,10 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale, get_timezone
 
 from principles_app import labels
-from principles_app.domain.languages import LANGUAGE_NAMES, direction_of
+from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
+from principles_app.domain.languages import LANGUAGE_NAMES, SOURCE_LANGUAGE, direction_of
+from principles_app.domain.rounds import RoundKind, RoundState
+from principles_app.domain.voting import MotionEffect, MotionOutcome, Secrecy
 
 
 def local_time(value: datetime | None, fmt: str = "medium") -> str:
@@ -90,6 +93,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["named"] = named
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["direction_of"] = direction_of
+    app.jinja_env.globals["SOURCE_LANGUAGE"] = SOURCE_LANGUAGE
+    # Templates compare stored values with the domain's enums, never with spelt-out strings.
+    for vocabulary in (AmendmentKind, AmendmentStatus, RoundKind, RoundState, Secrecy, MotionOutcome, MotionEffect):
+        app.jinja_env.globals[vocabulary.__name__] = vocabulary
     for names in ("REGION_NAMES", "CATEGORY_NAMES", "ROLE_NAMES", "AMENDMENT_STATUS_NAMES", "ROUND_KIND_NAMES",
                   "ROUND_STATE_NAMES", "CHOICE_NAMES", "MOTION_EFFECT_NAMES", "MAJORITY_NAMES"):
         app.jinja_env.globals[names] = getattr(labels, names)
