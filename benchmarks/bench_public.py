@@ -46,11 +46,13 @@ def _seed(database_url: str) -> dict[str, Any]:
     from principles_app.extensions import db
     from principles_app.models import Role
     from principles_app.services import (
+        ballots,
+        closing,
         drafts,
+        motions,
         organisations,
         publications,
         rounds,
-        voting,
     )
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "ARGON2_TIME_COST": 1,
@@ -72,11 +74,11 @@ def _seed(database_url: str) -> dict[str, Any]:
         document = drafts.create_document(secretariat, SLUG, "Principles for Collaboration", "We adopt these.",
                                           [{"title": f"Principle {n}", "text": body} for n in range(1, PRINCIPLES + 1)])
         adoption = rounds.create_round(secretariat, document, "adoption", "Adoption", utcnow() + timedelta(days=1))
-        rounds.open_round(secretariat, adoption)
-        motion = voting.motions_of(adoption)[0]
+        closing.open_round(secretariat, adoption)
+        motion = motions.motions_of(adoption)[0]
         for voter in voters:
-            voting.cast_ballot(voter, motion.id, "yes")
-        voting.close_round(secretariat, adoption)
+            ballots.cast_ballot(voter, motion.id, "yes")
+        closing.close_round(secretariat, adoption)
         publication = publications.publish(secretariat, document, motion.version_number, "1.0", date(2024, 6, 14),
                                            "General Meeting, Berlin 2024")
         db.session.commit()

@@ -87,7 +87,8 @@ def _seed(database_url: str, organisations: int) -> dict[str, Any]:
     from principles_app.db import utcnow
     from principles_app.extensions import db
     from principles_app.models import Organisation, Role, User
-    from principles_app.services import amendments, auth, drafts, rounds, voting
+    from principles_app.services import amendments, auth, closing, drafts, rounds
+    from principles_app.services import motions as motion_service
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "ARGON2_TIME_COST": 1,
                       "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
@@ -117,17 +118,17 @@ def _seed(database_url: str, organisations: int) -> dict[str, Any]:
             {"title": f"Principle {n}", "text": f"We work together in good faith on matter number {n} of ours."}
             for n in range(1, MOTIONS + 2)])
         drafting = rounds.create_round(secretariat, document, "amendments", "Drafting", utcnow() + timedelta(days=1))
-        rounds.open_round(secretariat, drafting)
+        closing.open_round(secretariat, drafting)
         proposals = [amendments.propose(members[n], document, "modify", "Clearer.", principle_id=p.id,
                                         text=p.text.replace("good faith", "good faith and openly"))
                      for n, p in enumerate(drafts.live_principles(document))]
-        rounds.close_round(secretariat, drafting)
+        closing.close_round(secretariat, drafting)
         vote = rounds.create_round(secretariat, document, "voting", "Vote", utcnow() + timedelta(hours=6))
         for proposal in proposals:
-            voting.put_motion(secretariat, vote, proposal)
-        rounds.open_round(secretariat, vote)
+            motion_service.put_motion(secretariat, vote, proposal)
+        closing.open_round(secretariat, vote)
         # The last motion only warms the server up; the ten measured motions are the others.
-        *motion_ids, warm_up_motion = [m.id for m in voting.motions_of(vote)]
+        *motion_ids, warm_up_motion = [m.id for m in motion_service.motions_of(vote)]
         tokens = [auth.issue_token(member)[0] for member in members]
         secretariat_token = auth.issue_token(secretariat)[0]
         db.session.commit()

@@ -29,12 +29,13 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=_shipped_folder("templates"),
         static_folder=_shipped_folder("static"),
     )
-    app.config.from_mapping(load_config(Path(app.instance_path)))
+    app.config.from_mapping(load_config(Path(app.instance_path), testing=bool(config and config.get("TESTING"))))
     if config:
         app.config.from_mapping(config)
         if "RATELIMIT_STORAGE_URI" not in config and config.get("REDIS_URL"):
             app.config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
 
+    # Loaded when an app is built, so `import principles_app.<module>` (migrations, scripts) stays light.
     from principles_app import models  # noqa: F401  (registers the tables)
     from principles_app.cli import register_commands
     from principles_app.web import register_web

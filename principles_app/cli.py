@@ -7,13 +7,16 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from principles_app.demo import load_demo
 from principles_app.domain.organisations import Role
 from principles_app.extensions import db
 from principles_app.models import Organisation
 from principles_app.services import audit
 from principles_app.services import organisations as org_service
-from principles_app.services.demo import load_demo
+from principles_app.services.closing import close_due_rounds
 from principles_app.services.errors import ServiceError
+from principles_app.services.notifications import remind_closing_rounds
+from principles_app.services.outbox import send_outbox
 
 
 def _fail(message: str) -> None:
@@ -84,8 +87,6 @@ def register_commands(app: Flask) -> None:
     @notifications_group.command("send")
     def notifications_send():
         """Queue reminders, build daily digests and deliver due email; safe from cron and concurrently."""
-        from principles_app.services.outbox import send_outbox
-
         report = send_outbox()
         click.echo(f"Sent {report.sent}, failed {report.failed} (gave up on {report.gave_up}), "
                    f"digests built {report.digests}.")
@@ -95,8 +96,6 @@ def register_commands(app: Flask) -> None:
     @notifications_group.command("remind")
     def notifications_remind():
         """Queue reminders for organisations that have not voted in a round closing within 24 hours."""
-        from principles_app.services.notifications import remind_closing_rounds
-
         queued = remind_closing_rounds()
         db.session.commit()
         click.echo(f"Queued {queued} reminders.")
@@ -108,8 +107,6 @@ def register_commands(app: Flask) -> None:
     @rounds_group.command("close-due")
     def rounds_close_due():
         """Close every round past its closing time and apply its votes; safe from cron and concurrently."""
-        from principles_app.services.voting import close_due_rounds
-
         closed = close_due_rounds()
         db.session.commit()
         click.echo(f"Closed {len(closed)} round(s){': ' + ', '.join(map(str, closed)) if closed else ''}.")

@@ -5,7 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
-from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
+from principles_app.domain.languages import DEFAULT_LANGUAGE
 
 
 def _instance_secret_key(instance_path: Path) -> str:
@@ -29,8 +29,8 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def load_config(instance_path: Path) -> dict:
-    """Build the configuration mapping from the environment."""
+def load_config(instance_path: Path, testing: bool = False) -> dict:
+    """Build the configuration mapping from the environment (every setting the code reads is declared here)."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'principles.sqlite'}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql://" + database_url[len("postgres://"):]
@@ -48,6 +48,10 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": True,
         "SIGN_IN_ACCOUNT_LIMIT": os.environ.get("SIGN_IN_ACCOUNT_LIMIT", "5 per 15 minutes"),
         "SIGN_IN_ADDRESS_LIMIT": os.environ.get("SIGN_IN_ADDRESS_LIMIT", "20 per 15 minutes"),
+        # Once an account's limit is spent, the browser sign-in asks for an e-mailed link this short-lived.
+        "SIGN_IN_LINK_MINUTES": int(os.environ.get("SIGN_IN_LINK_MINUTES", "15")),
+        # How many reverse proxies stand in front of the app; only then is X-Forwarded-For/-Proto read.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -57,20 +61,24 @@ def load_config(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        "LANGUAGES": LANGUAGES,
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", "65536")),
         "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", "4")),
         "LINE_WIDTH": int(os.environ.get("LINE_WIDTH", "80")),
         "COMMENT_FLAG_THRESHOLD": int(os.environ.get("COMMENT_FLAG_THRESHOLD", "3")),
         "COMMENT_RATE_LIMIT": os.environ.get("COMMENT_RATE_LIMIT", "10 per minute"),
+        "PROPOSAL_RATE_LIMIT": os.environ.get("PROPOSAL_RATE_LIMIT", "10 per minute"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "principles@localhost"),
-        # Links in emails point here (emails are written outside any request).
+        # Every absolute link (emails, the feed, the API, OpenAPI) starts here, never with the request's Host.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://localhost:5000"),
+        # Local hour in each user's zone at which their daily digest is put together.
         "NOTIFICATION_DIGEST_HOUR": int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "7")),
+        # How long the public site may reuse its list of publications before asking the database again;
+        # tests see every publication at once.
+        "PUBLIC_KEYS_FRESH_SECONDS": float(os.environ.get("PUBLIC_KEYS_FRESH_SECONDS", "0" if testing else "1.0")),
     }

@@ -17,7 +17,8 @@ from flask_babel import lazy_pgettext
 
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.comments import MODERATOR_HIDDEN_CATEGORIES, HiddenCategory, Stance
-from principles_app.domain.organisations import Category, NotificationPreference, Region, Role
+from principles_app.domain.organisations import AuthorCategory, Category, NotificationPreference, Region, Role
+from principles_app.domain.organisations import author_category as describe_author
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.voting import Choice, Majority, MotionEffect, Secrecy
 
@@ -117,3 +118,18 @@ def name_of(names: Mapping[str, Any], value: str | Enum | None) -> Any:
         return ""
     key = value.value if isinstance(value, Enum) else value
     return names.get(key, key)
+
+
+def author_category(category: str | Enum) -> str:
+    """Return the category an author is described by: member, secretariat, or observer for any other."""
+    return describe_author(category).value
+
+
+def anonymous_display(category: str, region: str) -> Any:
+    """Return the protective label an anonymous author is shown by (category as author_category gives it)."""
+    region_name = REGION_NAMES.get(region, region)
+    if category == AuthorCategory.MEMBER:
+        return _l("a member organisation from %(region)s", region=region_name)
+    if category == AuthorCategory.SECRETARIAT:
+        return _l("a member of the network secretariat")
+    return _l("an observer organisation from %(region)s", region=region_name)

@@ -1,4 +1,4 @@
-"""Counters of failed sign-ins and of comments, per account and per address.
+"""Counters of failed sign-ins, comments and proposals, per account, address or user.
 
 Kept in Redis when REDIS_URL is set, so every worker and host counts together; in memory
 otherwise. Nothing is limited by default: a meeting room full of delegates is never throttled.
@@ -6,7 +6,10 @@ The services test and hit named limits; no request pays for a check it does not 
 """
 from __future__ import annotations
 
+import time
+
 from flask import Flask, current_app
+from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
@@ -26,3 +29,21 @@ class RateLimits:
     def reset(self) -> None:
         """Forget every count of the current app."""
         self.limiter.storage.reset()
+
+
+def seconds_until_allowed(setting: str, *identifiers: str) -> int | None:
+    """Return how long until the limit named by a setting allows one more, or None if it does now."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return None
+    strategy: FixedWindowRateLimiter = current_app.extensions["rate_limits"]
+    limit = parse(current_app.config[setting])
+    if strategy.test(limit, setting, *identifiers):
+        return None
+    reset_at = strategy.get_window_stats(limit, setting, *identifiers).reset_time
+    return max(1, int(reset_at - time.time()) + 1)
+
+
+def count(setting: str, *identifiers: str) -> None:
+    """Count one use against the limit named by a setting."""
+    if current_app.config["RATELIMIT_ENABLED"]:
+        current_app.extensions["rate_limits"].hit(parse(current_app.config[setting]), setting, *identifiers)

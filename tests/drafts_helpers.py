@@ -6,6 +6,7 @@ from datetime import timedelta
 from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.services import amendments as amendment_service
+from principles_app.services import closing
 from principles_app.services import drafts as draft_service
 from principles_app.services import rounds as round_service
 
@@ -27,7 +28,7 @@ def make_document(slug: str = "charter", principles=None, actor=None):
 def open_amendments_round(document, days: int = 14):
     """Create, open and commit an amendments round of the document."""
     created = round_service.create_round(None, document, "amendments", "Amendments", utcnow() + timedelta(days=days))
-    round_service.open_round(None, created)
+    closing.open_round(None, created)
     db.session.commit()
     return created
 

@@ -8,10 +8,12 @@ from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import Document, Organisation, User
 from principles_app.services import amendments as amendments_service
+from principles_app.services import ballots as ballot_service
+from principles_app.services import closing
 from principles_app.services import drafts as drafts_service
+from principles_app.services import motions as motion_service
 from principles_app.services import publications as publications_service
 from principles_app.services import rounds as rounds_service
-from principles_app.services import voting as voting_service
 from tests.factories import make_organisation, make_user
 
 ARABIC_SENTENCE = "نلتزم بهذه المبادئ في كل عمل مشترك"
@@ -43,7 +45,7 @@ def principles(count: int) -> list[dict[str, str]]:
 
 def _round(secretariat: User, document: Document, kind: str):
     found = rounds_service.create_round(secretariat, document, kind, f"{kind} round", utcnow() + timedelta(days=7))
-    rounds_service.open_round(secretariat, found)
+    closing.open_round(secretariat, found)
     return found
 
 
@@ -57,7 +59,7 @@ def merge_amendment(scenario: Scenario, title: str, text: str, number: int = 1, 
     if cosponsor:
         amendments_service.cosponsor(scenario.cosponsor, amendment)
     result = amendments_service.merge_amendment(scenario.secretariat, amendment)
-    voting_service.close_round(scenario.secretariat, amendments_round)
+    closing.close_round(scenario.secretariat, amendments_round)
     db.session.commit()
     return result.version.number
 
@@ -65,10 +67,10 @@ def merge_amendment(scenario: Scenario, title: str, text: str, number: int = 1, 
 def adopt(scenario: Scenario, choices: tuple[str, str] = ("yes", "yes")) -> int:
     """Hold an adoption vote on the working draft; return the version voted on."""
     adoption = _round(scenario.secretariat, scenario.document, "adoption")
-    motion = voting_service.motions_of(adoption)[0]
-    voting_service.cast_ballot(scenario.proposer, motion.id, choices[0])
-    voting_service.cast_ballot(scenario.cosponsor, motion.id, choices[1])
-    voting_service.close_round(scenario.secretariat, adoption)
+    motion = motion_service.motions_of(adoption)[0]
+    ballot_service.cast_ballot(scenario.proposer, motion.id, choices[0])
+    ballot_service.cast_ballot(scenario.cosponsor, motion.id, choices[1])
+    closing.close_round(scenario.secretariat, adoption)
     db.session.commit()
     return motion.version_number
 

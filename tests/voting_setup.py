@@ -8,9 +8,10 @@ from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Organisation, Round, User
 from principles_app.services import amendments as amendment_service
+from principles_app.services import closing
 from principles_app.services import drafts as draft_service
+from principles_app.services import motions as motion_service
 from principles_app.services import rounds as round_service
-from principles_app.services import voting as voting_service
 from tests.factories import make_organisation, make_user
 
 TEXTS = [
@@ -49,7 +50,7 @@ def make_scene(weights: tuple[str, ...] = ("1", "2", "3"), regions: tuple[str, .
     if amendments:
         drafting = round_service.create_round(secretariat, document, "amendments", "Drafting",
                                               utcnow() + timedelta(days=3))
-        round_service.open_round(secretariat, drafting)
+        closing.open_round(secretariat, drafting)
         principles = draft_service.live_principles(document)
         proposals = [
             (principles[0].id, "We listen to members in every region and every language before we decide."),
@@ -61,7 +62,7 @@ def make_scene(weights: tuple[str, ...] = ("1", "2", "3"), regions: tuple[str, .
             scene.amendments.append(amendment_service.propose(
                 scene.delegates[i % len(scene.delegates)], document, "modify", "Because it matters.",
                 principle_id=principle_id, text=text))
-        round_service.close_round(secretariat, drafting)
+        closing.close_round(secretariat, drafting)
         db.session.commit()
     return scene
 
@@ -73,8 +74,8 @@ def voting_round(scene: Scene, kind: str = "voting", secrecy: str = "named", mot
                                         utcnow() + timedelta(days=1), secrecy=secrecy, **settings)
     if kind == "voting" and motions:
         for amendment in scene.amendments:
-            voting_service.put_motion(scene.secretariat, target, amendment)
+            motion_service.put_motion(scene.secretariat, target, amendment)
     if open_it:
-        round_service.open_round(scene.secretariat, target)
+        closing.open_round(scene.secretariat, target)
     db.session.commit()
     return target

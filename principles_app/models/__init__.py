@@ -24,10 +24,11 @@ from principles_app.models.organisation import (
     Organisation,
     Region,
     Role,
+    SignInLink,
     User,
 )
 from principles_app.models.notifications import OutboxMessage
-from principles_app.models.publications import ExportCache, Publication
+from principles_app.models.publications import ExportCache, GeneratedFile, Publication
 from principles_app.models.rounds import Round
 from principles_app.models.translations import PrincipleTranslation
 from principles_app.models.voting import Ballot, BallotChange, ElectorateMember, Motion
@@ -44,6 +45,7 @@ __all__ = [
     "Principle",
     "PrincipleTranslation",
     "ExportCache",
+    "GeneratedFile",
     "Publication",
     "Round",
     "Version",
@@ -61,6 +63,7 @@ __all__ = [
     "OutboxMessage",
     "Region",
     "Role",
+    "SignInLink",
     "Stance",
     "TargetType",
     "User",

@@ -110,6 +110,13 @@ class Amendment(Base):
     revisions: Mapped[list[AmendmentRevision]] = relationship(
         back_populates="amendment", order_by="AmendmentRevision.number")
 
+    @property
+    def principle_number(self) -> int | None:
+        """The number of the principle it concerns; for an insert, of the one it follows (0: first)."""
+        if self.kind == AmendmentKind.INSERT:
+            return self.after_principle.number if self.after_principle is not None else 0
+        return self.principle.number if self.principle is not None else None
+
 
 class AmendmentRevision(Base):
     """One entry of an amendment's history: proposed, revised or rebased text."""

@@ -123,3 +123,24 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class SignInLink(Base):
+    """A single-use, short-lived sign-in link sent by e-mail; only its hash is stored.
+
+    It is offered once an account has had too many failed sign-ins: the owner, who reads the
+    account's e-mail, signs in with the password and the link; someone who only guesses never does.
+    """
+
+    __tablename__ = "sign_in_link"
+
+    id: Mapped[int_pk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    # The link dies with the sessions of its time: a password change or sign-out everywhere ends it.
+    session_epoch: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -59,3 +59,24 @@ class ExportCache(Base):
     body: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     etag: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[created_at]
+
+
+class GeneratedFile(Base):
+    """Rendered bytes of a generated file (a meeting pack, a translated export), shared by every worker.
+
+    ``subject`` names what the file is of (e.g. a document version), ``fingerprint`` everything it
+    shows: a change to any of it gives a new fingerprint, so a stored file is never stale.
+    """
+
+    __tablename__ = "generated_file"
+    __table_args__ = (UniqueConstraint("kind", "subject", "format", "language", "fingerprint"),)
+
+    id: Mapped[int_pk]
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    subject: Mapped[str] = mapped_column(String(64), nullable=False)
+    format: Mapped[str] = mapped_column(String(8), nullable=False)
+    language: Mapped[str] = mapped_column(String(8), nullable=False)
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    body: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    etag: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[created_at]

@@ -27,6 +27,7 @@ from principles_app.domain.diffing import (
     wrap_lines,
 )
 from principles_app.domain.publication import normalise
+from principles_app import ratelimits
 from principles_app.extensions import db
 from principles_app.labels import AMENDMENT_STATUS_NAMES, name_of
 from principles_app.models import Amendment, AmendmentCosponsor, AmendmentRevision, Document, Principle, User, Version
@@ -40,7 +41,7 @@ from principles_app.services.drafts import (
     lock_document,
     record_version,
 )
-from principles_app.services.errors import Conflict, NotFound, ValidationFailed
+from principles_app.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from principles_app.services.rounds import accepting_amendments
 
 ACTIVE = (AmendmentStatus.OPEN, AmendmentStatus.CONFLICTED)
@@ -158,13 +159,6 @@ def competing_with(amendment: Amendment) -> list[int]:
     return competing_map(siblings).get(amendment.id, [])
 
 
-def principle_number_of(amendment: Amendment) -> int | None:
-    """Return the number of the principle an amendment concerns (for an insert, the one it follows)."""
-    if amendment.kind == AmendmentKind.INSERT:
-        return amendment.after_principle.number if amendment.after_principle is not None else 0
-    return amendment.principle.number if amendment.principle is not None else None
-
-
 # --- State changes --------------------------------------------------------------------------
 
 
@@ -236,7 +230,9 @@ def _revision(amendment: Amendment, reason: str, user: User | None) -> None:
 
 def propose(actor: User, document: Document, kind: str, rationale: str, principle_id: Any = None,
             after_principle_id: Any = None, title: str | None = None, text: str | None = None) -> Amendment:
-    """Propose an amendment while the document's amendments round is open."""
+    """Propose an amendment while the document's amendments round is open, at most PROPOSAL_RATE_LIMIT a user."""
+    if (wait := ratelimits.seconds_until_allowed("PROPOSAL_RATE_LIMIT", str(actor.id))) is not None:
+        raise RateLimited(retry_after=wait, message=_l("You are proposing very fast. Wait a moment and try again."))
     try:
         kind = AmendmentKind(kind)
     except ValueError:
@@ -255,6 +251,7 @@ def propose(actor: User, document: Document, kind: str, rationale: str, principl
     audit.record("amendment.proposed", "amendment", amendment.id,
                  {"document": document.slug, "kind": kind.value, "principle_id": fields["principle_id"],
                   "after_principle_id": fields["after_principle_id"], "organisation_id": actor.organisation_id}, actor)
+    ratelimits.count("PROPOSAL_RATE_LIMIT", str(actor.id))
     return amendment
 
 
@@ -443,41 +440,3 @@ def _open_siblings(amendment: Amendment) -> list[Amendment]:
              .options(selectinload(Amendment.revisions), selectinload(Amendment.proposer)).order_by(Amendment.id)
              .execution_options(populate_existing=True))
     return list(db.session.execute(query).scalars())
-
-
-# --- Demo -----------------------------------------------------------------------------------
-
-
-def load_demo_draft(network: dict[str, Any]) -> None:
-    """Create the demo document as version 1, open an amendments round and propose the demo amendments."""
-    from datetime import timedelta
-
-    from principles_app.services import drafts as draft_service
-    from principles_app.services import rounds as round_service
-
-    spec = network["document"]
-    document = db.session.execute(select(Document).where(Document.slug == spec["slug"])).scalar_one_or_none()
-    if document is None:
-        document = draft_service.create_document(None, spec["slug"], spec["title"], spec.get("preamble"),
-                                                 spec["principles"])
-    if not round_service.list_rounds(document):
-        opened = round_service.create_round(None, document, "amendments", "Amendments to the draft",
-                                            utcnow() + timedelta(days=14))
-        round_service.open_round(None, opened)
-    if round_service.accepting_amendments(document) is None:
-        return
-    principles = live_principles(document)
-    for item in network.get("amendments", []):
-        proposer = db.session.execute(select(User).where(User.email == item["proposer"].lower())).scalar_one()
-        existing = db.session.execute(select(Amendment.id).where(
-            Amendment.document_id == document.id, Amendment.proposer_id == proposer.id,
-            Amendment.original_proposed_text == normalise(item.get("text") or ""))).first()
-        if existing is not None:
-            continue
-        target = principles[item["principle"] - 1]
-        if item["kind"] == AmendmentKind.INSERT:
-            propose(proposer, document, AmendmentKind.INSERT, item["rationale"], after_principle_id=target.id,
-                    title=item.get("title"), text=item.get("text"))
-        else:
-            propose(proposer, document, item["kind"], item["rationale"], principle_id=target.id,
-                    title=item.get("title"), text=item.get("text"))

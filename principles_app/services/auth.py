@@ -11,12 +11,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, or_, select, update
 
 from principles_app.db import utcnow
 from principles_app.extensions import db, limiter
-from principles_app.models import ApiToken, User
+from principles_app.models import ApiToken, SignInLink, User
 from principles_app.services.errors import RateLimited, Unauthorised, ValidationFailed
+from principles_app.services.notifications import link_to, notify_account
 
 MIN_PASSWORD_LENGTH = 8
 MAX_TOKEN_LIFETIME = 365 * 24 * 3600
@@ -61,12 +62,13 @@ def _throttle_keys(email: str, remote_addr: str | None):
     )
 
 
-def _refuse_when_throttled(keys) -> None:
+def _seconds_until_reset(limit, identifiers) -> int | None:
+    """Return how long a spent limit stays spent, or None while it still allows an attempt."""
     strategy = limiter.limiter
-    for limit, identifiers in keys:
-        if not strategy.test(limit, *identifiers):
-            reset_at = strategy.get_window_stats(limit, *identifiers).reset_time
-            raise RateLimited(retry_after=int(reset_at - utcnow().timestamp()) + 1)
+    if strategy.test(limit, *identifiers):
+        return None
+    reset_at = strategy.get_window_stats(limit, *identifiers).reset_time
+    return int(reset_at - utcnow().timestamp()) + 1
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -79,19 +81,94 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def authenticate(email: str, password: str, remote_addr: str | None) -> User:
-    """Return the user for these credentials; count and throttle failures only."""
+def _check_password(email: str, password: str, remote_addr: str | None) -> tuple[User | None, int | None]:
+    """Return the user if the password is right, and how long the account's limit stays spent (or None).
+
+    An address that has failed too often is refused outright (429): it is the attacker's. An
+    account that has failed too often is not: its owner, at another address, still gets in, but
+    the caller decides what proof beyond the password it asks for. Failures keep being counted.
+    """
     email = normalise_email(email)
-    keys = _throttle_keys(email, remote_addr)
-    if current_app.config.get("RATELIMIT_ENABLED", True):
-        _refuse_when_throttled(keys)
+    limited = current_app.config["RATELIMIT_ENABLED"]
+    account, address = _throttle_keys(email, remote_addr)
+    if limited and (wait := _seconds_until_reset(*address)) is not None:
+        raise RateLimited(retry_after=wait)
+    locked_for = _seconds_until_reset(*account) if limited else None
     user = find_user_by_email(email)
     if user is None or not _password_matches(user, password) or not user.active:
-        if current_app.config.get("RATELIMIT_ENABLED", True):
-            for limit, identifiers in keys:
+        if limited:
+            for limit, identifiers in (account, address):
                 limiter.limiter.hit(limit, *identifiers)
+        return None, locked_for
+    return user, locked_for
+
+
+def authenticate(email: str, password: str, remote_addr: str | None) -> User:
+    """Return the user for these credentials (the API's sign-in); count and throttle failures only.
+
+    Once the account's limit is spent the API answers 429 until the window ends, even to the
+    right password: a bearer token cannot follow an e-mailed link, and letting any address that
+    has not failed through would give an attacker with many addresses unlimited guesses. The
+    owner meanwhile signs in in the browser through the e-mailed link.
+    """
+    user, locked_for = _check_password(email, password, remote_addr)
+    if locked_for is not None:
+        raise RateLimited(retry_after=locked_for)
+    if user is None:
         raise Unauthorised(_l("The email or password is not right, or the account is deactivated."))
     user.last_seen_at = utcnow()
+    return user
+
+
+def sign_in_or_send_link(email: str, password: str, remote_addr: str | None) -> User | None:
+    """Return the user for these credentials, or None once the account's limit is spent.
+
+    Then a right password only earns an e-mailed single-use link, and a wrong one nothing; the
+    caller shows the same page either way, so a guesser learns nothing and the owner gets in.
+    """
+    user, locked_for = _check_password(email, password, remote_addr)
+    if locked_for is None:
+        if user is None:
+            raise Unauthorised(_l("The email or password is not right, or the account is deactivated."))
+        user.last_seen_at = utcnow()
+        return user
+    if user is not None:
+        send_sign_in_link(user)
+    return None
+
+
+def send_sign_in_link(user: User) -> SignInLink:
+    """Queue an e-mail with a single-use sign-in link for the user; only the link's hash is stored."""
+    token = secrets.token_urlsafe(32)
+    minutes = int(current_app.config["SIGN_IN_LINK_MINUTES"])
+    db.session.flush()
+    link = SignInLink(user_id=user.id, token_hash=_token_digest(token), session_epoch=user.session_epoch,
+                      expires_at=utcnow() + timedelta(minutes=minutes))
+    db.session.add(link)
+    notify_account(user, "sign_in_link", {"url": link_to("auth.sign_in_link", token=token),
+                                          "minutes": minutes})
+    db.session.flush()
+    return link
+
+
+def use_sign_in_link(token: str) -> User | None:
+    """Spend a sign-in link and return its user, or None if it is unknown, used, expired or outdated."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    now = utcnow()
+    found = db.session.execute(select(SignInLink).where(SignInLink.token_hash == _token_digest(token))).scalar_one_or_none()
+    if found is None or found.used_at is not None or found.expires_at <= now:
+        return None
+    user = found.user
+    if not user.active or user.session_epoch != found.session_epoch:
+        return None
+    # The conditional UPDATE is what makes it single-use: of two concurrent clicks only one changes a row.
+    spent = db.session.execute(
+        update(SignInLink).where(SignInLink.id == found.id, SignInLink.used_at.is_(None))
+        .values(used_at=now).execution_options(synchronize_session=False)).rowcount
+    if spent != 1:
+        return None
+    user.last_seen_at = now
     return user
 
 

@@ -27,7 +27,6 @@ from principles_app.models import (
 )
 from principles_app.services import audit, notifications
 from principles_app.services.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
-
 from principles_app.services.threads import (  # noqa: F401  (re-exported: one module for callers)
     DISPLAY_DEPTH,
     SORTS,
@@ -38,7 +37,6 @@ from principles_app.services.threads import (  # noqa: F401  (re-exported: one m
     CommentNode,
     Target,
     ThreadView,
-    _category_label,
     activity_for,
     anonymous_display,
     get_comment,
@@ -47,8 +45,6 @@ from principles_app.services.threads import (  # noqa: F401  (re-exported: one m
     valid_id,
 )
 
-DEFAULT_FLAG_THRESHOLD = 3
-DEFAULT_RATE_LIMIT = "10 per minute"
 MAX_REASON_LENGTH = 1000
 
 
@@ -87,12 +83,12 @@ def _clean_reason(reason: Any, name: str = "reason") -> str:
 
 
 def _rate_limit_key(user: User):
-    limit = parse(current_app.config.get("COMMENT_RATE_LIMIT") or DEFAULT_RATE_LIMIT)
+    limit = parse(current_app.config["COMMENT_RATE_LIMIT"])
     return limit, ("comment-post", str(user.id))
 
 
 def _refuse_when_posting_too_fast(user: User) -> None:
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
+    if not current_app.config["RATELIMIT_ENABLED"]:
         return
     limit, identifiers = _rate_limit_key(user)
     if not limiter.limiter.test(limit, *identifiers):
@@ -102,7 +98,7 @@ def _refuse_when_posting_too_fast(user: User) -> None:
 
 
 def _count_post(user: User) -> None:
-    if current_app.config.get("RATELIMIT_ENABLED", True):
+    if current_app.config["RATELIMIT_ENABLED"]:
         limit, identifiers = _rate_limit_key(user)
         limiter.limiter.hit(limit, *identifiers)
 
@@ -173,7 +169,7 @@ def delete_comment(user: User, comment: Comment) -> Comment:
 
 
 def _flag_threshold() -> int:
-    return int(current_app.config.get("COMMENT_FLAG_THRESHOLD") or DEFAULT_FLAG_THRESHOLD)
+    return int(current_app.config["COMMENT_FLAG_THRESHOLD"])
 
 
 def flag_comment(user: User, comment: Comment, reason: str) -> CommentFlag:
@@ -289,50 +285,3 @@ def moderation_queue(user: User) -> list[QueueItem]:
                        [n for _f, n in flags.get(comment.id, [])]) for comment, author, organisation in rows]
     items.sort(key=lambda item: (-len(item.flags), item.comment.created_at))
     return items
-
-
-
-# ---------------------------------------------------------------------------------------------
-# Demo
-
-
-DEMO_THREAD = (
-    # (author email, parent index or None, stance, anonymous, body)
-    ("amina@sahel.example.org", None, "support", False,
-     "Naming the four working languages makes the promise **checkable**. We support this."),
-    ("ellen@horizon.example.org", None, "question", False,
-     "Who pays for interpretation when a meeting is called at short notice?"),
-    ("lucia@andean.example.org", 1, None, False,
-     "The secretariat's meeting budget would, as it does today; the amendment only makes the rule explicit."),
-    ("karim@maghreb.example.org", None, "support", True,
-     "Our staff follow these meetings in Arabic. Being excluded from a decision for not working in English "
-     "happens more often than people think."),
-)
-
-
-def load_demo_thread(network: dict[str, Any]) -> None:
-    """Start a short thread on one demo amendment, once; skip when there is no demo document."""
-    from principles_app.models.drafts import Amendment, Document
-
-    slug = (network.get("document") or {}).get("slug")
-    document = db.session.execute(select(Document).where(Document.slug == slug)).scalar_one_or_none()
-    if document is None:
-        return
-    amendments = db.session.execute(select(Amendment).where(Amendment.document_id == document.id)
-                                    .order_by(Amendment.id)).scalars().all()
-    if not amendments:
-        return
-    # The second demo amendment (languages) when there is one: the first is voted in by the demo.
-    amendment = amendments[1] if len(amendments) > 1 else amendments[0]
-    exists = db.session.execute(select(Comment.id).where(
-        Comment.target_type == TargetType.AMENDMENT, Comment.target_id == amendment.id).limit(1)).first()
-    if exists is not None:
-        return
-    posted: list[Comment] = []
-    for email, parent_index, stance, anonymous, body in DEMO_THREAD:
-        author = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-        if author is None:
-            continue
-        parent_id = posted[parent_index].id if parent_index is not None and parent_index < len(posted) else None
-        posted.append(post_comment(author, target_type="amendment", target_id=amendment.id, body=body,
-                                   parent_id=parent_id, stance=stance, anonymous=anonymous))

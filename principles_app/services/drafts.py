@@ -24,7 +24,7 @@ MAX_TITLE = 200
 
 def line_width() -> int:
     """Return the configured width at which principle texts wrap into numbered lines."""
-    return int(current_app.config.get("LINE_WIDTH", 80))
+    return int(current_app.config["LINE_WIDTH"])
 
 
 def get_document(slug: str) -> Document:

@@ -1,7 +1,8 @@
 """Build the meeting pack of a draft version: numbered text, every amendment, its redline and result."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Motion, User, Version
 from principles_app.services import amendments as amendments_service
 from principles_app.services import drafts as drafts_service
+from principles_app.services.generated_files import fingerprint_of
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class MeetingPack:
 
 
 def _heading(amendment: Amendment) -> str:
-    number = amendments_service.principle_number_of(amendment)
+    number = amendment.principle_number
     if amendment.kind == AmendmentKind.INSERT:
         return (_("New principle after principle %(n)s", n=number) if number
                 else _("New principle at the start"))
@@ -66,14 +68,24 @@ def _heading(amendment: Amendment) -> str:
     return _("Principle %(n)s, lines %(first)s–%(last)s", n=number, first=first, last=last)
 
 
-def _vote_result(amendment_id: int) -> dict[str, Any] | None:
-    """Return the tally of the last decided motion on this amendment, or None when not voted."""
-    motion = db.session.execute(
-        select(Motion).where(Motion.amendment_id == amendment_id, Motion.outcome.is_not(None))
-        .order_by(Motion.decided_at.desc(), Motion.id.desc()).limit(1)).scalar_one_or_none()
-    if motion is None or not motion.result:
-        return None
-    return {"outcome": motion.outcome, **motion.result}
+def _vote_results(document: Document) -> dict[int, dict[str, Any] | None]:
+    """Return the tally of the last decided motion on each voted amendment of a document, in one query."""
+    motions = db.session.execute(
+        select(Motion.amendment_id, Motion.outcome, Motion.result)
+        .join(Amendment, Amendment.id == Motion.amendment_id)
+        .where(Amendment.document_id == document.id, Motion.outcome.is_not(None))
+        .order_by(Motion.decided_at, Motion.id)).all()
+    results: dict[int, dict[str, Any] | None] = {}
+    for amendment_id, outcome, result in motions:  # the last decided motion wins
+        results[amendment_id] = {"outcome": outcome, **result} if result else None
+    return results
+
+
+@lru_cache(maxsize=8192)
+def _redline(base: str, proposed: str, deleted: str, inserted: str) -> str:
+    # A pack of 150 amendments is built on every request (its content is its cache key): each
+    # redline is computed once per process, not per request.
+    return render_redline(word_diff(base, proposed), deleted, inserted)
 
 
 def _in_pack(amendment: Amendment, number: int) -> bool:
@@ -90,19 +102,35 @@ def build_meeting_pack(document: Document, number: int, viewer: User | None) -> 
     principles = [PackPrinciple(int(p["number"]), p["title"], numbered_lines(p["text"], width))
                   for p in version.snapshot["principles"]]
     deleted, inserted = _("deleted:"), _("inserted:")
+    results = _vote_results(document)
     rows: list[PackAmendment] = []
     for amendment in amendments_service.list_amendments(document):
         if not _in_pack(amendment, number):
             continue
         title_redline = None
         if amendment.proposed_title != amendment.base_title:
-            title_redline = render_redline(word_diff(amendment.base_title, amendment.proposed_title),
-                                           deleted, inserted)
+            title_redline = _redline(amendment.base_title, amendment.proposed_title, deleted, inserted)
         rows.append(PackAmendment(
             id=amendment.id, kind=str(amendment.kind), status=str(amendment.status), heading=_heading(amendment),
             title_redline=title_redline,
-            text_redline=render_redline(word_diff(amendment.base_text, amendment.proposed_text), deleted, inserted),
+            text_redline=_redline(amendment.base_text, amendment.proposed_text, deleted, inserted),
             rationale=amendment.rationale, proposer=amendments_service.proposer_label(amendment, viewer),
             cosponsors=[c.organisation.name for c in amendment.cosponsors],
-            result=_vote_result(amendment.id)))
+            result=results.get(amendment.id)))
     return MeetingPack(document, version, principles, rows)
+
+
+def pack_fingerprint(pack: MeetingPack, layout: str) -> str:
+    """Return a key that changes whenever the pack would print differently.
+
+    Built from what the pack shows (the version, every amendment with its status, sponsors and
+    result, as this viewer sees them) rather than from the rows' timestamps, so a vote closed, an
+    organisation renamed or a sponsor added after the version was made all show up; ``layout``
+    names the template and stylesheet that print it.
+    """
+    version = pack.version
+    return fingerprint_of({
+        "document": pack.document.title, "version": version.number, "sha256": version.sha256,
+        "preamble": version.snapshot.get("preamble"), "principles": [asdict(p) for p in pack.principles],
+        "amendments": [asdict(a) for a in pack.amendments], "layout": layout,
+    })

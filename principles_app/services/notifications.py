@@ -15,15 +15,28 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.routing import BuildError
 
 from principles_app.db import utcnow
 from principles_app.domain.amendments import AmendmentNews
 from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
+from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.times import zone_for
 from principles_app.extensions import db
-from principles_app.models import NotificationPreference, OutboxMessage, Role, User
-from principles_app.web.templating import deadline, time_in_zone
+from principles_app.formatting import deadline, time_in_zone
+from principles_app.labels import anonymous_display, author_category
+from principles_app.models import (
+    Amendment,
+    Ballot,
+    Comment,
+    ElectorateMember,
+    Motion,
+    NotificationPreference,
+    Organisation,
+    OutboxMessage,
+    Role,
+    Round,
+    User,
+)
 
 REMINDER_WINDOW = timedelta(hours=24)
 EXCERPT_LENGTH = 500
@@ -36,6 +49,7 @@ SUBJECTS = {
     "amendment_conflicted": _l("Your amendment %(number)s conflicts with the new text"),
     "amendment_rejected": _l("Your amendment %(number)s was rejected"),
     "comment_reply": _l("%(author)s replied to your comment"),
+    "sign_in_link": _l("Your sign-in link"),
 }
 
 
@@ -59,19 +73,13 @@ def recipient_zone(user: User) -> str:
 
 def absolute_url(path: str) -> str:
     """Return a link for an email; emails leave the request, so the base comes from PUBLIC_URL."""
-    base = (current_app.config.get("PUBLIC_URL") or "http://localhost:5000").rstrip("/")
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
     return f"{base}{path if path.startswith('/') else '/' + path}"
 
 
-def link_to(*candidates: tuple[str, dict[str, Any]], fallback: str = "/") -> str:
-    """Return the absolute URL of the first endpoint that exists among the candidates."""
-    adapter = current_app.url_map.bind("localhost")
-    for endpoint, values in candidates:
-        try:
-            return absolute_url(adapter.build(endpoint, values))
-        except BuildError:
-            continue
-    return fallback if "://" in fallback else absolute_url(fallback)
+def link_to(endpoint: str, **values: Any) -> str:
+    """Return the absolute URL of a page for an email; a wrong endpoint or value raises BuildError."""
+    return absolute_url(current_app.url_map.bind("localhost").build(endpoint, values))
 
 
 def render_message(event: str, language: str, zone: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -117,11 +125,22 @@ def notify(user: User, event: str, context: dict[str, Any], dedup_key: str | Non
     return message
 
 
+def notify_account(user: User, event: str, context: dict[str, Any]) -> OutboxMessage:
+    """Queue an email about the account itself (a sign-in link): sent at once, whatever the user chose."""
+    language, zone = recipient_language(user), recipient_zone(user)
+    subject, text, html = render_message(event, language, zone, context)
+    now = utcnow()
+    message = OutboxMessage(user_id=user.id, event=event, subject=subject, body_text=text, body_html=html,
+                            language=language, digest=False, created_at=now, send_after=now, attempts=0)
+    db.session.add(message)
+    return message
+
+
 # ---------------------------------------------------------------------------------------------
 # Events the other services report
 
 
-def _round_context(round_: Any) -> dict[str, Any]:
+def _round_context(round_: Round) -> dict[str, Any]:
     document = round_.document
     kind = getattr(round_.kind, "value", str(round_.kind))
     return {
@@ -131,36 +150,34 @@ def _round_context(round_: Any) -> dict[str, Any]:
         "title": round_.title,
         "kind": kind,
         "closes_at": round_.closes_at,
-        "url": link_to(("voting.round_page", {"round_id": round_.id}), ("rounds.rounds", {"slug": document.slug}),
-                       ("drafts.document", {"slug": document.slug})),
+        "url": link_to("voting.round_page", round_id=round_.id),
     }
 
 
-def notify_round_opened(round_: Any) -> list[OutboxMessage]:
+def notify_round_opened(round_: Round) -> list[OutboxMessage]:
     """Tell every active member and observer that a round of a document has opened."""
-    context = _round_context(round_)
     recipients = db.session.execute(
         select(User).where(User.active.is_(True), User.role.in_([Role.MEMBER, Role.OBSERVER])).order_by(User.id)
-    ).unique().scalars()
+    ).unique().scalars().all()
+    if not recipients:
+        return []
+    context = _round_context(round_)
     return [message for user in recipients if (message := notify(user, "round_opened", context))]
 
 
-def _amendment_context(amendment: Any) -> dict[str, Any]:
-    from principles_app.services.amendments import principle_number_of
-
+def _amendment_context(amendment: Amendment) -> dict[str, Any]:
     return {
         "amendment": amendment,
         "number": amendment.id,
-        "principle_number": principle_number_of(amendment),
+        "principle_number": amendment.principle_number,
         "document_title": amendment.document.title,
         "rationale": amendment.rationale,
         "version": getattr(amendment, "merged_in_version", None),
-        "url": link_to(("amendments.show", {"amendment_id": amendment.id}),
-                       ("drafts.document", {"slug": amendment.document.slug})),
+        "url": link_to("amendments.show", amendment_id=amendment.id),
     }
 
 
-def notify_amendment_outcome(amendment: Any, outcome: AmendmentNews | str) -> OutboxMessage | None:
+def notify_amendment_outcome(amendment: Amendment, outcome: AmendmentNews | str) -> OutboxMessage | None:
     """Tell the proposer their amendment was merged, rebased, conflicted or rejected."""
     try:
         news = AmendmentNews(outcome)
@@ -170,22 +187,17 @@ def notify_amendment_outcome(amendment: Any, outcome: AmendmentNews | str) -> Ou
     return notify(proposer, f"amendment_{news.value}", _amendment_context(amendment))
 
 
-def _author_label(comment: Any) -> Localised | str:
-    from principles_app.models import Organisation
-    from principles_app.services.comments import _category_label, anonymous_display
-
+def _author_label(comment: Comment) -> Localised | str:
     organisation = db.session.get(Organisation, comment.organisation_id)
     if comment.anonymous:
-        category, region = _category_label(organisation.category), organisation.region.value
+        category, region = author_category(organisation.category), organisation.region.value
         return Localised(lambda: anonymous_display(category, region))
     author = db.session.get(User, comment.author_id)
     return f"{author.name} ({organisation.name})"
 
 
-def notify_reply(comment: Any) -> OutboxMessage | None:
+def notify_reply(comment: Comment) -> OutboxMessage | None:
     """Tell a comment's author that someone replied to it (never naming an anonymous replier)."""
-    from principles_app.models import Comment
-
     if comment.parent_id is None:
         return None
     parent = db.session.get(Comment, comment.parent_id)
@@ -193,20 +205,16 @@ def notify_reply(comment: Any) -> OutboxMessage | None:
         return None
     recipient = db.session.get(User, parent.author_id)
     excerpt = "" if comment.pending_review or comment.hidden_at else comment.body[:EXCERPT_LENGTH]
-    target = getattr(comment.target_type, "value", str(comment.target_type))
     return notify(recipient, "comment_reply", {
         "author": _author_label(comment),
         "excerpt": excerpt,
         "truncated": len(comment.body) > EXCERPT_LENGTH,
-        "url": link_to(("comments.continue_thread", {"comment_id": comment.id}),
-                       ("comments.thread", {"target_type": target, "target_id": comment.target_id})),
+        "url": link_to("comments.continue_thread", comment_id=comment.id),
     })
 
 
-def _organisations_yet_to_vote(round_: Any) -> dict[int, int]:
+def _organisations_yet_to_vote(round_: Round) -> dict[int, int]:
     """Map each electorate organisation that lacks a ballot on an undecided motion to that count."""
-    from principles_app.models import Ballot, ElectorateMember, Motion, Organisation
-
     motion_ids = list(db.session.execute(
         select(Motion.id).where(Motion.round_id == round_.id, Motion.decided_at.is_(None))).scalars())
     if not motion_ids:
@@ -225,9 +233,6 @@ def _organisations_yet_to_vote(round_: Any) -> dict[int, int]:
 
 def remind_closing_rounds(now: datetime | None = None) -> int:
     """Remind delegates of organisations that have not voted in a round closing within 24 hours."""
-    from principles_app.domain.rounds import RoundKind, RoundState
-    from principles_app.models import Round
-
     now = now or utcnow()
     queued = 0
     rounds = db.session.execute(select(Round).where(
@@ -242,7 +247,7 @@ def remind_closing_rounds(now: datetime | None = None) -> int:
             User.organisation_id.in_(missing), User.role == Role.MEMBER, User.active.is_(True))).unique().scalars()
         for user in delegates:
             key = f"round_closing:{round_.id}:{round_.closes_at:%Y%m%d%H%M}:{user.id}"
-            vote_url = link_to(("voting.ballot_page", {"round_id": round_.id}), fallback=context["url"])
+            vote_url = link_to("voting.ballot_page", round_id=round_.id)
             if notify(user, "round_closing", {**context, "url": vote_url, "missing": missing[user.organisation_id]},
                       dedup_key=key):
                 queued += 1

@@ -28,6 +28,7 @@ from principles_app.services.notifications import (
     absolute_url,
     recipient_language,
     recipient_zone,
+    remind_closing_rounds,
     render_message,
 )
 
@@ -36,7 +37,6 @@ FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=12)
 # A claim older than this belongs to a sender that died mid-way; another may take the row over.
 STALE_CLAIM = timedelta(minutes=15)
-DEFAULT_DIGEST_HOUR = 7  # local time at which a user's daily digest is put together
 
 
 @dataclass
@@ -62,7 +62,7 @@ def retry_delay(attempts: int) -> timedelta:
 def _digest_starts(user: User, now: datetime) -> datetime | None:
     """Return the UTC instant of today's digest hour in the user's zone, or None before it."""
     zone = load_zone(recipient_zone(user))
-    hour = int(current_app.config.get("NOTIFICATION_DIGEST_HOUR", DEFAULT_DIGEST_HOUR))
+    hour = int(current_app.config["NOTIFICATION_DIGEST_HOUR"])
     local_now = now.astimezone(zone)
     starts = datetime.combine(local_now.date(), time(hour), tzinfo=zone)
     return starts if local_now >= starts else None
@@ -151,10 +151,10 @@ class SmtpTransport:
         if self.connection is None:
             connection = smtplib.SMTP(self.config["MAIL_SERVER"], int(self.config["MAIL_PORT"]), timeout=30)
             try:
-                if self.config.get("MAIL_USE_TLS"):
+                if self.config["MAIL_USE_TLS"]:
                     connection.starttls(context=ssl.create_default_context())
-                if self.config.get("MAIL_USERNAME"):
-                    connection.login(self.config["MAIL_USERNAME"], self.config.get("MAIL_PASSWORD") or "")
+                if self.config["MAIL_USERNAME"]:
+                    connection.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"] or "")
             except Exception:
                 connection.close()
                 raise
@@ -202,7 +202,7 @@ def deliver_due(now: datetime | None = None, limit: int = 500, transport=None) -
     now = now or utcnow()
     report = SendReport()
     transport = transport or SmtpTransport(current_app.config)
-    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "principles@localhost"
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
     due = list(db.session.execute(select(OutboxMessage.id).where(*_claimable(now))
                                   .order_by(OutboxMessage.send_after, OutboxMessage.id).limit(limit)).scalars())
     db.session.commit()
@@ -232,8 +232,6 @@ def deliver_due(now: datetime | None = None, limit: int = 500, transport=None) -
 
 def send_outbox(now: datetime | None = None, transport=None) -> SendReport:
     """Queue due reminders, build due digests, then deliver everything due."""
-    from principles_app.services.notifications import remind_closing_rounds
-
     now = now or utcnow()
     remind_closing_rounds(now)
     db.session.commit()

@@ -38,7 +38,7 @@ from principles_app.models import (
     User,
     Version,
 )
-from principles_app.services import audit, voting
+from principles_app.services import audit, results
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
 
 LABEL_PATTERN = re.compile(r"^[0-9A-Za-z](?:[0-9A-Za-z._-]{0,38}[0-9A-Za-z])?$")
@@ -51,8 +51,8 @@ ADOPTION_FIELDS = tuple(AdoptionResult.__dataclass_fields__)
 
 def passed_adoption(document_id: int, version_number: int) -> dict[str, Any] | None:
     """Return the summary of the passed adoption motion on this exact version, or None."""
-    motion = voting.passed_adoption_motion(document_id, version_number)
-    return None if motion is None else voting.adoption_summary(motion)
+    motion = results.passed_adoption_motion(document_id, version_number)
+    return None if motion is None else results.adoption_summary(motion)
 
 
 def _weight(value: Any) -> str:
@@ -63,7 +63,7 @@ def _weight(value: Any) -> str:
 
 
 def adoption_record(summary: dict[str, Any]) -> dict[str, Any]:
-    """Flatten services.voting.adoption_summary into the fields of AdoptionResult (weights as strings)."""
+    """Flatten services.results.adoption_summary into the fields of AdoptionResult (weights as strings)."""
     weights, counts = summary.get("weights") or {}, summary.get("counts") or {}
 
     def figure(choice: str, part: str) -> Any:
@@ -137,7 +137,7 @@ def _check_meeting(meeting: str | None) -> str:
     return meeting
 
 
-def _in_open_vote(document: Document, version_number: int) -> bool:
+def in_open_vote(document: Document, version_number: int) -> bool:
     """Tell whether the text of this version is still before a voting or adoption round."""
     if version_number != document.current_version:
         return False
@@ -175,7 +175,7 @@ def publish(actor: User | None, document: Document, version_number: int, label: 
         Version.document_id == document.id, Version.number == version_number)).scalar_one_or_none()
     if version is None:
         raise NotFound(_l("No such version."))
-    if _in_open_vote(document, version_number):
+    if in_open_vote(document, version_number):
         raise Conflict(_l("This version is still before an open round; publish it after the round closes."))
     summary = passed_adoption(document.id, version_number)
     if summary is None:
@@ -330,25 +330,3 @@ def rendered_export(publication: Publication, fmt: str, language: str) -> Export
         # Another worker rendered it at the same moment: serve theirs, so every reader gets one ETag.
         return db.session.execute(query).scalar_one()
     return row
-
-
-# --- Demo -------------------------------------------------------------------------------------
-
-DEMO_LABEL = "1.0"
-DEMO_APPROVED_AT = date(2024, 6, 14)
-DEMO_MEETING = "General Meeting, Berlin 2024"
-
-
-def publish_demo(network: dict[str, Any]) -> None:
-    """Publish the demo document's adopted version as "1.0", once; skip when nothing passed."""
-    slug = (network.get("document") or {}).get("slug")
-    document = db.session.execute(select(Document).where(Document.slug == slug)).scalar_one_or_none()
-    if document is None or find_publication(document, DEMO_LABEL) is not None:
-        return
-    versions = db.session.execute(select(Version.number).where(Version.document_id == document.id)
-                                  .order_by(Version.number.desc())).scalars()
-    for number in versions:
-        if _in_open_vote(document, number) or passed_adoption(document.id, number) is None:
-            continue
-        publish(None, document, number, DEMO_LABEL, DEMO_APPROVED_AT, DEMO_MEETING)
-        return

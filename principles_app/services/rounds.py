@@ -1,13 +1,14 @@
-"""Create, open, close and extend rounds; every move goes through domain/rounds.py."""
+"""Schedule, find, lock and extend rounds; every move goes through domain/rounds.py.
+
+Opening and closing, with everything they set in motion, are in services/closing.py.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from principles_app.db import utcnow
 from principles_app.domain.rounds import (
@@ -21,18 +22,13 @@ from principles_app.domain.rounds import (
 from principles_app.extensions import db
 from principles_app.labels import ROUND_STATE_NAMES, name_of
 from principles_app.models import Document, Round, User
-from principles_app.services import audit, notifications
+from principles_app.services import audit
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
 
 MAJORITIES = ("simple", "two_thirds", "three_quarters", "absolute")
 SECRECY = ("named", "secret")
 DEFAULT_MAJORITY = {RoundKind.AMENDMENTS: "simple", RoundKind.VOTING: "simple", RoundKind.ADOPTION: "two_thirds"}
 DEFAULT_QUORUM = Decimal("0.5")
-
-# Called with (round, actor) inside the closing transaction; the voting work registers its tally here.
-ON_OPEN: list[Callable[[Round, User | None], None]] = []
-ON_CLOSE: list[Callable[[Round, User | None], None]] = []
-
 
 def get_round(round_id: int) -> Round:
     """Return the round or raise NotFound."""
@@ -104,7 +100,8 @@ def create_round(actor: User | None, document: Document, kind: str, title: str, 
     return new_round
 
 
-def _move(target: Round, action: str) -> RoundState:
+def next_state_for(target: Round, action: str) -> RoundState:
+    """Return the state an action moves the round to, or raise a 409 naming the state it is in."""
     try:
         return next_state(target.state, action)
     except IllegalTransition as illegal:
@@ -112,34 +109,11 @@ def _move(target: Round, action: str) -> RoundState:
                           state=name_of(ROUND_STATE_NAMES, illegal.state))) from None
 
 
-def open_round(actor: User | None, target: Round) -> Round:
-    """Open a scheduled round; another open round of the document makes this a 409."""
-    new_state = _move(target, "open")
-    now = utcnow()
-    if target.closes_at <= now:
-        raise Conflict(_l("The closing time has passed; schedule a new round."))
-    if open_round_of(target.document) is not None:
-        raise Conflict(_l("Another round of this document is open."))
-    try:
-        with db.session.begin_nested():
-            target.state, target.opened_at = new_state, now
-            db.session.flush()
-    except IntegrityError:
-        # Two openings raced; the partial unique index let only one through.
-        db.session.expire(target)
-        raise Conflict(_l("Another round of this document is open.")) from None
-    audit.record("round.opened", "round", target.id, {"kind": target.kind.value}, actor)
-    for hook in ON_OPEN:
-        hook(target, actor)
-    notifications.notify_round_opened(target)
-    return target
-
-
 def lock_round(target: Round) -> Round:
     """Lock the round row for this transaction and return it re-read from the database."""
     query = select(Round).where(Round.id == target.id).execution_options(populate_existing=True)
     if db.engine.dialect.name == "postgresql":
-        # Ballots take this row's shared lock (voting._BALLOT_TARGET), so they never block each
+        # Ballots take this row's shared lock (ballots._BALLOT_TARGET), so they never block each
         # other; this exclusive lock waits for ballots in flight, which then see the round closed.
         query = query.with_for_update()
     else:
@@ -148,21 +122,9 @@ def lock_round(target: Round) -> Round:
     return db.session.execute(query).scalar_one()
 
 
-def close_round(actor: User | None, target: Round) -> Round:
-    """Close an open round once: a second closer, racing or late, gets a 409."""
-    target = lock_round(target)
-    new_state = _move(target, "close")
-    target.state, target.closed_at = new_state, utcnow()
-    db.session.flush()
-    audit.record("round.closed", "round", target.id, {"kind": target.kind.value}, actor)
-    for hook in ON_CLOSE:
-        hook(target, actor)
-    return target
-
-
 def extend_round(actor: User | None, target: Round, closes_at: datetime) -> Round:
     """Move an open round's closing time later."""
-    _move(target, "extend")
+    next_state_for(target, "extend")
     if not isinstance(closes_at, datetime) or closes_at.tzinfo is None:
         raise ValidationFailed(fields={"closes_at": str(_l("Give a date and time with its time zone."))})
     now = utcnow()

@@ -11,16 +11,17 @@ from sqlalchemy import func, or_, select
 
 from principles_app import permissions
 from principles_app.db import utcnow
-from principles_app.domain.organisations import AuthorCategory, author_category
 from principles_app.extensions import db
-from principles_app.labels import REGION_NAMES
+from principles_app.labels import anonymous_display, author_category
 from principles_app.models import (
-    Category,
+    Amendment,
     Comment,
     CommentActivityVisit,
     CommentFlag,
     CommentRevision,
+    Document,
     Organisation,
+    Principle,
     Stance,
     TargetType,
     User,
@@ -58,8 +59,6 @@ class Target:
 
 
 def _principle_target(target_id: int) -> Target | None:
-    from principles_app.models.drafts import Document, Principle
-
     row = db.session.execute(
         select(Principle, Document.slug).join(Document, Document.id == Principle.document_id)
         .where(Principle.id == target_id)).first()
@@ -73,8 +72,6 @@ def _principle_target(target_id: int) -> Target | None:
 
 
 def _amendment_target(target_id: int) -> Target | None:
-    from principles_app.models.drafts import Amendment, Document
-
     row = db.session.execute(
         select(Amendment.id, Amendment.organisation_id, Document.slug)
         .join(Document, Document.id == Amendment.document_id).where(Amendment.id == target_id)).first()
@@ -168,20 +165,6 @@ class ThreadView:
     viewer_can_comment: bool = False
 
 
-def _category_label(category: Category) -> str:
-    return author_category(category).value
-
-
-def anonymous_display(category: str, region: str) -> str:
-    """Return the protective label an anonymous author is shown by."""
-    region_name = REGION_NAMES.get(region, region)
-    if category == AuthorCategory.MEMBER:
-        return _l("a member organisation from %(region)s", region=region_name)
-    if category == AuthorCategory.SECRETARIAT:
-        return _l("a member of the network secretariat")
-    return _l("an observer organisation from %(region)s", region=region_name)
-
-
 class _NodeBuilder:
     """Shape comments for one reader; what depends only on the reader is worked out once."""
 
@@ -200,7 +183,7 @@ class _NodeBuilder:
         key = (row.author_id, row.anonymous)
         view = self._authors.get(key)
         if view is None:
-            category = _category_label(row.organisation_category)
+            category = author_category(row.organisation_category)
             region = row.organisation_region.value
             is_viewer = self.viewer_id == row.author_id
             if permissions.can_see_author(self.viewer, row):
@@ -363,8 +346,6 @@ class ActivityView:
 
 def activity_for(user: User, mark_visited: bool = True, limit: int = 200) -> ActivityView:
     """List replies to my comments and comments on my organisation's amendments, newest first."""
-    from principles_app.models.drafts import Amendment
-
     if not permissions.can_read_threads(user):
         raise NotFound()
     visit = db.session.get(CommentActivityVisit, user.id)

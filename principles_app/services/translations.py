@@ -25,6 +25,7 @@ from principles_app.services.errors import (
     NotFound,
     ValidationFailed,
 )
+from principles_app.services.publications import export_of
 
 
 def check_language(language: str | None, field: str = "language") -> str:
@@ -232,24 +233,12 @@ def translations_fingerprint(rows: dict[int, PrincipleTranslation]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
-# --- Demo -------------------------------------------------------------------------------------
-
-
-def load_demo_translations(network: dict[str, Any]) -> None:
-    """Add the demo's translations once (see demo_translations); running it again changes nothing."""
-    from principles_app.services.demo_translations import load
-
-    load(network)
-
-
 def translated_export(publication, language: str) -> PublicationExport | None:
     """Build the export of a publication in a language whose translation is current for every principle.
 
     Returns None when any principle lacks a current translation. The SHA-256 and the snapshot
     stay those of the authoritative text, so the export's hash check still works.
     """
-    from principles_app.services.publications import export_of
-
     record = publication.record
     current = current_for_record(record, language)
     if not record.get("principles") or len(current) != len(record["principles"]):

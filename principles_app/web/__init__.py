@@ -7,18 +7,22 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, direction_of
+from principles_app.domain.times import zone_for
 from principles_app.extensions import babel, db, login_manager
 from principles_app.models import User
 from principles_app.services.auth import user_for_session
 from principles_app.services.errors import BadRequest, NotFound, ServiceError
+from principles_app.web.errors import http_error_name, register_database_errors
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+HSTS = "max-age=31536000"
 
 
 MAX_ID = 2**31 - 1
@@ -57,8 +61,6 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     """Pick the time zone: the user's saved one, else their organisation's region default, else UTC."""
-    from principles_app.domain.times import zone_for
-
     user = getattr(g, "api_user", None) or (current_user if current_user and current_user.is_authenticated else None)
     if user is None:
         return "UTC"
@@ -88,23 +90,26 @@ def _security_headers(response):
         present.add("cache-control")
     if "cache-control" in present and "vary" not in present:
         added.append(("Vary", "Authorization, Accept-Language" if api else "Cookie, Accept-Language"))
+    if request.is_secure and "strict-transport-security" not in present:
+        # Only over HTTPS (behind a proxy, as X-Forwarded-Proto says once TRUSTED_PROXIES trusts it).
+        added.append(("Strict-Transport-Security", HSTS))
     response.headers.extend(added)
     return response
 
 
 def _error_page(error: HTTPException):
     if request.path.startswith("/api/"):
+        # principles_app.web.api imports its routes, whose modules need this package loaded first.
         from principles_app.web.api.errors import http_error_response
 
         return http_error_response(error)
-    from principles_app.web.errors import http_error_name
-
     name = http_error_name(error.code, error.name)
     return render_template("errors/error.html", code=error.code, name=name), error.code or 500
 
 
 def _service_error_page(error: ServiceError):
     if request.path.startswith("/api/"):
+        # principles_app.web.api imports its routes, whose modules need this package loaded first.
         from principles_app.web.api.errors import service_error_response
 
         return service_error_response(error)
@@ -139,8 +144,21 @@ def _load_user(user_id: str) -> User | None:
     return user_for_session(user_id)
 
 
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from X-Forwarded-For/-Proto, set by TRUSTED_PROXIES proxies only.
+
+    Without the setting the headers are ignored: anyone can send them, and the address is what
+    the sign-in limits count. The Host is never taken from a header: links come from PUBLIC_URL.
+    """
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
+
+
 def register_web(app: Flask) -> None:
     """Attach every blueprint, hook and error handler to the app."""
+    trust_proxies(app)
+    # The views are loaded when the app is built, not when this package is imported (scripts, tests).
     from principles_app.web.admin.views import bp as admin_bp
     from principles_app.web.api import bp as api_bp
     from principles_app.web.auth.views import bp as auth_bp
@@ -169,8 +187,6 @@ def register_web(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(ServiceError, _service_error_page)
-    from principles_app.web.errors import register_database_errors
-
     register_database_errors(app)
 
     @app.context_processor

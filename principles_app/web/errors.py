@@ -80,6 +80,7 @@ def database_unavailable(error: BaseException):
     _forget_loaded_users()
     message = _("The database is not answering. Try again in a few seconds.")
     if request.path.startswith("/api/"):
+        # principles_app.web.api loads every API route; a database error page must not need that at import.
         from principles_app.web.api.errors import error_body
 
         response = error_body(503, "unavailable", message)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import Ballot, BallotChange, Motion, Round
-from principles_app.services import voting
+from principles_app.services import motions as motion_service
 from tests.factories import auth_header, make_organisation, make_user, token_for
 from tests.voting_setup import make_scene, voting_round
 
@@ -70,7 +70,7 @@ def test_only_the_secretariat_puts_motions(client, scene):
 
 def test_a_delegate_casts_and_changes_a_ballot_with_a_new_receipt_each_time(client, scene):
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     headers = _headers(scene.delegates[1])
     first = client.put(f"/api/v1/motions/{motion.id}/ballot", json={"choice": "yes"}, headers=headers)
     assert first.status_code == 200
@@ -89,7 +89,7 @@ def test_who_may_not_vote_gets_403_and_nothing_changes(client, scene, who):
     inactive = make_organisation(weight="1")
     inactive_user = make_user("member", organisation=inactive)
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     inactive.active = False
     db.session.commit()
     user = {"observer": lambda: make_user("observer"), "secretariat": lambda: scene.secretariat,
@@ -108,7 +108,7 @@ def test_who_may_not_vote_gets_403_and_nothing_changes(client, scene, who):
 ])
 def test_bad_ballots_are_refused_and_change_nothing(client, scene, body, status):
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     headers = _headers(scene.delegates[0])
     if isinstance(body, str):
         response = client.put(f"/api/v1/motions/{motion.id}/ballot", data=body, headers=headers,
@@ -122,7 +122,7 @@ def test_bad_ballots_are_refused_and_change_nothing(client, scene, body, status)
 
 def test_a_ballot_after_the_closing_time_is_409_even_before_anyone_closes(client, scene):
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     db.session.execute(Round.__table__.update().where(Round.id == target.id)
                        .values(closes_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
@@ -136,7 +136,7 @@ def test_a_ballot_after_the_closing_time_is_409_even_before_anyone_closes(client
 
 def test_a_closed_round_refuses_ballots_with_409(client, scene):
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     secretariat = _headers(scene.secretariat)
     assert client.post(f"/api/v1/rounds/{target.id}/close", headers=secretariat).status_code == 200
     response = client.put(f"/api/v1/motions/{motion.id}/ballot", json={"choice": "yes"},
@@ -146,7 +146,7 @@ def test_a_closed_round_refuses_ballots_with_409(client, scene):
 
 def test_while_open_results_reveal_nothing_that_depends_on_the_choices(client, scene):
     target = voting_round(scene)
-    first, second, _third = voting.motions_of(target)
+    first, second, _third = motion_service.motions_of(target)
     for delegate, choices in zip(scene.delegates[:2], (("yes", "no"), ("no", "abstain"))):
         headers = _headers(delegate)
         client.put(f"/api/v1/motions/{first.id}/ballot", json={"choice": choices[0]}, headers=headers)
@@ -166,7 +166,7 @@ def test_while_open_results_reveal_nothing_that_depends_on_the_choices(client, s
 
 def test_at_close_the_result_has_the_contract_shape(client, scene):
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     receipts = {}
     for delegate, choice in zip(scene.delegates[:2], ("yes", "no")):
         response = client.put(f"/api/v1/motions/{motion.id}/ballot", json={"choice": choice},
@@ -189,7 +189,7 @@ def test_at_close_the_result_has_the_contract_shape(client, scene):
 
 def test_a_secret_bulletin_names_no_organisation(client, scene):
     target = voting_round(scene, secrecy="secret")
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     client.put(f"/api/v1/motions/{motion.id}/ballot", json={"choice": "yes"}, headers=_headers(scene.delegates[0]))
     client.post(f"/api/v1/rounds/{target.id}/close", headers=_headers(scene.secretariat))
     result = client.get(f"/api/v1/motions/{motion.id}/result", headers=_headers(scene.secretariat)).json

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from principles_app.extensions import db
-from principles_app.services import voting
+from principles_app.services import ballots as ballot_service
+from principles_app.services import motions as motion_service
 from tests.factories import auth_header, make_user, sign_in, token_for
 from tests.voting_setup import make_scene, voting_round
 
@@ -40,10 +41,10 @@ def _snapshot(client, urls, headers) -> dict[str, tuple]:
 def test_a_changed_choice_is_invisible_to_everyone_else_while_the_round_is_open(client):
     scene = make_scene(weights=("1", "2", "3"))
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     voter = scene.delegates[0]
-    voting.cast_ballot(voter, motion.id, "yes")
-    voting.cast_ballot(scene.delegates[1], motion.id, "no")
+    ballot_service.cast_ballot(voter, motion.id, "yes")
+    ballot_service.cast_ballot(scene.delegates[1], motion.id, "no")
     db.session.commit()
     urls = _channels(scene, target, motion)
     for reader in (scene.secretariat, make_user("observer"), scene.delegates[2]):
@@ -53,7 +54,7 @@ def test_a_changed_choice_is_invisible_to_everyone_else_while_the_round_is_open(
         headers = auth_header(token_for(reader))
         before = _snapshot(client, urls, headers)
         assert {u: s[0] for u, s in before.items() if s[0] != 200} == {}
-        voting.cast_ballot(voter, motion.id, "no" if voting.ballot_of(voter, motion)[0].choice == "yes" else "yes")
+        ballot_service.cast_ballot(voter, motion.id, "no" if ballot_service.ballot_of(voter, motion)[0].choice == "yes" else "yes")
         db.session.commit()
         after = _snapshot(client, urls, headers)
         for url in urls:

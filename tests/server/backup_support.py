@@ -37,7 +37,9 @@ def load_demo_and_vote(database_url: str) -> int:
     from principles_app.extensions import db
     from principles_app.models import Amendment, Document, ElectorateMember, User
     from principles_app.models.drafts import AmendmentStatus
-    from principles_app.services import rounds, voting
+    from principles_app.services import ballots as ballot_service
+    from principles_app.services import closing, rounds
+    from principles_app.services import motions as motion_service
 
     app = _app(database_url)
     cast = 0
@@ -46,21 +48,21 @@ def load_demo_and_vote(database_url: str) -> int:
         document = db.session.execute(select(Document)).scalars().first()
         current = rounds.open_round_of(document)
         if current is not None:
-            voting.close_round(secretariat, current)
+            closing.close_round(secretariat, current)
         vote = rounds.create_round(secretariat, document, "voting", "Backup drill", utcnow() + timedelta(days=1))
         for amendment in db.session.execute(select(Amendment).where(Amendment.document_id == document.id,
                                                                     Amendment.status == AmendmentStatus.OPEN)).scalars():
-            voting.put_motion(secretariat, vote, amendment)
-        rounds.open_round(secretariat, vote)
+            motion_service.put_motion(secretariat, vote, amendment)
+        closing.open_round(secretariat, vote)
         electorate = {m.organisation_id for m in db.session.execute(
             select(ElectorateMember).where(ElectorateMember.round_id == vote.id)).scalars()}
         delegates = {}
         for user in db.session.execute(select(User).where(User.role == "member", User.active.is_(True))).scalars():
             if user.organisation_id in electorate:
                 delegates.setdefault(user.organisation_id, user)
-        for n, motion in enumerate(voting.motions_of(vote)):
+        for n, motion in enumerate(motion_service.motions_of(vote)):
             for k, delegate in enumerate(delegates.values()):
-                voting.cast_ballot(delegate, motion.id, ("yes", "no", "abstain")[(n + k) % 3])
+                ballot_service.cast_ballot(delegate, motion.id, ("yes", "no", "abstain")[(n + k) % 3])
                 cast += 1
         db.session.commit()
         db.session.remove()
@@ -72,11 +74,11 @@ def results_of(database_url: str) -> dict[int, Any]:
     """Return every motion's recomputed tally and its published result, by motion id."""
     from principles_app.extensions import db
     from principles_app.models import Motion
-    from principles_app.services import voting
+    from principles_app.services import results as result_service
 
     app = _app(database_url)
     with app.app_context():
-        results = {motion.id: (voting.tally_of(motion), voting.result_for(motion))
+        results = {motion.id: (result_service.tally_of(motion), result_service.result_for(motion))
                    for motion in db.session.execute(select(Motion).order_by(Motion.id)).scalars()}
         db.session.remove()
         db.engine.dispose()

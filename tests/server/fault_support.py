@@ -70,7 +70,8 @@ def seed_ballot_network(database_url: str, organisations: int, motions: int) -> 
     from principles_app.db import utcnow
     from principles_app.extensions import db
     from principles_app.models import Organisation, Role, User
-    from principles_app.services import amendments, auth, drafts, rounds, voting
+    from principles_app.services import amendments, auth, closing, drafts, rounds
+    from principles_app.services import motions as motion_service
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "faults", "ARGON2_TIME_COST": 1,
                       "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
@@ -98,18 +99,18 @@ def seed_ballot_network(database_url: str, organisations: int, motions: int) -> 
             {"title": f"Principle {n}", "text": f"We work together in good faith on matter number {n} of ours."}
             for n in range(1, motions + 1)])
         drafting = rounds.create_round(secretariat, document, "amendments", "Drafting", utcnow() + timedelta(days=1))
-        rounds.open_round(secretariat, drafting)
+        closing.open_round(secretariat, drafting)
         proposals = [amendments.propose(members[n % organisations], document, "modify", "Clearer.",
                                         principle_id=p.id, text=p.text.replace("good faith", "good faith and openly"))
                      for n, p in enumerate(drafts.live_principles(document))]
-        rounds.close_round(secretariat, drafting)
+        closing.close_round(secretariat, drafting)
         vote = rounds.create_round(secretariat, document, "voting", "Vote", utcnow() + timedelta(hours=6))
         for proposal in proposals:
-            voting.put_motion(secretariat, vote, proposal)
-        rounds.open_round(secretariat, vote)
+            motion_service.put_motion(secretariat, vote, proposal)
+        closing.open_round(secretariat, vote)
         network = BallotNetwork(tokens=[auth.issue_token(m)[0] for m in members],
                                 weights=[weight_of(i) for i in range(organisations)],
-                                motions=[m.id for m in voting.motions_of(vote)], round_id=vote.id,
+                                motions=[m.id for m in motion_service.motions_of(vote)], round_id=vote.id,
                                 secretariat_token=auth.issue_token(secretariat)[0])
         db.session.commit()
         db.session.remove()

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, Ballot, BallotChange, Organisation
-from principles_app.services import voting
+from principles_app.services import motions as motion_service
 from tests.database_faults import database_fails
 from tests.factories import auth_header, make_user, sign_in, token_for
 from tests.voting_setup import make_scene, voting_round
@@ -35,7 +35,7 @@ def test_an_api_call_during_an_outage_gets_503_with_retry_after(client):
 def test_a_ballot_whose_last_write_fails_leaves_no_trace(client):
     scene = make_scene(weights=("1", "2"), amendments=1)
     target = voting_round(scene)
-    motion_id = voting.motions_of(target)[0].id
+    motion_id = motion_service.motions_of(target)[0].id
     headers = auth_header(token_for(scene.delegates[0]))
     before = _counts()
     # The ballot row and its history are written; the audit entry, last in the transaction, fails

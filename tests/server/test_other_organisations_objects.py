@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from principles_app.extensions import db
-from principles_app.services import voting
+from principles_app.services import motions as motion_service
 from tests.comments_support import make_principle
 from tests.factories import auth_header, make_user, sign_in, token_for
 from tests.voting_setup import make_scene, voting_round
@@ -19,7 +19,7 @@ def _headers(user):
 def test_a_secret_ballot_is_never_shown_to_another_organisation(client):
     scene = make_scene(weights=("1", "2", "3"), amendments=1)
     target = voting_round(scene, secrecy="secret")
-    motion_id = voting.motions_of(target)[0].id
+    motion_id = motion_service.motions_of(target)[0].id
     first, second = scene.delegates[0], scene.delegates[1]
     cast = client.put(f"/api/v1/motions/{motion_id}/ballot", json={"choice": "yes"}, headers=_headers(first))
     assert cast.status_code == 200

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from principles_app.domain.publication import canonical_json
 from principles_app.extensions import db
 from principles_app.models import Amendment, AuditEntry, Version
 from principles_app.services import amendments as amendment_service
+from principles_app.services import closing
 from principles_app.services import drafts as draft_service
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import Conflict, ValidationFailed
@@ -195,15 +195,15 @@ def test_an_amendment_names_the_lines_it_touches(app, draft, members):
 def test_one_open_round_per_document(draft):
     second = round_service.create_round(None, draft, "amendments", "Again", utcnow() + timedelta(days=3))
     with pytest.raises(Conflict):
-        round_service.open_round(None, second)
+        closing.open_round(None, second)
 
 
 def test_a_closed_round_cannot_be_reopened_or_extended(draft):
     current = round_service.open_round_of(draft)
-    round_service.close_round(None, current)
+    closing.close_round(None, current)
     db.session.commit()
     with pytest.raises(Conflict):
-        round_service.open_round(None, current)
+        closing.open_round(None, current)
     with pytest.raises(Conflict):
         round_service.extend_round(None, current, utcnow() + timedelta(days=30))
 

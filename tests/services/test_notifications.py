@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.routing import BuildError
 
 from principles_app.db import utcnow
 from principles_app.extensions import db
@@ -14,6 +15,7 @@ from principles_app.models import OutboxMessage
 from principles_app.services import comments as comment_service
 from principles_app.services import outbox
 from principles_app.services.notifications import (
+    link_to,
     notify,
     notify_reply,
     remind_closing_rounds,
@@ -256,8 +258,10 @@ def test_the_send_command_delivers_the_outbox(app, mail):
 
 
 def test_organisations_that_have_not_voted_are_reminded_once_a_day_before_close(mail):
+    from principles_app.services import ballots as ballot_service
+    from principles_app.services import closing
+    from principles_app.services import motions as motion_service
     from principles_app.services import rounds as round_service
-    from principles_app.services import voting as voting_service
     from tests.drafts_helpers import propose
 
     document = make_document()
@@ -266,13 +270,13 @@ def test_organisations_that_have_not_voted_are_reminded_once_a_day_before_close(
     voter = make_user("member", region="africa")
     observer = make_user("observer")
     amendment = propose(voter, document)
-    round_service.close_round(None, amendments_round)
+    closing.close_round(None, amendments_round)
     voting = round_service.create_round(None, document, "voting", "Vote on amendments", utcnow() + timedelta(days=3))
-    voting_service.put_motion(None, voting, amendment)
-    round_service.open_round(None, voting)
+    motion_service.put_motion(None, voting, amendment)
+    closing.open_round(None, voting)
     db.session.commit()
-    (motion,) = voting_service.motions_of(voting)
-    voting_service.cast_ballot(voter, motion.id, "yes")
+    (motion,) = motion_service.motions_of(voting)
+    ballot_service.cast_ballot(voter, motion.id, "yes")
     db.session.commit()
     db.session.execute(OutboxMessage.__table__.delete())
     db.session.commit()
@@ -325,3 +329,12 @@ def test_a_merge_tells_each_proposer_what_happened_to_their_amendment(mail):
     (to_rejected,) = mail.to(rejected_by.email)
     assert "رُفض" in to_rejected["Subject"] and 'dir="rtl"' in html(to_rejected)
     assert len(mail.messages) == 4
+
+
+def test_a_link_in_an_email_is_absolute_and_a_wrong_page_is_an_error_not_a_link_home(app):
+    with app.app_context():
+        assert link_to("voting.round_page", round_id=7) == "http://localhost:5000/rounds/7/"
+        with pytest.raises(BuildError):
+            link_to("voting.no_such_page", round_id=7)
+        with pytest.raises(BuildError):
+            link_to("voting.round_page")  # the round is missing

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from principles_app.demo.publications import publish_adopted
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, ExportCache, Publication
 from principles_app.services import organisations as org_service
@@ -88,13 +89,14 @@ def test_the_version_before_an_open_adoption_round_cannot_be_published(app):
     from datetime import timedelta
 
     from principles_app.db import utcnow
+    from principles_app.services import closing
     from principles_app.services import rounds as rounds_service
 
     scenario = adopted_document()
     # A second adoption vote on the same text is under way: its outcome is not known yet.
     again = rounds_service.create_round(scenario.secretariat, scenario.document, "adoption", "Again",
                                         utcnow() + timedelta(days=3))
-    rounds_service.open_round(scenario.secretariat, again)
+    closing.open_round(scenario.secretariat, again)
     db.session.commit()
     with pytest.raises(Conflict):
         publish(scenario)
@@ -147,10 +149,10 @@ def test_an_unknown_export_format_is_not_found(app):
 
 def test_the_demo_step_publishes_once_and_skips_without_an_adoption(app):
     network = {"document": {"slug": "principles"}}
-    publications_service.publish_demo(network)  # no document yet: nothing happens
+    publish_adopted(network)  # no document yet: nothing happens
     scenario = adopted_document()
-    publications_service.publish_demo(network)
-    publications_service.publish_demo(network)
+    publish_adopted(network)
+    publish_adopted(network)
     db.session.commit()
     published = publications_service.publications_of(scenario.document)
     assert [(p.label, p.meeting, p.approved_at) for p in published] == [

@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, Round
+from principles_app.services import closing
 from principles_app.services import rounds as round_service
-from principles_app.services import voting
 from principles_app.services.errors import Conflict
 from tests.drafts_helpers import make_document, open_amendments_round
 
@@ -37,25 +37,25 @@ def test_due_rounds_are_closed_and_running_it_again_changes_nothing():
     current = open_amendments_round(document)
     current.closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    assert voting.close_due_rounds() == [current.id]
-    assert voting.close_due_rounds() == []
+    assert closing.close_due_rounds() == [current.id]
+    assert closing.close_due_rounds() == []
     db.session.refresh(current)
     assert current.state == "closed" and round_service.accepting_amendments(document) is None
 
 
 def test_closing_a_closed_round_again_is_a_conflict():
     current = open_amendments_round(make_document())
-    round_service.close_round(None, current)
+    closing.close_round(None, current)
     db.session.commit()
     with pytest.raises(Conflict):
-        round_service.close_round(None, current)
+        closing.close_round(None, current)
 
 
 def test_every_round_change_is_audited():
     document = make_document()
     current = open_amendments_round(document)
     round_service.extend_round(None, current, current.closes_at + timedelta(days=2))
-    round_service.close_round(None, current)
+    closing.close_round(None, current)
     db.session.commit()
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "round")
                                  .order_by(AuditEntry.seq)).all()

@@ -18,22 +18,25 @@ from principles_app.models import (
     Round,
 )
 from principles_app.services import amendments as amendment_service
+from principles_app.services import ballots as ballot_service
+from principles_app.services import closing
+from principles_app.services import motions as motion_service
 from principles_app.services import organisations as org_service
+from principles_app.services import results as result_service
 from principles_app.services import rounds as round_service
-from principles_app.services import voting
 from principles_app.services.errors import Conflict, Forbidden, ValidationFailed
 from tests.factories import make_organisation, make_user
 from tests.voting_setup import make_scene, voting_round
 
 
 def _cast(user, motion, choice, **kw):
-    result = voting.cast_ballot(user, motion.id, choice, **kw)
+    result = ballot_service.cast_ballot(user, motion.id, choice, **kw)
     db.session.commit()
     return result
 
 
 def _close(target: Round) -> None:
-    round_service.close_round(None, target)
+    closing.close_round(None, target)
     db.session.commit()
 
 
@@ -42,19 +45,19 @@ def test_opening_a_voting_round_freezes_its_electorate():
     make_organisation(category="ally", weight="4")
     make_organisation(weight="3", active=False)
     target = voting_round(scene)
-    electors = voting.electorate_of(target)
+    electors = motion_service.electorate_of(target)
     assert {e.organisation_id for e in electors} == {scene.organisations[0].id, scene.organisations[1].id}
     # A later change of weight does not touch the round.
     org_service.update_organisation(scene.secretariat, scene.organisations[0], vote_weight=Decimal(9))
     db.session.commit()
-    weights = {e.organisation_id: e.weight for e in voting.electorate_of(target)}
+    weights = {e.organisation_id: e.weight for e in motion_service.electorate_of(target)}
     assert weights[scene.organisations[0].id] == Decimal("1.0000")
 
 
 def test_changing_a_ballot_keeps_one_ballot_a_new_receipt_and_the_history():
     scene = make_scene()
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     first = _cast(scene.delegates[1], motion, "yes")
     first_receipt = first.receipt
     assert first.weight == Decimal("2.0000") and len(first_receipt) >= 22
@@ -62,11 +65,11 @@ def test_changing_a_ballot_keeps_one_ballot_a_new_receipt_and_the_history():
     second = _cast(colleague, motion, "no")
     assert second.receipt != first_receipt and second.previous_choice == "yes"
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
-    history = voting.ballot_history(scene.delegates[1], motion)
+    history = ballot_service.ballot_history(scene.delegates[1], motion)
     assert [(h.from_choice, h.to_choice, h.user_id) for h in history] == [
         (None, "yes", scene.delegates[1].id), ("yes", "no", colleague.id)]
     _close(target)
-    receipts = [entry["receipt"] for entry in voting.result_for(motion)["bulletin"]]
+    receipts = [entry["receipt"] for entry in result_service.result_for(motion)["bulletin"]]
     assert receipts == [second.receipt]  # the first receipt is void
 
 
@@ -76,7 +79,7 @@ def test_only_delegates_of_organisations_in_the_electorate_vote(who):
     inactive = make_organisation(weight="1")
     inactive_delegate = make_user("member", organisation=inactive)
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     org_service.update_organisation(scene.secretariat, inactive, active=False)
     db.session.commit()
     user = {
@@ -88,7 +91,7 @@ def test_only_delegates_of_organisations_in_the_electorate_vote(who):
         "outsider": lambda: make_user("member", organisation=make_organisation(weight="5")),
     }[who]()
     with pytest.raises(Forbidden):
-        voting.cast_ballot(user, motion.id, "yes")
+        ballot_service.cast_ballot(user, motion.id, "yes")
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
 
@@ -96,9 +99,9 @@ def test_only_delegates_of_organisations_in_the_electorate_vote(who):
 def test_a_ballot_at_or_after_the_closing_time_is_refused_even_before_anyone_closes():
     scene = make_scene()
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     with pytest.raises(Conflict):
-        voting.cast_ballot(scene.delegates[0], motion.id, "yes", now=target.closes_at)
+        ballot_service.cast_ballot(scene.delegates[0], motion.id, "yes", now=target.closes_at)
     db.session.rollback()
     _cast(scene.delegates[0], motion, "yes", now=target.closes_at - timedelta(microseconds=1))
 
@@ -106,28 +109,28 @@ def test_a_ballot_at_or_after_the_closing_time_is_refused_even_before_anyone_clo
 def test_a_closed_round_takes_no_ballots_and_bad_choices_are_refused():
     scene = make_scene()
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     with pytest.raises(ValidationFailed):
-        voting.cast_ballot(scene.delegates[0], motion.id, "maybe")
+        ballot_service.cast_ballot(scene.delegates[0], motion.id, "maybe")
     _close(target)
     with pytest.raises(Conflict):
-        voting.cast_ballot(scene.delegates[0], motion.id, "yes")
+        ballot_service.cast_ballot(scene.delegates[0], motion.id, "yes")
 
 
 def test_while_open_only_participation_shows_and_at_close_the_full_tally():
     scene = make_scene(weights=("1", "2", "3"), regions=("africa", "africa", "mena"))
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     _cast(scene.delegates[0], motion, "yes")
     _cast(scene.delegates[1], motion, "no")
-    during = voting.result_for(motion)
+    during = result_service.result_for(motion)
     assert set(during) == {"motion_id", "state", "participation"}
     assert during["state"] == "open"
     assert during["participation"]["count"] == 2 and during["participation"]["weight"] == "3.0000"
     assert during["participation"]["by_region"]["mena"] == {
         "count": 0, "weight": "0.0000", "eligible_count": 1, "eligible_weight": "3.0000"}
     _close(target)
-    after = voting.result_for(motion)
+    after = result_service.result_for(motion)
     assert after["state"] == "closed"
     assert after["tally"]["yes"] == {"count": 1, "weight": "1.0000"}
     assert after["tally"]["no"] == {"count": 1, "weight": "2.0000"}
@@ -140,11 +143,11 @@ def test_while_open_only_participation_shows_and_at_close_the_full_tally():
 def test_a_secret_round_never_ties_a_choice_to_an_organisation():
     scene = make_scene()
     target = voting_round(scene, secrecy="secret")
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     _cast(scene.delegates[0], motion, "yes")
     _cast(scene.delegates[0], motion, "abstain")
     _close(target)
-    result = voting.result_for(motion)
+    result = result_service.result_for(motion)
     assert result["bulletin"] and all(set(entry) == {"receipt", "choice"} for entry in result["bulletin"])
     ballot_entries = db.session.execute(select(AuditEntry).where(AuditEntry.action.like("ballot.%"))).scalars().all()
     assert len(ballot_entries) == 2
@@ -155,7 +158,7 @@ def test_a_secret_round_never_ties_a_choice_to_an_organisation():
 def test_a_tie_never_passes_and_the_amendment_is_rejected():
     scene = make_scene(weights=("2", "2"))
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     _cast(scene.delegates[0], motion, "yes")
     _cast(scene.delegates[1], motion, "no")
     _close(target)
@@ -168,7 +171,7 @@ def test_closing_merges_passed_motions_in_order_and_reports_a_conflicted_one():
     scene = make_scene(weights=("1", "1", "1"), amendments=0)
     drafting = round_service.create_round(scene.secretariat, scene.document, "amendments", "Drafting",
                                           utcnow() + timedelta(days=1))
-    round_service.open_round(scene.secretariat, drafting)
+    closing.open_round(scene.secretariat, drafting)
     principle = scene.document.principles[0]
     first = amendment_service.propose(scene.delegates[0], scene.document, "modify", "Why",
                                       principle_id=principle.id, text="We listen to everyone before we decide.")
@@ -177,17 +180,17 @@ def test_closing_merges_passed_motions_in_order_and_reports_a_conflicted_one():
     other = amendment_service.propose(scene.delegates[2], scene.document, "modify", "Why",
                                       principle_id=scene.document.principles[1].id,
                                       text="Every organisation that contributes is named.")
-    round_service.close_round(scene.secretariat, drafting)
+    closing.close_round(scene.secretariat, drafting)
     db.session.commit()
     scene.amendments = [first, clashing, other]
     target = voting_round(scene)
-    motions = voting.motions_of(target)
+    motions = motion_service.motions_of(target)
     for delegate in scene.delegates:
         for motion in motions[:2]:
             _cast(delegate, motion, "yes")
         _cast(delegate, motions[2], "no")
     _close(target)
-    summary = voting.round_summary(target)
+    summary = result_service.round_summary(target)
     assert [(s["amendment_id"], s["outcome"], s["effect"]) for s in summary] == [
         (first.id, "passed", "merged"), (clashing.id, "passed", "conflicted"), (other.id, "failed", "rejected")]
     assert scene.document.current_version == 2
@@ -198,17 +201,17 @@ def test_an_adoption_round_gets_its_one_motion_and_a_pass_makes_the_version_adop
     scene = make_scene(weights=("2", "1", "1"), amendments=0)
     target = voting_round(scene, kind="adoption")
     assert target.majority == "two_thirds"
-    [motion] = voting.motions_of(target)
+    [motion] = motion_service.motions_of(target)
     assert motion.version_number == scene.document.current_version
     with pytest.raises(Conflict):
-        voting.put_motion(scene.secretariat, target, None)  # type: ignore[arg-type]
+        motion_service.put_motion(scene.secretariat, target, None)  # type: ignore[arg-type]
     db.session.rollback()
     _cast(scene.delegates[0], motion, "yes")
     _cast(scene.delegates[1], motion, "no")
-    assert voting.passed_adoption_motion(scene.document.id, 1) is None
+    assert result_service.passed_adoption_motion(scene.document.id, 1) is None
     _close(target)
-    assert voting.passed_adoption_motion(scene.document.id, 1).id == motion.id  # 2/3 exactly passes
-    summary = voting.adoption_summary(motion)
+    assert result_service.passed_adoption_motion(scene.document.id, 1).id == motion.id  # 2/3 exactly passes
+    summary = result_service.adoption_summary(motion)
     assert summary["passed"] is True and summary["majority"] == "two_thirds"
     assert summary["weights"] == {"yes": "2.0000", "no": "1.0000", "abstain": "0.0000",
                                   "eligible": "4.0000", "participation": "3.0000"}
@@ -218,12 +221,12 @@ def test_an_adoption_round_gets_its_one_motion_and_a_pass_makes_the_version_adop
 def test_close_due_closes_each_due_round_once():
     scene = make_scene()
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     _cast(scene.delegates[2], motion, "yes")
-    assert voting.close_due_rounds(utcnow()) == []
+    assert closing.close_due_rounds(utcnow()) == []
     later = target.closes_at + timedelta(seconds=1)
-    assert voting.close_due_rounds(later) == [target.id]
-    assert voting.close_due_rounds(later) == []
+    assert closing.close_due_rounds(later) == [target.id]
+    assert closing.close_due_rounds(later) == []
     db.session.refresh(motion)
     assert motion.outcome == "passed" and motion.effect == "merged"
     decided = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "motion.decided"))
@@ -233,17 +236,17 @@ def test_close_due_closes_each_due_round_once():
 def test_putting_motions_is_checked():
     scene = make_scene(amendments=3)
     target = voting_round(scene, motions=False, open_it=False)
-    voting.put_motion(scene.secretariat, target, scene.amendments[0])
+    motion_service.put_motion(scene.secretariat, target, scene.amendments[0])
     db.session.commit()
     with pytest.raises(Conflict):
-        voting.put_motion(scene.secretariat, target, scene.amendments[0])
+        motion_service.put_motion(scene.secretariat, target, scene.amendments[0])
     db.session.rollback()
     amendment_service.withdraw(scene.amendments[1].proposer, scene.amendments[1])
     with pytest.raises(Conflict):
-        voting.put_motion(scene.secretariat, target, scene.amendments[1])
+        motion_service.put_motion(scene.secretariat, target, scene.amendments[1])
     db.session.rollback()
-    round_service.open_round(scene.secretariat, target)
-    second = voting.put_motion(scene.secretariat, target, scene.amendments[2])  # while open is fine
+    closing.open_round(scene.secretariat, target)
+    second = motion_service.put_motion(scene.secretariat, target, scene.amendments[2])  # while open is fine
     assert second.position == 2
     assert db.session.scalar(select(func.count()).select_from(ElectorateMember)) == 3
     assert db.session.scalar(select(func.count()).select_from(BallotChange)) == 0

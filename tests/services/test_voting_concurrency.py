@@ -18,7 +18,9 @@ from principles_app.models import (
     Motion,
     Round,
 )
-from principles_app.services import voting
+from principles_app.services import ballots as ballot_service
+from principles_app.services import closing
+from principles_app.services import motions as motion_service
 from tests.factories import make_user
 from tests.voting_setup import make_scene, voting_round
 
@@ -53,7 +55,7 @@ def test_delegates_of_one_organisation_voting_at_the_same_instant_leave_one_ball
     organisation = scene.organisations[0]
     delegates = [scene.delegates[0]] + [make_user("member", organisation=organisation) for _ in range(5)]
     target = voting_round(scene)
-    motion_id = voting.motions_of(target)[0].id
+    motion_id = motion_service.motions_of(target)[0].id
     user_ids = [d.id for d in delegates]
     choices = ["yes", "no", "abstain", "yes", "no", "abstain"]
 
@@ -61,7 +63,7 @@ def test_delegates_of_one_organisation_voting_at_the_same_instant_leave_one_ball
         def job():
             from principles_app.models import User
 
-            voting.cast_ballot(db.session.get(User, user_id), motion_id, choice)
+            ballot_service.cast_ballot(db.session.get(User, user_id), motion_id, choice)
         return job
 
     errors = _run_together(app, [cast(u, c) for u, c in zip(user_ids, choices)])
@@ -81,14 +83,14 @@ def test_two_close_due_runs_at_once_close_each_round_once(app):
     scene = make_scene(weights=("1", "1", "1"))
     target = voting_round(scene)
     for delegate in scene.delegates:
-        for motion in voting.motions_of(target):
-            voting.cast_ballot(delegate, motion.id, "yes")
+        for motion in motion_service.motions_of(target):
+            ballot_service.cast_ballot(delegate, motion.id, "yes")
     db.session.commit()
     later = target.closes_at + timedelta(seconds=1)
     closed: list[list[int]] = []
 
     def close_due():
-        closed.append(voting.close_due_rounds(later))
+        closed.append(closing.close_due_rounds(later))
 
     errors = _run_together(app, [close_due, close_due, close_due])
     assert errors == []
@@ -108,7 +110,7 @@ def test_ballots_racing_the_close_are_either_counted_or_refused(app):
 
     scene = make_scene(weights=tuple(["1"] * 8))
     target = voting_round(scene)
-    motion_id = voting.motions_of(target)[0].id
+    motion_id = motion_service.motions_of(target)[0].id
     round_id = target.id
     user_ids = [d.id for d in scene.delegates]
     refused: list[int] = []
@@ -118,13 +120,13 @@ def test_ballots_racing_the_close_are_either_counted_or_refused(app):
             from principles_app.models import User
 
             try:
-                voting.cast_ballot(db.session.get(User, user_id), motion_id, "yes")
+                ballot_service.cast_ballot(db.session.get(User, user_id), motion_id, "yes")
             except Conflict:
                 refused.append(user_id)
         return job
 
     def close():
-        voting.close_round(None, round_service.get_round(round_id))
+        closing.close_round(None, round_service.get_round(round_id))
 
     errors = _run_together(app, [cast(u) for u in user_ids[:4]] + [close] + [cast(u) for u in user_ids[4:]])
     assert errors == []

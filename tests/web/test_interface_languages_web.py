@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 
 from principles_app.extensions import db
-from principles_app.services import rounds as round_service
-from principles_app.services import voting
+from principles_app.services import ballots as ballot_service
+from principles_app.services import closing
+from principles_app.services import motions as motion_service
 from principles_app.web import errors
 from tests.database_faults import database_fails
 from tests.factories import make_user, sign_in
@@ -32,7 +33,7 @@ def _text(html: str) -> str:
 def test_a_spanish_delegate_reads_the_ballot_choices_and_history_in_spanish(client):
     scene = make_scene()
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     sign_in(client, scene.delegates[0])
     _choose_language(client, "es")
     _vote(client, motion, "yes")
@@ -73,10 +74,10 @@ def test_open_agrees_with_round_and_with_amendment_in_arabic(client):
 def test_a_closed_vote_reads_in_spanish_on_the_result_page(client):
     scene = make_scene(weights=("1", "2", "3"))
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     for delegate in scene.delegates:
-        voting.cast_ballot(delegate, motion.id, "yes")
-    round_service.close_round(scene.secretariat, target)
+        ballot_service.cast_ballot(delegate, motion.id, "yes")
+    closing.close_round(scene.secretariat, target)
     db.session.commit()
     sign_in(client, scene.delegates[0])
     _choose_language(client, "es")

@@ -281,27 +281,29 @@ def test_the_meeting_pack_shows_the_result_of_a_voted_amendment(client, app):
 
     from principles_app.db import utcnow
     from principles_app.services import amendments as amendments_service
+    from principles_app.services import ballots as ballot_service
+    from principles_app.services import closing
     from principles_app.services import drafts as drafts_service
+    from principles_app.services import motions as motion_service
     from principles_app.services import rounds as rounds_service
-    from principles_app.services import voting as voting_service
 
     scenario = adopted_document()
     document = scenario.document
     before = document.current_version
     proposals = rounds_service.create_round(scenario.secretariat, document, "amendments", "Proposals",
                                             utcnow() + timedelta(days=2))
-    rounds_service.open_round(scenario.secretariat, proposals)
+    closing.open_round(scenario.secretariat, proposals)
     principle = drafts_service.live_principles(document)[2]
     amendment = amendments_service.propose(scenario.proposer, document, "modify", "Voted on at the meeting",
                                            principle_id=principle.id, title=principle.title,
                                            text="Principle three, as the meeting voted it.")
-    voting_service.close_round(scenario.secretariat, proposals)
+    closing.close_round(scenario.secretariat, proposals)
     ballot = rounds_service.create_round(scenario.secretariat, document, "voting", "Votes", utcnow() + timedelta(days=2))
-    rounds_service.open_round(scenario.secretariat, ballot)
-    motion = voting_service.put_motion(scenario.secretariat, ballot, amendment)
-    voting_service.cast_ballot(scenario.proposer, motion.id, "yes")
-    voting_service.cast_ballot(scenario.cosponsor, motion.id, "no")
-    voting_service.close_round(scenario.secretariat, ballot)
+    closing.open_round(scenario.secretariat, ballot)
+    motion = motion_service.put_motion(scenario.secretariat, ballot, amendment)
+    ballot_service.cast_ballot(scenario.proposer, motion.id, "yes")
+    ballot_service.cast_ballot(scenario.cosponsor, motion.id, "no")
+    closing.close_round(scenario.secretariat, ballot)
     db.session.commit()
     sign_in(client, scenario.cosponsor)
     body = client.get(f"/documents/principles/versions/{before}/meeting-pack.html").get_data(as_text=True)

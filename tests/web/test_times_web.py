@@ -11,8 +11,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms.validators import InputRequired
 
 from principles_app.extensions import db
+from principles_app.formatting import deadline, time_remaining
 from principles_app.web.forms_common import LocalDateTimeField
-from principles_app.web.templating import deadline, time_remaining
 from tests.factories import make_user
 
 UTC = timezone.utc

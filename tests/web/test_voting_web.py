@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from principles_app.extensions import db
 from principles_app.models import Ballot, Motion
-from principles_app.services import voting
+from principles_app.services import ballots as ballot_service
+from principles_app.services import motions as motion_service
 from tests.factories import make_organisation, make_user, sign_in
 from tests.voting_setup import make_scene, voting_round
 
@@ -24,7 +25,7 @@ def test_the_secretariat_puts_an_amendment_to_the_vote_from_the_round_page(clien
     assert page.status_code == 200 and b"Put an amendment to the vote" in page.data
     response = client.post(f"/rounds/{target.id}/motions", data={"amendment_id": scene.amendments[1].id})
     assert response.status_code == 302
-    assert [m.amendment_id for m in voting.motions_of(target)] == [scene.amendments[1].id]
+    assert [m.amendment_id for m in motion_service.motions_of(target)] == [scene.amendments[1].id]
 
 
 def test_a_member_cannot_put_motions(client):
@@ -39,7 +40,7 @@ def test_a_member_cannot_put_motions(client):
 def test_a_delegate_sees_each_redline_next_to_the_choice_and_votes(client):
     scene = make_scene()
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     sign_in(client, scene.delegates[0])
     page = client.get(f"/rounds/{target.id}/ballot")
     assert page.status_code == 200
@@ -54,7 +55,7 @@ def test_a_delegate_sees_each_redline_next_to_the_choice_and_votes(client):
 def test_a_bad_choice_is_refused_and_changes_nothing(client):
     scene = make_scene()
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     sign_in(client, scene.delegates[0])
     response = client.post(f"/motions/{motion.id}/ballot", data=_ballot_form(motion, "perhaps"))
     assert response.status_code == 422
@@ -64,7 +65,7 @@ def test_a_bad_choice_is_refused_and_changes_nothing(client):
 def test_observers_and_outsiders_have_no_ballot_page(client):
     scene = make_scene()
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
+    motion = motion_service.motions_of(target)[0]
     for user in (make_user("observer"), scene.secretariat, make_user("member", organisation=make_organisation())):
         client.post("/sign-out")
         sign_in(client, user)
@@ -76,8 +77,8 @@ def test_observers_and_outsiders_have_no_ballot_page(client):
 def test_while_open_the_pages_show_participation_by_region_but_no_choice(client):
     scene = make_scene(weights=("1", "2", "3"), regions=("africa", "africa", "mena"))
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
-    voting.cast_ballot(scene.delegates[0], motion.id, "yes")
+    motion = motion_service.motions_of(target)[0]
+    ballot_service.cast_ballot(scene.delegates[0], motion.id, "yes")
     db.session.commit()
     sign_in(client, scene.secretariat)
     for url in (f"/rounds/{target.id}/", f"/motions/{motion.id}/result"):
@@ -90,8 +91,8 @@ def test_while_open_the_pages_show_participation_by_region_but_no_choice(client)
 def test_after_close_the_result_page_has_charts_with_tables_and_the_bulletin(client):
     scene = make_scene(weights=("1", "2", "3"), regions=("africa", "africa", "mena"))
     target = voting_round(scene)
-    motion = voting.motions_of(target)[0]
-    cast = voting.cast_ballot(scene.delegates[0], motion.id, "yes")
+    motion = motion_service.motions_of(target)[0]
+    cast = ballot_service.cast_ballot(scene.delegates[0], motion.id, "yes")
     db.session.commit()
     sign_in(client, scene.secretariat)
     assert client.post(f"/rounds/{target.id}/close").status_code == 302
@@ -104,8 +105,8 @@ def test_after_close_the_result_page_has_charts_with_tables_and_the_bulletin(cli
 def test_a_secret_result_page_names_no_organisation(client):
     scene = make_scene()
     target = voting_round(scene, secrecy="secret")
-    motion = voting.motions_of(target)[0]
-    voting.cast_ballot(scene.delegates[0], motion.id, "yes")
+    motion = motion_service.motions_of(target)[0]
+    ballot_service.cast_ballot(scene.delegates[0], motion.id, "yes")
     db.session.commit()
     sign_in(client, scene.secretariat)
     client.post(f"/rounds/{target.id}/close")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from principles_app.domain.amendments import AmendmentKind
-from principles_app.domain.diffing import render_redline
+from principles_app.domain.diffing import render_redline, word_diff
 from principles_app.models import Amendment
 from principles_app.services import amendments as amendment_service
 
@@ -27,7 +27,7 @@ def lines_label(lines: tuple[int, int] | None) -> str:
 
 def heading(amendment: Amendment, lines: tuple[int, int] | None) -> str:
     """Say what an amendment does and where: "Amendment 12 to Principle 3, lines 4–6"."""
-    number = amendment_service.principle_number_of(amendment)
+    number = amendment.principle_number
     if amendment.kind == AmendmentKind.INSERT:
         if number:
             return _("Amendment %(id)s: new principle after Principle %(n)s", id=amendment.id, n=number)
@@ -65,7 +65,6 @@ class AmendmentView:
         a = self.amendment
         if a.proposed_title == a.base_title:
             return None
-        from principles_app.domain.diffing import word_diff
         return redline(word_diff(a.base_title, a.proposed_title))
 
 

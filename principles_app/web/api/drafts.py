@@ -10,6 +10,7 @@ from principles_app.domain.rounds import accepts_input
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Round, Version
 from principles_app.services import amendments as amendment_service
+from principles_app.services import closing
 from principles_app.services import drafts as draft_service
 from principles_app.services import rounds as round_service
 from principles_app.web.api import bp
@@ -33,6 +34,7 @@ from principles_app.web.api.drafts_schemas import (
     VersionOut,
 )
 from principles_app.web.api.openapi import Endpoint, endpoint
+from principles_app.web.api.voting import motions_json
 
 
 def document_out(document: Document) -> DocumentOut:
@@ -59,8 +61,6 @@ def round_out(found: Round) -> RoundOut:
 
 def _motions_json(found: Round) -> list[dict]:
     """List a round's motions in the order put (voting area)."""
-    from principles_app.web.api.voting import motions_json
-
     return motions_json(found)
 
 
@@ -72,7 +72,7 @@ def amendment_out(amendment: Amendment, competing: list[int] | None = None) -> A
     return AmendmentOut(
         id=amendment.id, document=amendment.document.slug, kind=amendment.kind.value, status=amendment.status.value,
         principle_id=amendment.principle_id, after_principle_id=amendment.after_principle_id,
-        principle_number=amendment_service.principle_number_of(amendment),
+        principle_number=amendment.principle_number,
         base_version=amendment.base_version, base_title=amendment.base_title, base_text=amendment.base_text,
         title=amendment.proposed_title, proposed_text=amendment.proposed_text,
         original_proposed_title=amendment.original_proposed_title,
@@ -161,7 +161,7 @@ def get_round(round_id: int):
                    errors=(409,), tag="rounds"))
 def open_round(round_id: int):
     require(permissions.can_manage_rounds(g.api_user))
-    found = round_service.open_round(g.api_user, round_service.get_round(round_id))
+    found = closing.open_round(g.api_user, round_service.get_round(round_id))
     db.session.commit()
     return ok(round_out(found))
 
@@ -170,7 +170,7 @@ def open_round(round_id: int):
 @endpoint(Endpoint("Close an open round", auth="secretariat", response=RoundOut, errors=(409,), tag="rounds"))
 def close_round(round_id: int):
     require(permissions.can_manage_rounds(g.api_user))
-    found = round_service.close_round(g.api_user, round_service.get_round(round_id))
+    found = closing.close_round(g.api_user, round_service.get_round(round_id))
     db.session.commit()
     return ok(round_out(found))
 
@@ -190,7 +190,7 @@ def extend_round(round_id: int, body: RoundPatch):
 
 @bp.post("/documents/<slug>/amendments")
 @endpoint(Endpoint("Propose an amendment (only while an amendments round is open)", body=AmendmentCreate,
-                   response=AmendmentOut, status=201, errors=(403, 409), tag="amendments"))
+                   response=AmendmentOut, status=201, errors=(403, 409, 429), tag="amendments"))
 def propose_amendment(slug: str, body: AmendmentCreate):
     document = draft_service.get_document(slug)
     require(permissions.can_propose_amendment(g.api_user, document))

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from principles_app.services.errors import BadRequest, Forbidden, Unauthorised, ValidationFailed
+from principles_app.web.api.auth import authenticate_request
 from principles_app.web.api.field_messages import field_message
 
 ERROR_SCHEMA = {
@@ -100,8 +101,6 @@ def endpoint(spec: Endpoint) -> Callable:
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            from principles_app.web.api.auth import authenticate_request
-
             if spec.auth != "public":
                 if authenticate_request() is None:
                     raise Unauthorised(_("Send a valid token: Authorization: Bearer <token>."))
@@ -211,7 +210,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
             "description": "Draft, amend, debate, vote on and publish a network's shared principles. "
                            "Decimals travel as strings; times are ISO 8601 in UTC.",
         },
-        "servers": [{"url": "/"}],
+        "servers": [{"url": app.config["PUBLIC_URL"].rstrip("/") + "/"}],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": components,

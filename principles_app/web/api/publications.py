@@ -1,7 +1,7 @@
 """Publications over JSON: publish (secretariat), list and read (anyone, no token needed)."""
 from __future__ import annotations
 
-from flask import g, url_for
+from flask import g
 
 from principles_app import permissions
 from principles_app.exports import RENDERERS
@@ -18,6 +18,7 @@ from principles_app.web.api.publications_schemas import (
     PublicationList,
     PublicationOut,
 )
+from principles_app.web.templating import public_url_for
 
 
 def _brief(publication: Publication) -> dict:
@@ -26,13 +27,13 @@ def _brief(publication: Publication) -> dict:
             "version": publication.version_number, "approved_at": publication.approved_at,
             "meeting": publication.meeting, "published_at": publication.published_at,
             "sha256": publication.sha256,
-            "url": url_for("public.publication", slug=record["slug"], label=publication.label, _external=True)}
+            "url": public_url_for("public.publication", slug=record["slug"], label=publication.label)}
 
 
 def publication_out(publication: Publication) -> PublicationOut:
     """Describe a publication from its frozen record."""
     record = publication.record
-    exports = {fmt: url_for("public.export", slug=record["slug"], label=publication.label, fmt=fmt, _external=True)
+    exports = {fmt: public_url_for("public.export", slug=record["slug"], label=publication.label, fmt=fmt)
                for fmt in RENDERERS}
     return PublicationOut(**_brief(publication), preamble=record["preamble"],
                           principles=[{k: p[k] for k in ("number", "title", "text")} for p in record["principles"]],

@@ -7,8 +7,10 @@ from principles_app import permissions
 from principles_app.extensions import db
 from principles_app.models import Ballot, Motion
 from principles_app.services import amendments as amendment_service
+from principles_app.services import ballots as ballot_service
+from principles_app.services import motions as motion_service
+from principles_app.services import results as result_service
 from principles_app.services import rounds as round_service
-from principles_app.services import voting as voting_service
 from principles_app.web.api import bp
 from principles_app.web.api.core import ok, require
 from principles_app.web.api.openapi import Endpoint, endpoint
@@ -30,7 +32,7 @@ def motion_out(motion: Motion) -> MotionOut:
 
 def motions_json(round_) -> list[dict]:
     """Describe a round's motions in order, for the round resource."""
-    return [motion_out(m).model_dump(mode="json") for m in voting_service.motions_of(round_)]
+    return [motion_out(m).model_dump(mode="json") for m in motion_service.motions_of(round_)]
 
 
 def ballot_out(ballot: Ballot, weight) -> BallotOut:
@@ -46,7 +48,7 @@ def put_motion(round_id: int, body: MotionCreate):
     require(permissions.can_put_motion(g.api_user))
     target = round_service.get_round(round_id)
     amendment = amendment_service.get_amendment(body.amendment_id)
-    motion = voting_service.put_motion(g.api_user, target, amendment)
+    motion = motion_service.put_motion(g.api_user, target, amendment)
     db.session.commit()
     return ok(motion_out(motion), 201)
 
@@ -57,7 +59,7 @@ def put_motion(round_id: int, body: MotionCreate):
 def cast_ballot(motion_id: int, body: BallotIn):
     """Cast or change the caller's organisation's ballot."""
     require(permissions.can_vote(g.api_user))
-    cast = voting_service.cast_ballot(g.api_user, motion_id, body.choice)
+    cast = ballot_service.cast_ballot(g.api_user, motion_id, body.choice)
     db.session.commit()
     return ok(BallotOut(choice=cast.choice, weight=str(cast.weight), receipt=cast.receipt, cast_at=cast.cast_at))
 
@@ -68,8 +70,8 @@ def cast_ballot(motion_id: int, body: BallotIn):
 def get_ballot(motion_id: int):
     """Show the caller's organisation's current ballot."""
     require(permissions.can_vote(g.api_user))
-    motion = voting_service.get_motion(motion_id)
-    ballot, weight = voting_service.ballot_of(g.api_user, motion)
+    motion = motion_service.get_motion(motion_id)
+    ballot, weight = ballot_service.ballot_of(g.api_user, motion)
     return ok(ballot_out(ballot, weight))
 
 
@@ -79,8 +81,8 @@ def get_ballot(motion_id: int):
 def motion_result(motion_id: int):
     """Show participation while open, the full result once closed."""
     require(permissions.can_read_results(g.api_user))
-    motion = voting_service.get_motion(motion_id)
-    result = MotionResult.model_validate(voting_service.result_for(motion, g.api_user))
+    motion = motion_service.get_motion(motion_id)
+    result = MotionResult.model_validate(result_service.result_for(motion, g.api_user))
     response = jsonify(result.model_dump(mode="json", exclude_unset=True))
     # Results change with every ballot: never cached, never validated by an ETag.
     response.headers["Cache-Control"] = "no-store"

@@ -16,6 +16,12 @@ class SignInForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
+class SignInLinkForm(FlaskForm):
+    """The button that spends an e-mailed sign-in link."""
+
+    submit = SubmitField(_l("Sign in"))
+
+
 class SignOutForm(FlaskForm):
     """A CSRF-protected sign-out button."""
 

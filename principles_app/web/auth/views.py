@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from principles_app.extensions import db
 from principles_app.services import auth as auth_service
 from principles_app.services.errors import RateLimited, Unauthorised
-from principles_app.web.auth.forms import SignInForm, SignOutForm
+from principles_app.web.auth.forms import SignInForm, SignInLinkForm, SignOutForm
 from principles_app.web.main.views import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -22,7 +22,7 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         try:
-            user = auth_service.authenticate(form.email.data, form.password.data, request.remote_addr)
+            user = auth_service.sign_in_or_send_link(form.email.data, form.password.data, request.remote_addr)
         except Unauthorised as refusal:
             form.password.errors.append(str(refusal.message))
             status = 401
@@ -31,16 +31,39 @@ def sign_in():
             return response, 429, {"Retry-After": str(refusal.retry_after)}
         else:
             db.session.commit()
-            language = session.get("language")
-            session.clear()  # a fresh session at sign-in: nothing from before carries over
-            if language:
-                session["language"] = language
-            login_user(user)
-            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            if user is None:
+                # The account has failed too often: the same page whether or not the password was right.
+                return render_template("auth/link_sent.html")
+            _start_session(user)
             return redirect(safe_next(form.next.data, url_for("main.home")))
     elif form.errors:
         status = 422
     return render_template("auth/sign_in.html", form=form), status
+
+
+def _start_session(user) -> None:
+    """Sign the user in with a fresh session: nothing from before carries over but the language."""
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+    login_user(user)
+    flash(_("Welcome, %(name)s.", name=user.name), "success")
+
+
+@bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
+def sign_in_link(token: str):
+    """Finish a sign-in with an e-mailed link; only the button spends it, so mail scanners that open links do not."""
+    form = SignInLinkForm()
+    if not form.validate_on_submit():
+        return render_template("auth/sign_in_link.html", form=form)
+    user = auth_service.use_sign_in_link(token)
+    if user is None:
+        db.session.rollback()
+        return render_template("auth/sign_in_link.html", form=None), 410
+    db.session.commit()
+    _start_session(user)
+    return redirect(url_for("main.home"))
 
 
 @bp.post("/sign-out")

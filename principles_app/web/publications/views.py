@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -18,6 +18,7 @@ from principles_app.extensions import db
 from principles_app.models import Publication
 from principles_app.services import drafts as drafts_service
 from principles_app.services import publications as publications_service
+from principles_app.web.templating import public_url_for
 from principles_app.web.translations.public import public_text_variant, translated_export_body, variant_context
 from principles_app.web.translations.views import requested_text_language
 from principles_app.web.publications.page_cache import (
@@ -48,7 +49,8 @@ def _page(key: tuple, template: str, cache_control: str, context, mimetype: str 
         with force_locale(language):
             return render_template(template, language=language, languages=LANGUAGES, **context())
 
-    body, etag = pages.get_or_build((template, language, request.host_url, *key), build)
+    # Absolute links come from PUBLIC_URL, so no page depends on the Host the request named.
+    body, etag = pages.get_or_build((template, language, *key), build)
     return conditional_response(body, etag, mimetype, cache_control)
 
 
@@ -68,7 +70,7 @@ def atom_time(value: datetime | None) -> str:
 
 def _keys(slug: str | None = None, label: str | None = None, limit: int | None = None) -> list:
     """Return the publication keys a page depends on; 404 for an unpublished slug or unknown label."""
-    seconds = float(current_app.config.get("PUBLIC_KEYS_FRESH_SECONDS", 0 if current_app.testing else 1.0))
+    seconds = float(current_app.config["PUBLIC_KEYS_FRESH_SECONDS"])
     keys = recent_keys.get_or_fetch((slug, label, limit), seconds,
                                     lambda: publications_service.publication_keys(slug, label, limit))
     if slug is not None and not keys:
@@ -159,5 +161,5 @@ def feed():
     keys = _keys(limit=FEED_SIZE)
     key = ("feed", publications_service.publication_fingerprint(keys))
     return _page(key, "publications/feed.xml", SHORT_LIVED, lambda: {
-        "publications": publications_service.all_publications(limit=FEED_SIZE), "feed_url": url_for("public.feed", _external=True),
-        "index_url": url_for("public.index", _external=True)}, mimetype="application/atom+xml")
+        "publications": publications_service.all_publications(limit=FEED_SIZE), "feed_url": public_url_for("public.feed"),
+        "index_url": public_url_for("public.index")}, mimetype="application/atom+xml")

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from principles_app import permissions
 from principles_app.domain.rounds import allowed_actions
 from principles_app.extensions import db
+from principles_app.services import closing
 from principles_app.services import drafts as draft_service
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import ServiceError
@@ -74,12 +75,12 @@ def _change(round_id: int, change, done: str):
 
 @bp.post("/rounds/<int:round_id>/open")
 def open_round(round_id: int):
-    return _change(round_id, round_service.open_round, _("The round is open."))
+    return _change(round_id, closing.open_round, _("The round is open."))
 
 
 @bp.post("/rounds/<int:round_id>/close")
 def close_round(round_id: int):
-    return _change(round_id, round_service.close_round, _("The round is closed."))
+    return _change(round_id, closing.close_round, _("The round is closed."))
 
 
 @bp.post("/rounds/<int:round_id>/extend")

@@ -4,7 +4,7 @@ The authoritative page under a label never changes, so its language switch lists
 translation language and never depends on what translators did since. A ``?text_lang=`` variant
 reads the translations that are current for the published text; because a translation can
 still be corrected or completed, those variants are cached briefly (ETag per body) instead of
-for a year.
+for a year; their exports are stored once per state of the translation (services/generated_files.py).
 """
 from __future__ import annotations
 
@@ -14,11 +14,9 @@ from flask_babel import force_locale
 from principles_app.exports import render
 from principles_app.extensions import db
 from principles_app.models import Publication
+from principles_app.services import generated_files
 from principles_app.services import translations as translation_service
-from principles_app.web.publications.page_cache import PageCache
 from principles_app.web.translations.views import requested_text_language
-
-translated_exports = PageCache(max_entries=128)
 
 
 def public_text_variant(publication_id: int) -> tuple[str | None, dict, str]:
@@ -45,15 +43,18 @@ def variant_context(publication: Publication, text_lang: str | None, current: di
 
 
 def translated_export_body(publication: Publication, fmt: str, text_lang: str) -> tuple[bytes, str] | None:
-    """Render (once per translation state) the export of a publication in a current, complete translation."""
+    """Render (once per translation state, for every worker) the export of a publication in a current, complete translation."""
     current = translation_service.current_for_record(publication.record, text_lang)
-    key = (publication.id, fmt, text_lang, translation_service.translations_fingerprint(current))
+    principles = publication.record.get("principles", [])
+    if not principles or len(current) != len(principles):
+        return None
 
     def build() -> bytes:
         with force_locale(text_lang):
             return render(fmt, translation_service.translated_export(publication, text_lang))
 
-    principles = publication.record.get("principles", [])
-    if not principles or len(current) != len(principles):
-        return None
-    return translated_exports.get_or_build(key, build)
+    stored = generated_files.generated_file(
+        "translated-export", str(publication.id), fmt, text_lang,
+        translation_service.translations_fingerprint(current), build)
+    db.session.commit()
+    return stored.body, stored.etag

@@ -94,7 +94,7 @@ def _translator(network: dict[str, Any], language: str) -> User | None:
     return pool[TRANSLATION_LANGUAGES.index(language) % len(pool)]
 
 
-def load(network: dict[str, Any]) -> None:
+def load_translations(network: dict[str, Any]) -> None:
     """Add the demo translations once; the Arabic principle 4 is made from version 1, before its change."""
     slug = (network.get("document") or {}).get("slug")
     document = db.session.execute(select(Document).where(Document.slug == slug)).scalar_one_or_none()

@@ -12,8 +12,8 @@ from principles_app.domain.amendments import AmendmentStatus
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Role, Round, User
+from principles_app.services import ballots, closing, motions
 from principles_app.services import rounds as round_service
-from principles_app.services import voting
 
 
 def _secretariat(network: dict[str, Any]) -> User | None:
@@ -29,7 +29,7 @@ DEMO_QUORUM = Decimal("0.25")
 def _delegates(target: Round) -> list[User]:
     """Return one demo delegate per organisation of the electorate that has one."""
     delegates = []
-    for elector in voting.electorate_of(target):
+    for elector in motions.electorate_of(target):
         user = db.session.execute(select(User).where(
             User.organisation_id == elector.organisation_id, User.role == Role.MEMBER, User.active.is_(True))
             .order_by(User.id).limit(1)).scalar_one_or_none()
@@ -40,14 +40,14 @@ def _delegates(target: Round) -> list[User]:
 
 def _vote(target: Round, pattern: dict[int, str], modulus: int, absent: int) -> None:
     """Cast the demo ballots: most say yes, a few no or abstain, one in `absent` does not vote."""
-    for motion in voting.motions_of(target):
+    for motion in motions.motions_of(target):
         for i, delegate in enumerate(_delegates(target)):
             if absent and i % absent == absent - 1:
                 continue
-            voting.cast_ballot(delegate, motion.id, pattern.get(i % modulus, "yes"))
+            ballots.cast_ballot(delegate, motion.id, pattern.get(i % modulus, "yes"))
 
 
-def load_demo_votes(network: dict[str, Any]) -> None:
+def load_votes(network: dict[str, Any]) -> None:
     """Vote the first amendment in, adopt the result, and open a fresh amendments round; once."""
     slug = (network.get("document") or {}).get("slug")
     document = db.session.execute(select(Document).where(Document.slug == slug)).scalar_one_or_none()
@@ -63,19 +63,19 @@ def load_demo_votes(network: dict[str, Any]) -> None:
         .order_by(Amendment.id).limit(1)).scalar_one_or_none()
     current = round_service.open_round_of(document)
     if current is not None:
-        voting.close_round(actor, current)
+        closing.close_round(actor, current)
     if first is not None:
         vote = round_service.create_round(actor, document, "voting", "Vote on the consent amendment",
                                           utcnow() + timedelta(days=7), quorum=DEMO_QUORUM)
-        voting.put_motion(actor, vote, first)
-        round_service.open_round(actor, vote)
+        motions.put_motion(actor, vote, first)
+        closing.open_round(actor, vote)
         _vote(vote, {3: "no"}, 7, 0)
-        voting.close_round(actor, vote)
+        closing.close_round(actor, vote)
     adoption = round_service.create_round(actor, document, "adoption", "Adoption at the General Meeting, Berlin 2024",
                                           utcnow() + timedelta(days=2), quorum=DEMO_QUORUM)
-    round_service.open_round(actor, adoption)
+    closing.open_round(actor, adoption)
     _vote(adoption, {4: "abstain"}, 9, 0)
-    voting.close_round(actor, adoption)
+    closing.close_round(actor, adoption)
     fresh = round_service.create_round(actor, document, "amendments", "Amendments for the next edition",
                                        utcnow() + timedelta(days=21))
-    round_service.open_round(actor, fresh)
+    closing.open_round(actor, fresh)

@@ -1,0 +1,217 @@
+"""Ballots: the race-free write path every delegate takes at once, and reading one's own ballot back.
+
+A ballot is written in one statement on PostgreSQL (and under SQLite's single writer lock), so two
+delegates of one organisation at the same instant give one ballot changed once, never an error.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Integer,
+    Row,
+    Select,
+    bindparam,
+    insert,
+    literal_column,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from principles_app.db import utcnow
+from principles_app.domain import tally as tally_domain
+from principles_app.domain.rounds import RoundState, accepts_input
+from principles_app.extensions import db
+from principles_app.models import Ballot, BallotChange, Category, ElectorateMember, Motion, Role, Round, User
+from principles_app.services import audit
+from principles_app.services.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from principles_app.services.motions import VOTING_KINDS, elector_of
+
+CHOICES = tally_domain.CHOICES
+
+
+def new_receipt() -> str:
+    """Return a fresh random receipt code (192 bits)."""
+    return secrets.token_urlsafe(24)
+
+
+def check_may_vote(user: User) -> None:
+    """Refuse (403) anyone who may not cast a ballot for an organisation."""
+    organisation = user.organisation
+    if not (user.active and user.role == Role.MEMBER and organisation is not None
+            and organisation.category == Category.MEMBER and organisation.active):
+        raise Forbidden(_l("Only delegates of an active member organisation vote."))
+
+
+@dataclass(frozen=True)
+class CastResult:
+    """What a delegate sees after casting: the choice, its weight, the new receipt and the time."""
+
+    ballot_id: int
+    choice: str
+    receipt: str
+    cast_at: datetime
+    weight: Decimal
+    previous_choice: str | None
+
+
+_BALLOT = Ballot.__table__
+_ROUND = Round.__table__
+_MOTION = Motion.__table__
+_ELECTOR = ElectorateMember.__table__
+# A ballot is the one write every member makes at once, so its statements are built once, as plain
+# table statements (no ORM objects are loaded or flushed), and it costs as few round trips as it can.
+_BALLOT_TARGET = (
+    select(_ROUND.c.id, _ROUND.c.kind, _ROUND.c.state, _ROUND.c.closes_at, _ROUND.c.secrecy, _ELECTOR.c.weight)
+    .select_from(_MOTION.join(_ROUND, _ROUND.c.id == _MOTION.c.round_id)
+                 .outerjoin(_ELECTOR, (_ELECTOR.c.round_id == _ROUND.c.id)
+                            & (_ELECTOR.c.organisation_id == bindparam("organisation_id"))))
+    .where(_MOTION.c.id == bindparam("motion_id"))
+    # Ballots share the round's lock, so they never block each other; closing takes it exclusively
+    # and waits for ballots in flight, which then see the round closed (see rounds.lock_round).
+    .with_for_update(read=True, of=_ROUND)
+)
+_CHANGE = BallotChange.__table__
+
+
+_NEW_BALLOT = {"motion_id": bindparam("motion_id", type_=Integer),
+               "organisation_id": bindparam("organisation_id", type_=Integer),
+               "choice": bindparam("to_choice", type_=_BALLOT.c.choice.type),
+               "receipt": bindparam("new_receipt", type_=_BALLOT.c.receipt.type),
+               "cast_by_id": bindparam("user_id", type_=Integer),
+               "cast_at": bindparam("now", type_=_BALLOT.c.cast_at.type),
+               "changes": literal_column("0", Integer)}
+
+
+def _upserting(statement: Insert) -> Insert:
+    """Make a ballot insert change the existing ballot instead; return its id and the choice replaced.
+
+    Race-free on both databases: two delegates of one organisation at the same instant give one
+    ballot changed once, never an error.
+    """
+    return statement.on_conflict_do_update(
+        index_elements=["motion_id", "organisation_id"],
+        set_={"choice": statement.excluded.choice, "receipt": statement.excluded.receipt,
+              "cast_by_id": statement.excluded.cast_by_id, "cast_at": statement.excluded.cast_at,
+              "previous_choice": _BALLOT.c.choice, "changes": _BALLOT.c.changes + literal_column("1", Integer)},
+    ).returning(_BALLOT.c.id, _BALLOT.c.previous_choice)
+
+
+def _cast_in_one_statement() -> Select:
+    """On PostgreSQL: lock and read the round, write the ballot if it takes it, record the change.
+
+    The database writes the ballot only where _refusal would find nothing (open, before closing
+    time, a voting kind, the organisation in the electorate); cast_ballot asks _refusal of the row
+    returned and refuses, so rolls back, if it finds something.
+    """
+    target = _BALLOT_TARGET.cte("target")
+    takes_it = select(*_NEW_BALLOT.values()).where(
+        target.c.state == RoundState.OPEN, or_(*(target.c.kind == kind for kind in VOTING_KINDS)),
+        target.c.weight.is_not(None),
+        target.c.closes_at > _NEW_BALLOT["cast_at"])
+    written = _upserting(postgresql.insert(_BALLOT).from_select(list(_NEW_BALLOT), takes_it)).cte("written")
+    change = insert(_CHANGE).from_select(
+        ["ballot_id", "user_id", "from_choice", "to_choice", "at"],
+        select(written.c.id, _NEW_BALLOT["cast_by_id"], written.c.previous_choice, _NEW_BALLOT["choice"],
+               _NEW_BALLOT["cast_at"]),
+    ).returning(_CHANGE.c.ballot_id, _CHANGE.c.from_choice).cte("change")
+    return select(target, change.c.ballot_id, change.c.from_choice).select_from(target.outerjoin(change, true()))
+
+
+_CAST_ON_POSTGRESQL = _cast_in_one_statement()
+_CAST_ON_SQLITE = _upserting(sqlite.insert(_BALLOT).values(_NEW_BALLOT))
+_RECORD_CHANGE = insert(_CHANGE).values(
+    ballot_id=bindparam("ballot_id"), user_id=bindparam("user_id"), from_choice=bindparam("from_choice"),
+    to_choice=bindparam("to_choice"), at=bindparam("now"))
+# SQLite has one writer at a time: writing first takes that lock before anything is read.
+_TAKE_SQLITE_WRITE_LOCK = (update(_ROUND).values(state=_ROUND.c.state).where(
+    _ROUND.c.id == select(_MOTION.c.round_id).where(_MOTION.c.id == bindparam("motion_id")).scalar_subquery()))
+
+
+def _refusal(target: Row, now: datetime) -> ServiceError | None:
+    """Say why a round (as _BALLOT_TARGET reads it) does not take this organisation's ballot now, if it does not."""
+    if target.kind not in VOTING_KINDS:
+        return Conflict(_l("This round takes no ballots."))
+    if not accepts_input(target.state, target.closes_at, now):
+        return Conflict(_l("This round is not open for ballots."))
+    if target.weight is None:
+        return Forbidden(_l("Your organisation is not in this round's electorate."))
+    return None
+
+
+def _cast(connection: Connection, params: dict[str, Any]) -> tuple[Row, int | None, str | None]:
+    """Lock the motion's round and write the ballot if the round takes it.
+
+    Return the round's state and the organisation's weight in it, the ballot's id (None if not
+    written) and the choice it replaced.
+    """
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_CAST_ON_POSTGRESQL, params).one_or_none()
+        if row is None:
+            raise NotFound(_l("No such motion."))
+        return row, row.ballot_id, row.from_choice
+    connection.execute(_TAKE_SQLITE_WRITE_LOCK, params)
+    target = connection.execute(_BALLOT_TARGET, params).one_or_none()
+    if target is None:
+        raise NotFound(_l("No such motion."))
+    if _refusal(target, params["now"]) is not None:
+        return target, None, None
+    ballot_id, previous = connection.execute(_CAST_ON_SQLITE, params).one()
+    connection.execute(_RECORD_CHANGE, {key: params[key] for key in ("user_id", "to_choice", "now")}
+                       | {"ballot_id": ballot_id, "from_choice": previous})
+    return target, ballot_id, previous
+
+
+def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = None) -> CastResult:
+    """Cast or change the user's organisation's ballot; every call gives a new receipt."""
+    if choice not in CHOICES:
+        raise ValidationFailed(fields={"choice": str(_l("Choose yes, no or abstain."))})
+    check_may_vote(user)
+    receipt, now = new_receipt(), now or utcnow()
+    params = {"motion_id": motion_id, "organisation_id": user.organisation_id, "user_id": user.id,
+              "to_choice": choice, "new_receipt": receipt, "now": now}
+    # Refusals below raise, so the transaction (and anything written) is rolled back.
+    target, ballot_id, previous = _cast(db.session.connection(), params)
+    refusal = _refusal(target, now)
+    if refusal is not None:
+        raise refusal
+    if ballot_id is None:
+        raise RuntimeError(f"motion {motion_id}: the round takes the ballot but the database did not write it")
+    payload: dict[str, Any] = {"motion_id": motion_id, "round_id": target.id,
+                               "organisation_id": user.organisation_id, "changed": previous is not None}
+    if target.secrecy != "secret":
+        # In a secret round the log never ties a choice to an organisation.
+        payload.update({"choice": choice, "from": previous})
+    audit.record("ballot.changed" if previous is not None else "ballot.cast", "motion", motion_id, payload, user)
+    return CastResult(ballot_id, choice, receipt, now, target.weight, previous)
+
+
+def ballot_of(user: User, motion: Motion) -> tuple[Ballot, Decimal]:
+    """Return the user's organisation's ballot on a motion and its weight."""
+    check_may_vote(user)
+    elector = elector_of(motion.round, user.organisation_id)
+    if elector is None:
+        raise Forbidden(_l("Your organisation is not in this round's electorate."))
+    ballot = db.session.execute(select(Ballot).where(
+        Ballot.motion_id == motion.id, Ballot.organisation_id == user.organisation_id)).scalar_one_or_none()
+    if ballot is None:
+        raise NotFound(_l("Your organisation has not voted on this motion yet."))
+    return ballot, elector.weight
+
+
+def ballot_history(user: User, motion: Motion) -> list[BallotChange]:
+    """Return every cast and change of the user's organisation's ballot, oldest first."""
+    ballot, _weight = ballot_of(user, motion)
+    return list(db.session.execute(select(BallotChange).where(BallotChange.ballot_id == ballot.id)
+                                   .order_by(BallotChange.at, BallotChange.id)).scalars())
+
