@@ -215,3 +215,18 @@ def ballot_history(user: User, motion: Motion) -> list[BallotChange]:
     return list(db.session.execute(select(BallotChange).where(BallotChange.ballot_id == ballot.id)
                                    .order_by(BallotChange.at, BallotChange.id)).scalars())
 
+
+
+def ballot_sheet(user: User, target: Round) -> dict[int, tuple[Ballot, list[BallotChange]]]:
+    """Return, by motion id, the user's organisation's ballots in a round with each one's history, oldest first."""
+    check_may_vote(user)
+    if elector_of(target, user.organisation_id) is None:
+        raise Forbidden(_l("Your organisation is not in this round's electorate."))
+    ballots = db.session.execute(select(Ballot).join(Motion, Motion.id == Ballot.motion_id).where(
+        Motion.round_id == target.id, Ballot.organisation_id == user.organisation_id)).scalars().all()
+    changes: dict[int, list[BallotChange]] = {ballot.id: [] for ballot in ballots}
+    if ballots:
+        for change in db.session.execute(select(BallotChange).where(BallotChange.ballot_id.in_(list(changes)))
+                                         .order_by(BallotChange.at, BallotChange.id)).scalars():
+            changes[change.ballot_id].append(change)
+    return {ballot.motion_id: (ballot, changes[ballot.id]) for ballot in ballots}

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from principles_app import create_app
 from principles_app.extensions import db
 from principles_app.models import Amendment, GeneratedFile
+from principles_app.services import ballots, closing, motions
 from principles_app.services import amendments as amendment_service
 from principles_app.services import organisations as org_service
 from principles_app.services.errors import ValidationFailed
@@ -155,7 +156,6 @@ def test_the_pdf_renders_once_for_every_worker(app, document, renders, db_url):
 
 
 def test_a_vote_closed_after_the_version_shows_its_result_in_the_pack(app, renders):
-    from principles_app.services import voting as voting_service
     from tests.voting_setup import make_scene, voting_round
 
     scene = make_scene(weights=("1", "2"), amendments=1)
@@ -165,10 +165,10 @@ def test_a_vote_closed_after_the_version_shows_its_result_in_the_pack(app, rende
     url = "/documents/principles/versions/1/meeting-pack.html"
     before = client.get(url).get_data(as_text=True)
     assert "Result:" not in before and renders["html"] == 1
-    motion = voting_service.motions_of(target)[0]
+    motion = motions.motions_of(target)[0]
     for delegate in scene.delegates:
-        voting_service.cast_ballot(delegate, motion.id, "yes")
-    voting_service.close_round(scene.secretariat, target)
+        ballots.cast_ballot(delegate, motion.id, "yes")
+    closing.close_round(scene.secretariat, target)
     db.session.commit()
     after = client.get(url).get_data(as_text=True)
     assert "Result:" in after and "passed" in after and renders["html"] == 2

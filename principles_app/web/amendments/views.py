@@ -1,21 +1,20 @@
 """Amendment pages: propose, read with its redline, revise, withdraw, co-sponsor, merge, reject."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 
 from principles_app import permissions
 from principles_app.domain.amendments import AmendmentKind, allowed_actions
 from principles_app.domain.diffing import word_diff
-from principles_app.extensions import db
 from principles_app.services import amendments as amendment_service
 from principles_app.services import drafts as draft_service
 from principles_app.services import rounds as round_service
-from principles_app.services.errors import ServiceError
 from principles_app.web.amendments.forms import ActionForm, ProposeForm, ReviseForm
 from principles_app.web.amendments.presenters import describe, redline
 from principles_app.web.choices import options
+from principles_app.web.submitting import act, done, submit
 
 bp = Blueprint("amendments", __name__)
 
@@ -25,14 +24,6 @@ bp = Blueprint("amendments", __name__)
 def _signed_in_only():
     if not permissions.can_read_drafts(current_user):
         abort(403)
-
-
-def _attach(form, refusal: ServiceError) -> None:
-    for name, message in (refusal.fields or {}).items():
-        field = getattr(form, name, None) or getattr(form, "text", None)
-        field.errors = list(field.errors) + [message]
-    if not refusal.fields:
-        flash(str(refusal.message), "error")
 
 
 def _int_or_none(value):
@@ -62,24 +53,16 @@ def propose(slug: str):
             if form.kind.data == AmendmentKind.MODIFY:
                 form.title.data, form.text.data = target.title, target.text
     accepting = round_service.accepting_amendments(document) is not None
-    if form.validate_on_submit():
-        kind = form.kind.data
-        try:
-            amendment = amendment_service.propose(
-                current_user, document, kind, form.rationale.data,
-                principle_id=target.id if target is not None and kind != AmendmentKind.INSERT else None,
-                after_principle_id=_int_or_none(form.after_principle_id.data) if kind == AmendmentKind.INSERT else None,
-                title=form.title.data, text=form.text.data if kind != "delete" else None)
-        except ServiceError as refusal:
-            db.session.rollback()
-            _attach(form, refusal)
-            return render_template("amendments/propose.html", form=form, document=document, target=target,
-                                   accepting=accepting), refusal.status
-        db.session.commit()
-        flash(_("Your amendment was proposed."), "success")
-        return redirect(url_for("amendments.show", amendment_id=amendment.id))
+    kind = form.kind.data
+    outcome = submit(form, lambda: amendment_service.propose(
+        current_user, document, kind, form.rationale.data,
+        principle_id=target.id if target is not None and kind != AmendmentKind.INSERT else None,
+        after_principle_id=_int_or_none(form.after_principle_id.data) if kind == AmendmentKind.INSERT else None,
+        title=form.title.data, text=form.text.data if kind != AmendmentKind.DELETE else None))
+    if outcome.succeeded:
+        return done(_("Your amendment was proposed."), url_for("amendments.show", amendment_id=outcome.result.id))
     return render_template("amendments/propose.html", form=form, document=document, target=target,
-                           accepting=accepting), 422 if form.errors else 200
+                           accepting=accepting), outcome.status
 
 
 @bp.get("/amendments/<int:amendment_id>")
@@ -111,33 +94,21 @@ def revise(amendment_id: int):
         form.rationale.data = amendment.rationale
         form.title.data = amendment.proposed_title
         form.text.data = amendment.proposed_text
-    if form.validate_on_submit():
-        try:
-            amendment_service.revise(current_user, amendment, rationale=form.rationale.data,
-                                     title=form.title.data or None,
-                                     text=None if amendment.kind == AmendmentKind.DELETE else form.text.data)
-        except ServiceError as refusal:
-            db.session.rollback()
-            _attach(form, refusal)
-            return render_template("amendments/revise.html", form=form, amendment=amendment,
-                                   document=amendment.document), refusal.status
-        db.session.commit()
-        flash(_("Your revision was saved."), "success")
-        return redirect(url_for("amendments.show", amendment_id=amendment.id))
+    outcome = submit(form, lambda: amendment_service.revise(
+        current_user, amendment, rationale=form.rationale.data, title=form.title.data or None,
+        text=None if amendment.kind == AmendmentKind.DELETE else form.text.data))
+    if outcome.succeeded:
+        return done(_("Your revision was saved."), url_for("amendments.show", amendment_id=amendment.id))
     return render_template("amendments/revise.html", form=form, amendment=amendment,
-                           document=amendment.document), 422 if form.errors else 200
+                           document=amendment.document), outcome.status
 
 
-def _act(amendment_id: int, allowed, action, done: str):
+def _act(amendment_id: int, allowed, action, said):
     amendment = amendment_service.get_amendment(amendment_id)
     if not allowed(current_user, amendment):
         abort(403)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    result = action(current_user, amendment)  # a ServiceError becomes an error page with its status
-    db.session.commit()
-    flash(done if not callable(done) else done(result), "success")
-    return redirect(url_for("amendments.show", amendment_id=amendment.id))
+    result = act(ActionForm(), lambda: action(current_user, amendment))
+    return done(said if not callable(said) else said(result), url_for("amendments.show", amendment_id=amendment.id))
 
 
 @bp.post("/amendments/<int:amendment_id>/withdraw")
@@ -160,7 +131,7 @@ def reject(amendment_id: int):
 
 @bp.post("/amendments/<int:amendment_id>/merge")
 def merge(amendment_id: int):
-    def done(result):
+    def said(result):
         sentences = [_("Merged as version %(v)s.", v=result.version.number)]
         if result.rebased_ids:
             sentences.append(ngettext("%(num)d other amendment was moved onto the new text.",
@@ -171,7 +142,7 @@ def merge(amendment_id: int):
                                       len(result.conflicted_ids)))
         return " ".join(sentences)
 
-    return _act(amendment_id, permissions.can_merge_amendment, amendment_service.merge_amendment, done)
+    return _act(amendment_id, permissions.can_merge_amendment, amendment_service.merge_amendment, said)
 
 
 REVISION_NAMES = {"proposed": _l("Proposed"), "revised": _l("Revised"), "rebased": _l("Rebased onto a newer version")}

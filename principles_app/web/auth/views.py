@@ -7,9 +7,10 @@ from flask_login import current_user, login_user, logout_user
 
 from principles_app.extensions import db
 from principles_app.services import auth as auth_service
-from principles_app.services.errors import RateLimited, Unauthorised
+from principles_app.services.errors import RateLimited
 from principles_app.web.auth.forms import SignInForm, SignInLinkForm, SignOutForm
 from principles_app.web.main.views import safe_next
+from principles_app.web.submitting import submit
 
 bp = Blueprint("auth", __name__)
 
@@ -19,26 +20,18 @@ def sign_in():
     form = SignInForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = auth_service.sign_in_or_send_link(form.email.data, form.password.data, request.remote_addr)
-        except Unauthorised as refusal:
-            form.password.errors.append(str(refusal.message))
-            status = 401
-        except RateLimited as refusal:
-            response = render_template("auth/sign_in.html", form=form, throttled=True)
-            return response, 429, {"Retry-After": str(refusal.retry_after)}
-        else:
-            db.session.commit()
-            if user is None:
-                # The account has failed too often: the same page whether or not the password was right.
-                return render_template("auth/link_sent.html")
-            _start_session(user)
-            return redirect(safe_next(form.next.data, url_for("main.home")))
-    elif form.errors:
-        status = 422
-    return render_template("auth/sign_in.html", form=form), status
+    outcome = submit(form, lambda: auth_service.sign_in_or_send_link(form.email.data, form.password.data,
+                                                                      request.remote_addr))
+    if outcome.succeeded:
+        if outcome.result is None:
+            # The account has failed too often: the same page whether or not the password was right.
+            return render_template("auth/link_sent.html")
+        _start_session(outcome.result)
+        return redirect(safe_next(form.next.data, url_for("main.home")))
+    if isinstance(outcome.refusal, RateLimited):
+        response = render_template("auth/sign_in.html", form=form, throttled=True)
+        return response, outcome.status, {"Retry-After": str(outcome.refusal.retry_after)}
+    return render_template("auth/sign_in.html", form=form), outcome.status
 
 
 def _start_session(user) -> None:

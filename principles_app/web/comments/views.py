@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.dates import format_date
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -14,8 +14,8 @@ from principles_app import permissions
 from principles_app.extensions import db
 from principles_app.services import comments as comment_service
 from principles_app.services.comments import Target, ThreadView, load_thread
-from principles_app.services.errors import ServiceError
 from principles_app.web.comments.forms import CommentForm, ConfirmForm, EditCommentForm, FlagForm, HideForm
+from principles_app.web.submitting import act, done, submit
 
 bp = Blueprint("comments", __name__)
 
@@ -83,15 +83,6 @@ def _sort() -> str:
     return sort if sort in comment_service.SORTS else "oldest"
 
 
-def _field_errors(refusal: ServiceError, form) -> None:
-    for name, message in (refusal.fields or {}).items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors) + [str(message)]
-    if not refusal.fields:
-        form.form_errors.append(str(refusal.message))
-
-
 def _thread_page(view: ThreadView, form: CommentForm, status: int = 200):
     return render_template("comments/thread.html", view=view, form=form, target_url=target_url(view.target)), status
 
@@ -115,27 +106,14 @@ def post_comment(target_type: str, target_id: int):
 
 def _save_comment(form: CommentForm, target_type: str, target_id: int, parent_id: int | None,
                   reply_to=None):
-    if form.validate_on_submit():
-        try:
-            comment = comment_service.post_comment(
-                current_user, target_type=target_type, target_id=target_id, body=form.body.data or "",
-                parent_id=parent_id, stance=form.stance.data or None, anonymous=form.anonymous.data)
-        except ServiceError as refusal:
-            db.session.rollback()
-            if refusal.status in (404, 429):
-                raise
-            _field_errors(refusal, form)
-            status = refusal.status
-        else:
-            db.session.commit()
-            flash(_("Your comment is posted."), "success")
-            return redirect(url_for("comments.thread", target_type=comment.target_type.value,
-                                    target_id=comment.target_id) + f"#comment-{comment.id}")
-    else:
-        status = 422 if form.errors else 400
+    outcome = submit(form, lambda: comment_service.post_comment(
+        current_user, target_type=target_type, target_id=target_id, body=form.body.data or "",
+        parent_id=parent_id, stance=form.stance.data or None, anonymous=form.anonymous.data), raise_for=(404, 429))
+    if outcome.succeeded:
+        return done(_("Your comment is posted."), _comment_url(outcome.result))
     if reply_to is not None:
-        return _reply_page(reply_to, form, status)
-    return _thread_page(load_thread(target_type, target_id, current_user, sort=_sort()), form, status)
+        return _reply_page(reply_to, form, outcome.status)
+    return _thread_page(load_thread(target_type, target_id, current_user, sort=_sort()), form, outcome.status)
 
 
 def _reply_page(comment, form: CommentForm, status: int = 200):
@@ -169,21 +147,11 @@ def edit(comment_id: int):
     form = EditCommentForm(obj=None if request.method == "POST" else comment)
     if request.method == "GET":
         form.stance.data = comment.stance.value if comment.stance else ""
-    status = 200
-    if form.validate_on_submit():
-        try:
-            comment_service.edit_comment(current_user, comment, form.body.data or "", form.stance.data or None)
-        except ServiceError as refusal:
-            db.session.rollback()
-            _field_errors(refusal, form)
-            status = refusal.status
-        else:
-            db.session.commit()
-            flash(_("Your comment is saved."), "success")
-            return redirect(_comment_url(comment))
-    elif form.errors:
-        status = 422
-    return render_template("comments/edit.html", form=form, comment=comment), status
+    outcome = submit(form, lambda: comment_service.edit_comment(
+        current_user, comment, form.body.data or "", form.stance.data or None))
+    if outcome.succeeded:
+        return done(_("Your comment is saved."), _comment_url(comment))
+    return render_template("comments/edit.html", form=form, comment=comment), outcome.status
 
 
 def _comment_url(comment) -> str:
@@ -197,15 +165,14 @@ def delete(comment_id: int):
     if not permissions.can_delete_comment(current_user, comment):
         abort(403)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        comment_service.delete_comment(current_user, comment)
-        db.session.commit()
-        flash(_("The comment is deleted; its replies stay."), "success")
-        return redirect(_comment_url(comment))
+    outcome = submit(form, lambda: comment_service.delete_comment(current_user, comment))
+    if outcome.succeeded:
+        return done(_("The comment is deleted; its replies stay."), _comment_url(comment))
     return render_template("comments/confirm.html", form=form, comment=comment,
                            title=_("Delete this comment?"),
                            explanation=_("Its text disappears; a placeholder keeps the replies in place."),
-                           button=_("Delete comment"), action=url_for("comments.delete", comment_id=comment.id))
+                           button=_("Delete comment"),
+                           action=url_for("comments.delete", comment_id=comment.id)), outcome.status
 
 
 @bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
@@ -214,21 +181,10 @@ def flag(comment_id: int):
     if not permissions.can_flag(current_user, comment):
         abort(403)
     form = FlagForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            comment_service.flag_comment(current_user, comment, form.reason.data or "")
-        except ServiceError as refusal:
-            db.session.rollback()
-            _field_errors(refusal, form)
-            status = refusal.status
-        else:
-            db.session.commit()
-            flash(_("Thank you. The secretariat will look at this comment."), "success")
-            return redirect(_comment_url(comment))
-    elif form.errors:
-        status = 422
-    return render_template("comments/flag.html", form=form, comment=comment), status
+    outcome = submit(form, lambda: comment_service.flag_comment(current_user, comment, form.reason.data or ""))
+    if outcome.succeeded:
+        return done(_("Thank you. The secretariat will look at this comment."), _comment_url(comment))
+    return render_template("comments/flag.html", form=form, comment=comment), outcome.status
 
 
 @bp.route("/comments/<int:comment_id>/hide", methods=["GET", "POST"])
@@ -237,22 +193,11 @@ def hide(comment_id: int):
     if not permissions.can_moderate(current_user):
         abort(403)
     form = HideForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            comment_service.hide_comment(current_user, comment, form.reason.data or "", form.category.data)
-        except ServiceError as refusal:
-            db.session.rollback()
-            _field_errors(refusal, form)
-            status = refusal.status
-        else:
-            db.session.commit()
-            flash(_("The comment is hidden."), "success")
-            return redirect(request.args.get("next") == "queue" and url_for("comments.moderation")
-                            or _comment_url(comment))
-    elif form.errors:
-        status = 422
-    return render_template("comments/hide.html", form=form, comment=comment), status
+    outcome = submit(form, lambda: comment_service.hide_comment(
+        current_user, comment, form.reason.data or "", form.category.data))
+    if outcome.succeeded:
+        return done(_("The comment is hidden."), _back_to_queue_or(comment))
+    return render_template("comments/hide.html", form=form, comment=comment), outcome.status
 
 
 @bp.post("/comments/<int:comment_id>/restore")
@@ -260,13 +205,12 @@ def restore(comment_id: int):
     comment = comment_service.get_comment(comment_id)
     if not permissions.can_moderate(current_user):
         abort(403)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    comment_service.restore_comment(current_user, comment)
-    db.session.commit()
-    flash(_("The comment is shown again and its flags are dismissed."), "success")
-    return redirect(request.args.get("next") == "queue" and url_for("comments.moderation") or _comment_url(comment))
+    act(ConfirmForm(), lambda: comment_service.restore_comment(current_user, comment))
+    return done(_("The comment is shown again and its flags are dismissed."), _back_to_queue_or(comment))
+
+
+def _back_to_queue_or(comment) -> str:
+    return url_for("comments.moderation") if request.args.get("next") == "queue" else _comment_url(comment)
 
 
 @bp.get("/moderation/comments")

@@ -1,20 +1,19 @@
 """Draft pages: documents, the working draft with line numbers, versions and redlines."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from principles_app import permissions
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.diffing import numbered_lines
-from principles_app.extensions import db
 from principles_app.services import amendments as amendment_service
 from principles_app.services import drafts as draft_service
 from principles_app.services import rounds as round_service
-from principles_app.services.errors import ServiceError
 from principles_app.web.amendments.presenters import describe_all
 from principles_app.web.drafts.forms import DocumentForm, parse_principles
+from principles_app.web.submitting import done, submit
 from principles_app.services.translations import TRANSLATION_LANGUAGES
 from principles_app.web.translations.views import draft_translations, requested_text_language
 
@@ -47,22 +46,11 @@ def new_document():
     if not permissions.can_create_document(current_user):
         abort(403)
     form = DocumentForm()
-    if form.validate_on_submit():
-        try:
-            document = draft_service.create_document(current_user, form.slug.data, form.title.data,
-                                                     form.preamble.data, parse_principles(form.principles.data))
-        except ServiceError as refusal:
-            db.session.rollback()
-            for name, message in (refusal.fields or {}).items():
-                field = getattr(form, name.split(".")[0], None) or form.principles
-                field.errors = list(field.errors) + [message]
-            if not refusal.fields:
-                flash(str(refusal.message), "error")
-            return render_template("drafts/new_document.html", form=form), refusal.status
-        db.session.commit()
-        flash(_("Document created as version 1."), "success")
-        return redirect(url_for("drafts.document", slug=document.slug))
-    return render_template("drafts/new_document.html", form=form), 422 if form.errors else 200
+    outcome = submit(form, lambda: draft_service.create_document(
+        current_user, form.slug.data, form.title.data, form.preamble.data, parse_principles(form.principles.data)))
+    if outcome.succeeded:
+        return done(_("Document created as version 1."), url_for("drafts.document", slug=outcome.result.slug))
+    return render_template("drafts/new_document.html", form=form), outcome.status
 
 
 @bp.get("/<slug>/")

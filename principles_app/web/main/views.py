@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -13,6 +13,7 @@ from principles_app.services import organisations as org_service
 from principles_app.web.api.openapi import Endpoint, endpoint
 from principles_app.web.api.schemas import Health
 from principles_app.web.main.forms import LanguageForm, PreferencesForm
+from principles_app.web.submitting import done, submit
 
 bp = Blueprint("main", __name__)
 
@@ -64,12 +65,9 @@ def account():
     form = PreferencesForm(obj=current_user)
     if request.method == "GET":
         form.notifications.data = current_user.notifications.value
-    if form.validate_on_submit():
-        org_service.update_preferences(current_user, language=form.language.data or None,
-                                       time_zone=form.time_zone.data or None,
-                                       notifications=form.notifications.data)
-        db.session.commit()
-        flash(_("Your preferences are saved."), "success")
-        return redirect(url_for("main.account"))
-    status = 422 if form.errors else 200
-    return render_template("main/account.html", form=form), status
+    outcome = submit(form, lambda: org_service.update_preferences(
+        current_user, language=form.language.data or None, time_zone=form.time_zone.data or None,
+        notifications=form.notifications.data))
+    if outcome.succeeded:
+        return done(_("Your preferences are saved."), url_for("main.account"))
+    return render_template("main/account.html", form=form), outcome.status

@@ -3,17 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -27,8 +17,8 @@ from principles_app.services import drafts as drafts_service
 from principles_app.services import generated_files
 from principles_app.services import meeting_pack as pack_service
 from principles_app.services import publications as publications_service
-from principles_app.services.errors import ServiceError
 from principles_app.web.publications.forms import PublishForm
+from principles_app.web.submitting import done, submit
 
 bp = Blueprint("publishing", __name__)
 
@@ -48,26 +38,14 @@ def publish(slug: str):
     form = PublishForm()
     if request.method == "GET" and form.version.data is None:
         form.version.data = request.args.get("version", type=int) or document.current_version
-    if form.validate_on_submit():
-        try:
-            published = publications_service.publish(current_user, document, form.version.data, form.label.data,
-                                                     form.approved_at.data, form.meeting.data)
-        except ServiceError as refusal:
-            db.session.rollback()
-            for name, message in (refusal.fields or {}).items():
-                field = getattr(form, name, None)
-                if field is not None:
-                    field.errors = list(field.errors) + [message]
-            if not refusal.fields:
-                flash(str(refusal.message), "error")
-            return render_template("publications/publish.html", form=form, document=document,
-                                   publications=publications_service.publications_of(document)), refusal.status
-        db.session.commit()
-        flash(_("Published as %(label)s.", label=published.label), "success")
-        return redirect(url_for("public.publication", slug=document.slug, label=published.label))
-    status = 422 if form.errors else 200
+    outcome = submit(form, lambda: publications_service.publish(
+        current_user, document, form.version.data, form.label.data, form.approved_at.data, form.meeting.data))
+    if outcome.succeeded:
+        published = outcome.result
+        return done(_("Published as %(label)s.", label=published.label),
+                    url_for("public.publication", slug=document.slug, label=published.label))
     return render_template("publications/publish.html", form=form, document=document,
-                           publications=publications_service.publications_of(document)), status
+                           publications=publications_service.publications_of(document)), outcome.status
 
 
 PACK_TEMPLATE = "publications/meeting_pack.html"
@@ -76,10 +54,8 @@ PACK_TEMPLATE = "publications/meeting_pack.html"
 @lru_cache(maxsize=1)
 def pack_layout() -> str:
     """Return a hash of the pack's template and stylesheet, so a new layout never serves an old file."""
-    from principles_app.services.generated_files import fingerprint_of
-
     source = current_app.jinja_loader.get_source(current_app.jinja_env, PACK_TEMPLATE)[0]
-    return fingerprint_of([source, str(export_css())])
+    return generated_files.fingerprint_of([source, str(export_css())])
 
 
 def render_pack_html(pack) -> str:

@@ -1,19 +1,18 @@
 """Secretariat pages for a document's rounds: schedule, open, extend and close."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from principles_app import permissions
 from principles_app.domain.rounds import allowed_actions
-from principles_app.extensions import db
 from principles_app.services import closing
 from principles_app.services import drafts as draft_service
 from principles_app.services import rounds as round_service
-from principles_app.services.errors import ServiceError
 from principles_app.web.amendments.forms import ActionForm
 from principles_app.web.rounds.forms import ExtendForm, RoundForm
+from principles_app.web.submitting import act, done, submit
 
 bp = Blueprint("rounds", __name__)
 
@@ -25,10 +24,12 @@ def _signed_in_only():
         abort(403)
 
 
-def _page(document, form, status: int = 200):
+def _page(document, form, status: int = 200, refused: dict[int, ExtendForm] | None = None):
     rounds = round_service.list_rounds(document)
+    extend_forms = {r.id: ExtendForm(prefix=f"r{r.id}", closes_at=r.closes_at) for r in rounds}
+    extend_forms.update(refused or {})  # a refused extension is shown again as typed, with its errors
     return render_template("rounds/rounds.html", document=document, rounds=rounds, form=form,
-                           extend_forms={r.id: ExtendForm(prefix=f"r{r.id}", closes_at=r.closes_at) for r in rounds},
+                           extend_forms=extend_forms,
                            action_form=ActionForm(), allowed={r.id: allowed_actions(r.state) for r in rounds},
                            can_manage=permissions.can_manage_rounds(current_user)), status
 
@@ -37,40 +38,23 @@ def _page(document, form, status: int = 200):
 def rounds(slug: str):
     document = draft_service.get_document(slug)
     form = RoundForm()
-    if form.is_submitted():
-        if not permissions.can_manage_rounds(current_user):
-            abort(403)
-        if not form.validate():
-            return _page(document, form, 422)
-        try:
-            round_service.create_round(current_user, document, form.kind.data, form.title.data, form.closes_at.data,
-                                       majority=form.majority.data or None, quorum=(form.quorum.data or "").strip() or None,
-                                       secrecy=form.secrecy.data or None)
-        except ServiceError as refusal:
-            db.session.rollback()
-            for name, message in (refusal.fields or {}).items():
-                field = getattr(form, name, None)
-                if field is not None:
-                    field.errors = list(field.errors) + [message]
-            if not refusal.fields:
-                flash(str(refusal.message), "error")
-            return _page(document, form, refusal.status)
-        db.session.commit()
-        flash(_("Round scheduled. Open it when it should start."), "success")
-        return redirect(url_for("rounds.rounds", slug=slug))
-    return _page(document, form)
+    if form.is_submitted() and not permissions.can_manage_rounds(current_user):
+        abort(403)
+    outcome = submit(form, lambda: round_service.create_round(
+        current_user, document, form.kind.data, form.title.data, form.closes_at.data,
+        majority=form.majority.data or None, quorum=(form.quorum.data or "").strip() or None,
+        secrecy=form.secrecy.data or None))
+    if outcome.succeeded:
+        return done(_("Round scheduled. Open it when it should start."), url_for("rounds.rounds", slug=slug))
+    return _page(document, form, outcome.status)
 
 
-def _change(round_id: int, change, done: str):
+def _change(round_id: int, change, said: str):
     if not permissions.can_manage_rounds(current_user):
         abort(403)
     target = round_service.get_round(round_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    change(current_user, target)  # a ServiceError becomes an error page with its status
-    db.session.commit()
-    flash(done, "success")
-    return redirect(url_for("rounds.rounds", slug=target.document.slug))
+    act(ActionForm(), lambda: change(current_user, target))
+    return done(said, url_for("rounds.rounds", slug=target.document.slug))
 
 
 @bp.post("/rounds/<int:round_id>/open")
@@ -89,10 +73,7 @@ def extend_round(round_id: int):
         abort(403)
     target = round_service.get_round(round_id)
     form = ExtendForm(prefix=f"r{round_id}")
-    if not form.validate_on_submit():
-        flash(_("Give a new closing time."), "error")
-        return _page(target.document, RoundForm(formdata=None), 422)
-    round_service.extend_round(current_user, target, form.closes_at.data)
-    db.session.commit()
-    flash(_("The round now closes later."), "success")
-    return redirect(url_for("rounds.rounds", slug=target.document.slug))
+    outcome = submit(form, lambda: round_service.extend_round(current_user, target, form.closes_at.data))
+    if outcome.succeeded:
+        return done(_("The round now closes later."), url_for("rounds.rounds", slug=target.document.slug))
+    return _page(target.document, RoundForm(formdata=None), outcome.status, refused={round_id: form})

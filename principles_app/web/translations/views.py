@@ -1,14 +1,13 @@
 """Translate a principle; the draft and public pages read translations through the helpers below."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from principles_app import permissions
-from principles_app.extensions import db
 from principles_app.services import translations as translation_service
-from principles_app.services.errors import ServiceError
+from principles_app.web.submitting import done, submit
 from principles_app.web.translations.forms import TranslationForm
 
 bp = Blueprint("translations", __name__)
@@ -42,30 +41,18 @@ def edit(principle_id: int, language: str):
     existing = translation_service.find_translation(principle, language)
     view = translation_service.describe(existing) if existing is not None else None
     form = TranslationForm()
-    status = 200
     if request.method == "GET":
         form.source_version.data = str(document.current_version)
         if existing is not None:
             form.title.data, form.text.data = existing.title, existing.text
-    elif form.validate_on_submit():
-        source_version = int(form.source_version.data) if (form.source_version.data or "").isdigit() else None
-        try:
-            translation_service.put_translation(current_user, principle, language, form.title.data, form.text.data,
-                                                source_version=source_version, confirm_stale=form.confirm_stale.data)
-        except ServiceError as refusal:
-            db.session.rollback()
-            for name, message in (refusal.fields or {}).items():
-                field = getattr(form, name, None) or form.text
-                field.errors = list(field.errors) + [message]
-            flash(str(refusal.message), "error")
-            status = refusal.status
-        else:
-            db.session.commit()
-            flash(_("Translation saved."), "success")
-            return redirect(url_for("drafts.document", slug=document.slug, text_lang=language,
-                                    _anchor=f"principle-{principle.id}"))
-    else:
-        status = 422
+    source_version = int(form.source_version.data) if (form.source_version.data or "").isdigit() else None
+    outcome = submit(form, lambda: translation_service.put_translation(
+        current_user, principle, language, form.title.data, form.text.data,
+        source_version=source_version, confirm_stale=form.confirm_stale.data))
+    if outcome.succeeded:
+        return done(_("Translation saved."), url_for("drafts.document", slug=document.slug, text_lang=language,
+                                                     _anchor=f"principle-{principle.id}"))
+    status = outcome.status
     # A refused stale save shows what changed since the version the translator started from.
     since = None
     if status == 409 and (form.source_version.data or "").isdigit():

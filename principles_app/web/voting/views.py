@@ -1,10 +1,9 @@
 """Voting pages: a round's motions and participation, the ballot page, results with charts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from principles_app import permissions
 from principles_app.db import utcnow
@@ -15,12 +14,9 @@ from principles_app.domain.rounds import (
     accepts_input,
     allowed_actions,
 )
-from principles_app.extensions import db
-from principles_app.models import Amendment, Ballot
 from principles_app.services import amendments as amendment_service
 from principles_app.services import rounds as round_service
-from principles_app.services import voting as voting_service
-from principles_app.services.errors import ServiceError
+from principles_app.services import ballots, motions, results
 from principles_app.web.amendments.forms import ActionForm
 from principles_app.web.amendments.presenters import describe
 from principles_app.web.rounds.forms import ExtendForm
@@ -28,6 +24,7 @@ from principles_app.labels import CATEGORY_NAMES, REGION_NAMES
 from principles_app.web.voting.charts import choice_bars, participation_bars
 from principles_app.web.voting.forms import BallotForm, PutMotionForm
 from principles_app.web.choices import options
+from principles_app.web.submitting import done, submit
 
 bp = Blueprint("voting", __name__)
 
@@ -42,11 +39,11 @@ def _signed_in_only():
 def _motion_views(target) -> list[dict]:
     """Describe each motion with its redline (amendments) or the version it adopts."""
     views = []
-    for motion in voting_service.motions_of(target):
+    for motion in motions.motions_of(target):
         views.append({"motion": motion,
                       "amendment": describe(motion.amendment, viewer=current_user) if motion.amendment else None,
-                      "participation": voting_service.result_for(motion)["participation"]
-                      if not voting_service.is_decided(motion) else None})
+                      "participation": results.result_for(motion)["participation"]
+                      if not results.is_decided(motion) else None})
     return views
 
 
@@ -55,7 +52,7 @@ def _put_form(target) -> PutMotionForm | None:
             and target.state != RoundState.CLOSED):
         return None
     form = PutMotionForm()
-    already = {m.amendment_id for m in voting_service.motions_of(target)}
+    already = {m.amendment_id for m in motions.motions_of(target)}
     candidates = [a for a in amendment_service.list_amendments(target.document, status=AmendmentStatus.OPEN.value)
                   if a.id not in already]
     form.amendment_id.choices = options((a.id, describe(a).heading) for a in candidates)
@@ -87,31 +84,24 @@ def put_motion(round_id: int):
     form = _put_form(target)
     if form is None:
         abort(409)
-    if not form.validate_on_submit():
-        return _round_page(target, form, 422)
-    amendment = db.session.get(Amendment, form.amendment_id.data)
-    if amendment is None:
-        abort(404)
-    try:
-        voting_service.put_motion(current_user, target, amendment)
-    except ServiceError as refusal:
-        db.session.rollback()
-        flash(str(refusal.message), "error")
-        return _round_page(round_service.get_round(round_id), None, refusal.status)
-    db.session.commit()
-    flash(_("The amendment is put to the vote."), "success")
-    return redirect(url_for("voting.round_page", round_id=round_id))
+    outcome = submit(form, lambda: motions.put_motion(
+        current_user, target, amendment_service.get_amendment(form.amendment_id.data)), raise_for=(404,))
+    if outcome.succeeded:
+        return done(_("The amendment is put to the vote."), url_for("voting.round_page", round_id=round_id))
+    return _round_page(target, form, outcome.status)
 
 
-def _ballot_rows(target):
+def _ballot_rows(target, refused: BallotForm | None = None):
+    """Describe each motion with the organisation's ballot, its history and the form to cast or change it."""
+    sheet = ballots.ballot_sheet(current_user, target)
     rows = []
     for view in _motion_views(target):
         motion = view["motion"]
-        ballot = db.session.execute(select(Ballot).where(
-            Ballot.motion_id == motion.id, Ballot.organisation_id == current_user.organisation_id)).scalar_one_or_none()
+        ballot, history = sheet.get(motion.id, (None, []))
         form = BallotForm(prefix=f"m{motion.id}", formdata=None, motion_id=str(motion.id),
                           choice=ballot.choice if ballot else None)
-        history = voting_service.ballot_history(current_user, motion) if ballot else []
+        if refused is not None and refused.motion_id.data == str(motion.id):
+            form = refused  # shown again as the delegate sent it, with the reason it was refused
         rows.append({**view, "ballot": ballot, "form": form, "history": history})
     return rows
 
@@ -120,15 +110,15 @@ def _may_vote_in(target) -> None:
     """Abort unless the signed-in delegate's organisation is in this round's electorate."""
     if not permissions.can_vote(current_user):
         abort(403)
-    if target.kind not in voting_service.VOTING_KINDS:
+    if target.kind not in motions.VOTING_KINDS:
         abort(404)
-    if voting_service.elector_of(target, current_user.organisation_id) is None:
+    if motions.elector_of(target, current_user.organisation_id) is None:
         abort(403)
 
 
-def _ballot_page(target, status: int = 200):
-    elector = voting_service.elector_of(target, current_user.organisation_id)
-    return render_template("voting/ballot.html", round=target, rows=_ballot_rows(target), elector=elector,
+def _ballot_page(target, status: int = 200, refused: BallotForm | None = None):
+    elector = motions.elector_of(target, current_user.organisation_id)
+    return render_template("voting/ballot.html", round=target, rows=_ballot_rows(target, refused), elector=elector,
                            accepting=accepts_input(target.state, target.closes_at, utcnow())), status
 
 
@@ -143,32 +133,27 @@ def ballot_page(round_id: int):
 @bp.post("/motions/<int:motion_id>/ballot")
 def cast_ballot(motion_id: int):
     """Cast or change the organisation's ballot on one motion."""
-    motion = voting_service.get_motion(motion_id)
+    motion = motions.get_motion(motion_id)
     target = motion.round
     _may_vote_in(target)
     form = BallotForm(prefix=f"m{motion.id}")
-    if not form.validate_on_submit() or form.motion_id.data != str(motion.id):
-        flash(_("Choose yes, no or abstain."), "error")
+    if form.motion_id.data != str(motion.id):  # a form of another motion: nothing of it to show again
         return _ballot_page(target, 422)
-    try:
-        cast = voting_service.cast_ballot(current_user, motion.id, form.choice.data)
-    except ServiceError as refusal:
-        db.session.rollback()
-        flash(str(refusal.message), "error")
-        return _ballot_page(round_service.get_round(target.id), refusal.status)
-    db.session.commit()
-    flash(_("Ballot recorded. Your receipt: %(receipt)s", receipt=cast.receipt), "success")
-    return redirect(url_for("voting.ballot_page", round_id=target.id))
+    outcome = submit(form, lambda: ballots.cast_ballot(current_user, motion.id, form.choice.data))
+    if outcome.succeeded:
+        return done(_("Ballot recorded. Your receipt: %(receipt)s", receipt=outcome.result.receipt),
+                    url_for("voting.ballot_page", round_id=target.id))
+    return _ballot_page(target, outcome.status, refused=form)
 
 
 @bp.get("/motions/<int:motion_id>/result")
 def result_page(motion_id: int):
     """Show a motion's participation, or its result with charts and tables."""
-    motion = voting_service.get_motion(motion_id)
-    result = voting_service.result_for(motion, current_user)
+    motion = motions.get_motion(motion_id)
+    result = results.result_for(motion, current_user)
     view = describe(motion.amendment, viewer=current_user) if motion.amendment else None
     charts = {}
-    if result["state"] == "closed":
+    if result["state"] == RoundState.CLOSED:
         charts["overall"] = choice_bars(result["tally"], result["participation"]["eligible_weight"],
                                         result["participation"]["eligible_count"], "chart-overall-title")
     else:
