@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from principles_app.demo import load_demo
+from principles_app.domain.organisations import Role
 from principles_app.extensions import db
 from principles_app.models import Organisation
 from principles_app.services import audit
@@ -34,7 +35,7 @@ def register_commands(app: Flask) -> None:
     @click.option("--email", required=True)
     @click.option("--name", required=True)
     @click.option("--password", required=True)
-    @click.option("--role", required=True, type=click.Choice(["member", "observer", "secretariat"]))
+    @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
     @click.option("--organisation", required=True, help="Organisation name or id.")
     def create_user(email, name, password, role, organisation):
         """Create a user in an existing organisation."""

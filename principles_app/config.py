@@ -5,6 +5,8 @@ import os
 import secrets
 from pathlib import Path
 
+from principles_app.domain.languages import DEFAULT_LANGUAGE
+
 
 def _instance_secret_key(instance_path: Path) -> str:
     """Return the secret key stored in the instance folder, creating it once."""
@@ -57,7 +59,7 @@ def load_config(instance_path: Path, testing: bool = False) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
-        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", "65536")),

@@ -1,6 +1,7 @@
 """One named check per action: can_<verb>(user, obj) -> bool."""
 from __future__ import annotations
 
+from principles_app.domain.organisations import VOTING_CATEGORY
 from principles_app.models import Role, User
 
 
@@ -111,7 +112,7 @@ def can_withdraw_amendment(user, amendment) -> bool:
 def can_cosponsor_amendment(user, amendment) -> bool:
     """Another active member organisation may co-sponsor; never the proposer's own."""
     return (_signed_in(user) and user.role == Role.MEMBER and user.organisation is not None
-            and user.organisation.active and user.organisation.category.value == "member"
+            and user.organisation.active and user.organisation.category == VOTING_CATEGORY
             and user.organisation_id != amendment.organisation_id)
 
 
@@ -146,7 +147,7 @@ def can_put_motion(user: User | None) -> bool:
 def can_vote(user: User | None) -> bool:
     """Only delegates of an active member organisation cast its ballot (the round checks the electorate)."""
     return (_signed_in(user) and user.role == Role.MEMBER and user.organisation is not None
-            and user.organisation.active and user.organisation.category.value == "member")
+            and user.organisation.active and user.organisation.category == VOTING_CATEGORY)
 
 
 def can_read_results(user: User | None) -> bool:

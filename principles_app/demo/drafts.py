@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from principles_app.db import utcnow
+from principles_app.domain.amendments import AmendmentKind
 from principles_app.domain.publication import normalise
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, User
@@ -38,8 +39,8 @@ def load_draft(network: dict[str, Any]) -> None:
         if existing is not None:
             continue
         target = principles[item["principle"] - 1]
-        if item["kind"] == "insert":
-            amendment_service.propose(proposer, document, "insert", item["rationale"], after_principle_id=target.id,
+        if item["kind"] == AmendmentKind.INSERT:
+            amendment_service.propose(proposer, document, AmendmentKind.INSERT, item["rationale"], after_principle_id=target.id,
                     title=item.get("title"), text=item.get("text"))
         else:
             amendment_service.propose(proposer, document, item["kind"], item["rationale"], principle_id=target.id,

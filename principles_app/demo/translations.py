@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 from principles_app.db import utcnow
+from principles_app.domain.languages import TRANSLATION_LANGUAGES
 from principles_app.extensions import db
 from principles_app.models import Document, PrincipleTranslation, Role, User
 from principles_app.services import audit
@@ -90,7 +91,7 @@ def _translator(network: dict[str, Any], language: str) -> User | None:
     pool = members or others
     if not pool:
         return None
-    return pool[("es", "fr", "ar").index(language) % len(pool)]
+    return pool[TRANSLATION_LANGUAGES.index(language) % len(pool)]
 
 
 def load_translations(network: dict[str, Any]) -> None:
@@ -105,7 +106,7 @@ def load_translations(network: dict[str, Any]) -> None:
     by_number = {p.number: p for p in principles}
     spanish = dict(TRANSLATIONS["es"])
     spanish[4] = SPANISH_SAFETY if by_number.get(4) is not None and "prior" in by_number[4].text else None
-    for language in ("es", "fr", "ar"):
+    for language in TRANSLATION_LANGUAGES:
         actor = _translator(network, language)
         if actor is None:
             return

@@ -26,6 +26,15 @@ class AmendmentStatus(StrEnum):
     CONFLICTED = "conflicted"
 
 
+class AmendmentNews(StrEnum):
+    """Say what happened to an amendment that its proposer is told about."""
+
+    MERGED = "merged"
+    REBASED = "rebased"  # moved onto the new text after another amendment was merged
+    CONFLICTED = "conflicted"
+    REJECTED = "rejected"
+
+
 ACTIONS = ("revise", "rebase", "conflict", "cosponsor", "withdraw", "reject", "merge")
 
 _OPEN, _CONFLICTED = AmendmentStatus.OPEN, AmendmentStatus.CONFLICTED

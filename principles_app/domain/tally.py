@@ -12,10 +12,15 @@ from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation,
 from decimal import localcontext
 from typing import Any
 
-CHOICES = ("yes", "no", "abstain")
-MAJORITIES = ("simple", "two_thirds", "three_quarters", "absolute")
-REGIONS = ("africa", "americas", "asia_pacific", "europe_central_asia", "mena", "international")
-CATEGORIES = ("member", "ally", "donor", "secretariat")
+from principles_app.domain.organisations import Category, Region
+from principles_app.domain.voting import DEFAULT_QUORUM, Choice, Majority
+from principles_app.domain.voting import default_settings  # noqa: F401  a kind's defaults, asked of the tally
+
+# Plain strings in the spec's order: results and breakdowns list them so.
+CHOICES = tuple(choice.value for choice in Choice)
+MAJORITIES = tuple(majority.value for majority in Majority)
+REGIONS = tuple(region.value for region in Region)
+CATEGORIES = tuple(category.value for category in Category)
 
 WEIGHT_PLACES = Decimal("0.0001")
 _ZERO = Decimal("0")
@@ -27,12 +32,6 @@ _ZERO = Decimal("0")
 _EXACT = Context(prec=200, traps=[Inexact, Rounded, InvalidOperation, DivisionByZero, Overflow])
 # Only used to ask "does this value have more than four places?" without raising.
 _LOOSE = Context(prec=200, traps=[InvalidOperation])
-
-_DEFAULTS: dict[str, tuple[str, Decimal]] = {
-    "amendments": ("simple", Decimal("0.5")),
-    "voting": ("simple", Decimal("0.5")),
-    "adoption": ("two_thirds", Decimal("0.5")),
-}
 
 # Electors are accumulated into one bucket per (region, category); every
 # breakdown is then a sum of buckets, so overall, regional and category figures
@@ -254,11 +253,11 @@ def majority_holds(majority: str, yes: Decimal, no: Decimal, eligible: Decimal) 
         if not yes > no:
             return False
         # Cross-multiplied so that thirds and quarters are never rounded.
-        if majority == "simple":
+        if majority == Majority.SIMPLE:
             return True
-        if majority == "two_thirds":
+        if majority == Majority.TWO_THIRDS:
             return 3 * yes >= 2 * (yes + no)
-        if majority == "three_quarters":
+        if majority == Majority.THREE_QUARTERS:
             return 4 * yes >= 3 * (yes + no)
         # Absolute: more than half of ALL eligible weight, abstainers and absentees included.
         return 2 * yes > eligible
@@ -267,8 +266,8 @@ def majority_holds(majority: str, yes: Decimal, no: Decimal, eligible: Decimal) 
 def tally(
     electorate: Sequence[Elector],
     ballots: Sequence[CastBallot],
-    majority: str = "simple",
-    quorum: Decimal = Decimal("0.5"),
+    majority: str = Majority.SIMPLE.value,
+    quorum: Decimal = DEFAULT_QUORUM,
 ) -> TallyResult:
     """Tally one motion's ballots against its frozen electorate."""
     _check_majority(majority)
@@ -325,14 +324,6 @@ def participation(electorate: Sequence[Elector], ballots: Sequence[CastBallot]) 
         eligible_weight=overall.eligible_weight,
         by_region=by_region,
     )
-
-
-def default_settings(round_kind: str) -> tuple[str, Decimal]:
-    """Return the default (majority, quorum) for a kind of round."""
-    try:
-        return _DEFAULTS[round_kind]
-    except KeyError:
-        raise ValueError(f"unknown round kind {round_kind!r}") from None
 
 
 def format_weight(weight: Decimal) -> str:

@@ -11,16 +11,18 @@ from datetime import datetime, timedelta, timezone
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from principles_app.domain.organisations import Region
+
 # A sensible default per region when a user has not chosen a zone: the zone of a large
 # member-dense city of the region. Users pick their own in their profile; this only avoids
 # showing a delegate in Lagos or Bogotá every deadline in UTC on their first visit.
 REGION_DEFAULT_ZONES = {
-    "africa": "Africa/Lagos",
-    "americas": "America/Bogota",
-    "asia_pacific": "Asia/Bangkok",
-    "europe_central_asia": "Europe/Berlin",
-    "mena": "Africa/Cairo",
-    "international": "UTC",
+    Region.AFRICA: "Africa/Lagos",
+    Region.AMERICAS: "America/Bogota",
+    Region.ASIA_PACIFIC: "Asia/Bangkok",
+    Region.EUROPE_CENTRAL_ASIA: "Europe/Berlin",
+    Region.MENA: "Africa/Cairo",
+    Region.INTERNATIONAL: "UTC",
 }
 FALLBACK_ZONE = "UTC"
 DATETIME_LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")

@@ -2,39 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from principles_app.db import Base, UTCDateTime, created_at, int_pk
+from principles_app.domain.comments import HiddenCategory, Stance, TargetType
 from principles_app.models.organisation import Organisation, User, enum_column
 
-
-class TargetType(StrEnum):
-    """What a thread hangs on."""
-
-    PRINCIPLE = "principle"
-    AMENDMENT = "amendment"
-
-
-class Stance(StrEnum):
-    """Where a comment stands on its target."""
-
-    SUPPORT = "support"
-    OPPOSE = "oppose"
-    QUESTION = "question"
-
-
-class HiddenCategory(StrEnum):
-    """Why a comment is hidden; shown to every reader on the placeholder."""
-
-    PENDING_REVIEW = "pending_review"
-    ABUSIVE = "abusive"
-    PERSONAL_INFORMATION = "personal_information"
-    OFF_TOPIC = "off_topic"
-    SPAM = "spam"
-    OTHER = "other"
+__all__ = ["Comment", "CommentActivityVisit", "CommentFlag", "CommentRevision", "HiddenCategory", "Stance",
+           "TargetType"]
 
 
 class Comment(Base):

@@ -6,46 +6,21 @@ from decimal import Decimal
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ColumnElement, Enum, ForeignKey, Integer, String, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from principles_app.db import Base, UTCDateTime, WeightType, created_at, int_pk, str_name
+from principles_app.domain.organisations import (
+    VOTING_CATEGORY,
+    Category,
+    NotificationPreference,
+    Region,
+    Role,
+    eligible_to_vote,
+)
 
-
-class Region(StrEnum):
-    """Regions of the network."""
-
-    AFRICA = "africa"
-    AMERICAS = "americas"
-    ASIA_PACIFIC = "asia_pacific"
-    EUROPE_CENTRAL_ASIA = "europe_central_asia"
-    MENA = "mena"
-    INTERNATIONAL = "international"
-
-
-class Category(StrEnum):
-    """What kind of organisation it is."""
-
-    MEMBER = "member"
-    ALLY = "ally"
-    DONOR = "donor"
-    SECRETARIAT = "secretariat"
-
-
-class Role(StrEnum):
-    """What a user may do."""
-
-    OBSERVER = "observer"
-    MEMBER = "member"
-    SECRETARIAT = "secretariat"
-
-
-class NotificationPreference(StrEnum):
-    """How a user wants to hear about events."""
-
-    IMMEDIATE = "immediate"
-    DIGEST = "digest"
-    NONE = "none"
+__all__ = ["ApiToken", "Category", "NotificationPreference", "Organisation", "Region", "Role", "User", "enum_column"]
 
 
 def enum_column(enum_cls: type[StrEnum], name: str) -> Enum:
@@ -78,10 +53,16 @@ class Organisation(Base):
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 
-    @property
+    @hybrid_property
     def eligible_to_vote(self) -> bool:
-        """Tell whether the organisation may vote now."""
-        return self.category == Category.MEMBER and self.active and self.vote_weight > 0
+        """Tell whether the organisation may vote now (SPEC §1, domain.organisations.eligible_to_vote)."""
+        return eligible_to_vote(self.category, self.active, self.vote_weight)
+
+    @eligible_to_vote.inplace.expression
+    @classmethod
+    def _eligible_to_vote_filter(cls) -> ColumnElement[bool]:
+        # The same rule as a WHERE clause, so a query selects exactly the organisations the predicate admits.
+        return and_(cls.category == VOTING_CATEGORY, cls.active.is_(True), cls.vote_weight > 0)
 
 
 class User(UserMixin, Base):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from principles_app.db import Base, UTCDateTime, WeightType, created_at, int_pk, str_name
 from principles_app.domain.rounds import RoundKind, RoundState
+from principles_app.domain.voting import DEFAULT_QUORUM, DEFAULT_SECRECY, Majority
 from principles_app.models.drafts import Document
 from principles_app.models.organisation import enum_column
 
@@ -32,9 +33,10 @@ class Round(Base):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    majority: Mapped[str] = mapped_column(String(32), nullable=False, default="simple")
-    quorum: Mapped[Decimal] = mapped_column(WeightType(), nullable=False, default=Decimal("0.5"))
-    secrecy: Mapped[str] = mapped_column(String(16), nullable=False, default="named")
+    # A domain.voting.Majority and Secrecy; the service fills in the kind's defaults (domain.voting).
+    majority: Mapped[str] = mapped_column(String(32), nullable=False, default=Majority.SIMPLE.value)
+    quorum: Mapped[Decimal] = mapped_column(WeightType(), nullable=False, default=DEFAULT_QUORUM)
+    secrecy: Mapped[str] = mapped_column(String(16), nullable=False, default=DEFAULT_SECRECY.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[created_at]
 

@@ -16,15 +16,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from principles_app.db import Base, UTCDateTime, WeightType, created_at, int_pk, utcnow
+from principles_app.domain.voting import Choice
 from principles_app.models.drafts import Amendment
 from principles_app.models.rounds import Round
 
-CHOICES = ("yes", "no", "abstain")
-# What a motion became at close: passed or failed by the tally.
-OUTCOMES = ("passed", "failed")
-# What closing did with it: merged / rejected (amendments), conflicted (passed but no longer
-# mergeable), adoptable (adoption), skipped (the amendment left the vote before close).
-EFFECTS = ("merged", "rejected", "conflicted", "adoptable", "not_adoptable", "skipped")
+# The ballot's check constraint, spelt from the domain's choices: "choice IN ('yes', 'no', 'abstain')".
+_KNOWN_CHOICE = "choice IN ({})".format(", ".join(f"'{choice.value}'" for choice in Choice))
 
 
 class Motion(Base):
@@ -44,6 +41,7 @@ class Motion(Base):
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"), index=True)
     # For an adoption motion: the document version being adopted.
     version_number: Mapped[int | None] = mapped_column(Integer)
+    # A domain.voting.MotionOutcome, and what closing did with it: a MotionEffect.
     outcome: Mapped[str | None] = mapped_column(String(16))
     effect: Mapped[str | None] = mapped_column(String(16))
     # The tally fixed at close (domain.tally.to_jsonable), so results never drift with later edits.
@@ -77,13 +75,13 @@ class Ballot(Base):
     __table_args__ = (
         # The database is the last line against two delegates voting at once.
         UniqueConstraint("motion_id", "organisation_id"),
-        CheckConstraint("choice IN ('yes', 'no', 'abstain')", name="choice_known"),
+        CheckConstraint(_KNOWN_CHOICE, name="choice_known"),
     )
 
     id: Mapped[int_pk]
     motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id"), nullable=False, index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), nullable=False)
-    choice: Mapped[str] = mapped_column(String(8), nullable=False)
+    choice: Mapped[str] = mapped_column(String(8), nullable=False)  # a domain.voting.Choice
     receipt: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     cast_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), nullable=False)
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -11,7 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from principles_app.db import utcnow
-from principles_app.domain.amendments import AmendmentKind, AmendmentStatus, IllegalAmendmentMove, next_status
+from principles_app.domain.amendments import (
+    AmendmentKind,
+    AmendmentNews,
+    AmendmentStatus,
+    IllegalAmendmentMove,
+    next_status,
+)
 from principles_app.domain.diffing import (
     changed_ranges,
     lines_for_ranges,
@@ -317,7 +323,7 @@ def reject(actor: User | None, amendment: Amendment) -> Amendment:
     amendment.status = _move(amendment, "reject")
     amendment.updated_at = utcnow()
     audit.record("amendment.rejected", "amendment", amendment.id, {"from_status": previous.value}, actor)
-    notifications.notify_amendment_outcome(amendment, "rejected")
+    notifications.notify_amendment_outcome(amendment, AmendmentNews.REJECTED)
     return amendment
 
 
@@ -337,7 +343,7 @@ def _mark_conflicted(actor: User | None, sibling: Amendment, reason: str) -> Non
     sibling.status = next_status(sibling.status, "conflict")
     sibling.updated_at = utcnow()
     audit.record("amendment.conflicted", "amendment", sibling.id, {"reason": reason}, actor)
-    notifications.notify_amendment_outcome(sibling, "conflicted")
+    notifications.notify_amendment_outcome(sibling, AmendmentNews.CONFLICTED)
 
 
 def _rebase_sibling(sibling: Amendment, new_title: str, new_text: str) -> tuple[str, str] | None:
@@ -409,7 +415,7 @@ def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
                 sibling.base_version = document.current_version + 1
                 sibling.updated_at = now
                 _revision(sibling, "rebased", actor)
-                notifications.notify_amendment_outcome(sibling, "rebased")
+                notifications.notify_amendment_outcome(sibling, AmendmentNews.REBASED)
                 rebased.append(sibling.id)
     amendment.status = AmendmentStatus.MERGED
     amendment.merged_in_version = document.current_version + 1
@@ -419,7 +425,7 @@ def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
                              live_principles(document, refresh=True), [amendment.id])
     audit.record("amendment.merged", "amendment", amendment.id,
                  {"version": version.number, "rebased": rebased, "conflicted": conflicted}, actor)
-    notifications.notify_amendment_outcome(amendment, "merged")
+    notifications.notify_amendment_outcome(amendment, AmendmentNews.MERGED)
     return MergeResult(version, rebased, conflicted)
 
 

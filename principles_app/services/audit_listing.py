@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import String, and_, cast, not_, select
 
+from principles_app.domain.voting import Secrecy
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, Motion, Round
 
@@ -12,7 +13,7 @@ BALLOT_ACTIONS = ("ballot.cast", "ballot.changed")
 def _secret_ballot():
     """Match the entries of ballots cast or changed in a secret round (whenever they were written)."""
     secret_motions = (select(cast(Motion.id, String)).join(Round, Round.id == Motion.round_id)
-                      .where(Round.secrecy == "secret"))
+                      .where(Round.secrecy == Secrecy.SECRET))
     return and_(AuditEntry.action.in_(BALLOT_ACTIONS), AuditEntry.object_type == "motion",
                 AuditEntry.object_id.in_(secret_motions))
 

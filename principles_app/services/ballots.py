@@ -32,8 +32,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from principles_app.db import utcnow
 from principles_app.domain import tally as tally_domain
 from principles_app.domain.rounds import RoundState, accepts_input
+from principles_app.domain.organisations import VOTING_CATEGORY
+from principles_app.domain.voting import Secrecy
 from principles_app.extensions import db
-from principles_app.models import Ballot, BallotChange, Category, ElectorateMember, Motion, Role, Round, User
+from principles_app.models import Ballot, BallotChange, ElectorateMember, Motion, Role, Round, User
 from principles_app.services import audit
 from principles_app.services.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from principles_app.services.motions import VOTING_KINDS, elector_of
@@ -50,7 +52,7 @@ def check_may_vote(user: User) -> None:
     """Refuse (403) anyone who may not cast a ballot for an organisation."""
     organisation = user.organisation
     if not (user.active and user.role == Role.MEMBER and organisation is not None
-            and organisation.category == Category.MEMBER and organisation.active):
+            and organisation.category == VOTING_CATEGORY and organisation.active):
         raise Forbidden(_l("Only delegates of an active member organisation vote."))
 
 
@@ -209,7 +211,7 @@ def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = 
         raise RuntimeError(f"motion {motion_id}: the round takes the ballot but the database did not write it")
     payload: dict[str, Any] = {"motion_id": motion_id, "round_id": target.id,
                                "organisation_id": user.organisation_id, "changed": previous is not None}
-    if target.secrecy != "secret":
+    if target.secrecy != Secrecy.SECRET:
         # In a secret round the log never ties a choice to an organisation.
         payload.update({"choice": choice, "from": previous})
     audit.record("ballot.changed" if previous is not None else "ballot.cast", "motion", motion_id, payload, user)

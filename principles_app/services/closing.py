@@ -29,6 +29,7 @@ from principles_app.db import utcnow
 from principles_app.domain import tally as tally_domain
 from principles_app.domain.amendments import AmendmentStatus
 from principles_app.domain.rounds import RoundState, is_due
+from principles_app.domain.voting import MotionEffect, adoption_effect, outcome_of
 from principles_app.extensions import db
 from principles_app.models import Amendment, Motion, Round, User
 from principles_app.services import amendments as amendment_service
@@ -119,7 +120,7 @@ def tally_and_apply(target: Round, actor: User | None) -> list[MotionSummary]:
             continue  # applied once already
         result = results.tally_of(motion)
         motion.result = tally_domain.to_jsonable(result)
-        motion.outcome = "passed" if result.passed else "failed"
+        motion.outcome = outcome_of(result.passed).value
         motion.decided_at = now
         summary = _apply(actor, motion, result.passed)
         motion.effect = summary.effect
@@ -138,10 +139,10 @@ def _apply(actor: User | None, motion: Motion, passed: bool) -> MotionSummary:
     """Apply one decided motion: an amendment is merged or rejected, a version becomes adoptable or not."""
     if motion.amendment_id is None:
         return MotionSummary(motion.id, None, motion.version_number, motion.outcome,
-                             "adoptable" if passed else "not_adoptable")
+                             adoption_effect(passed).value)
     amendment = db.session.execute(select(Amendment).where(Amendment.id == motion.amendment_id)
                                    .execution_options(populate_existing=True)).scalar_one()
-    outcome = "passed" if passed else "failed"
+    outcome = outcome_of(passed).value
     base = {"motion_id": motion.id, "amendment_id": amendment.id, "version_number": None, "outcome": outcome}
     if passed and amendment.status == AmendmentStatus.OPEN:
         try:
@@ -149,13 +150,13 @@ def _apply(actor: User | None, motion: Motion, passed: bool) -> MotionSummary:
                 merged = amendment_service.merge_amendment(actor, amendment)
         except Conflict:
             # The principle moved under it; the vote stands, the amendment needs revising.
-            return MotionSummary(**base, effect="conflicted")
-        return MotionSummary(**base, effect="merged", new_version=merged.version.number,
+            return MotionSummary(**base, effect=MotionEffect.CONFLICTED.value)
+        return MotionSummary(**base, effect=MotionEffect.MERGED.value, new_version=merged.version.number,
                              rebased_ids=tuple(merged.rebased_ids), conflicted_ids=tuple(merged.conflicted_ids))
     if passed and amendment.status == AmendmentStatus.CONFLICTED:
         # An earlier merge in this round conflicted it: reported, never silently dropped.
-        return MotionSummary(**base, effect="conflicted")
+        return MotionSummary(**base, effect=MotionEffect.CONFLICTED.value)
     if not passed and amendment.status in (AmendmentStatus.OPEN, AmendmentStatus.CONFLICTED):
         amendment_service.reject(actor, amendment)
-        return MotionSummary(**base, effect="rejected")
-    return MotionSummary(**base, effect="skipped")
+        return MotionSummary(**base, effect=MotionEffect.REJECTED.value)
+    return MotionSummary(**base, effect=MotionEffect.SKIPPED.value)

@@ -6,6 +6,7 @@ from typing import Any
 from flask import current_app
 
 from principles_app.domain.disclosure import protect_breakdowns
+from principles_app.domain.voting import Secrecy
 from principles_app.models import Motion
 
 
@@ -17,6 +18,6 @@ def secret_min_group() -> int:
 def disclosed_result(motion: Motion) -> dict[str, Any]:
     """Return a decided motion's stored result as it may be shown: a secret round hides small groups."""
     stored = dict(motion.result or {})
-    if motion.round.secrecy != "secret":
+    if motion.round.secrecy != Secrecy.SECRET:
         return stored
     return protect_breakdowns(stored, secret_min_group())

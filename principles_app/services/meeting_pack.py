@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from principles_app.domain.amendments import AmendmentStatus
+from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.diffing import numbered_lines, render_redline, word_diff
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Motion, User, Version
@@ -56,7 +56,7 @@ class MeetingPack:
 
 def _heading(amendment: Amendment) -> str:
     number = amendment.principle_number
-    if amendment.kind == "insert":
+    if amendment.kind == AmendmentKind.INSERT:
         return (_("New principle after principle %(n)s", n=number) if number
                 else _("New principle at the start"))
     lines = amendments_service.amendment_lines(amendment)

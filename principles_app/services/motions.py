@@ -12,7 +12,7 @@ from principles_app.domain.amendments import AmendmentStatus
 from principles_app.domain.rounds import RoundKind, RoundState, accepts_input
 from principles_app.extensions import db
 from principles_app.labels import AMENDMENT_STATUS_NAMES, name_of
-from principles_app.models import Amendment, Category, ElectorateMember, Motion, Organisation, Round, User
+from principles_app.models import Amendment, ElectorateMember, Motion, Organisation, Round, User
 from principles_app.services import audit
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
@@ -56,9 +56,7 @@ def elector_of(target: Round, organisation_id: int) -> ElectorateMember | None:
 
 def snapshot_electorate(target: Round) -> int:
     """Freeze the round's electorate: eligible organisations and their weights now."""
-    eligible = db.session.execute(select(Organisation).where(
-        Organisation.category == Category.MEMBER, Organisation.active.is_(True), Organisation.vote_weight > 0)
-    ).scalars().all()
+    eligible = db.session.execute(select(Organisation).where(Organisation.eligible_to_vote)).scalars().all()
     db.session.add_all(ElectorateMember(round_id=target.id, organisation_id=o.id, region=o.region.value,
                                         category=o.category.value, weight=o.vote_weight) for o in eligible)
     db.session.flush()

@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from principles_app.db import utcnow
+from principles_app.domain.amendments import AmendmentNews
+from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.times import zone_for
 from principles_app.extensions import db
@@ -37,9 +39,6 @@ from principles_app.models import (
 )
 from principles_app.services.anonymity import protective_label  # a leaf too: the one service borrowed
 
-LANGUAGES = ("en", "es", "fr", "ar")
-RTL_LANGUAGES = ("ar",)
-AMENDMENT_OUTCOMES = ("merged", "rebased", "conflicted", "rejected")
 REMINDER_WINDOW = timedelta(hours=24)
 EXCERPT_LENGTH = 500
 
@@ -64,7 +63,7 @@ class Localised:
 
 def recipient_language(user: User) -> str:
     """Return the language a user reads email in."""
-    return user.language if user.language in LANGUAGES else "en"
+    return user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def recipient_zone(user: User) -> str:
@@ -179,12 +178,14 @@ def _amendment_context(amendment: Amendment) -> dict[str, Any]:
     }
 
 
-def notify_amendment_outcome(amendment: Amendment, outcome: str) -> OutboxMessage | None:
+def notify_amendment_outcome(amendment: Amendment, outcome: AmendmentNews | str) -> OutboxMessage | None:
     """Tell the proposer their amendment was merged, rebased, conflicted or rejected."""
-    if outcome not in AMENDMENT_OUTCOMES:
-        raise ValueError(f"unknown amendment outcome {outcome!r}")
+    try:
+        news = AmendmentNews(outcome)
+    except ValueError:
+        raise ValueError(f"unknown amendment outcome {outcome!r}") from None
     proposer = db.session.get(User, amendment.proposer_id)
-    return notify(proposer, f"amendment_{outcome}", _amendment_context(amendment))
+    return notify(proposer, f"amendment_{news.value}", _amendment_context(amendment))
 
 
 def _author_label(comment: Comment) -> Localised | str:
@@ -222,7 +223,8 @@ def _organisations_yet_to_vote(round_: Round) -> dict[int, int]:
     electorate = list(db.session.execute(
         select(ElectorateMember.organisation_id).where(ElectorateMember.round_id == round_.id)).scalars())
     if not electorate:
-        electorate = [org.id for org in db.session.execute(select(Organisation)).scalars() if org.eligible_to_vote]
+        electorate = list(db.session.execute(
+            select(Organisation.id).where(Organisation.eligible_to_vote).order_by(Organisation.id)).scalars())
     cast = dict(db.session.execute(
         select(Ballot.organisation_id, func.count(Ballot.id)).where(Ballot.motion_id.in_(motion_ids))
         .group_by(Ballot.organisation_id)).all())

@@ -8,6 +8,8 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from principles_app.domain.languages import LANGUAGES
+from principles_app.domain.organisations import ROLE_CATEGORIES
 from principles_app.extensions import db
 from principles_app.labels import ROLE_NAMES, name_of
 from principles_app.models import Category, NotificationPreference, Organisation, Role, User
@@ -15,13 +17,6 @@ from principles_app.services import audit
 from principles_app.services.auth import end_sessions, hash_password, normalise_email, revoke_all_tokens
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
 
-LANGUAGES = ("en", "es", "fr", "ar")
-# Which organisation category a role belongs to (the contract fixes this).
-ROLE_CATEGORIES: dict[Role, set[Category]] = {
-    Role.MEMBER: {Category.MEMBER},
-    Role.OBSERVER: {Category.ALLY, Category.DONOR},
-    Role.SECRETARIAT: {Category.SECRETARIAT},
-}
 ORGANISATION_FIELDS = ("name", "region", "category", "vote_weight", "active", "credit_opt_out")
 
 

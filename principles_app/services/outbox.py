@@ -20,11 +20,11 @@ from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
 from principles_app.db import utcnow
+from principles_app.domain.languages import DEFAULT_LANGUAGE, direction_of
 from principles_app.domain.times import load_zone
 from principles_app.extensions import db
 from principles_app.models import OutboxMessage, User
 from principles_app.services.notifications import (
-    RTL_LANGUAGES,
     absolute_url,
     recipient_language,
     recipient_zone,
@@ -118,10 +118,10 @@ def build_digests(now: datetime | None = None) -> int:
 
 def compose(message: OutboxMessage, sender: str) -> EmailMessage:
     """Build the multipart plain-text and HTML email of an outbox row."""
-    language = message.language or "en"
+    language = message.language or DEFAULT_LANGUAGE
     with force_locale(language):
         context = {"subject": message.subject, "language": language,
-                   "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+                   "direction": direction_of(language),
                    "account_url": absolute_url("/account")}
         text = render_template("email/_layout.txt", body=message.body_text.rstrip(), **context)
         html = render_template("email/_layout.html", body=message.body_html, **context)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from principles_app.domain import tally as tally_domain
 from principles_app.domain.rounds import RoundKind, RoundState
+from principles_app.domain.voting import Choice, MotionOutcome, Secrecy
 from principles_app.extensions import db
 from principles_app.models import Ballot, Motion, Organisation, Round, User
 from principles_app.services import disclosure
@@ -22,7 +23,7 @@ def participation_of(motion: Motion) -> tally_domain.Participation:
     electorate = electorate_of(motion.round)
     voters = db.session.execute(select(Ballot.organisation_id).where(Ballot.motion_id == motion.id)).scalars()
     # The choice is not even loaded: participation cannot leak what was chosen.
-    return tally_domain.participation(electorate, [tally_domain.CastBallot(o, "abstain") for o in voters])
+    return tally_domain.participation(electorate, [tally_domain.CastBallot(o, Choice.ABSTAIN.value) for o in voters])
 
 
 def tally_of(motion: Motion) -> tally_domain.TallyResult:
@@ -35,7 +36,7 @@ def tally_of(motion: Motion) -> tally_domain.TallyResult:
 
 def bulletin_of(motion: Motion) -> list[dict[str, str]]:
     """List every current receipt with its choice, and the organisation only in a named round."""
-    named = motion.round.secrecy != "secret"
+    named = motion.round.secrecy != Secrecy.SECRET
     rows = db.session.execute(select(Ballot.receipt, Ballot.choice, Organisation.name)
                               .join(Organisation, Organisation.id == Ballot.organisation_id)
                               .where(Ballot.motion_id == motion.id).order_by(Ballot.receipt)).all()
@@ -58,7 +59,7 @@ def result_for(motion: Motion, viewer: User | None = None) -> dict[str, Any]:
     decided = is_decided(motion)
     data: dict[str, Any] = {
         "motion_id": motion.id,
-        "state": "closed" if decided else "open",
+        "state": (RoundState.CLOSED if decided else RoundState.OPEN).value,
         "participation": tally_domain.participation_to_jsonable(participation_of(motion)),
     }
     if not decided:
@@ -86,7 +87,7 @@ def passed_adoption_motion(document_id: int, version_number: int) -> Motion | No
         select(Motion).join(Round, Round.id == Motion.round_id)
         .where(Round.document_id == document_id, Round.kind == RoundKind.ADOPTION,
                Round.state == RoundState.CLOSED, Motion.version_number == version_number,
-               Motion.outcome == "passed")
+               Motion.outcome == MotionOutcome.PASSED.value)
         .order_by(Motion.decided_at.desc(), Motion.id.desc()).limit(1)).scalar_one_or_none()
 
 

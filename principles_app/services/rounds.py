@@ -19,16 +19,14 @@ from principles_app.domain.rounds import (
     can_extend,
     next_state,
 )
+from principles_app.domain.tally import MAJORITIES
+from principles_app.domain.voting import DEFAULT_SECRECY, Secrecy, default_settings
 from principles_app.extensions import db
 from principles_app.labels import ROUND_STATE_NAMES, name_of
 from principles_app.models import Document, Round, User
 from principles_app.services import audit
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
 
-MAJORITIES = ("simple", "two_thirds", "three_quarters", "absolute")
-SECRECY = ("named", "secret")
-DEFAULT_MAJORITY = {RoundKind.AMENDMENTS: "simple", RoundKind.VOTING: "simple", RoundKind.ADOPTION: "two_thirds"}
-DEFAULT_QUORUM = Decimal("0.5")
 
 def get_round(round_id: int) -> Round:
     """Return the round or raise NotFound."""
@@ -77,17 +75,18 @@ def create_round(actor: User | None, document: Document, kind: str, title: str, 
     if not title or len(title) > 200:
         raise ValidationFailed(fields={"title": str(_l("Give a title of at most 200 characters."))})
     _check_closes_at(closes_at, utcnow())
-    majority = majority or DEFAULT_MAJORITY[kind]
+    defaults = default_settings(kind)
+    majority = majority or defaults.majority.value
     if majority not in MAJORITIES:
         raise ValidationFailed(fields={"majority": str(_l("Choose simple, two_thirds, three_quarters or absolute."))})
     try:
-        quorum = DEFAULT_QUORUM if quorum is None else Decimal(str(quorum))
+        quorum = defaults.quorum if quorum is None else Decimal(str(quorum))
     except InvalidOperation:
         quorum = Decimal("-1")
     if not quorum.is_finite() or not Decimal("0") <= quorum <= Decimal("1") or quorum != quorum.quantize(Decimal("0.0001")):
         raise ValidationFailed(fields={"quorum": str(_l("A quorum is a fraction between 0 and 1 with at most 4 decimals."))})
-    secrecy = secrecy or "named"
-    if secrecy not in SECRECY:
+    secrecy = secrecy or DEFAULT_SECRECY.value
+    if secrecy not in set(Secrecy):
         raise ValidationFailed(fields={"secrecy": str(_l("Choose named or secret."))})
     new_round = Round(document_id=document.id, kind=kind, title=title, closes_at=closes_at, majority=majority,
                       quorum=quorum, secrecy=secrecy, state=RoundState.SCHEDULED,

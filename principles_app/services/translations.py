@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from principles_app import permissions
 from principles_app.db import utcnow
 from principles_app.domain.diffing import render_redline, word_diff
+from principles_app.domain.languages import SOURCE_LANGUAGE, TRANSLATION_LANGUAGES, direction_of
 from principles_app.domain.publication import ExportPrinciple, PublicationExport
 from principles_app.extensions import db
 from principles_app.models import Principle, PrincipleTranslation, User, Version
@@ -25,16 +26,6 @@ from principles_app.services.errors import (
     ValidationFailed,
 )
 from principles_app.services.publications import export_of
-
-SOURCE_LANGUAGE = "en"
-# Every interface language but the one the authoritative text is written in.
-TRANSLATION_LANGUAGES = ("es", "fr", "ar")
-RTL_LANGUAGES = frozenset({"ar"})
-
-
-def direction_of(language: str) -> str:
-    """Return "rtl" or "ltr" for a language code."""
-    return "rtl" if language in RTL_LANGUAGES else "ltr"
 
 
 def check_language(language: str | None, field: str = "language") -> str:

@@ -10,13 +10,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, direction_of
 from principles_app.domain.times import zone_for
 from principles_app.extensions import babel, db, login_manager
 from principles_app.models import User
 from principles_app.services.auth import user_for_session
 from principles_app.services.errors import BadRequest, NotFound, ServiceError
+from principles_app.web.errors import http_error_name, register_database_errors
 
-RTL_LANGUAGES = {"ar"}
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -47,16 +48,15 @@ class NoSessionForTheApi(SecureCookieSessionInterface):
 
 def select_locale() -> str:
     """Pick the language: the user's saved choice, the session's, else the browser's."""
-    languages = ("en", "es", "fr", "ar")
     if not has_request_context():
-        return "en"  # services run from the command line and from tests without a request
+        return DEFAULT_LANGUAGE  # services run from the command line and from tests without a request
     user = getattr(g, "api_user", None) or (current_user if current_user and current_user.is_authenticated else None)
-    if user is not None and user.language in languages:
+    if user is not None and user.language in LANGUAGES:
         return user.language
     chosen = session.get("language") if not request.path.startswith("/api/") else None
-    if chosen in languages:
+    if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(languages) or "en"
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def select_timezone() -> str:
@@ -103,8 +103,6 @@ def _error_page(error: HTTPException):
         from principles_app.web.api.errors import http_error_response
 
         return http_error_response(error)
-    from principles_app.web.errors import http_error_name  # web.errors reads RTL_LANGUAGES from this package
-
     name = http_error_name(error.code, error.name)
     return render_template("errors/error.html", code=error.code, name=name), error.code or 500
 
@@ -189,11 +187,9 @@ def register_web(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(ServiceError, _service_error_page)
-    from principles_app.web.errors import register_database_errors  # it reads RTL_LANGUAGES from here
-
     register_database_errors(app)
 
     @app.context_processor
     def _page_language():
-        language = str(get_locale() or "en")
-        return {"page_language": language, "page_direction": "rtl" if language in RTL_LANGUAGES else "ltr"}
+        language = str(get_locale() or DEFAULT_LANGUAGE)
+        return {"page_language": language, "page_direction": direction_of(language)}

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy import exc as sa_exc
 
+from principles_app.domain.languages import DEFAULT_LANGUAGE, direction_of
 from principles_app.extensions import db, login_manager
 
 RETRY_AFTER_SECONDS = 5
@@ -56,11 +57,9 @@ def http_error_name(code: int | None, default: str) -> str:
 def _fallback_page() -> str:
     """Return the bare 503 page in the reader's language, or in English if that fails as well."""
     try:
-        from principles_app.web import RTL_LANGUAGES  # principles_app.web imports this module
-
-        language = str(get_locale() or "en")
+        language = str(get_locale() or DEFAULT_LANGUAGE)
         return _FALLBACK_LAYOUT.format(
-            lang=escape(language), dir="rtl" if language in RTL_LANGUAGES else "ltr",
+            lang=escape(language), dir=direction_of(language),
             title=escape(_("Service unavailable")), message=escape(_("Please try again in a few seconds.")))
     except Exception:  # noqa: BLE001  the answer must still be a 503 page
         return FALLBACK_PAGE

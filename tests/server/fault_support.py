@@ -23,11 +23,9 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from principles_app.domain.tally import CHOICES, REGIONS
 from tests.conftest import pg_url_for
 from tests.live_server import ROOT, free_port
-
-REGIONS = ("africa", "americas", "asia_pacific", "europe_central_asia", "mena", "international")
-CHOICES = ("yes", "no", "abstain")
 REQUEST_TIMEOUT = 15  # no single request may hang longer than this
 
 

@@ -8,8 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from principles_app.domain.organisations import Category, Region, Role
 from principles_app.labels import CATEGORY_NAMES, REGION_NAMES, ROLE_NAMES
-from principles_app.web.choices import options
+from principles_app.web.choices import enum_options
 
 
 def four_places(form, field):
@@ -22,8 +23,8 @@ class OrganisationForm(FlaskForm):
     """Create or edit an organisation."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    region = SelectField(_l("Region"), choices=options(REGION_NAMES.items()))
-    category = SelectField(_l("Category"), choices=options(CATEGORY_NAMES.items()))
+    region = SelectField(_l("Region"), choices=enum_options(Region, REGION_NAMES))
+    category = SelectField(_l("Category"), choices=enum_options(Category, CATEGORY_NAMES))
     vote_weight = DecimalField(_l("Vote weight"), places=None, default=Decimal("0"),
                                validators=[Optional(),
                                            NumberRange(min=0, max=99999999), four_places])
@@ -37,7 +38,7 @@ class UserForm(FlaskForm):
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=options(ROLE_NAMES.items()))
+    role = SelectField(_l("Role"), choices=enum_options(Role, ROLE_NAMES))
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=1024)],

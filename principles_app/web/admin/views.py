@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from principles_app import permissions
-from principles_app.extensions import db
 from principles_app.services import audit_listing
 from principles_app.services import organisations as org_service
 from principles_app.services.errors import ValidationFailed

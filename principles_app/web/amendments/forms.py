@@ -5,16 +5,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from principles_app.web.choices import options
-
-KIND_CHOICES = [("modify", _l("Change this principle")), ("insert", _l("Add a new principle")),
-                ("delete", _l("Delete this principle"))]
+from principles_app.domain.amendments import AmendmentKind
+from principles_app.labels import AMENDMENT_KIND_CHOICE_NAMES
+from principles_app.web.choices import enum_options
 
 
 class ProposeForm(FlaskForm):
     """Propose a change: edit the current text, add a principle, or delete one."""
 
-    kind = SelectField(_l("What do you propose?"), choices=options(KIND_CHOICES))
+    kind = SelectField(_l("What do you propose?"), choices=enum_options(AmendmentKind, AMENDMENT_KIND_CHOICE_NAMES))
     principle_id = HiddenField()
     after_principle_id = SelectField(_l("Place the new principle after"), coerce=str, validators=[Optional()])
     title = StringField(_l("Title of the principle"), validators=[Optional(), Length(max=200)])

@@ -46,19 +46,19 @@ def propose(slug: str):
         if target is None:
             abort(404)
     if request.method == "GET":
-        form.kind.data = request.args.get("kind", "modify") if request.args.get("kind") in ("modify", "insert", "delete") else "modify"
+        form.kind.data = request.args.get("kind") if request.args.get("kind") in tuple(AmendmentKind) else AmendmentKind.MODIFY.value
         if target is not None:
             form.principle_id.data = str(target.id)
             form.after_principle_id.data = str(target.id)
-            if form.kind.data == "modify":
+            if form.kind.data == AmendmentKind.MODIFY:
                 form.title.data, form.text.data = target.title, target.text
     accepting = round_service.accepting_amendments(document) is not None
     kind = form.kind.data
     outcome = submit(form, lambda: amendment_service.propose(
         current_user, document, kind, form.rationale.data,
-        principle_id=target.id if target is not None and kind != "insert" else None,
-        after_principle_id=_int_or_none(form.after_principle_id.data) if kind == "insert" else None,
-        title=form.title.data, text=form.text.data if kind != "delete" else None))
+        principle_id=target.id if target is not None and kind != AmendmentKind.INSERT else None,
+        after_principle_id=_int_or_none(form.after_principle_id.data) if kind == AmendmentKind.INSERT else None,
+        title=form.title.data, text=form.text.data if kind != AmendmentKind.DELETE else None))
     if outcome.succeeded:
         return done(_("Your amendment was proposed."), url_for("amendments.show", amendment_id=outcome.result.id))
     return render_template("amendments/propose.html", form=form, document=document, target=target,

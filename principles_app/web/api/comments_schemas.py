@@ -6,11 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from principles_app.web.api.schemas import StrictModel
+from principles_app.domain.comments import MODERATOR_HIDDEN_CATEGORIES, Stance, TargetType
+from principles_app.domain.organisations import AuthorCategory
+from principles_app.web.api.schemas import StrictModel, literal_of
 
-TARGET_TYPES = Literal["principle", "amendment"]
-STANCES = Literal["support", "oppose", "question"]
-HIDDEN_CATEGORIES = Literal["abusive", "personal_information", "off_topic", "spam", "other"]
+TARGET_TYPES = literal_of(TargetType)
+STANCES = literal_of(Stance)
+# The secretariat gives any reason but "pending review", which only the flag threshold sets.
+HIDDEN_CATEGORIES = literal_of(MODERATOR_HIDDEN_CATEGORIES)
+AUTHOR_CATEGORIES = literal_of(AuthorCategory)
 
 
 class CommentCreate(StrictModel):
@@ -54,7 +58,7 @@ class AuthorOut(BaseModel):
 
     display: str
     region: str | None
-    category: Literal["member", "observer", "secretariat"] | None
+    category: AUTHOR_CATEGORIES | None
     user_id: int | None = None
     name: str | None = None
     organisation: str | None = None

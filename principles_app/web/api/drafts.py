@@ -5,6 +5,7 @@ from flask import g, request
 
 from principles_app import permissions
 from principles_app.db import utcnow
+from principles_app.domain.amendments import AmendmentStatus
 from principles_app.domain.rounds import accepts_input
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Round, Version
@@ -202,8 +203,7 @@ def propose_amendment(slug: str, body: AmendmentCreate):
 
 @bp.get("/documents/<slug>/amendments")
 @endpoint(Endpoint("A document's amendments", response=AmendmentList, tag="amendments",
-                   query={"status": {"type": "string",
-                                     "enum": ["open", "withdrawn", "rejected", "merged", "conflicted"]}}))
+                   query={"status": {"type": "string", "enum": [status.value for status in AmendmentStatus]}}))
 def list_amendments(slug: str):
     require(permissions.can_read_drafts(g.api_user))
     document = draft_service.get_document(slug)

@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from principles_app.web.api.schemas import StrictModel, WeightString
+from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
+from principles_app.domain.rounds import RoundKind, RoundState
+from principles_app.domain.voting import Majority, Secrecy
+from principles_app.web.api.schemas import StrictModel, WeightString, literal_of
 
-AMENDMENT_KINDS = Literal["modify", "insert", "delete"]
-AMENDMENT_STATUSES = Literal["open", "withdrawn", "rejected", "merged", "conflicted"]
-ROUND_KINDS = Literal["amendments", "voting", "adoption"]
-ROUND_STATES = Literal["scheduled", "open", "closed"]
-MAJORITIES = Literal["simple", "two_thirds", "three_quarters", "absolute"]
-SECRECIES = Literal["named", "secret"]
+AMENDMENT_KINDS = literal_of(AmendmentKind)
+AMENDMENT_STATUSES = literal_of(AmendmentStatus)
+ROUND_KINDS = literal_of(RoundKind)
+ROUND_STATES = literal_of(RoundState)
+MAJORITIES = literal_of(Majority)
+SECRECIES = literal_of(Secrecy)
 
 
 class PrincipleIn(StrictModel):

@@ -1,18 +1,33 @@
 """Request and response shapes of the API; the OpenAPI document is generated from them."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-REGIONS = Literal["africa", "americas", "asia_pacific", "europe_central_asia", "mena", "international"]
-CATEGORIES = Literal["member", "ally", "donor", "secretariat"]
-ROLES = Literal["member", "observer", "secretariat"]
-LANGUAGES = Literal["en", "es", "fr", "ar"]
-NOTIFICATIONS = Literal["immediate", "digest", "none"]
+from principles_app.domain.languages import Language
+from principles_app.domain.organisations import Category, NotificationPreference, Region, Role
+
+
+def literal_of(members: Iterable[StrEnum]) -> Any:
+    """Return the Literal of a domain enum's values (or some of them), in its order.
+
+    A Literal validates to a plain string and is documented inline as an "enum" of strings, so the
+    API reads exactly as before while the domain enum stays the only place the values are written.
+    """
+    return Literal[tuple(member.value for member in members)]
+
+
+REGIONS = literal_of(Region)
+CATEGORIES = literal_of(Category)
+ROLES = literal_of(Role)
+LANGUAGES = literal_of(Language)
+NOTIFICATIONS = literal_of(NotificationPreference)
 
 
 def _decimal_from_string(value):

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from principles_app.web.api.schemas import StrictModel
+from principles_app.domain.rounds import RoundState
+from principles_app.domain.voting import Choice, Majority, MotionEffect, MotionOutcome
+from principles_app.web.api.schemas import StrictModel, literal_of
 
-CHOICE = Literal["yes", "no", "abstain"]
+CHOICE = literal_of(Choice)
+OUTCOMES = literal_of(MotionOutcome)
+EFFECTS = literal_of(MotionEffect)
+MAJORITIES = literal_of(Majority)
+# A result is asked for only once the round has opened.
+RESULT_STATES = literal_of((RoundState.OPEN, RoundState.CLOSED))
 WEIGHT = Field(pattern=r"^\d+\.\d{4}$", description="exact decimal as a string, four places")
 
 
@@ -26,8 +32,8 @@ class MotionOut(BaseModel):
     position: int
     amendment_id: int | None
     version_number: int | None
-    outcome: Literal["passed", "failed"] | None
-    effect: Literal["merged", "rejected", "conflicted", "adoptable", "not_adoptable", "skipped"] | None
+    outcome: OUTCOMES | None
+    effect: EFFECTS | None
 
 
 class BallotIn(StrictModel):
@@ -113,16 +119,16 @@ class MotionResult(BaseModel):
     """Participation while the round is open; the full result once it is closed."""
 
     motion_id: int
-    state: Literal["open", "closed"]
+    state: RESULT_STATES
     participation: ParticipationOut
     tally: TallyOut | None = None
-    majority: Literal["simple", "two_thirds", "three_quarters", "absolute"] | None = None
+    majority: MAJORITIES | None = None
     quorum: str | None = None
     quorum_reached: bool | None = None
     passed: bool | None = None
     passed_by_count: bool | None = Field(default=None, description="the same rules, one organisation one vote")
     quorum_reached_by_count: bool | None = None
-    outcome: Literal["passed", "failed"] | None = None
+    outcome: OUTCOMES | None = None
     effect: str | None = None
     by_region: dict[str, GroupTallyOut] | None = Field(
         default=None, description="by region; in a secret round small regions are merged under `other`")

@@ -5,13 +5,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
-from principles_app.web.choices import options
+from principles_app.domain.comments import MODERATOR_HIDDEN_CATEGORIES, Stance
+from principles_app.labels import HIDDEN_CATEGORY_CHOICE_NAMES, STANCE_NAMES
+from principles_app.web.choices import SelectChoice, enum_options
 
 # Length and emptiness are checked by the service so the browser and the API refuse alike (422).
-STANCE_CHOICES = [("", _l("No stance")), ("support", _l("Support")), ("oppose", _l("Oppose")),
-                  ("question", _l("Question"))]
-HIDE_CHOICES = [("abusive", _l("Abusive")), ("personal_information", _l("Exposes personal information")),
-                ("off_topic", _l("Off topic")), ("spam", _l("Spam")), ("other", _l("Other"))]
+STANCE_CHOICES = [SelectChoice("", _l("No stance")), *enum_options(Stance, STANCE_NAMES)]
+HIDE_CHOICES = enum_options(MODERATOR_HIDDEN_CATEGORIES, HIDDEN_CATEGORY_CHOICE_NAMES)
 
 
 class CommentForm(FlaskForm):
@@ -19,7 +19,7 @@ class CommentForm(FlaskForm):
 
     body = TextAreaField(_l("Your comment"), description=_l(
         "Markdown: *emphasis*, **strong**, [links](https://example.org), lists and > quotes. Up to 10,000 characters."))
-    stance = SelectField(_l("Stance"), choices=options(STANCE_CHOICES), validators=[Optional()])
+    stance = SelectField(_l("Stance"), choices=STANCE_CHOICES, validators=[Optional()])
     anonymous = BooleanField(_l("Show me only as an organisation from my region (the secretariat still sees who)"))
     parent_id = HiddenField()
     submit = SubmitField(_l("Post comment"))
@@ -29,7 +29,7 @@ class EditCommentForm(FlaskForm):
     """Change my comment; the earlier text is kept."""
 
     body = TextAreaField(_l("Your comment"))
-    stance = SelectField(_l("Stance"), choices=options(STANCE_CHOICES), validators=[Optional()])
+    stance = SelectField(_l("Stance"), choices=STANCE_CHOICES, validators=[Optional()])
     submit = SubmitField(_l("Save changes"))
 
 
@@ -43,7 +43,7 @@ class FlagForm(FlaskForm):
 class HideForm(FlaskForm):
     """Hide a comment behind a placeholder."""
 
-    category = SelectField(_l("Reason shown to readers"), choices=options(HIDE_CHOICES))
+    category = SelectField(_l("Reason shown to readers"), choices=HIDE_CHOICES)
     reason = TextAreaField(_l("Reason (recorded in the audit log)"), validators=[Length(max=1000)])
     submit = SubmitField(_l("Hide comment"))
 

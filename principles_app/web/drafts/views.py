@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from principles_app import permissions
-from principles_app.domain.amendments import AmendmentStatus
+from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.diffing import numbered_lines
 from principles_app.services import amendments as amendment_service
 from principles_app.services import drafts as draft_service
@@ -63,7 +63,7 @@ def document(slug: str):
     after_principle: dict[int | None, list] = {}
     for view in views:
         a = view.amendment
-        if a.kind.value == "insert":
+        if a.kind.value == AmendmentKind.INSERT:
             after_principle.setdefault(a.after_principle_id, []).append(view)
         else:
             on_principle.setdefault(a.principle_id, []).append(view)

@@ -8,14 +8,16 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
-from principles_app.domain.languages import LANGUAGE_NAMES
-from principles_app.web.choices import options
+from principles_app.domain.languages import LANGUAGE_NAMES, Language
+from principles_app.domain.organisations import NotificationPreference
+from principles_app.labels import NOTIFICATION_PREFERENCE_NAMES
+from principles_app.web.choices import SelectChoice, enum_options
 
 
 class LanguageForm(FlaskForm):
     """Switch the interface language; works without JavaScript."""
 
-    language = SelectField(_l("Language"), choices=options(LANGUAGE_NAMES.items()), validators=[DataRequired()])
+    language = SelectField(_l("Language"), choices=enum_options(Language, LANGUAGE_NAMES), validators=[DataRequired()])
     next = HiddenField()
     submit = SubmitField(_l("Change language"))
 
@@ -23,14 +25,14 @@ class LanguageForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     """A user's language, time zone and notification choice."""
 
-    language = SelectField(_l("Language"), choices=options([("", _l("As my browser asks")), *LANGUAGE_NAMES.items()]),
-                           validators=[Optional()])
+    language = SelectField(_l("Language"), choices=[SelectChoice("", _l("As my browser asks")),
+                                                    *enum_options(Language, LANGUAGE_NAMES)], validators=[Optional()])
     time_zone = StringField(_l("Time zone"), validators=[Optional()],
                             description=_l("An IANA name such as Africa/Dakar or America/Lima."))
     notifications = SelectField(
         _l("Email notifications"),
-        choices=options([("immediate", _l("Immediately")), ("digest", _l("Daily digest")), ("none", _l("None"))]),
-        validators=[AnyOf(["immediate", "digest", "none"])],
+        choices=enum_options(NotificationPreference, NOTIFICATION_PREFERENCE_NAMES),
+        validators=[AnyOf([preference.value for preference in NotificationPreference])],
     )
     submit = SubmitField(_l("Save preferences"))
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from principles_app import permissions
+from principles_app.domain.languages import DEFAULT_LANGUAGE
 from principles_app.exports.html import LAYOUTS
 from principles_app.extensions import db
 from principles_app.services import drafts as drafts_service
@@ -79,7 +80,7 @@ def _pack_response(slug: str, number: int, fmt: str, mimetype: str) -> Response:
     document = drafts_service.get_document(slug)
     pack = pack_service.build_meeting_pack(document, number, current_user)
     stored = generated_files.generated_file(
-        "meeting-pack", f"{document.id}:{number}", fmt, str(get_locale() or "en"),
+        "meeting-pack", f"{document.id}:{number}", fmt, str(get_locale() or DEFAULT_LANGUAGE),
         pack_service.pack_fingerprint(pack, pack_layout()), lambda: PACK_RENDERERS[fmt](pack))
     db.session.commit()
     response = Response(stored.body, mimetype=mimetype)

@@ -12,6 +12,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
 from principles_app.exports import CONTENT_TYPES, RENDERERS
 from principles_app.extensions import db
 from principles_app.models import Publication
@@ -30,7 +31,6 @@ from principles_app.web.publications.page_cache import (
 
 public_bp = Blueprint("public", __name__, url_prefix="/principles")
 
-LANGUAGES = ("en", "es", "fr", "ar")
 FEED_SIZE = 50
 HTML = "text/html"
 
@@ -38,7 +38,7 @@ HTML = "text/html"
 def _language() -> str:
     """Return the page language: ?lang= when given, else the reader's usual choice."""
     chosen = request.args.get("lang")
-    return chosen if chosen in LANGUAGES else str(get_locale() or "en")
+    return chosen if chosen in LANGUAGES else str(get_locale() or DEFAULT_LANGUAGE)
 
 
 def _page(key: tuple, template: str, cache_control: str, context, mimetype: str = HTML):

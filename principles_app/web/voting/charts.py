@@ -6,9 +6,10 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from principles_app.domain.voting import Choice
 from principles_app.labels import CHOICE_NAMES
 
-COLOURS = {"yes": "#1b7837", "no": "#b2182b", "abstain": "#767676"}
+COLOURS = {Choice.YES: "#1b7837", Choice.NO: "#b2182b", Choice.ABSTAIN: "#767676"}
 WIDTH = Decimal(300)
 ROW = 22
 
@@ -23,7 +24,7 @@ def _share(part: Decimal, whole: Decimal) -> Decimal:
 def choice_bars(tally: dict, eligible_weight: str, eligible_count: int, title_id: str) -> Markup:
     """Draw yes/no/abstain as shares of the eligible weight and of the eligible organisations."""
     rows = []
-    for choice in ("yes", "no", "abstain"):
+    for choice in Choice:
         figure, name = tally[choice], CHOICE_NAMES[choice]
         rows.append((_("%(choice)s · weight", choice=name), _share(Decimal(figure["weight"]), Decimal(eligible_weight)),
                      COLOURS[choice], figure["weight"]))

@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
+from principles_app.domain.voting import Choice
 from principles_app.labels import CHOICE_NAMES
-from principles_app.web.choices import options
+from principles_app.web.choices import enum_options
 
 
 class PutMotionForm(FlaskForm):
@@ -22,5 +23,5 @@ class BallotForm(FlaskForm):
     """Cast or change the organisation's ballot on one motion."""
 
     motion_id = HiddenField(validators=[DataRequired()])
-    choice = RadioField(_l("Your organisation's vote"), choices=options(CHOICE_NAMES.items()), validators=[InputRequired()])
+    choice = RadioField(_l("Your organisation's vote"), choices=enum_options(Choice, CHOICE_NAMES), validators=[InputRequired()])
     submit = SubmitField(_l("Cast ballot"))

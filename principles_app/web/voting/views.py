@@ -153,7 +153,7 @@ def result_page(motion_id: int):
     result = results.result_for(motion, current_user)
     view = describe(motion.amendment, viewer=current_user) if motion.amendment else None
     charts = {}
-    if result["state"] == "closed":
+    if result["state"] == RoundState.CLOSED:
         charts["overall"] = choice_bars(result["tally"], result["participation"]["eligible_weight"],
                                         result["participation"]["eligible_count"], "chart-overall-title")
     else:
