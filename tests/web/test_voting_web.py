@@ -8,8 +8,7 @@ from sqlalchemy import func, select
 from principles_app.extensions import db
 from principles_app.models import Ballot, Motion
 from principles_app.services import voting
-from tests.factories import make_organisation, make_user, sign_in
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import make_organisation, make_scene, make_user, sign_in, voting_round
 
 
 def _ballot_form(motion, choice):
