@@ -1,4 +1,4 @@
-"""Fixtures: an app on SQLite or PostgreSQL, a rolled-back transaction per test, clients and login helpers.
+"""Fixtures: an app on SQLite or PostgreSQL, a rolled-back transaction per test, clients and a query counter.
 
 Every test runs inside one database transaction that is rolled back when it ends (as the
 warehouse project's suite does): the session, and every request made through the test client,
@@ -13,12 +13,14 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Connection, create_engine, event, text
 
 from principles_app import create_app
 from principles_app.extensions import db, limiter
@@ -162,35 +164,38 @@ def _database(request, app):
         yield
         _empty_tables()
     else:
-        with _rolled_back_transaction():
+        with rolled_back_transaction():
             yield
     ctx.pop()
 
 
-class _rolled_back_transaction:
-    """Bind every new session to one connection whose outer transaction is rolled back at the end."""
+@contextmanager
+def rolled_back_transaction() -> Iterator[Connection]:
+    """Bind every new session to one connection whose outer transaction is rolled back at the end.
 
-    def __enter__(self):
-        self.connection = db.engine.connect()
-        if self.connection.dialect.name == "sqlite":
-            _begin_explicitly_on_sqlite(self.connection)
-        self.transaction = self.connection.begin()
+    Sessions join it with a savepoint, so the application's commits and rollbacks work as usual
+    inside the test without ever reaching the database for good.
+    """
+    connection = db.engine.connect()
+    if connection.dialect.name == "sqlite":
+        _begin_explicitly_on_sqlite(connection)
+    transaction = connection.begin()
+    sessions = db.session.session_factory
+    db.session.remove()
+    sessions.configure(bind=connection, join_transaction_mode="create_savepoint", test_thread=threading.get_ident())
+    try:
+        yield connection
+    finally:
         db.session.remove()
-        db.session.session_factory.configure(bind=self.connection, join_transaction_mode="create_savepoint",
-                                             test_thread=threading.get_ident())
-        return self.connection
-
-    def __exit__(self, *exc):
-        db.session.remove()
-        options = db.session.session_factory.kw
         for option in ("bind", "join_transaction_mode", "test_thread"):
-            options.pop(option, None)
-        if self.transaction.is_active:
-            self.transaction.rollback()
-        self.connection.close()
+            sessions.kw.pop(option, None)
+        if transaction.is_active:
+            transaction.rollback()
+        connection.close()
 
 
 def _empty_tables() -> None:
+    """Delete every row the committed test left."""
     db.session.rollback()
     db.session.remove()
     with db.engine.begin() as conn:
