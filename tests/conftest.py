@@ -234,7 +234,7 @@ class QueryCounter:
 
 @pytest.fixture
 def count_queries(app):
-    """Return a context manager that counts the application's SQL statements: `with count_queries() as c: ... c.count`."""
+    """Return a context manager counting the application's SQL statements (`with count_queries() as c:`)."""
     return QueryCounter
 
 

@@ -12,6 +12,7 @@ from tests.factories import make_organisation, make_user, sign_in
 
 
 def organisations_seen_from_another_connection() -> int:
+    """Count the organisations a fresh connection of the pool sees."""
     with db.engine.connect() as other:
         return other.execute(select(func.count(Organisation.id))).scalar_one()
 
