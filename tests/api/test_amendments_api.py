@@ -9,8 +9,16 @@ from sqlalchemy import func, select
 from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import Amendment, AmendmentCosponsor, AuditEntry, Document, Round, Version
-from tests.drafts_helpers import make_document, open_amendments_round, principle
-from tests.factories import auth_header, error_of, make_organisation, make_user, token_for
+from tests.factories import (
+    auth_header,
+    error_of,
+    make_document,
+    make_organisation,
+    make_user,
+    open_amendments_round,
+    principle,
+    token_for,
+)
 
 TEXT = "Partners listen to each other before they decide anything together."
 

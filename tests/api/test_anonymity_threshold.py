@@ -5,7 +5,7 @@ import pytest
 
 from principles_app.extensions import db
 from principles_app.services import comments as service
-from tests.comments_support import make_principle
+from tests.factories import make_principle
 from tests.factories import auth_header, make_organisation, make_user, sign_in, token_for
 
 

@@ -8,8 +8,7 @@ from sqlalchemy import func, select
 
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, Comment, CommentFlag
-from tests.comments_support import delete_principle, make_amendment, make_principle
-from tests.factories import auth_header, error_of, make_organisation, make_user, token_for
+from tests.factories import auth_header, delete_principle, error_of, make_amendment, make_organisation, make_principle, make_user, token_for
 
 
 @pytest.fixture(autouse=True)

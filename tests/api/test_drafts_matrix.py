@@ -8,8 +8,16 @@ import pytest
 from principles_app.db import utcnow
 from principles_app.services import rounds as round_service
 from principles_app.extensions import db
-from tests.drafts_helpers import make_document, open_amendments_round, principle, propose
-from tests.factories import auth_header, make_user, sign_in, token_for
+from tests.factories import (
+    auth_header,
+    make_document,
+    make_user,
+    open_amendments_round,
+    principle,
+    propose,
+    sign_in,
+    token_for,
+)
 
 ROLES = ("anonymous", "observer", "member", "proposer", "secretariat")
 SIGNED_IN = {"observer", "member", "proposer", "secretariat"}

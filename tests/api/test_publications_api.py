@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, Publication
-from tests.factories import auth_header, make_user, token_for
-from tests.publication_helpers import adopted_document, publish
+from tests.factories import adopted_document, auth_header, make_user, publish, token_for
 
 BODY = {"version": 2, "label": "1.0", "approved_at": "2024-06-14", "meeting": "General Meeting, Berlin 2024"}
 

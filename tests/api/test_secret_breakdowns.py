@@ -8,7 +8,7 @@ from principles_app.services import ballots as ballot_service
 from principles_app.services import closing, meeting_pack
 from principles_app.services import motions as motion_service
 from tests.factories import auth_header, sign_in, token_for
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import make_scene, voting_round
 
 CHOICES = ("yes", "no", "abstain")
 

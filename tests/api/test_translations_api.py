@@ -6,15 +6,20 @@ from sqlalchemy import func, select
 
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, PrincipleTranslation
-from tests.drafts_helpers import make_document, principle
-from tests.factories import auth_header, error_of, make_organisation, make_user, token_for
-from tests.translations_support import (
+from tests.factories import (
     ARABIC,
     ARABIC_TITLE,
     SPANISH,
     SPANISH_TITLE,
+    auth_header,
     draft_in_round,
+    error_of,
+    make_document,
+    make_organisation,
+    make_user,
     merge_change,
+    principle,
+    token_for,
 )
 
 

@@ -10,8 +10,7 @@ from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import Ballot, BallotChange, Motion, Round
 from principles_app.services import motions as motion_service
-from tests.factories import auth_header, make_organisation, make_user, token_for
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import auth_header, make_organisation, make_scene, make_user, token_for, voting_round
 
 
 def _headers(user):

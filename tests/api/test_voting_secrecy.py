@@ -10,8 +10,7 @@ import re
 from principles_app.extensions import db
 from principles_app.services import ballots as ballot_service
 from principles_app.services import motions as motion_service
-from tests.factories import auth_header, make_user, sign_in, token_for
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import auth_header, make_scene, make_user, sign_in, token_for, voting_round
 
 CSRF = re.compile(rb'name="csrf_token"[^>]*value="[^"]*"|value="[^"]*"[^>]*name="csrf_token"|"csrf_token": ?"[^"]*"')
 

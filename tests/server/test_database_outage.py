@@ -8,8 +8,7 @@ from principles_app.extensions import db
 from principles_app.models import AuditEntry, Ballot, BallotChange, Organisation
 from principles_app.services import motions as motion_service
 from tests.database_faults import database_fails
-from tests.factories import auth_header, make_user, sign_in, token_for
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import auth_header, make_scene, make_user, sign_in, token_for, voting_round
 
 
 def _counts():

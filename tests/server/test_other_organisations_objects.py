@@ -5,9 +5,7 @@ import json
 
 from principles_app.extensions import db
 from principles_app.services import motions as motion_service
-from tests.comments_support import make_principle
-from tests.factories import auth_header, make_user, sign_in, token_for
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import auth_header, make_principle, make_scene, make_user, sign_in, token_for, voting_round
 
 SECRET_TEXT = "Our partner in the capital is Ms Example at the old mill"
 

@@ -16,8 +16,7 @@ from principles_app.services import closing
 from principles_app.services import drafts as draft_service
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import Conflict, ValidationFailed
-from tests.drafts_helpers import make_document, open_amendments_round, principle, propose
-from tests.factories import make_user
+from tests.factories import make_document, make_user, open_amendments_round, principle, propose
 
 TEXT = ("Partners listen to each other before they decide anything together. "
         "They meet in every region and they share what they learn with everyone.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import select, text, update
 
 from principles_app.extensions import db
@@ -66,6 +67,7 @@ def test_reordered_entries_are_named(app):
     assert "entry 2" in result.output
 
 
+@pytest.mark.committed
 def test_two_writers_at_once_never_fork_the_chain(app):
     errors: list[Exception] = []
 

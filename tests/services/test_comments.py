@@ -8,8 +8,7 @@ from principles_app.extensions import db
 from principles_app.models import AuditEntry, Comment, CommentFlag, CommentRevision
 from principles_app.services import comments as service
 from principles_app.services.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
-from tests.comments_support import QueryCounter, delete_principle, make_amendment, make_principle
-from tests.factories import make_organisation, make_user
+from tests.factories import delete_principle, make_amendment, make_organisation, make_principle, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -313,7 +312,7 @@ def test_activity_lists_replies_to_me_and_comments_on_my_amendments_since_my_las
     assert not any(item.is_new for item in second.items)
 
 
-def test_a_thread_loads_with_the_same_number_of_queries_whatever_its_size(app):
+def test_a_thread_loads_with_the_same_number_of_queries_whatever_its_size(app, count_queries):
     staff = make_user("secretariat")
     member = make_user()
     small, large = make_principle(), make_principle()
@@ -330,7 +329,7 @@ def test_a_thread_loads_with_the_same_number_of_queries_whatever_its_size(app):
     for viewer in (member, staff):
         for target in (small, large):
             db.session.expire_all()
-            with QueryCounter(db.engine) as counter:
+            with count_queries() as counter:
                 service.load_thread("principle", target.id, viewer)
             counts[(viewer.role.value, target.id)] = counter.count
     assert counts[("member", small.id)] == counts[("member", large.id)]

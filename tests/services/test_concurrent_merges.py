@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from principles_app.extensions import db
 from principles_app.models import Amendment, Principle, Version
 from principles_app.services import amendments as amendment_service
-from tests.drafts_helpers import make_document, open_amendments_round, propose
-from tests.factories import make_user
+from tests.factories import make_document, make_user, open_amendments_round, propose
+
+# Each thread merges on a connection of its own: the data must be committed.
+pytestmark = pytest.mark.committed
 
 TEXT = "Alpha beta gamma delta. Epsilon zeta eta theta. Iota kappa lambda mu. Nu xi omicron pi."
 

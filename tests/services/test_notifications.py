@@ -20,8 +20,7 @@ from principles_app.services.notifications import (
     notify_reply,
     remind_closing_rounds,
 )
-from tests.drafts_helpers import make_document, open_amendments_round, principle
-from tests.factories import make_organisation, make_user
+from tests.factories import make_document, make_organisation, make_user, open_amendments_round, principle, propose
 from tests.mail_server import html, plain, start_server
 
 UTC = timezone.utc
@@ -168,6 +167,7 @@ def test_a_named_reply_names_its_author_and_a_reply_to_oneself_is_silent(mail):
     assert message["To"] == author.email and other.name in message["Subject"]
 
 
+@pytest.mark.committed
 def test_two_concurrent_senders_deliver_each_message_exactly_once(app, mail):
     members = [make_user("member") for _ in range(12)]
     for index, member in enumerate(members):
@@ -263,7 +263,7 @@ def test_organisations_that_have_not_voted_are_reminded_once_a_day_before_close(
     from principles_app.services import closing
     from principles_app.services import motions as motion_service
     from principles_app.services import rounds as round_service
-    from tests.drafts_helpers import propose
+    from tests.factories import propose
 
     document = make_document()
     amendments_round = open_amendments_round(document)
@@ -300,7 +300,6 @@ def test_organisations_that_have_not_voted_are_reminded_once_a_day_before_close(
 
 def test_a_merge_tells_each_proposer_what_happened_to_their_amendment(mail):
     from principles_app.services import amendments as amendment_service
-    from tests.drafts_helpers import propose
 
     document = make_document()
     open_amendments_round(document)

@@ -12,7 +12,7 @@ from principles_app.models import AuditEntry, ExportCache, Publication
 from principles_app.services import organisations as org_service
 from principles_app.services import publications as publications_service
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
-from tests.publication_helpers import adopt, adopted_document, merge_amendment, publish
+from tests.factories import adopt, adopted_document, merge_amendment, publish
 
 
 def _count(model) -> int:

@@ -13,7 +13,7 @@ from principles_app.models import AuditEntry, Round
 from principles_app.services import closing
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import Conflict
-from tests.drafts_helpers import make_document, open_amendments_round
+from tests.factories import make_document, open_amendments_round
 
 
 def test_the_database_refuses_a_second_open_round_of_a_document():

@@ -9,15 +9,17 @@ from principles_app.extensions import db
 from principles_app.models import AuditEntry, PrincipleTranslation
 from principles_app.services import translations as translation_service
 from principles_app.services.errors import Conflict, Forbidden, ValidationFailed
-from tests.drafts_helpers import make_document, principle
-from tests.factories import make_organisation, make_user
-from tests.translations_support import (
+from tests.factories import (
     LISTEN_AMENDED,
     SPANISH,
     SPANISH_AMENDED,
     SPANISH_TITLE,
     draft_in_round,
+    make_document,
+    make_organisation,
+    make_user,
     merge_change,
+    principle,
 )
 
 

@@ -25,8 +25,7 @@ from principles_app.services import organisations as org_service
 from principles_app.services import results as result_service
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import Conflict, Forbidden, ValidationFailed
-from tests.factories import make_organisation, make_user
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import make_organisation, make_scene, make_user, voting_round
 
 
 def _cast(user, motion, choice, **kw):

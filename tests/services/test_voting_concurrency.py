@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from principles_app.extensions import db
@@ -22,8 +23,10 @@ from principles_app.models import (
 from principles_app.services import ballots as ballot_service
 from principles_app.services import closing
 from principles_app.services import motions as motion_service
-from tests.factories import make_user
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import make_scene, make_user, voting_round
+
+# Each thread votes or closes on a connection of its own: the data must be committed.
+pytestmark = pytest.mark.committed
 
 
 def _run_together(app, jobs) -> list[BaseException]:

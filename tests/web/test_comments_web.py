@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from principles_app.extensions import db
 from principles_app.models import Comment, CommentFlag
 from principles_app.services import comments as service
-from tests.comments_support import delete_principle, make_amendment, make_principle
-from tests.factories import make_organisation, make_user, sign_in
+from tests.factories import delete_principle, make_amendment, make_organisation, make_principle, make_user, sign_in
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,7 @@ from sqlalchemy import event, func, select
 from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import Amendment, AmendmentCosponsor, Round
-from tests.drafts_helpers import make_document, open_amendments_round, principle, propose
-from tests.factories import make_user, sign_in, token_for
+from tests.factories import make_document, make_user, open_amendments_round, principle, propose, sign_in, token_for
 
 TEXT = ("Partners listen to each other before they decide anything together. "
         "They meet in every region and they share what they learn with everyone in the network.")

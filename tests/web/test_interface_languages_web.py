@@ -9,9 +9,7 @@ from principles_app.services import closing
 from principles_app.services import motions as motion_service
 from principles_app.web import errors
 from tests.database_faults import database_fails
-from tests.factories import make_user, sign_in
-from tests.publication_helpers import adopted_document, publish
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import adopted_document, make_scene, make_user, publish, sign_in, voting_round
 
 NBSP = "\u00a0"  # French puts a no-break space before a colon
 

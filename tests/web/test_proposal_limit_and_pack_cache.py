@@ -12,7 +12,7 @@ from principles_app.services import amendments as amendment_service
 from principles_app.services import organisations as org_service
 from principles_app.services.errors import ValidationFailed
 from principles_app.web.publications import desk
-from tests.drafts_helpers import (
+from tests.factories import (
     make_document,
     open_amendments_round,
     principle,
@@ -156,7 +156,7 @@ def test_the_pdf_renders_once_for_every_worker(app, document, renders, db_url):
 
 
 def test_a_vote_closed_after_the_version_shows_its_result_in_the_pack(app, renders):
-    from tests.voting_setup import make_scene, voting_round
+    from tests.factories import make_scene, voting_round
 
     scene = make_scene(weights=("1", "2"), amendments=1)
     target = voting_round(scene)
@@ -180,7 +180,7 @@ def test_a_translated_export_renders_once_per_state_of_its_translation(app, monk
     from principles_app.services import drafts as drafts_service
     from principles_app.services import translations as translation_service
     from principles_app.web.translations import public
-    from tests.publication_helpers import adopted_document, publish
+    from tests.factories import adopted_document, publish
 
     scenario = adopted_document()
     publish(scenario)

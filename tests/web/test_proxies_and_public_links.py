@@ -9,7 +9,7 @@ import pytest
 from principles_app import create_app
 from tests.conftest import TEST_CONFIG
 from tests.factories import PASSWORD, make_user
-from tests.publication_helpers import adopted_document, publish
+from tests.factories import adopted_document, publish
 
 PUBLIC_URL = "https://principles.example.org"
 PROXY = {"REMOTE_ADDR": "10.0.0.2"}

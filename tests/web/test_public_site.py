@@ -14,15 +14,16 @@ from sqlalchemy import func, select
 from principles_app.extensions import db
 from principles_app.models import ExportCache, Publication
 from principles_app.services import comments as comments_service
-from tests.factories import make_user, sign_in
-from tests.publication_helpers import (
+from tests.factories import (
     ARABIC_SENTENCE,
     DRAFT_ONLY_TEXT,
     RATIONALE,
     adopt,
     adopted_document,
+    make_user,
     merge_amendment,
     publish,
+    sign_in,
 )
 
 IMMUTABLE = "public, max-age=31536000, immutable"

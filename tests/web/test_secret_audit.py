@@ -11,7 +11,7 @@ from principles_app.services import audit, closing
 from principles_app.services import ballots as ballot_service
 from principles_app.services import motions as motion_service
 from tests.factories import sign_in
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import make_scene, voting_round
 
 ROW = re.compile(r"<tr><td>\d+</td><td>.*?</td><td>(?P<action>[^<]*)</td>\s*<td>(?P<object>[^<]*)</td>",
                  re.DOTALL)

@@ -17,9 +17,9 @@ from principles_app.services import rounds as round_service
 from principles_app.services import closing, motions
 from principles_app.services.errors import Conflict, ValidationFailed
 from principles_app.web.submitting import refuse, submit
-from tests.drafts_helpers import make_document, principle
+from tests.factories import make_document, principle
 from tests.factories import make_user, sign_in
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import make_scene, voting_round
 
 
 def signed_in(app, role="member"):

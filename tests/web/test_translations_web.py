@@ -11,16 +11,19 @@ from principles_app.extensions import db
 from principles_app.models import PrincipleTranslation
 from principles_app.services import drafts as drafts_service
 from principles_app.services import translations as translation_service
-from tests.drafts_helpers import principle
-from tests.factories import make_user, sign_in
-from tests.publication_helpers import adopted_document, merge_amendment, publish
-from tests.translations_support import (
+from tests.factories import (
     ARABIC,
     ARABIC_TITLE,
     SPANISH,
     SPANISH_TITLE,
+    adopted_document,
     draft_in_round,
+    make_user,
+    merge_amendment,
     merge_change,
+    principle,
+    publish,
+    sign_in,
 )
 
 IMMUTABLE = "public, max-age=31536000, immutable"

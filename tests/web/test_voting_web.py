@@ -9,8 +9,7 @@ from principles_app.extensions import db
 from principles_app.models import Ballot, Motion
 from principles_app.services import ballots as ballot_service
 from principles_app.services import motions as motion_service
-from tests.factories import make_organisation, make_user, sign_in
-from tests.voting_setup import make_scene, voting_round
+from tests.factories import make_organisation, make_scene, make_user, sign_in, voting_round
 
 
 def _ballot_form(motion, choice):
