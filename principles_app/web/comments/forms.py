@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
+
 from principles_app.web.choices import options
+from principles_app.web.forms_common import TextSafeForm
 
 # Length and emptiness are checked by the service so the browser and the API refuse alike (422).
 STANCE_CHOICES = [("", _l("No stance")), ("support", _l("Support")), ("oppose", _l("Oppose")),
@@ -14,7 +15,7 @@ HIDE_CHOICES = [("abusive", _l("Abusive")), ("personal_information", _l("Exposes
                 ("off_topic", _l("Off topic")), ("spam", _l("Spam")), ("other", _l("Other"))]
 
 
-class CommentForm(FlaskForm):
+class CommentForm(TextSafeForm):
     """Write a comment or a reply."""
 
     body = TextAreaField(_l("Your comment"), description=_l(
@@ -25,7 +26,7 @@ class CommentForm(FlaskForm):
     submit = SubmitField(_l("Post comment"))
 
 
-class EditCommentForm(FlaskForm):
+class EditCommentForm(TextSafeForm):
     """Change my comment; the earlier text is kept."""
 
     body = TextAreaField(_l("Your comment"))
@@ -33,14 +34,14 @@ class EditCommentForm(FlaskForm):
     submit = SubmitField(_l("Save changes"))
 
 
-class FlagForm(FlaskForm):
+class FlagForm(TextSafeForm):
     """Ask the secretariat to look at a comment."""
 
     reason = TextAreaField(_l("Why should the secretariat look at this comment?"), validators=[Length(max=1000)])
     submit = SubmitField(_l("Flag comment"))
 
 
-class HideForm(FlaskForm):
+class HideForm(TextSafeForm):
     """Hide a comment behind a placeholder."""
 
     category = SelectField(_l("Reason shown to readers"), choices=options(HIDE_CHOICES))
@@ -48,7 +49,7 @@ class HideForm(FlaskForm):
     submit = SubmitField(_l("Hide comment"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TextSafeForm):
     """A button that carries only the CSRF token."""
 
     submit = SubmitField(_l("Confirm"))

@@ -4,15 +4,15 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
 from principles_app.domain.languages import LANGUAGE_NAMES
 from principles_app.web.choices import options
+from principles_app.web.forms_common import TextSafeForm
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(TextSafeForm):
     """Switch the interface language; works without JavaScript."""
 
     language = SelectField(_l("Language"), choices=options(LANGUAGE_NAMES.items()), validators=[DataRequired()])
@@ -20,7 +20,7 @@ class LanguageForm(FlaskForm):
     submit = SubmitField(_l("Change language"))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(TextSafeForm):
     """A user's language, time zone and notification choice."""
 
     language = SelectField(_l("Language"), choices=options([("", _l("As my browser asks")), *LANGUAGE_NAMES.items()]),

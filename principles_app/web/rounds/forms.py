@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from principles_app.web.forms_common import LocalDateTimeField
+from principles_app.web.forms_common import LocalDateTimeField, TextSafeForm
 from principles_app.web.choices import options
 
 ROUND_KIND_CHOICES = [("amendments", _l("Amendments (proposals and comments)")), ("voting", _l("Voting")),
                       ("adoption", _l("Adoption"))]
 
 
-class RoundForm(FlaskForm):
+class RoundForm(TextSafeForm):
     """Schedule a round of a document."""
 
     kind = SelectField(_l("Kind of round"), choices=options(ROUND_KIND_CHOICES))
@@ -32,7 +31,7 @@ class RoundForm(FlaskForm):
     submit = SubmitField(_l("Schedule round"))
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(TextSafeForm):
     """Move an open round's closing time later."""
 
     closes_at = LocalDateTimeField(_l("New closing time"), validators=[InputRequired()])
