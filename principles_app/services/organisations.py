@@ -99,7 +99,11 @@ def update_organisation(actor: User | None, organisation: Organisation, **change
         changes["name"] = changes["name"].strip()
         if not changes["name"]:
             raise ValidationFailed(fields={"name": str(_l("Give a name."))})
-        _check_name_free(changes["name"], keep=organisation)
+        if changes["name"] == organisation.name:
+            # Unchanged: an older look-alike pair, kept by the migration, stays editable.
+            del changes["name"]
+        else:
+            _check_name_free(changes["name"], keep=organisation)
     if "vote_weight" in changes:
         changes["vote_weight"] = Decimal(changes["vote_weight"])
         _check_weight(changes["vote_weight"])

@@ -173,3 +173,10 @@ def test_the_database_refuses_a_second_organisation_with_the_same_key(app):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_refusal_speaks_the_callers_language(client):
+    secretariat = make_user("secretariat")
+    response = client.post("/api/v1/organisations", json={**ORG, "name": "Sahel\x07Voices"},
+                           headers={**auth_header(token_for(secretariat)), "Accept-Language": "es"})
+    assert error_of(response, 422)["fields"]["name"] == "El texto contiene un carácter de control; elimínelo."
