@@ -123,3 +123,11 @@ def _representatives() -> dict[str, str]:
 def unique_key(key: str) -> str:
     """Return the fixed-size form of a comparison key that a unique index holds (its SHA-256, hex)."""
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_characters(text: str) -> str:
+    """Return the text without the characters no XML document can hold (for what was stored before the rule)."""
+    return _NOT_IN_XML.sub("", text)

@@ -5,6 +5,7 @@ from flask import Flask, current_app, url_for
 
 from principles_app import formatting, labels
 from principles_app.domain.languages import LANGUAGE_NAMES
+from principles_app.domain.text import xml_characters
 
 
 def public_url_for(endpoint: str, **values) -> str:
@@ -16,6 +17,7 @@ def register_template_helpers(app: Flask) -> None:
     """Make the shared filters and globals available to every template."""
     for name in ("local_time", "deadline", "time_remaining", "language_list", "named"):
         app.jinja_env.filters[name] = getattr(formatting, name)
+    app.jinja_env.filters["xml_characters"] = xml_characters
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["public_url_for"] = public_url_for
     for names in ("REGION_NAMES", "CATEGORY_NAMES", "ROLE_NAMES", "AMENDMENT_STATUS_NAMES", "ROUND_KIND_NAMES",
