@@ -132,3 +132,6 @@ def test_a_control_character_stored_before_the_rule_breaks_neither_the_feed_nor_
     response = client.get("/principles/legacy/1.0/export.docx")
     assert response.status_code == 200
     assert "Escape [31m text" in "\n".join(p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs)
+    for fmt in ("pdf", "html", "md", "json"):
+        assert client.get(f"/principles/legacy/1.0/export.{fmt}").status_code == 200, fmt
+    assert client.get("/principles/legacy/1.0/").status_code == 200
