@@ -28,7 +28,6 @@ def N_(message: str) -> str:
 
 
 LINE_BREAKS = frozenset("\n\r")
-MULTILINE_ALLOWED = frozenset("\t\n\r")
 # Bidirectional embeddings and overrides (LRE, RLE, PDF, LRO, RLO) and isolates (LRI, RLI, FSI, PDI).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # No XML document can hold these, nor can a UTF-8 database text hold a lone surrogate.
@@ -43,19 +42,25 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180
 _SPACES = re.compile(r"\s+")
 
 
+# C0 and C1 controls and DEL (Unicode category Cc); paragraphs keep tab, line feed and carriage return.
+_ONE_LINE_CONTROLS = "\x00-\x1f\x7f-\x9f"
+_PARAGRAPH_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_REFUSED = "\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff"
+_ONE_LINE_PROBLEM = re.compile(f"[{_ONE_LINE_CONTROLS}{_REFUSED}]")
+_PARAGRAPHS_PROBLEM = re.compile(f"[{_PARAGRAPH_CONTROLS}{_REFUSED}]")
+
+
 def text_problem(value: str, multiline: bool) -> str | None:
     """Return why the text cannot be stored (an English message to translate), or None when it can."""
-    allowed = MULTILINE_ALLOWED if multiline else frozenset()
-    for character in value:
-        if character in allowed:
-            continue
-        if character == "\x00" or character in NOT_XML or "\ud800" <= character <= "\udfff":
-            return UNSTORABLE_MESSAGE
-        if character in BIDI_CONTROLS:
-            return BIDI_MESSAGE
-        if unicodedata.category(character) == "Cc":
-            return LINE_BREAK_MESSAGE if character in LINE_BREAKS or character == "\t" else CONTROL_MESSAGE
-    return None
+    found = (_PARAGRAPHS_PROBLEM if multiline else _ONE_LINE_PROBLEM).search(value)
+    if found is None:
+        return None
+    character = found.group()
+    if character == "\x00" or character in NOT_XML or "\ud800" <= character <= "\udfff":
+        return UNSTORABLE_MESSAGE
+    if character in BIDI_CONTROLS:
+        return BIDI_MESSAGE
+    return LINE_BREAK_MESSAGE if character in LINE_BREAKS or character == "\t" else CONTROL_MESSAGE
 
 
 def comparison_key(name: str) -> str:
