@@ -1,7 +1,7 @@
 """unique name keys: organisation names and e-mail addresses compared as a reader would
 
 Revision ID: 7c4e9a2d1f60
-Revises: 5b8e2f71c9d3
+Revises: 6d92098dfc8a
 Create Date: 2026-12-04 15:00:00.000000
 
 """
@@ -13,7 +13,7 @@ from principles_app.domain.text import comparison_key, organisation_name_key, un
 
 # revision identifiers, used by Alembic.
 revision = '7c4e9a2d1f60'
-down_revision = '5b8e2f71c9d3'
+down_revision = '6d92098dfc8a'
 branch_labels = None
 depends_on = None
 
