@@ -1,6 +1,7 @@
 """Create and change organisations and users."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from zoneinfo import available_timezones
@@ -53,13 +54,17 @@ def _check_name_free(name: str, keep: Organisation | None = None) -> None:
         raise _name_taken()
 
 
-def _flush_unique(conflict: Conflict) -> None:
+def _flush_unique(conflict: Callable[[], Conflict]) -> None:
     """Flush; a unique key that a concurrent writer took first is the given 409, not a 500."""
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise conflict from None
+        raise conflict() from None
+
+
+def _email_taken() -> Conflict:
+    return Conflict(_l("A user with this email exists already."), fields={"email": str(_l("Already taken."))})
 
 
 def _check_weight(weight: Decimal) -> None:
@@ -88,7 +93,7 @@ def create_organisation(actor: User | None, **fields: Any) -> Organisation:
         credit_opt_out=fields.get("credit_opt_out", False),
     )
     db.session.add(organisation)
-    _flush_unique(_name_taken())
+    _flush_unique(_name_taken)
     audit.record("organisation.create", "organisation", organisation.id, _snapshot(organisation), actor)
     return organisation
 
@@ -116,7 +121,7 @@ def update_organisation(actor: User | None, organisation: Organisation, **change
     for field, value in changes.items():
         setattr(organisation, field, value)
     if "name" in changes:
-        _flush_unique(_name_taken())
+        _flush_unique(_name_taken)
     after = _snapshot(organisation)
     diff = {k: {"from": before[k], "to": after[k]} for k in ORGANISATION_FIELDS if before[k] != after[k]}
     if diff:
@@ -166,14 +171,13 @@ def create_user(actor: User | None, *, email: str, name: str, password: str, rol
         raise ValidationFailed(fields={"name": str(_l("Give a name."))})
     _check_role_fits(role, organisation)
     check_preferences(language, time_zone)
-    taken = Conflict(_l("A user with this email exists already."), fields={"email": str(_l("Already taken."))})
     key = unique_key(comparison_key(email))
     if db.session.execute(select(User.id).where((User.email_key == key) | (User.email == email))).first() is not None:
-        raise taken
+        raise _email_taken()
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), role=role,
                 organisation=organisation, language=language, time_zone=time_zone)
     db.session.add(user)
-    _flush_unique(taken)
+    _flush_unique(_email_taken)
     audit.record("user.create", "user", user.id,
                  {"email": email, "role": role.value, "organisation_id": organisation.id}, actor)
     return user
