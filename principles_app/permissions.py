@@ -144,6 +144,11 @@ def can_put_motion(user: User | None) -> bool:
     return is_secretariat(user)
 
 
+def can_remove_motion(user: User | None) -> bool:
+    """Only the secretariat takes a motion off a scheduled round."""
+    return is_secretariat(user)
+
+
 def can_vote(user: User | None) -> bool:
     """Only delegates of an active member organisation cast its ballot (the round checks the electorate)."""
     return (_signed_in(user) and user.role == Role.MEMBER and user.organisation is not None

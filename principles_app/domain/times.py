@@ -28,6 +28,23 @@ FALLBACK_ZONE = "UTC"
 DATETIME_LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
 
+# A stored instant must have a local time in every zone (UTC-12 to UTC+14): keep a day from the
+# calendar's ends, which Python cannot step past.
+EARLIEST_INSTANT = datetime(1, 1, 2, tzinfo=timezone.utc)
+LATEST_INSTANT = datetime(9999, 12, 30, tzinfo=timezone.utc)
+
+
+def within_calendar(moment: datetime) -> datetime:
+    """Return the aware instant in UTC, or raise ValueError when it lies at the calendar's edge or beyond."""
+    try:
+        utc = moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError("the time lies outside the calendar") from None
+    if not EARLIEST_INSTANT <= utc <= LATEST_INSTANT:
+        raise ValueError("the time lies at the edge of the calendar")
+    return utc
+
+
 class UnknownTimeZone(ValueError):
     """Signal a time zone name that is not in the IANA database."""
 
@@ -101,11 +118,11 @@ def resolve_local_datetime(text_or_naive_dt: str | datetime, zone_name: str) -> 
     local = _naive(text_or_naive_dt)
     earlier = local.replace(tzinfo=zone, fold=0)
     later = local.replace(tzinfo=zone, fold=1)
-    earlier_utc = earlier.astimezone(timezone.utc)
+    earlier_utc = within_calendar(earlier)
     # In a gap, the wall time does not survive a round trip through UTC.
     if earlier_utc.astimezone(zone).replace(tzinfo=None) != local:
         raise NonexistentLocalTime(local, zone_name)
-    later_utc = later.astimezone(timezone.utc)
+    later_utc = within_calendar(later)
     if later_utc != earlier_utc:
         return LocalResolution(utc=earlier_utc, ambiguous=True, later_utc=later_utc)
     return LocalResolution(utc=earlier_utc)

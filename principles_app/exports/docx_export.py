@@ -31,6 +31,7 @@ from docx.shared import Mm, Pt
 
 from principles_app.domain.languages import language_name
 from principles_app.domain.publication import PublicationExport, normalise, term, text_direction
+from principles_app.domain.text import xml_characters
 
 FONT = "DejaVu Sans"
 MONO_FONT = "DejaVu Sans Mono"
@@ -111,8 +112,8 @@ class _Writer:
                 _set_bidi(style.element.get_or_add_pPr())
 
         props = doc.core_properties
-        props.title = e.title
-        props.subject = e.label
+        props.title = xml_characters(e.title)
+        props.subject = xml_characters(e.label)
         props.language = e.language
         props.identifier = f"sha256:{e.sha256}"
         props.keywords = f"{e.slug}; version {e.version}; {e.approved_at}"
@@ -131,7 +132,8 @@ class _Writer:
             _set_bidi(paragraph._p.get_or_add_pPr(), on=False)
 
     def _run(self, paragraph, text: str, *, bold=False, italic=False, mono=False):
-        lines = text.split("\n")
+        # DOCX is XML: a control character stored before text fields refused them must not make it a 500.
+        lines = xml_characters(text).split("\n")
         run = None
         for i, line in enumerate(lines):
             run = paragraph.add_run(line)

@@ -7,7 +7,9 @@ import re
 from principles_app.domain.languages import language_name
 from principles_app.domain.publication import PublicationExport, normalise, term
 
-_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>|])")
+_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>|&])")
+# What makes a line more than text where it starts: a heading, quote, list item, fence or underline.
+_BLOCK_START = re.compile(r"^(\d{1,9}(?=[.)])|[#>+\-=~])")
 
 
 def _inline(s: object) -> str:
@@ -16,17 +18,35 @@ def _inline(s: object) -> str:
     return _INLINE_SPECIALS.sub(r"\\\1", text)
 
 
+def _literal_line(line: str) -> str:
+    """One line of a text as literal Markdown: no tag, link, image, heading, list or code comes from it."""
+    # Leading spaces would make an indented code block; they carry no meaning in a principle.
+    escaped = _INLINE_SPECIALS.sub(r"\\\1", line.strip())
+    match = _BLOCK_START.match(escaped)
+    if match is None:
+        return escaped
+    if match.group(1)[0].isdigit():  # "1." or "1)" would start an ordered list
+        end = match.end()
+        return escaped[:end] + "\\" + escaped[end:]
+    return "\\" + escaped
+
+
+def _text(s: str) -> str:
+    """A text of paragraphs as literal Markdown; its line and paragraph breaks stay as they are."""
+    return "\n".join(_literal_line(line) for line in normalise(s).split("\n"))
+
+
 def render_markdown(export: PublicationExport) -> bytes:
     t = export.labels
     out: list[str] = [f"# {_inline(export.title)}", ""]
     if export.is_translation:
         out += [f"> {_inline(t['translation_note'])}", ""]
-    preamble = normalise(export.preamble)
+    preamble = _text(export.preamble)
     if preamble:
         out += [preamble, ""]
     for p in export.principles:
         out += [f"## {p.number}. {_inline(p.title)}", ""]
-        text = normalise(p.text)
+        text = _text(p.text)
         if text:
             out += [text, ""]
 

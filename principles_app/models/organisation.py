@@ -8,7 +8,7 @@ from enum import StrEnum
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ColumnElement, Enum, ForeignKey, Integer, String, and_
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from principles_app.db import Base, UTCDateTime, WeightType, created_at, int_pk, str_name
 from principles_app.domain.organisations import (
@@ -19,6 +19,7 @@ from principles_app.domain.organisations import (
     Role,
     eligible_to_vote,
 )
+from principles_app.domain.text import comparison_key, organisation_name_key, unique_key
 
 __all__ = ["ApiToken", "Category", "NotificationPreference", "Organisation", "Region", "Role", "User", "enum_column"]
 
@@ -44,6 +45,9 @@ class Organisation(Base):
 
     id: Mapped[int_pk]
     name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    # The name as a reader would confuse it (domain/text.py: organisation_name_key), hashed: two names
+    # that look alike cannot both be stored, even when created at the same moment.
+    name_key: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     region: Mapped[Region] = mapped_column(enum_column(Region, "region"), nullable=False)
     category: Mapped[Category] = mapped_column(enum_column(Category, "category"), nullable=False)
     vote_weight: Mapped[Decimal] = mapped_column(WeightType(), nullable=False, default=Decimal("0"))
@@ -52,6 +56,11 @@ class Organisation(Base):
     created_at: Mapped[created_at]
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = unique_key(organisation_name_key(name))
+        return name
 
     @hybrid_property
     def eligible_to_vote(self) -> bool:
@@ -72,6 +81,8 @@ class User(UserMixin, Base):
 
     id: Mapped[int_pk]
     email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    # The address compared after NFKC, case folding and removal of zero-width characters, hashed.
+    email_key: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     name: Mapped[str_name]
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), nullable=False)
@@ -90,6 +101,11 @@ class User(UserMixin, Base):
     session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
+
+    @validates("email")
+    def _keep_email_key(self, _key: str, email: str) -> str:
+        self.email_key = unique_key(comparison_key(email))
+        return email
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users.

@@ -27,10 +27,21 @@ from principles_app.domain.diffing import (
     wrap_lines,
 )
 from principles_app.domain.publication import normalise
+from principles_app.domain.rounds import RoundState
 from principles_app import ratelimits
 from principles_app.extensions import db
 from principles_app.labels import AMENDMENT_STATUS_NAMES, name_of
-from principles_app.models import Amendment, AmendmentCosponsor, AmendmentRevision, Document, Principle, User, Version
+from principles_app.models import (
+    Amendment,
+    AmendmentCosponsor,
+    AmendmentRevision,
+    Document,
+    Motion,
+    Principle,
+    Round,
+    User,
+    Version,
+)
 from principles_app.services import audit, notifications
 from principles_app.services.drafts import (
     MAX_TEXT,
@@ -178,6 +189,17 @@ def _lock(amendment: Amendment) -> Amendment:
                               .execution_options(populate_existing=True)).scalar_one()
 
 
+def _refuse_while_voted_on(amendment: Amendment) -> None:
+    """Refuse to change an amendment that is a motion of a scheduled or open round: the vote decides it."""
+    voting = db.session.execute(
+        select(Round).join(Motion, Motion.round_id == Round.id)
+        .where(Motion.amendment_id == amendment.id, Round.state.in_((RoundState.SCHEDULED, RoundState.OPEN)))
+    ).scalars().first()
+    if voting is not None:
+        raise Conflict(_l("This amendment is a motion in the round “%(round)s”; it cannot change while it is voted on. "
+                          "The secretariat can remove the motion while the round is scheduled.", round=voting.title))
+
+
 def _require_round(document: Document) -> None:
     if accepting_amendments(document) is None:
         raise Conflict(_l("Amendments can be proposed and revised only while an amendments round is open."))
@@ -260,6 +282,7 @@ def revise(actor: User, amendment: Amendment, rationale: str | None = None, titl
     """Revise an open or conflicted amendment onto the current text; clears a conflict."""
     amendment = _lock(amendment)
     new_status = _move(amendment, "revise")
+    _refuse_while_voted_on(amendment)
     document = amendment.document
     if amendment.kind != AmendmentKind.INSERT and (amendment.principle is None or amendment.principle.is_deleted):
         raise Conflict(_l("The principle was deleted; withdraw this amendment or propose a new one."))
@@ -292,6 +315,7 @@ def withdraw(actor: User, amendment: Amendment) -> Amendment:
     amendment = _lock(amendment)
     previous = amendment.status
     amendment.status = _move(amendment, "withdraw")
+    _refuse_while_voted_on(amendment)
     amendment.updated_at = utcnow()
     audit.record("amendment.withdrawn", "amendment", amendment.id, {"from_status": previous.value}, actor)
     return amendment
@@ -321,6 +345,7 @@ def reject(actor: User | None, amendment: Amendment) -> Amendment:
     amendment = _lock(amendment)
     previous = amendment.status
     amendment.status = _move(amendment, "reject")
+    _refuse_while_voted_on(amendment)
     amendment.updated_at = utcnow()
     audit.record("amendment.rejected", "amendment", amendment.id, {"from_status": previous.value}, actor)
     notifications.notify_amendment_outcome(amendment, AmendmentNews.REJECTED)
@@ -370,6 +395,7 @@ def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
     amendment = db.session.execute(select(Amendment).where(Amendment.id == amendment.id)
                                    .execution_options(populate_existing=True)).scalar_one()
     _move(amendment, "merge")
+    _refuse_while_voted_on(amendment)
     principles = live_principles(document, refresh=True)
     by_id = {p.id: p for p in principles}
     siblings: list[Amendment] = []

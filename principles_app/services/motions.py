@@ -112,3 +112,17 @@ def put_motion(actor: User | None, target: Round, amendment: Amendment) -> Motio
     audit.record("motion.put", "motion", motion.id,
                  {"round_id": target.id, "amendment_id": amendment.id, "position": motion.position}, actor)
     return motion
+
+
+def remove_motion(actor: User | None, motion: Motion) -> None:
+    """Take an amendment's motion off a scheduled round, so the amendment can change again; audited."""
+    target = round_service.lock_round(motion.round)
+    if target.state != RoundState.SCHEDULED:
+        raise Conflict(_l("A motion can be removed only while its round “%(round)s” is scheduled.", round=target.title))
+    if motion.amendment_id is None:
+        raise Conflict(_l("An adoption motion cannot be removed."))
+    details = {"round_id": target.id, "amendment_id": motion.amendment_id, "position": motion.position}
+    motion_id = motion.id
+    db.session.delete(motion)
+    db.session.flush()
+    audit.record("motion.removed", "motion", motion_id, details, actor)

@@ -1,15 +1,18 @@
 """Create and change organisations and users."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from principles_app.domain.languages import LANGUAGES
 from principles_app.domain.organisations import ROLE_CATEGORIES
+from principles_app.domain.text import comparison_key, organisation_name_key, unique_key
 from principles_app.extensions import db
 from principles_app.labels import ROLE_NAMES, name_of
 from principles_app.models import Category, NotificationPreference, Organisation, Role, User
@@ -33,10 +36,30 @@ def list_organisations() -> list[Organisation]:
     return list(db.session.execute(select(Organisation).order_by(Organisation.region, Organisation.name)).scalars())
 
 
+def _name_taken() -> Conflict:
+    return Conflict(_l("An organisation with this name exists already."), fields={"name": str(_l("Already taken."))})
+
+
 def _check_name_free(name: str, keep: Organisation | None = None) -> None:
-    other = db.session.execute(select(Organisation).where(Organisation.name == name)).scalar_one_or_none()
+    """Refuse a name that reads as an existing one: same letters up to case, width, invisible characters or look-alikes."""
+    key = unique_key(organisation_name_key(name))
+    other = db.session.execute(
+        select(Organisation).where((Organisation.name_key == key) | (Organisation.name == name))).scalars().first()
     if other is not None and other is not keep:
-        raise Conflict(_l("An organisation with this name exists already."), fields={"name": str(_l("Already taken."))})
+        raise _name_taken()
+
+
+def _flush_unique(conflict: Callable[[], Conflict]) -> None:
+    """Flush; a unique key that a concurrent writer took first is the given 409, not a 500."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise conflict() from None
+
+
+def _email_taken() -> Conflict:
+    return Conflict(_l("A user with this email exists already."), fields={"email": str(_l("Already taken."))})
 
 
 def _check_weight(weight: Decimal) -> None:
@@ -65,7 +88,7 @@ def create_organisation(actor: User | None, **fields: Any) -> Organisation:
         credit_opt_out=fields.get("credit_opt_out", False),
     )
     db.session.add(organisation)
-    db.session.flush()
+    _flush_unique(_name_taken)
     audit.record("organisation.create", "organisation", organisation.id, _snapshot(organisation), actor)
     return organisation
 
@@ -76,7 +99,11 @@ def update_organisation(actor: User | None, organisation: Organisation, **change
         changes["name"] = changes["name"].strip()
         if not changes["name"]:
             raise ValidationFailed(fields={"name": str(_l("Give a name."))})
-        _check_name_free(changes["name"], keep=organisation)
+        if changes["name"] == organisation.name:
+            # Unchanged: an older look-alike pair, kept by the migration, stays editable.
+            del changes["name"]
+        else:
+            _check_name_free(changes["name"], keep=organisation)
     if "vote_weight" in changes:
         changes["vote_weight"] = Decimal(changes["vote_weight"])
         _check_weight(changes["vote_weight"])
@@ -88,6 +115,8 @@ def update_organisation(actor: User | None, organisation: Organisation, **change
     before = _snapshot(organisation)
     for field, value in changes.items():
         setattr(organisation, field, value)
+    if "name" in changes:
+        _flush_unique(_name_taken)
     after = _snapshot(organisation)
     diff = {k: {"from": before[k], "to": after[k]} for k in ORGANISATION_FIELDS if before[k] != after[k]}
     if diff:
@@ -137,12 +166,13 @@ def create_user(actor: User | None, *, email: str, name: str, password: str, rol
         raise ValidationFailed(fields={"name": str(_l("Give a name."))})
     _check_role_fits(role, organisation)
     check_preferences(language, time_zone)
-    if db.session.execute(select(User.id).where(User.email == email)).first() is not None:
-        raise Conflict(_l("A user with this email exists already."), fields={"email": str(_l("Already taken."))})
+    key = unique_key(comparison_key(email))
+    if db.session.execute(select(User.id).where((User.email_key == key) | (User.email == email))).first() is not None:
+        raise _email_taken()
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), role=role,
                 organisation=organisation, language=language, time_zone=time_zone)
     db.session.add(user)
-    db.session.flush()
+    _flush_unique(_email_taken)
     audit.record("user.create", "user", user.id,
                  {"email": email, "role": role.value, "organisation_id": organisation.id}, actor)
     return user

@@ -1,4 +1,5 @@
-"""Form fields several areas share: a date and time typed in the reader's own zone.
+"""What the forms of several areas share: the base form that checks every text, and a date and time
+typed in the reader's own zone.
 
 Usage (a form of any area)::
 
@@ -23,7 +24,8 @@ from datetime import datetime
 
 from flask_babel import get_timezone
 from flask_babel import gettext as _
-from wtforms.fields import Field
+from flask_wtf import FlaskForm
+from wtforms.fields import Field, PasswordField, StringField, TextAreaField
 from wtforms.widgets import DateTimeLocalInput
 
 from principles_app.domain.times import (
@@ -33,6 +35,26 @@ from principles_app.domain.times import (
     resolve_local_datetime,
     to_local_input,
 )
+from principles_app.domain.text import text_problem
+
+
+class TextSafeForm(FlaskForm):
+    """A form whose every text field refuses what no page, feed or export could carry (domain/text.py).
+
+    Text areas may hold tabs and line breaks; every other text field is one line. Every form of the
+    app derives from this one, so no text reaches a service unchecked.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if not isinstance(field, StringField) or isinstance(field, PasswordField) or not isinstance(field.data, str):
+                continue
+            problem = text_problem(field.data, multiline=isinstance(field, TextAreaField))
+            if problem:
+                field.errors = [*field.errors, _(problem)]
+                valid = False
+        return valid
 
 
 def reader_zone_name() -> str:

@@ -8,6 +8,7 @@ from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.languages import LANGUAGE_NAMES, SOURCE_LANGUAGE, direction_of
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.voting import MotionEffect, MotionOutcome, Secrecy
+from principles_app.domain.text import xml_characters
 
 
 def public_url_for(endpoint: str, **values) -> str:
@@ -19,6 +20,7 @@ def register_template_helpers(app: Flask) -> None:
     """Make the shared filters and globals available to every template."""
     for name in ("local_time", "deadline", "time_remaining", "language_list", "named"):
         app.jinja_env.filters[name] = getattr(formatting, name)
+    app.jinja_env.filters["xml_characters"] = xml_characters
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["direction_of"] = direction_of
     app.jinja_env.globals["SOURCE_LANGUAGE"] = SOURCE_LANGUAGE

@@ -4,13 +4,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from principles_app.domain.organisations import Category, Region, Role
 from principles_app.labels import CATEGORY_NAMES, REGION_NAMES, ROLE_NAMES
 from principles_app.web.choices import enum_options
+from principles_app.web.forms_common import TextSafeForm
 
 
 def four_places(form, field):
@@ -19,7 +19,7 @@ def four_places(form, field):
         raise ValidationError(_l("Use at most 4 decimal places."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(TextSafeForm):
     """Create or edit an organisation."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -33,7 +33,7 @@ class OrganisationForm(FlaskForm):
     submit = SubmitField(_l("Save organisation"))
 
 
-class UserForm(FlaskForm):
+class UserForm(TextSafeForm):
     """Create or edit a user."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])

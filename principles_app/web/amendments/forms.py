@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from principles_app.domain.amendments import AmendmentKind
 from principles_app.labels import AMENDMENT_KIND_CHOICE_NAMES
 from principles_app.web.choices import enum_options
+from principles_app.web.forms_common import TextSafeForm
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(TextSafeForm):
     """Propose a change: edit the current text, add a principle, or delete one."""
 
     kind = SelectField(_l("What do you propose?"), choices=enum_options(AmendmentKind, AMENDMENT_KIND_CHOICE_NAMES))
@@ -25,7 +25,7 @@ class ProposeForm(FlaskForm):
     submit = SubmitField(_l("Propose amendment"))
 
 
-class ReviseForm(FlaskForm):
+class ReviseForm(TextSafeForm):
     """Revise an amendment onto the current text."""
 
     title = StringField(_l("Title of the principle"), validators=[Optional(), Length(max=200)])
@@ -35,5 +35,5 @@ class ReviseForm(FlaskForm):
     submit = SubmitField(_l("Save revision"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TextSafeForm):
     """A button that changes state (CSRF-protected)."""

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from principles_app.domain.comments import MODERATOR_HIDDEN_CATEGORIES, Stance, TargetType
 from principles_app.domain.organisations import AuthorCategory
-from principles_app.web.api.schemas import StrictModel, literal_of
+from principles_app.web.api.schemas import MULTILINE, StrictModel, literal_of
 
 TARGET_TYPES = literal_of(TargetType)
 STANCES = literal_of(Stance)
@@ -23,7 +23,7 @@ class CommentCreate(StrictModel):
     target_type: TARGET_TYPES
     target_id: int
     parent_id: int | None = None
-    body: str = Field(max_length=20_000, description="Markdown subset: emphasis, links, lists, quotes; 1 to 10,000 characters")
+    body: str = Field(max_length=20_000, json_schema_extra=MULTILINE, description="Markdown subset: emphasis, links, lists, quotes; 1 to 10,000 characters")
     stance: STANCES | None = None
     anonymous: bool = Field(default=False, description=(
         'Show me as "a member organisation from <region>", or as "a participant" while my group (region and '
@@ -33,20 +33,20 @@ class CommentCreate(StrictModel):
 class CommentPatch(StrictModel):
     """A new body (and optionally stance) for my comment; the earlier body is kept in its history."""
 
-    body: str = Field(max_length=20_000)
+    body: str = Field(max_length=20_000, json_schema_extra=MULTILINE)
     stance: STANCES | None = None
 
 
 class FlagCreate(StrictModel):
     """Why the comment needs the secretariat's attention."""
 
-    reason: str = Field(max_length=2_000)
+    reason: str = Field(max_length=2_000, json_schema_extra=MULTILINE)
 
 
 class HideRequest(StrictModel):
     """Why the secretariat hides the comment; the category is shown to every reader."""
 
-    reason: str = Field(max_length=2_000)
+    reason: str = Field(max_length=2_000, json_schema_extra=MULTILINE)
     category: HIDDEN_CATEGORIES | None = None
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.voting import Majority, Secrecy
-from principles_app.web.api.schemas import StrictModel, WeightString, literal_of
+from principles_app.web.api.schemas import MULTILINE, StrictModel, UtcDateTime, WeightString, literal_of
 
 AMENDMENT_KINDS = literal_of(AmendmentKind)
 AMENDMENT_STATUSES = literal_of(AmendmentStatus)
@@ -23,7 +23,7 @@ class PrincipleIn(StrictModel):
     """A principle of a new document."""
 
     title: str = Field(min_length=1, max_length=200)
-    text: str = Field(min_length=1, max_length=20_000)
+    text: str = Field(min_length=1, max_length=20_000, json_schema_extra=MULTILINE)
 
 
 class DocumentCreate(StrictModel):
@@ -31,7 +31,7 @@ class DocumentCreate(StrictModel):
 
     slug: str = Field(min_length=1, max_length=100, description="lowercase letters, digits and hyphens")
     title: str = Field(min_length=1, max_length=200)
-    preamble: str | None = None
+    preamble: str | None = Field(default=None, json_schema_extra=MULTILINE)
     principles: list[PrincipleIn] = Field(min_length=1, max_length=500)
 
 
@@ -111,7 +111,7 @@ class RoundCreate(StrictModel):
 
     kind: ROUND_KINDS
     title: str = Field(min_length=1, max_length=200)
-    closes_at: AwareDatetime
+    closes_at: UtcDateTime
     majority: MAJORITIES | None = None
     quorum: WeightString | None = Field(default=None, description="fraction of eligible weight, e.g. \"0.5\"")
     secrecy: SECRECIES | None = None
@@ -120,7 +120,7 @@ class RoundCreate(StrictModel):
 class RoundPatch(StrictModel):
     """A later closing time for an open round."""
 
-    closes_at: AwareDatetime
+    closes_at: UtcDateTime
 
 
 class RoundOut(BaseModel):
@@ -149,16 +149,16 @@ class AmendmentCreate(StrictModel):
     principle_id: int | None = None
     after_principle_id: int | None = None
     title: str | None = Field(default=None, max_length=200)
-    text: str | None = Field(default=None, max_length=20_000)
-    rationale: str = Field(max_length=20_000)
+    text: str | None = Field(default=None, max_length=20_000, json_schema_extra=MULTILINE)
+    rationale: str = Field(max_length=20_000, json_schema_extra=MULTILINE)
 
 
 class AmendmentPatch(StrictModel):
     """A revision: only the fields given change; the base moves to the current text."""
 
     title: str | None = Field(default=None, max_length=200)
-    text: str | None = Field(default=None, max_length=20_000)
-    rationale: str | None = Field(default=None, max_length=20_000)
+    text: str | None = Field(default=None, max_length=20_000, json_schema_extra=MULTILINE)
+    rationale: str | None = Field(default=None, max_length=20_000, json_schema_extra=MULTILINE)
     after_principle_id: int | None = None
 
 

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, get_args
 
 from flask import Flask, g, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
+from principles_app.domain.text import text_problem
 from principles_app.services.errors import BadRequest, Forbidden, Unauthorised, ValidationFailed
 from principles_app.web.api.auth import authenticate_request
 from principles_app.web.api.field_messages import field_message
@@ -56,6 +58,12 @@ class Endpoint:
     tag: str = "api"
 
 
+# Deeper than any body the API takes; a deeper one would only exhaust the parser's recursion.
+MAX_JSON_DEPTH = 32
+_JSON_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     """Validate the JSON body against the model; 400 when malformed, 422 when invalid."""
     if not request.mimetype or request.mimetype != "application/json":
@@ -63,15 +71,17 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
             raise BadRequest(_("Send a JSON body with Content-Type: application/json."))
     raw = request.get_data(cache=True) or b"{}"
     try:
-        parsed = json.loads(raw)
+        too_deep = _nesting_depth(raw.decode("utf-8")) > MAX_JSON_DEPTH
+        parsed = None if too_deep else json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise BadRequest(_("The body is not valid JSON.")) from None
+    if too_deep:
+        raise BadRequest(_("The JSON body is nested too deeply."))
     if not isinstance(parsed, dict):
         raise BadRequest(_("The body must be a JSON object."))
-    unstorable = _fields_with_nul(parsed)
-    if unstorable:
-        message = _("The text contains a character that cannot be stored.")
-        raise ValidationFailed(_("Some fields need attention."), fields=dict.fromkeys(unstorable, message))
+    problems = _text_problems(parsed, model)
+    if problems:
+        raise ValidationFailed(_("Some fields need attention."), fields={place: _(message) for place, message in problems.items()})
     try:
         return model.model_validate_json(raw)
     except ValidationError as error:
@@ -82,17 +92,56 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         raise ValidationFailed(_("Some fields need attention."), fields=fields) from None
 
 
-def _fields_with_nul(value: Any, path: str = "") -> list[str]:
-    """Name every place in a JSON value whose text holds a NUL character, which no database text can hold."""
-    if isinstance(value, str):
-        return [path or "body"] if "\x00" in value else []
-    if isinstance(value, dict):
-        return [place for key, item in value.items()
-                for place in ([f"{path}.{key}".lstrip(".")] if "\x00" in key else
-                              _fields_with_nul(item, f"{path}.{key}".lstrip(".")))]
-    if isinstance(value, list):
-        return [place for index, item in enumerate(value) for place in _fields_with_nul(item, f"{path}.{index}".lstrip("."))]
-    return []
+def _nesting_depth(text: str) -> int:
+    """Return how deeply arrays and objects nest in a JSON text, without parsing it (no recursion)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRINGS.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _multiline_fields(model: type[BaseModel]) -> set[str]:
+    """Name the fields of the model and its parts whose text may have lines (``MULTILINE`` in their schema, from schemas.py)."""
+    names = set()
+    for name, info in model.model_fields.items():
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("x-multiline"):
+            names.add(name)
+        for part in _models_in(info.annotation):
+            names |= _multiline_fields(part)
+    return names
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for argument in get_args(annotation) for model in _models_in(argument)]
+
+
+def _text_problems(value: Any, model: type[BaseModel]) -> dict[str, str]:
+    """Name every place in a JSON body whose text cannot be stored or served, with why (untranslated)."""
+    multiline = _multiline_fields(model)
+    problems: dict[str, str] = {}
+
+    def walk(item: Any, path: str, lines: bool) -> None:
+        if isinstance(item, str):
+            problem = text_problem(item, lines)
+            if problem:
+                problems.setdefault(path or "body", problem)
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                place = f"{path}.{key}".lstrip(".")
+                key_problem = text_problem(key, False)
+                if key_problem:
+                    problems.setdefault(place, key_problem)
+                else:
+                    walk(inner, place, key in multiline)
+        elif isinstance(item, list):
+            for index, inner in enumerate(item):
+                walk(inner, f"{path}.{index}".lstrip("."), lines)
+
+    walk(value, "", False)
+    return problems
 
 
 def endpoint(spec: Endpoint) -> Callable:

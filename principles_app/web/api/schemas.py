@@ -8,7 +8,10 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
+                      WithJsonSchema)
+
+from principles_app.domain.times import within_calendar
 
 from principles_app.domain.languages import Language
 from principles_app.domain.organisations import Category, NotificationPreference, Region, Role
@@ -49,6 +52,9 @@ def _decimal_from_string(value):
     return number.quantize(Decimal("0.0001"))
 
 
+# Marks a text field that may hold tabs and line breaks; every other text is one line (openapi.parse_body).
+MULTILINE = {"x-multiline": True}
+
 # Ids the database can hold; anything larger is a validation error, not a driver overflow.
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -58,6 +64,17 @@ WeightString = Annotated[
     PlainSerializer(lambda value: str(value.quantize(Decimal("0.0001"))), return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^\d{1,8}(\.\d{1,4})?$", "examples": ["1", "2.5"]}),
 ]
+
+
+def _within_calendar(moment: datetime) -> datetime:
+    try:
+        return within_calendar(moment)
+    except ValueError:
+        raise ValueError(_("Give a date and time between the years 0001 and 9999 in every time zone.")) from None
+
+
+# A date and time with its zone, kept in UTC; the calendar's edges (where no zone can show it) are refused.
+UtcDateTime = Annotated[AwareDatetime, AfterValidator(_within_calendar)]
 
 
 class StrictModel(BaseModel):

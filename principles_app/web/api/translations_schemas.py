@@ -5,14 +5,14 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from principles_app.web.api.schemas import Id, StrictModel
+from principles_app.web.api.schemas import MULTILINE, Id, StrictModel
 
 
 class TranslationPut(StrictModel):
     """A translation of a principle's title and text into one language."""
 
     title: str = Field(description="The translated title (one line, at most 200 characters)")
-    text: str = Field(description="The translated text")
+    text: str = Field(description="The translated text", json_schema_extra=MULTILINE)
     source_version: Id | None = Field(
         default=None, description="The document version whose text was translated; when older than the "
                                   "principle's current text, 409 unless confirm_stale is true")

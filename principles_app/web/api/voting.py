@@ -53,6 +53,17 @@ def put_motion(round_id: int, body: MotionCreate):
     return ok(motion_out(motion), 201)
 
 
+@bp.delete("/motions/<int:motion_id>")
+@endpoint(Endpoint("Remove an amendment's motion from a scheduled round", auth="secretariat", status=204,
+                   errors=(404, 409), tag="voting"))
+def remove_motion(motion_id: int):
+    """Take a motion off a scheduled round; the amendment can then change again."""
+    require(permissions.can_remove_motion(g.api_user))
+    motion_service.remove_motion(g.api_user, motion_service.get_motion(motion_id))
+    db.session.commit()
+    return "", 204
+
+
 @bp.put("/motions/<int:motion_id>/ballot")
 @endpoint(Endpoint("Cast or change my organisation's ballot; every call returns a new receipt", body=BallotIn,
                    response=BallotOut, errors=(403, 409), tag="voting"))

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from principles_app.web.forms_common import TextSafeForm
 
-class SignInForm(FlaskForm):
+
+class SignInForm(TextSafeForm):
     """Email and password."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
@@ -16,13 +17,13 @@ class SignInForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class SignInLinkForm(FlaskForm):
+class SignInLinkForm(TextSafeForm):
     """The button that spends an e-mailed sign-in link."""
 
     submit = SubmitField(_l("Sign in"))
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(TextSafeForm):
     """A CSRF-protected sign-out button."""
 
     submit = SubmitField(_l("Sign out"))

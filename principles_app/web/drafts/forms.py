@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from principles_app.web.forms_common import TextSafeForm
 
-class DocumentForm(FlaskForm):
+
+class DocumentForm(TextSafeForm):
     """Create a document; each principle starts with a line "## Title"."""
 
     slug = StringField(_l("Short name for addresses (slug)"), validators=[DataRequired(), Length(max=100)],

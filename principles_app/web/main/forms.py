@@ -4,7 +4,6 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
@@ -12,9 +11,10 @@ from principles_app.domain.languages import LANGUAGE_NAMES, Language
 from principles_app.domain.organisations import NotificationPreference
 from principles_app.labels import NOTIFICATION_PREFERENCE_NAMES
 from principles_app.web.choices import SelectChoice, enum_options
+from principles_app.web.forms_common import TextSafeForm
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(TextSafeForm):
     """Switch the interface language; works without JavaScript."""
 
     language = SelectField(_l("Language"), choices=enum_options(Language, LANGUAGE_NAMES), validators=[DataRequired()])
@@ -22,7 +22,7 @@ class LanguageForm(FlaskForm):
     submit = SubmitField(_l("Change language"))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(TextSafeForm):
     """A user's language, time zone and notification choice."""
 
     language = SelectField(_l("Language"), choices=[SelectChoice("", _l("As my browser asks")),

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from principles_app.web.forms_common import TextSafeForm
 
-class PublishForm(FlaskForm):
+
+class PublishForm(TextSafeForm):
     """Version, label, approval date and meeting of a publication."""
 
     version = IntegerField(_l("Version"), validators=[DataRequired(), NumberRange(min=1)],

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -10,10 +9,10 @@ from principles_app.domain.rounds import RoundKind
 from principles_app.domain.voting import DEFAULT_SECRECY, Majority, Secrecy
 from principles_app.labels import MAJORITY_CHOICE_NAMES, ROUND_KIND_CHOICE_NAMES, SECRECY_CHOICE_NAMES
 from principles_app.web.choices import SelectChoice, enum_options
-from principles_app.web.forms_common import LocalDateTimeField
+from principles_app.web.forms_common import LocalDateTimeField, TextSafeForm
 
 
-class RoundForm(FlaskForm):
+class RoundForm(TextSafeForm):
     """Schedule a round of a document."""
 
     kind = SelectField(_l("Kind of round"), choices=enum_options(RoundKind, ROUND_KIND_CHOICE_NAMES))
@@ -29,7 +28,7 @@ class RoundForm(FlaskForm):
     submit = SubmitField(_l("Schedule round"))
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(TextSafeForm):
     """Move an open round's closing time later."""
 
     closes_at = LocalDateTimeField(_l("New closing time"), validators=[InputRequired()])

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from principles_app.web.forms_common import TextSafeForm
 
-class TranslationForm(FlaskForm):
+
+class TranslationForm(TextSafeForm):
     """Translate a principle's title and text into one language."""
 
     title = StringField(_l("Translated title"), validators=[DataRequired(), Length(max=200)])

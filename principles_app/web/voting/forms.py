@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
 from principles_app.domain.voting import Choice
 from principles_app.labels import CHOICE_NAMES
 from principles_app.web.choices import enum_options
+from principles_app.web.forms_common import TextSafeForm
 
 
-class PutMotionForm(FlaskForm):
+class PutMotionForm(TextSafeForm):
     """Put an open amendment to the vote."""
 
     # No `required` attribute: the list never has an empty placeholder option (the HTML standard asks for one).
@@ -19,7 +19,7 @@ class PutMotionForm(FlaskForm):
     submit = SubmitField(_l("Put to the vote"))
 
 
-class BallotForm(FlaskForm):
+class BallotForm(TextSafeForm):
     """Cast or change the organisation's ballot on one motion."""
 
     motion_id = HiddenField(validators=[DataRequired()])

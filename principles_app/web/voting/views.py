@@ -24,7 +24,7 @@ from principles_app.labels import CATEGORY_NAMES, REGION_NAMES
 from principles_app.web.voting.charts import choice_bars, participation_bars
 from principles_app.web.voting.forms import BallotForm, PutMotionForm
 from principles_app.web.choices import options
-from principles_app.web.submitting import done, submit
+from principles_app.web.submitting import act, done, submit
 
 bp = Blueprint("voting", __name__)
 
@@ -89,6 +89,18 @@ def put_motion(round_id: int):
     if outcome.succeeded:
         return done(_("The amendment is put to the vote."), url_for("voting.round_page", round_id=round_id))
     return _round_page(target, form, outcome.status)
+
+
+@bp.post("/motions/<int:motion_id>/remove")
+def remove_motion(motion_id: int):
+    """Take a motion off a scheduled round from the round page."""
+    if not permissions.can_remove_motion(current_user):
+        abort(403)
+    motion = motions.get_motion(motion_id)
+    round_id = motion.round_id
+    act(ActionForm(), lambda: motions.remove_motion(current_user, motion))
+    return done(_("The motion is removed; the amendment can change again."),
+                url_for("voting.round_page", round_id=round_id))
 
 
 def _ballot_rows(target, refused: BallotForm | None = None):
