@@ -15,6 +15,7 @@ from principles_app.models.drafts import (
     AmendmentRevision,
     Document,
     Principle,
+    Recommendation,
     Version,
 )
 from principles_app.models.organisation import (
@@ -43,6 +44,7 @@ __all__ = [
     "AmendmentRevision",
     "Document",
     "Principle",
+    "Recommendation",
     "PrincipleTranslation",
     "ExportCache",
     "GeneratedFile",

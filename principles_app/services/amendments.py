@@ -26,6 +26,7 @@ from principles_app.domain.diffing import (
     word_diff,
     wrap_lines,
 )
+from principles_app.domain.procedure import Answer, Procedure
 from principles_app.domain.publication import normalise
 from principles_app.domain.rounds import RoundState
 from principles_app import ratelimits
@@ -38,6 +39,7 @@ from principles_app.models import (
     Document,
     Motion,
     Principle,
+    Recommendation,
     Round,
     User,
     Version,
@@ -67,8 +69,13 @@ def get_amendment(amendment_id: int) -> Amendment:
 
 
 def list_amendments(document: Document, status: str | None = None, principle_id: int | None = None,
-                    with_revisions: bool = False) -> list[Amendment]:
-    """Return a document's amendments in order of proposal, with what their pages show."""
+                    with_revisions: bool = False, procedure: str | None = None, answer: str | None = None,
+                    needs_vote: bool = False) -> list[Amendment]:
+    """Return a document's amendments in order of proposal, with what their pages show.
+
+    ``procedure`` and ``answer`` filter by the recommendation (``answer="none"``: not answered yet);
+    ``needs_vote`` keeps the active amendments recommended ``vote`` or whose proposer objected.
+    """
     query = (select(Amendment).where(Amendment.document_id == document.id)
              .options(selectinload(Amendment.proposer), selectinload(Amendment.organisation),
                       selectinload(Amendment.cosponsors), selectinload(Amendment.principle),
@@ -83,6 +90,24 @@ def list_amendments(document: Document, status: str | None = None, principle_id:
             raise ValidationFailed(fields={"status": str(_l("Unknown status."))}) from None
     if principle_id is not None:
         query = query.where(Amendment.principle_id == principle_id)
+    if procedure is not None or answer is not None or needs_vote:
+        query = query.join(Recommendation, Recommendation.amendment_id == Amendment.id)
+    if procedure is not None:
+        try:
+            query = query.where(Recommendation.procedure == Procedure(procedure))
+        except ValueError:
+            raise ValidationFailed(fields={"procedure": str(_l("Unknown recommendation."))}) from None
+    if answer is not None:
+        if answer == "none":
+            query = query.where(Recommendation.answer.is_(None))
+        else:
+            try:
+                query = query.where(Recommendation.answer == Answer(answer))
+            except ValueError:
+                raise ValidationFailed(fields={"answer": str(_l("Unknown answer."))}) from None
+    if needs_vote:
+        query = query.where(Amendment.status.in_(ACTIVE),
+                            (Recommendation.procedure == Procedure.VOTE) | (Recommendation.answer == Answer.OBJECT))
     return list(db.session.execute(query).scalars())
 
 
@@ -189,6 +214,9 @@ def _lock(amendment: Amendment) -> Amendment:
                               .execution_options(populate_existing=True)).scalar_one()
 
 
+lock = _lock  # the recommendation service serialises with the same lock
+
+
 def _refuse_while_voted_on(amendment: Amendment) -> None:
     """Refuse to change an amendment that is a motion of a scheduled or open round: the vote decides it."""
     voting = db.session.execute(
@@ -278,8 +306,13 @@ def propose(actor: User, document: Document, kind: str, rationale: str, principl
 
 
 def revise(actor: User, amendment: Amendment, rationale: str | None = None, title: str | None = None,
-           text: str | None = None, after_principle_id: Any = ...) -> Amendment:
-    """Revise an open or conflicted amendment onto the current text; clears a conflict."""
+           text: str | None = None, after_principle_id: Any = ..., reason: str = "revised",
+           during_round: bool = True) -> Amendment:
+    """Revise an open or conflicted amendment onto the current text; clears a conflict.
+
+    ``reason`` names the revision in the history; agreeing to the committee's text revises with
+    ``during_round=False``, since the procedure runs after the amendments round.
+    """
     amendment = _lock(amendment)
     new_status = _move(amendment, "revise")
     _refuse_while_voted_on(amendment)
@@ -296,7 +329,8 @@ def revise(actor: User, amendment: Amendment, rationale: str | None = None, titl
                            amendment.proposed_title if title is None else title,
                            amendment.proposed_text if text is None else text)
     new_rationale = amendment.rationale if rationale is None else _check_rationale(rationale)
-    _require_round(document)
+    if during_round:
+        _require_round(document)
     for name, value in fields.items():
         setattr(amendment, name, value)
     amendment.rationale = new_rationale
@@ -304,9 +338,10 @@ def revise(actor: User, amendment: Amendment, rationale: str | None = None, titl
     previous = amendment.status
     amendment.status = new_status
     amendment.updated_at = utcnow()
-    _revision(amendment, "revised", actor)
+    _revision(amendment, reason, actor)
     audit.record("amendment.revised", "amendment", amendment.id,
-                 {"from_status": previous.value, "status": new_status.value, "base_version": amendment.base_version}, actor)
+                 {"from_status": previous.value, "status": new_status.value, "base_version": amendment.base_version,
+                  "reason": reason}, actor)
     return amendment
 
 

@@ -145,7 +145,8 @@ def merge(amendment_id: int):
     return _act(amendment_id, permissions.can_merge_amendment, amendment_service.merge_amendment, said)
 
 
-REVISION_NAMES = {"proposed": _l("Proposed"), "revised": _l("Revised"), "rebased": _l("Rebased onto a newer version")}
+REVISION_NAMES = {"proposed": _l("Proposed"), "revised": _l("Revised"), "rebased": _l("Rebased onto a newer version"),
+                  "recommendation": _l("The committee’s text, agreed by the proposer")}
 
 
 @bp.app_context_processor
