@@ -35,7 +35,9 @@ def _check_reason(reason: Any) -> str:
 def _check_comment(comment: Any) -> str | None:
     if comment is None:
         return None
-    comment = normalise(comment).strip() if isinstance(comment, str) else ""
+    if not isinstance(comment, str):
+        raise ValidationFailed(fields={"comment": str(_l("Give the comment as text."))})
+    comment = normalise(comment).strip()
     if len(comment) > MAX_TEXT:
         raise ValidationFailed(fields={"comment": str(_l("A text has at most 20,000 characters."))})
     return comment or None
