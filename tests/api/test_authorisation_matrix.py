@@ -1,4 +1,5 @@
 """Every role, anonymous included, against every foundation route: allowed or refused as the contract says."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,12 +22,25 @@ def _routes(org_id):
         ("GET", "/api/v1/me", None, {"observer", "member", "secretariat"}),
         ("PATCH", "/api/v1/me", {"language": "fr"}, {"observer", "member", "secretariat"}),
         ("GET", "/api/v1/organisations", None, {"observer", "member", "secretariat"}),
-        ("POST", "/api/v1/organisations",
-         {"name": "Matrix Org", "region": "africa", "category": "member", "vote_weight": "1"}, {"secretariat"}),
+        (
+            "POST",
+            "/api/v1/organisations",
+            {"name": "Matrix Org", "region": "africa", "category": "member", "vote_weight": "1"},
+            {"secretariat"},
+        ),
         ("PATCH", f"/api/v1/organisations/{org_id}", {"vote_weight": "3"}, {"secretariat"}),
-        ("POST", "/api/v1/users",
-         {"email": "matrix@example.org", "name": "M", "password": "long enough pw", "role": "member",
-          "organisation_id": org_id}, {"secretariat"}),
+        (
+            "POST",
+            "/api/v1/users",
+            {
+                "email": "matrix@example.org",
+                "name": "M",
+                "password": "long enough pw",
+                "role": "member",
+                "organisation_id": org_id,
+            },
+            {"secretariat"},
+        ),
         ("DELETE", "/api/v1/auth/token", None, {"observer", "member", "secretariat"}),
         ("GET", "/api/v1/openapi.json", None, set(ROLES)),
         ("GET", "/healthz", None, set(ROLES)),
