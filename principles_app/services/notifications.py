@@ -111,22 +111,8 @@ def notify(user: User, event: str, context: dict[str, Any], dedup_key: str | Non
         and db.session.execute(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)).first() is not None
     ):
         return None
-    language, zone = recipient_language(user), recipient_zone(user)
-    subject, text, html = render_message(event, language, zone, context)
-    now = utcnow()
-    message = OutboxMessage(
-        user_id=user.id,
-        event=event,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        language=language,
-        dedup_key=dedup_key,
-        digest=user.notifications == NotificationPreference.DIGEST,
-        created_at=now,
-        send_after=now,
-        attempts=0,
-    )
+    message = _message(user, event, context, digest=user.notifications == NotificationPreference.DIGEST)
+    message.dedup_key = dedup_key
     if dedup_key is None:
         db.session.add(message)
         return message
@@ -141,23 +127,28 @@ def notify(user: User, event: str, context: dict[str, Any], dedup_key: str | Non
 
 def notify_account(user: User, event: str, context: dict[str, Any]) -> OutboxMessage:
     """Queue an email about the account itself (a sign-in link): sent at once, whatever the user chose."""
+    message = _message(user, event, context, digest=False)
+    db.session.add(message)
+    return message
+
+
+def _message(user: User, event: str, context: dict[str, Any], *, digest: bool) -> OutboxMessage:
+    """Render an event for a user in their language and zone, as a message ready for the outbox."""
     language, zone = recipient_language(user), recipient_zone(user)
     subject, text, html = render_message(event, language, zone, context)
     now = utcnow()
-    message = OutboxMessage(
+    return OutboxMessage(
         user_id=user.id,
         event=event,
         subject=subject,
         body_text=text,
         body_html=html,
         language=language,
-        digest=False,
+        digest=digest,
         created_at=now,
         send_after=now,
         attempts=0,
     )
-    db.session.add(message)
-    return message
 
 
 # ---------------------------------------------------------------------------------------------
