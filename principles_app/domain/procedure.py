@@ -3,6 +3,7 @@
 Pure Python. The recommendation service checks with these, the model stores them, the API and the
 forms offer them and ``labels.py`` names them; nothing else spells them out.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

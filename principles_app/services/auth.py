@@ -1,4 +1,5 @@
 """Passwords, sign-in with failure throttling, and API tokens."""
+
 from __future__ import annotations
 
 import hashlib
@@ -142,11 +143,14 @@ def send_sign_in_link(user: User) -> SignInLink:
     token = secrets.token_urlsafe(32)
     minutes = int(current_app.config["SIGN_IN_LINK_MINUTES"])
     db.session.flush()
-    link = SignInLink(user_id=user.id, token_hash=_token_digest(token), session_epoch=user.session_epoch,
-                      expires_at=utcnow() + timedelta(minutes=minutes))
+    link = SignInLink(
+        user_id=user.id,
+        token_hash=_token_digest(token),
+        session_epoch=user.session_epoch,
+        expires_at=utcnow() + timedelta(minutes=minutes),
+    )
     db.session.add(link)
-    notify_account(user, "sign_in_link", {"url": link_to("auth.sign_in_link", token=token),
-                                          "minutes": minutes})
+    notify_account(user, "sign_in_link", {"url": link_to("auth.sign_in_link", token=token), "minutes": minutes})
     db.session.flush()
     return link
 
@@ -156,7 +160,9 @@ def use_sign_in_link(token: str) -> User | None:
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
     now = utcnow()
-    found = db.session.execute(select(SignInLink).where(SignInLink.token_hash == _token_digest(token))).scalar_one_or_none()
+    found = db.session.execute(
+        select(SignInLink).where(SignInLink.token_hash == _token_digest(token))
+    ).scalar_one_or_none()
     if found is None or found.used_at is not None or found.expires_at <= now:
         return None
     user = found.user
@@ -164,8 +170,11 @@ def use_sign_in_link(token: str) -> User | None:
         return None
     # The conditional UPDATE is what makes it single-use: of two concurrent clicks only one changes a row.
     spent = db.session.execute(
-        update(SignInLink).where(SignInLink.id == found.id, SignInLink.used_at.is_(None))
-        .values(used_at=now).execution_options(synchronize_session=False)).rowcount
+        update(SignInLink)
+        .where(SignInLink.id == found.id, SignInLink.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if spent != 1:
         return None
     user.last_seen_at = now
@@ -208,10 +217,16 @@ def issue_token(user: User, expires_in: int | None = None) -> tuple[str, ApiToke
 
 
 # Built once: every API request looks its token up. The organisation comes with the user (joined).
-_USER_OF_TOKEN = (select(User, ApiToken.id).join(ApiToken, ApiToken.user_id == User.id)
-                  .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
-                         User.active.is_(True),
-                         or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now"))))
+_USER_OF_TOKEN = (
+    select(User, ApiToken.id)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("digest"),
+        ApiToken.revoked_at.is_(None),
+        User.active.is_(True),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
+    )
+)
 
 
 def user_of_token(token: str) -> tuple[User, int] | None:
@@ -227,10 +242,11 @@ def revoke_token(row: ApiToken) -> None:
 
 def revoke_all_tokens(user: User, at: datetime | None = None) -> int:
     """Revoke every live token of a user, e.g. when the account is deactivated."""
-    rows = db.session.execute(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-    ).scalars().all()
+    rows = (
+        db.session.execute(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+        .scalars()
+        .all()
+    )
     for row in rows:
         row.revoked_at = at or utcnow()
     return len(rows)
-

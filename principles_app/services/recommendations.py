@@ -4,6 +4,7 @@ Every recommendation and answer is audited and told to the proposer in their lan
 ``modified`` recommendation revises the amendment to the committee's text through the ordinary
 revision path, so its history keeps both texts.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -47,19 +48,23 @@ def _check_procedure(procedure: Any) -> Procedure:
     try:
         return Procedure(procedure)
     except ValueError:
-        raise ValidationFailed(fields={"procedure": str(_l("Choose accept, reject, modified, covered by or vote."))}) from None
+        raise ValidationFailed(
+            fields={"procedure": str(_l("Choose accept, reject, modified, covered by or vote."))}
+        ) from None
 
 
 def _check_modified_text(amendment: Amendment, text: Any) -> str:
     if amendment.kind == AmendmentKind.DELETE:
-        raise ValidationFailed(fields={"procedure": str(_l(
-            "A deletion has no text to modify; recommend accept, reject or a vote."))})
+        raise ValidationFailed(
+            fields={"procedure": str(_l("A deletion has no text to modify; recommend accept, reject or a vote."))}
+        )
     text = check_text(text if isinstance(text, str) else None)
     if text == amendment.base_text:
         raise ValidationFailed(fields={"text": str(_l("The committee’s text is identical to the current text."))})
     if text == amendment.proposed_text:
-        raise ValidationFailed(fields={"text": str(_l(
-            "The committee’s text is the amendment’s own text; recommend accept instead."))})
+        raise ValidationFailed(
+            fields={"text": str(_l("The committee’s text is the amendment’s own text; recommend accept instead."))}
+        )
     return text
 
 
@@ -75,8 +80,11 @@ def _check_covered_by(amendment: Amendment, covered_by_id: Any) -> int:
     # Follow the chain: an amendment covered by one that is (in turn) covered by this one is a cycle.
     seen = {amendment.id}
     current = other
-    while current is not None and current.recommendation is not None \
-            and current.recommendation.procedure == Procedure.COVERED_BY:
+    while (
+        current is not None
+        and current.recommendation is not None
+        and current.recommendation.procedure == Procedure.COVERED_BY
+    ):
         if current.id in seen or current.recommendation.covered_by_id in seen:
             raise ValidationFailed(fields={field: str(_l("The amendments would cover each other in a circle."))})
         seen.add(current.id)
@@ -84,8 +92,9 @@ def _check_covered_by(amendment: Amendment, covered_by_id: Any) -> int:
     return other.id
 
 
-def recommend(actor: User, amendment: Amendment, procedure: Any, reason: Any, text: Any = None,
-              covered_by_id: Any = None) -> Recommendation:
+def recommend(
+    actor: User, amendment: Amendment, procedure: Any, reason: Any, text: Any = None, covered_by_id: Any = None
+) -> Recommendation:
     """Record or change the secretariat's recommendation on an open amendment; a change clears an answer."""
     procedure = _check_procedure(procedure)
     reason = _check_reason(reason)
@@ -96,8 +105,9 @@ def recommend(actor: User, amendment: Amendment, procedure: Any, reason: Any, te
     if procedure == Procedure.COVERED_BY:
         covered_by_id = _check_covered_by(amendment, covered_by_id)
     elif covered_by_id is not None:
-        raise ValidationFailed(fields={"covered_by_id": str(_l(
-            "Name a covering amendment only with a covered-by recommendation."))})
+        raise ValidationFailed(
+            fields={"covered_by_id": str(_l("Name a covering amendment only with a covered-by recommendation."))}
+        )
     amendment = amendment_service.lock(amendment)
     if amendment.status != AmendmentStatus.OPEN:
         raise Conflict(_l("Only an open amendment gets a recommendation."))
@@ -105,8 +115,16 @@ def recommend(actor: User, amendment: Amendment, procedure: Any, reason: Any, te
     cleared = None
     now = utcnow()
     if recommendation is None:
-        recommendation = Recommendation(amendment_id=amendment.id, procedure=procedure, reason=reason, text=text,
-                                        covered_by_id=covered_by_id, user_id=actor.id, created_at=now, updated_at=now)
+        recommendation = Recommendation(
+            amendment_id=amendment.id,
+            procedure=procedure,
+            reason=reason,
+            text=text,
+            covered_by_id=covered_by_id,
+            user_id=actor.id,
+            created_at=now,
+            updated_at=now,
+        )
         db.session.add(recommendation)
         amendment.recommendation = recommendation
     else:
@@ -117,9 +135,18 @@ def recommend(actor: User, amendment: Amendment, procedure: Any, reason: Any, te
         recommendation.answer = recommendation.answer_comment = None
         recommendation.answered_by_id = recommendation.answered_at = None
     db.session.flush()
-    audit.record("amendment.recommended", "amendment", amendment.id,
-                 {"procedure": procedure.value, "covered_by_id": covered_by_id, "modified_text": text is not None,
-                  "cleared_answer": cleared.value if cleared else None}, actor)
+    audit.record(
+        "amendment.recommended",
+        "amendment",
+        amendment.id,
+        {
+            "procedure": procedure.value,
+            "covered_by_id": covered_by_id,
+            "modified_text": text is not None,
+            "cleared_answer": cleared.value if cleared else None,
+        },
+        actor,
+    )
     notifications.notify_recommendation(amendment, answer_cleared=cleared is not None)
     return recommendation
 
@@ -138,20 +165,31 @@ def answer(actor: User, amendment: Amendment, agree: Any, comment: Any = None) -
     if amendment.status != AmendmentStatus.OPEN:
         raise Conflict(_l("Only an open amendment's recommendation can be answered."))
     if agree and recommendation.procedure == Procedure.MODIFIED:
-        amendment_service.revise(actor, amendment, text=recommendation.text, reason="recommendation",
-                                 during_round=False)
+        amendment_service.revise(
+            actor, amendment, text=recommendation.text, reason="recommendation", during_round=False
+        )
     recommendation.answer = Answer.AGREE if agree else Answer.OBJECT
     recommendation.answer_comment = comment
     recommendation.answered_by_id = actor.id
     recommendation.answered_at = utcnow()
     db.session.flush()
-    audit.record("amendment.recommendation_answered", "amendment", amendment.id,
-                 {"answer": recommendation.answer.value, "procedure": recommendation.procedure.value,
-                  "organisation_id": actor.organisation_id}, actor)
+    audit.record(
+        "amendment.recommendation_answered",
+        "amendment",
+        amendment.id,
+        {
+            "answer": recommendation.answer.value,
+            "procedure": recommendation.procedure.value,
+            "organisation_id": actor.organisation_id,
+        },
+        actor,
+    )
     notifications.notify_recommendation_answer(amendment)
     return recommendation
 
 
 def get_recommendation(amendment: Amendment) -> Recommendation | None:
     """Return the amendment's recommendation, read fresh."""
-    return db.session.execute(select(Recommendation).where(Recommendation.amendment_id == amendment.id)).scalar_one_or_none()
+    return db.session.execute(
+        select(Recommendation).where(Recommendation.amendment_id == amendment.id)
+    ).scalar_one_or_none()

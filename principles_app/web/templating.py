@@ -1,4 +1,5 @@
 """Register the shared formatting (principles_app/formatting.py) and label tables with the templates."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, url_for
@@ -8,8 +9,8 @@ from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.languages import LANGUAGE_NAMES, SOURCE_LANGUAGE, direction_of
 from principles_app.domain.procedure import Answer, Procedure
 from principles_app.domain.rounds import RoundKind, RoundState
-from principles_app.domain.voting import MotionEffect, MotionOutcome, Secrecy
 from principles_app.domain.text import xml_characters
+from principles_app.domain.voting import MotionEffect, MotionOutcome, Secrecy
 
 
 def public_url_for(endpoint: str, **values) -> str:
@@ -26,11 +27,30 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["direction_of"] = direction_of
     app.jinja_env.globals["SOURCE_LANGUAGE"] = SOURCE_LANGUAGE
     # Templates compare stored values with the domain's enums, never with spelt-out strings.
-    for vocabulary in (AmendmentKind, AmendmentStatus, RoundKind, RoundState, Secrecy, MotionOutcome, MotionEffect,
-                       Procedure, Answer):
+    for vocabulary in (
+        AmendmentKind,
+        AmendmentStatus,
+        RoundKind,
+        RoundState,
+        Secrecy,
+        MotionOutcome,
+        MotionEffect,
+        Procedure,
+        Answer,
+    ):
         app.jinja_env.globals[vocabulary.__name__] = vocabulary
     app.jinja_env.globals["public_url_for"] = public_url_for
-    for names in ("REGION_NAMES", "CATEGORY_NAMES", "ROLE_NAMES", "AMENDMENT_STATUS_NAMES", "ROUND_KIND_NAMES",
-                  "ROUND_STATE_NAMES", "CHOICE_NAMES", "MOTION_EFFECT_NAMES", "MAJORITY_NAMES", "PROCEDURE_NAMES",
-                  "ANSWER_NAMES"):
+    for names in (
+        "REGION_NAMES",
+        "CATEGORY_NAMES",
+        "ROLE_NAMES",
+        "AMENDMENT_STATUS_NAMES",
+        "ROUND_KIND_NAMES",
+        "ROUND_STATE_NAMES",
+        "CHOICE_NAMES",
+        "MOTION_EFFECT_NAMES",
+        "MAJORITY_NAMES",
+        "PROCEDURE_NAMES",
+        "ANSWER_NAMES",
+    ):
         app.jinja_env.globals[names] = getattr(labels, names)

@@ -1,4 +1,5 @@
 """Every role, anonymous included, against every foundation route: allowed or refused as the contract says."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,12 +22,25 @@ def _routes(org_id):
         ("GET", "/api/v1/me", None, {"observer", "member", "secretariat"}),
         ("PATCH", "/api/v1/me", {"language": "fr"}, {"observer", "member", "secretariat"}),
         ("GET", "/api/v1/organisations", None, {"observer", "member", "secretariat"}),
-        ("POST", "/api/v1/organisations",
-         {"name": "Matrix Org", "region": "africa", "category": "member", "vote_weight": "1"}, {"secretariat"}),
+        (
+            "POST",
+            "/api/v1/organisations",
+            {"name": "Matrix Org", "region": "africa", "category": "member", "vote_weight": "1"},
+            {"secretariat"},
+        ),
         ("PATCH", f"/api/v1/organisations/{org_id}", {"vote_weight": "3"}, {"secretariat"}),
-        ("POST", "/api/v1/users",
-         {"email": "matrix@example.org", "name": "M", "password": "long enough pw", "role": "member",
-          "organisation_id": org_id}, {"secretariat"}),
+        (
+            "POST",
+            "/api/v1/users",
+            {
+                "email": "matrix@example.org",
+                "name": "M",
+                "password": "long enough pw",
+                "role": "member",
+                "organisation_id": org_id,
+            },
+            {"secretariat"},
+        ),
         ("DELETE", "/api/v1/auth/token", None, {"observer", "member", "secretariat"}),
         ("GET", "/api/v1/openapi.json", None, set(ROLES)),
         ("GET", "/healthz", None, set(ROLES)),
@@ -71,8 +85,8 @@ PROCEDURE_ROLES = ("anonymous", "observer", "member", "proposer_colleague", "sec
 
 
 def _recommendation_scene():
-    from principles_app.services import recommendations
     from principles_app.extensions import db
+    from principles_app.services import recommendations
     from tests.factories import draft_in_round, propose
 
     proposer = make_user("member")
@@ -93,12 +107,16 @@ def test_procedure_route_matrix(client, role, route):
     else:
         headers = auth_header(token_for(make_user(role)))
     if route == "recommend":
-        response = client.put(f"/api/v1/amendments/{amendment.id}/recommendation", headers=headers,
-                              json={"procedure": "accept", "reason": "On reflection."})
+        response = client.put(
+            f"/api/v1/amendments/{amendment.id}/recommendation",
+            headers=headers,
+            json={"procedure": "accept", "reason": "On reflection."},
+        )
         allowed = {"secretariat"}
     else:
-        response = client.post(f"/api/v1/amendments/{amendment.id}/recommendation/answer", headers=headers,
-                               json={"agree": False})
+        response = client.post(
+            f"/api/v1/amendments/{amendment.id}/recommendation/answer", headers=headers, json={"agree": False}
+        )
         allowed = {"proposer_colleague"}
     if role in allowed:
         assert response.status_code == 200, (role, route, response.get_json())

@@ -1,4 +1,5 @@
 """The recommendation API: PUT …/recommendation, POST …/recommendation/answer, ?needs_vote=true (SPEC §12)."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,9 +29,16 @@ def people():
     colleague = make_user("member", organisation=proposer.organisation)
     other = make_user("member", region="americas")
     observer = make_user("observer")
-    return {name: (user, auth_header(token_for(user))) for name, user in
-            {"secretariat": secretariat, "proposer": proposer, "colleague": colleague, "other": other,
-             "observer": observer}.items()}
+    return {
+        name: (user, auth_header(token_for(user)))
+        for name, user in {
+            "secretariat": secretariat,
+            "proposer": proposer,
+            "colleague": colleague,
+            "other": other,
+            "observer": observer,
+        }.items()
+    }
 
 
 @pytest.fixture
@@ -44,8 +52,10 @@ def amendment(people, document):
 
 
 def counts():
-    return tuple(db.session.scalar(select(func.count()).select_from(model))
-                 for model in (Recommendation, AmendmentRevision, AuditEntry, OutboxMessage))
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Recommendation, AmendmentRevision, AuditEntry, OutboxMessage)
+    )
 
 
 def put(client, headers, amendment_id, **body):
@@ -63,7 +73,12 @@ def test_the_json_has_a_null_recommendation_until_one_is_made(client, people, am
     assert made.status_code == 200, made.get_json()
     recommendation = made.get_json()["recommendation"]
     assert {k: recommendation[k] for k in ("procedure", "reason", "text", "covered_by_id", "answer")} == {
-        "procedure": "reject", "reason": "Already said.", "text": None, "covered_by_id": None, "answer": None}
+        "procedure": "reject",
+        "reason": "Already said.",
+        "text": None,
+        "covered_by_id": None,
+        "answer": None,
+    }
     listed = client.get("/api/v1/documents/charter/amendments", headers=people["observer"][1]).get_json()
     assert listed["amendments"][0]["recommendation"]["procedure"] == "reject"
 
@@ -80,28 +95,38 @@ def test_anonymous_is_refused(client, amendment):
     error_of(answer(client, {}, amendment.id, agree=True), 401)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"reason": "Why."}, "procedure"),
-    ({"procedure": "maybe", "reason": "Why."}, "procedure"),
-    ({"procedure": 3, "reason": "Why."}, "procedure"),
-    ({"procedure": "accept"}, "reason"),
-    ({"procedure": "accept", "reason": ""}, "reason"),
-    ({"procedure": "accept", "reason": "   "}, "reason"),
-    ({"procedure": "accept", "reason": None}, "reason"),
-    ({"procedure": "accept", "reason": ["x"]}, "reason"),
-    ({"procedure": "accept", "reason": "x" * 20_001}, "reason"),
-    ({"procedure": "accept", "reason": "Why.", "extra": 1}, "extra"),
-    ({"procedure": "modified", "reason": "Why."}, "text"),
-    ({"procedure": "modified", "reason": "Why.", "text": ""}, "text"),
-    ({"procedure": "modified", "reason": "Why.", "text": "Partners listen to each other before they decide anything together."}, "text"),
-    ({"procedure": "accept", "reason": "Why.", "text": COMMITTEE}, "text"),
-    ({"procedure": "covered_by", "reason": "Why."}, "covered_by_id"),
-    ({"procedure": "covered_by", "reason": "Why.", "covered_by_id": "2"}, "covered_by_id"),
-    ({"procedure": "covered_by", "reason": "Why.", "covered_by_id": 0}, "covered_by_id"),
-    ({"procedure": "covered_by", "reason": "Why.", "covered_by_id": 999999}, "covered_by_id"),
-    ({"procedure": "covered_by", "reason": "Why.", "covered_by_id": 2**40}, "covered_by_id"),
-    ({"procedure": "reject", "reason": "Why.", "covered_by_id": 1}, "covered_by_id"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"reason": "Why."}, "procedure"),
+        ({"procedure": "maybe", "reason": "Why."}, "procedure"),
+        ({"procedure": 3, "reason": "Why."}, "procedure"),
+        ({"procedure": "accept"}, "reason"),
+        ({"procedure": "accept", "reason": ""}, "reason"),
+        ({"procedure": "accept", "reason": "   "}, "reason"),
+        ({"procedure": "accept", "reason": None}, "reason"),
+        ({"procedure": "accept", "reason": ["x"]}, "reason"),
+        ({"procedure": "accept", "reason": "x" * 20_001}, "reason"),
+        ({"procedure": "accept", "reason": "Why.", "extra": 1}, "extra"),
+        ({"procedure": "modified", "reason": "Why."}, "text"),
+        ({"procedure": "modified", "reason": "Why.", "text": ""}, "text"),
+        (
+            {
+                "procedure": "modified",
+                "reason": "Why.",
+                "text": "Partners listen to each other before they decide anything together.",
+            },
+            "text",
+        ),
+        ({"procedure": "accept", "reason": "Why.", "text": COMMITTEE}, "text"),
+        ({"procedure": "covered_by", "reason": "Why."}, "covered_by_id"),
+        ({"procedure": "covered_by", "reason": "Why.", "covered_by_id": "2"}, "covered_by_id"),
+        ({"procedure": "covered_by", "reason": "Why.", "covered_by_id": 0}, "covered_by_id"),
+        ({"procedure": "covered_by", "reason": "Why.", "covered_by_id": 999999}, "covered_by_id"),
+        ({"procedure": "covered_by", "reason": "Why.", "covered_by_id": 2**40}, "covered_by_id"),
+        ({"procedure": "reject", "reason": "Why.", "covered_by_id": 1}, "covered_by_id"),
+    ],
+)
 def test_bad_recommendations_get_422_and_change_nothing(client, people, amendment, body, field):
     before = counts()
     error = error_of(put(client, people["secretariat"][1], amendment.id, **body), 422)
@@ -119,16 +144,27 @@ def test_covered_by_itself_another_documents_or_a_closed_amendment_is_422(client
     db.session.commit()
     before = counts()
     for bad in (amendment.id, elsewhere.id, withdrawn.id):
-        error = error_of(put(client, people["secretariat"][1], amendment.id, procedure="covered_by", reason="Same.",
-                             covered_by_id=bad), 422)
+        error = error_of(
+            put(
+                client,
+                people["secretariat"][1],
+                amendment.id,
+                procedure="covered_by",
+                reason="Same.",
+                covered_by_id=bad,
+            ),
+            422,
+        )
         assert "covered_by_id" in error["fields"]
     assert counts() == before
     twin = propose(people["other"][0], document, number=2, text="Every organisation is credited, always.")
-    made = put(client, people["secretariat"][1], amendment.id, procedure="covered_by", reason="Same.",
-               covered_by_id=twin.id)
+    made = put(
+        client, people["secretariat"][1], amendment.id, procedure="covered_by", reason="Same.", covered_by_id=twin.id
+    )
     assert made.get_json()["recommendation"]["covered_by_id"] == twin.id
-    circle = put(client, people["secretariat"][1], twin.id, procedure="covered_by", reason="Same.",
-                 covered_by_id=amendment.id)
+    circle = put(
+        client, people["secretariat"][1], twin.id, procedure="covered_by", reason="Same.", covered_by_id=amendment.id
+    )
     assert "covered_by_id" in error_of(circle, 422)["fields"]
 
 
@@ -159,15 +195,18 @@ def test_the_proposers_organisation_answers_once(client, people, amendment):
     error_of(answer(client, people["proposer"][1], amendment.id, agree=True), 409)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "agree"),
-    ({"agree": "yes"}, "agree"),
-    ({"agree": 1}, "agree"),
-    ({"agree": None}, "agree"),
-    ({"agree": True, "comment": 5}, "comment"),
-    ({"agree": True, "comment": "x" * 20_001}, "comment"),
-    ({"agree": True, "other": 1}, "other"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "agree"),
+        ({"agree": "yes"}, "agree"),
+        ({"agree": 1}, "agree"),
+        ({"agree": None}, "agree"),
+        ({"agree": True, "comment": 5}, "comment"),
+        ({"agree": True, "comment": "x" * 20_001}, "comment"),
+        ({"agree": True, "other": 1}, "other"),
+    ],
+)
 def test_bad_answers_get_422_and_change_nothing(client, people, amendment, body, field):
     put(client, people["secretariat"][1], amendment.id, procedure="vote", reason="The meeting decides.")
     before = counts()
@@ -200,8 +239,12 @@ def test_a_change_after_an_answer_clears_it(client, people, amendment):
 def test_needs_vote_lists_vote_recommendations_and_objections(client, people, document, amendment):
     objected = propose(people["other"][0], document, number=2, text="Every organisation is credited, always.")
     agreed = propose(people["other"][0], document, number=3, text="No partner exposes colleagues.")
-    untouched = propose(people["colleague"][0], document, number=1,
-                        text="Partners listen to each other before they decide anything at all.")
+    untouched = propose(
+        people["colleague"][0],
+        document,
+        number=1,
+        text="Partners listen to each other before they decide anything at all.",
+    )
     sec, other = people["secretariat"][1], people["other"][1]
     put(client, sec, amendment.id, procedure="vote", reason="The meeting decides.")
     put(client, sec, objected.id, procedure="reject", reason="No.")
@@ -212,10 +255,15 @@ def test_needs_vote_lists_vote_recommendations_and_objections(client, people, do
     assert [a["id"] for a in listed.get_json()["amendments"]] == [amendment.id, objected.id]
     everything = client.get("/api/v1/documents/charter/amendments?needs_vote=false", headers=people["observer"][1])
     assert len(everything.get_json()["amendments"]) == 4 and untouched.id
-    by_answer = client.get("/api/v1/documents/charter/amendments?procedure=reject&answer=agree",
-                           headers=people["observer"][1])
+    by_answer = client.get(
+        "/api/v1/documents/charter/amendments?procedure=reject&answer=agree", headers=people["observer"][1]
+    )
     assert [a["id"] for a in by_answer.get_json()["amendments"]] == [agreed.id]
-    for query, field in (("needs_vote=maybe", "needs_vote"), ("procedure=nope", "procedure"), ("answer=nope", "answer")):
+    for query, field in (
+        ("needs_vote=maybe", "needs_vote"),
+        ("procedure=nope", "procedure"),
+        ("answer=nope", "answer"),
+    ):
         error = error_of(client.get(f"/api/v1/documents/charter/amendments?{query}", headers=sec), 422)
         assert field in error["fields"]
 

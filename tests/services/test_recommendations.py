@@ -1,4 +1,5 @@
 """The secretariat's recommendations on amendments and the proposer's answers (SPEC §12, first step)."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,19 +23,31 @@ def scene():
     proposer = make_user("member")
     colleague = make_user("member", organisation=proposer.organisation)
     amendment = propose(proposer, document)
-    return {"document": document, "secretariat": secretariat, "proposer": proposer, "colleague": colleague,
-            "amendment": amendment}
+    return {
+        "document": document,
+        "secretariat": secretariat,
+        "proposer": proposer,
+        "colleague": colleague,
+        "amendment": amendment,
+    }
 
 
 def audit_actions(amendment) -> list[str]:
-    return list(db.session.execute(select(AuditEntry.action).where(AuditEntry.object_type == "amendment",
-                                                                  AuditEntry.object_id == str(amendment.id))
-                                   .order_by(AuditEntry.seq)).scalars())
+    return list(
+        db.session.execute(
+            select(AuditEntry.action)
+            .where(AuditEntry.object_type == "amendment", AuditEntry.object_id == str(amendment.id))
+            .order_by(AuditEntry.seq)
+        ).scalars()
+    )
 
 
 def mail_to(user) -> list[OutboxMessage]:
-    return list(db.session.execute(select(OutboxMessage).where(OutboxMessage.user_id == user.id)
-                                   .order_by(OutboxMessage.id)).scalars())
+    return list(
+        db.session.execute(
+            select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id)
+        ).scalars()
+    )
 
 
 def recommend(scene, procedure="accept", reason="It says it better.", **extra):
@@ -85,8 +98,9 @@ def test_modified_needs_a_text_that_differs_from_the_draft(scene, text, field):
 
 def test_modified_identical_to_the_amendment_is_refused(scene):
     with pytest.raises(ValidationFailed) as refused:
-        recommendations.recommend(scene["secretariat"], scene["amendment"], "modified", "Better.",
-                                  text=scene["amendment"].proposed_text)
+        recommendations.recommend(
+            scene["secretariat"], scene["amendment"], "modified", "Better.", text=scene["amendment"].proposed_text
+        )
     assert "text" in refused.value.fields
 
 
@@ -103,6 +117,7 @@ def test_covered_by_must_be_another_open_amendment_of_the_same_document(scene):
     amendment = scene["amendment"]
     other_document = make_document("other")
     from tests.factories import open_amendments_round
+
     open_amendments_round(other_document)
     elsewhere = propose(scene["proposer"], other_document)
     withdrawn = propose(scene["colleague"], scene["document"], number=2, text="Every organisation is credited.")
@@ -149,8 +164,11 @@ def test_the_proposers_organisation_answers_once_audited_and_told(scene):
     recommend(scene, "vote", "The meeting decides.")
     found = recommendations.answer(scene["colleague"], scene["amendment"], True, "  Fine by us.  ")
     db.session.commit()
-    assert (found.answer, found.answer_comment, found.answered_by_id) == (Answer.AGREE, "Fine by us.",
-                                                                          scene["colleague"].id)
+    assert (found.answer, found.answer_comment, found.answered_by_id) == (
+        Answer.AGREE,
+        "Fine by us.",
+        scene["colleague"].id,
+    )
     assert "amendment.recommendation_answered" in audit_actions(scene["amendment"])
     assert mail_to(scene["proposer"])[-1].event == "recommendation_answered"
     with pytest.raises(Conflict):
@@ -186,6 +204,7 @@ def test_agreeing_to_modified_makes_the_committee_text_a_new_revision(scene):
 def test_agreeing_to_modified_works_after_the_amendments_round_closed(scene):
     from principles_app.services import closing
     from principles_app.services.rounds import accepting_amendments
+
     closing.close_round(None, accepting_amendments(scene["document"]))
     db.session.commit()
     recommend(scene, "modified", "Clearer wording.", text=COMMITTEE)
@@ -221,5 +240,7 @@ def test_needs_vote_lists_vote_recommendations_and_objections(scene):
     db.session.commit()
     listed = amendment_service.list_amendments(document, needs_vote=True)
     assert [a.id for a in listed] == [scene["amendment"].id, objected.id]
-    assert [a.id for a in amendment_service.list_amendments(document, procedure="reject", answer="agree")] == [agreed.id]
+    assert [a.id for a in amendment_service.list_amendments(document, procedure="reject", answer="agree")] == [
+        agreed.id
+    ]
     assert needs_vote(Procedure.VOTE, None) and needs_vote("reject", "object") and not needs_vote("accept", "agree")

@@ -1,4 +1,5 @@
 """The editorial procedure in the browser (no JavaScript): recommend, answer, list, meeting pack."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,12 +26,21 @@ def scene(app):
     secretariat = make_user("secretariat")
     proposer = make_user("member")
     amendment = propose(proposer, document)
-    return {"document": document, "amendment": amendment, "secretariat": secretariat, "proposer": proposer,
-            "colleague": make_user("member", organisation=proposer.organisation), "other": make_user("member")}
+    return {
+        "document": document,
+        "amendment": amendment,
+        "secretariat": secretariat,
+        "proposer": proposer,
+        "colleague": make_user("member", organisation=proposer.organisation),
+        "other": make_user("member"),
+    }
 
 
 def counts():
-    return (db.session.scalar(select(func.count(Recommendation.id))), db.session.scalar(select(func.count(AuditEntry.id))))
+    return (
+        db.session.scalar(select(func.count(Recommendation.id))),
+        db.session.scalar(select(func.count(AuditEntry.id))),
+    )
 
 
 def test_the_secretariat_recommends_a_modified_text_shown_as_a_redline(app, scene):
@@ -38,8 +48,10 @@ def test_the_secretariat_recommends_a_modified_text_shown_as_a_redline(app, scen
     client = signed_in(app, scene["secretariat"])
     page = client.get(f"/amendments/{amendment.id}").get_data(as_text=True)
     assert "No recommendation yet." in page and f'action="/amendments/{amendment.id}/recommendation"' in page
-    saved = client.post(f"/amendments/{amendment.id}/recommendation",
-                        data={"procedure": "modified", "reason": "Clearer wording.", "text": COMMITTEE})
+    saved = client.post(
+        f"/amendments/{amendment.id}/recommendation",
+        data={"procedure": "modified", "reason": "Clearer wording.", "text": COMMITTEE},
+    )
     assert saved.status_code == 302
     page = client.get(f"/amendments/{amendment.id}").get_data(as_text=True)
     assert "accept in a modified form" in page and "Clearer wording." in page
@@ -48,12 +60,15 @@ def test_the_secretariat_recommends_a_modified_text_shown_as_a_redline(app, scen
     assert "The committee’s text, against the amendment’s proposed text" in page
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"procedure": "accept", "reason": ""}, "This field is required."),
-    ({"procedure": "modified", "reason": "Why."}, "Give the text."),
-    ({"procedure": "covered_by", "reason": "Why."}, "Choose the amendment that covers this one."),
-    ({"procedure": "maybe", "reason": "Why."}, "Not a valid choice"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"procedure": "accept", "reason": ""}, "This field is required."),
+        ({"procedure": "modified", "reason": "Why."}, "Give the text."),
+        ({"procedure": "covered_by", "reason": "Why."}, "Choose the amendment that covers this one."),
+        ({"procedure": "maybe", "reason": "Why."}, "Not a valid choice"),
+    ],
+)
 def test_bad_recommendations_show_a_message_and_change_nothing(app, scene, data, message):
     client = signed_in(app, scene["secretariat"])
     before = counts()
@@ -68,9 +83,14 @@ def test_only_the_secretariat_sees_and_uses_the_recommendation_form(app, scene):
     for who in ("proposer", "other"):
         client = signed_in(app, scene[who])
         assert f'action="/amendments/{amendment.id}/recommendation"' not in client.get(
-            f"/amendments/{amendment.id}").get_data(as_text=True)
-        assert client.post(f"/amendments/{amendment.id}/recommendation",
-                           data={"procedure": "accept", "reason": "Good."}).status_code == 403
+            f"/amendments/{amendment.id}"
+        ).get_data(as_text=True)
+        assert (
+            client.post(
+                f"/amendments/{amendment.id}/recommendation", data={"procedure": "accept", "reason": "Good."}
+            ).status_code
+            == 403
+        )
     assert counts()[0] == 0
 
 
@@ -79,13 +99,16 @@ def test_the_proposers_organisation_agrees_to_the_committee_text(app, scene):
     recommendations.recommend(scene["secretariat"], amendment, "modified", "Clearer wording.", text=COMMITTEE)
     db.session.commit()
     other = signed_in(app, scene["other"])
-    assert "Agree" not in other.get(f"/amendments/{amendment.id}").get_data(as_text=True).split("Proposer and sponsors")[0]
+    assert (
+        "Agree" not in other.get(f"/amendments/{amendment.id}").get_data(as_text=True).split("Proposer and sponsors")[0]
+    )
     assert other.post(f"/amendments/{amendment.id}/recommendation/answer", data={"agree": "Agree"}).status_code == 403
     client = signed_in(app, scene["colleague"])
     page = client.get(f"/amendments/{amendment.id}").get_data(as_text=True)
     assert f'action="/amendments/{amendment.id}/recommendation/answer"' in page
-    answered = client.post(f"/amendments/{amendment.id}/recommendation/answer",
-                           data={"agree": "Agree", "comment": "Better indeed."})
+    answered = client.post(
+        f"/amendments/{amendment.id}/recommendation/answer", data={"agree": "Agree", "comment": "Better indeed."}
+    )
     assert answered.status_code == 302
     page = client.get(f"/amendments/{amendment.id}").get_data(as_text=True)
     assert "The proposer’s organisation answered: agreed." in page and "Better indeed." in page

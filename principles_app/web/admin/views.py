@@ -1,4 +1,5 @@
 """Secretariat pages: organisations, weights, users and the audit log."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -43,17 +44,23 @@ def new_organisation():
 def edit_organisation(organisation_id: int):
     organisation = org_service.get_organisation(organisation_id)
     form = OrganisationForm(obj=organisation)
-    outcome = submit(form, lambda: org_service.update_organisation(current_user, organisation,
-                                                                   **_organisation_fields(form)))
+    outcome = submit(
+        form, lambda: org_service.update_organisation(current_user, organisation, **_organisation_fields(form))
+    )
     if outcome.succeeded:
         return done(_("Organisation saved."), url_for("admin.organisations"))
     return render_template("admin/organisation_form.html", form=form, organisation=organisation), outcome.status
 
 
 def _organisation_fields(form: OrganisationForm) -> dict:
-    return {"name": form.name.data, "region": form.region.data, "category": form.category.data,
-            "vote_weight": form.vote_weight.data or Decimal("0"), "active": form.active.data,
-            "credit_opt_out": form.credit_opt_out.data}
+    return {
+        "name": form.name.data,
+        "region": form.region.data,
+        "category": form.category.data,
+        "vote_weight": form.vote_weight.data or Decimal("0"),
+        "active": form.active.data,
+        "credit_opt_out": form.credit_opt_out.data,
+    }
 
 
 def _user_form(user=None) -> UserForm:
@@ -75,8 +82,13 @@ def new_user():
         if not form.password.data:
             raise ValidationFailed(fields={"password": _("Give a password for the new user.")})
         user = org_service.create_user(
-            current_user, email=form.email.data, name=form.name.data, password=form.password.data,
-            role=form.role.data, organisation=org_service.get_organisation(form.organisation_id.data))
+            current_user,
+            email=form.email.data,
+            name=form.name.data,
+            password=form.password.data,
+            role=form.role.data,
+            organisation=org_service.get_organisation(form.organisation_id.data),
+        )
         if not form.active.data:
             org_service.update_user(current_user, user, active=False)
 
@@ -90,10 +102,18 @@ def new_user():
 def edit_user(user_id: int):
     user = org_service.get_user(user_id)
     form = _user_form(user)
-    outcome = submit(form, lambda: org_service.update_user(
-        current_user, user, name=form.name.data, role=form.role.data,
-        organisation=org_service.get_organisation(form.organisation_id.data),
-        active=form.active.data, password=form.password.data or None))
+    outcome = submit(
+        form,
+        lambda: org_service.update_user(
+            current_user,
+            user,
+            name=form.name.data,
+            role=form.role.data,
+            organisation=org_service.get_organisation(form.organisation_id.data),
+            active=form.active.data,
+            password=form.password.data or None,
+        ),
+    )
     if outcome.succeeded:
         if user.id == current_user.id and user.active:
             login_user(user)  # changing one's own password or role ends other sessions, not this one

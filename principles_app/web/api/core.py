@@ -1,4 +1,5 @@
 """Tokens, the signed-in user, organisations, users, the OpenAPI document."""
+
 from __future__ import annotations
 
 from flask import current_app, g, jsonify, request
@@ -38,8 +39,16 @@ def require(allowed: bool) -> None:
 
 
 @bp.post("/auth/token")
-@endpoint(Endpoint("Exchange email and password for a bearer token", auth="public", body=TokenRequest,
-                   response=TokenResponse, errors=(401, 429), tag="auth"))
+@endpoint(
+    Endpoint(
+        "Exchange email and password for a bearer token",
+        auth="public",
+        body=TokenRequest,
+        response=TokenResponse,
+        errors=(401, 429),
+        tag="auth",
+    )
+)
 def create_token(body: TokenRequest):
     user = auth_service.authenticate(body.email, body.password, request.remote_addr)
     token, row = auth_service.issue_token(user, body.expires_in)
@@ -62,8 +71,7 @@ def me():
 
 
 @bp.patch("/me")
-@endpoint(Endpoint("Change my language, time zone or notification choice", body=MePatch, response=UserOut,
-                   tag="users"))
+@endpoint(Endpoint("Change my language, time zone or notification choice", body=MePatch, response=UserOut, tag="users"))
 def update_me(body: MePatch):
     org_service.update_preferences(g.api_user, **body.model_dump(exclude_unset=True))
     db.session.commit()
@@ -79,8 +87,17 @@ def list_organisations():
 
 
 @bp.post("/organisations")
-@endpoint(Endpoint("Create an organisation", auth="secretariat", body=OrganisationCreate,
-                   response=OrganisationOut, status=201, errors=(409,), tag="organisations"))
+@endpoint(
+    Endpoint(
+        "Create an organisation",
+        auth="secretariat",
+        body=OrganisationCreate,
+        response=OrganisationOut,
+        status=201,
+        errors=(409,),
+        tag="organisations",
+    )
+)
 def create_organisation(body: OrganisationCreate):
     require(permissions.can_manage_organisations(g.api_user))
     organisation = org_service.create_organisation(g.api_user, **body.model_dump())
@@ -89,8 +106,16 @@ def create_organisation(body: OrganisationCreate):
 
 
 @bp.patch("/organisations/<int:organisation_id>")
-@endpoint(Endpoint("Change an organisation, its weight or active flag", auth="secretariat",
-                   body=OrganisationPatch, response=OrganisationOut, errors=(409,), tag="organisations"))
+@endpoint(
+    Endpoint(
+        "Change an organisation, its weight or active flag",
+        auth="secretariat",
+        body=OrganisationPatch,
+        response=OrganisationOut,
+        errors=(409,),
+        tag="organisations",
+    )
+)
 def update_organisation(organisation_id: int, body: OrganisationPatch):
     require(permissions.can_manage_organisations(g.api_user))
     organisation = org_service.get_organisation(organisation_id)
@@ -101,8 +126,17 @@ def update_organisation(organisation_id: int, body: OrganisationPatch):
 
 
 @bp.post("/users")
-@endpoint(Endpoint("Create a user in an organisation", auth="secretariat", body=UserCreate, response=UserOut,
-                   status=201, errors=(404, 409), tag="users"))
+@endpoint(
+    Endpoint(
+        "Create a user in an organisation",
+        auth="secretariat",
+        body=UserCreate,
+        response=UserOut,
+        status=201,
+        errors=(404, 409),
+        tag="users",
+    )
+)
 def create_user(body: UserCreate):
     require(permissions.can_manage_users(g.api_user))
     organisation = org_service.get_organisation(body.organisation_id)

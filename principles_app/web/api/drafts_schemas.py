@@ -1,4 +1,5 @@
 """Request and response shapes of documents, versions, rounds and amendments."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -116,7 +117,7 @@ class RoundCreate(StrictModel):
     title: str = Field(min_length=1, max_length=200)
     closes_at: UtcDateTime
     majority: MAJORITIES | None = None
-    quorum: WeightString | None = Field(default=None, description="fraction of eligible weight, e.g. \"0.5\"")
+    quorum: WeightString | None = Field(default=None, description='fraction of eligible weight, e.g. "0.5"')
     secrecy: SECRECIES | None = None
 
 
@@ -204,10 +205,15 @@ class RecommendationIn(StrictModel):
 
     procedure: PROCEDURES
     reason: str = Field(max_length=20_000, json_schema_extra=MULTILINE)
-    text: str | None = Field(default=None, max_length=20_000, json_schema_extra=MULTILINE,
-                             description="the committee's text for the principle; only with modified")
-    covered_by_id: Id | None = Field(default=None, description="an open amendment of the same document; only with "
-                                                                 "covered_by")
+    text: str | None = Field(
+        default=None,
+        max_length=20_000,
+        json_schema_extra=MULTILINE,
+        description="the committee's text for the principle; only with modified",
+    )
+    covered_by_id: Id | None = Field(
+        default=None, description="an open amendment of the same document; only with covered_by"
+    )
 
 
 class RecommendationAnswerIn(StrictModel):
@@ -258,7 +264,8 @@ class AmendmentOut(BaseModel):
     updated_at: datetime
     revisions: list[RevisionOut]
     recommendation: RecommendationOut | None = Field(
-        description="the secretariat's recommendation and the proposer's answer; null when none")
+        description="the secretariat's recommendation and the proposer's answer; null when none"
+    )
 
 
 class AmendmentList(BaseModel):

@@ -1,4 +1,5 @@
 """Sign in and out in the browser."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -20,8 +21,9 @@ def sign_in():
     form = SignInForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-    outcome = submit(form, lambda: auth_service.sign_in_or_send_link(form.email.data, form.password.data,
-                                                                      request.remote_addr))
+    outcome = submit(
+        form, lambda: auth_service.sign_in_or_send_link(form.email.data, form.password.data, request.remote_addr)
+    )
     if outcome.succeeded:
         if outcome.result is None:
             # The account has failed too often: the same page whether or not the password was right.
