@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from principles_app.db import utcnow
 from principles_app.domain.amendments import AmendmentNews
 from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
+from principles_app.domain.procedure import Answer, Procedure
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.times import zone_for
 from principles_app.extensions import db
@@ -231,7 +232,7 @@ def notify_recommendation_answer(amendment: Amendment) -> OutboxMessage | None:
         "procedure": Localised(lambda: name_of(PROCEDURE_NAMES, procedure)),
         "answer": Localised(lambda: name_of(ANSWER_NAMES, answer)),
         "comment": recommendation.answer_comment,
-        "adopted_text": recommendation.text if answer == "agree" and procedure == "modified" else None,
+        "adopted_text": recommendation.text if answer == Answer.AGREE and procedure == Procedure.MODIFIED else None,
     }
     return notify(db.session.get(User, amendment.proposer_id), "recommendation_answered", context)
 

@@ -199,6 +199,9 @@ def test_agreeing_to_modified_makes_the_committee_text_a_new_revision(scene):
     assert amendment.revisions[0].proposed_text == proposed and amendment.revisions[1].proposed_text == COMMITTEE
     assert amendment.original_proposed_text == proposed
     assert "amendment.revised" in audit_actions(amendment)
+    told = mail_to(scene["proposer"])[-1]
+    assert told.event == "recommendation_answered"
+    assert "The committee’s text is now the amendment’s proposed text." in told.body_text
 
 
 def test_agreeing_to_modified_works_after_the_amendments_round_closed(scene):
