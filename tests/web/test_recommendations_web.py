@@ -152,3 +152,12 @@ def test_the_meeting_pack_shows_recommendation_reason_and_answer(app, scene):
     pack = client.get(f"/documents/{scene['document'].slug}/versions/1/meeting-pack.html").get_data(as_text=True)
     assert "Recommendation:" in pack and "The draft says it already." in pack
     assert "objected" in pack and "We disagree." in pack
+
+
+def test_a_recommendation_made_after_the_pack_was_printed_shows_in_it(app, scene):
+    client = signed_in(app, scene["proposer"])
+    url = f"/documents/{scene['document'].slug}/versions/1/meeting-pack.html"
+    assert "Recommendation:" not in client.get(url).get_data(as_text=True)
+    recommendations.recommend(scene["secretariat"], scene["amendment"], "accept", "Clearly better.")
+    db.session.commit()
+    assert "Clearly better." in client.get(url).get_data(as_text=True)
