@@ -41,6 +41,7 @@ class UserForm(TextSafeForm):
     role = SelectField(_l("Role"), choices=enum_options(Role, ROLE_NAMES))
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=1024)],
-                             description=_l("At least 8 characters. Leave empty to keep the current password."))
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=1024)],
+                             description=_l("At least 12 characters and not easy to guess. Leave empty to keep "
+                                            "the current password."))
     submit = SubmitField(_l("Save user"))
