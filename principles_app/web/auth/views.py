@@ -91,10 +91,11 @@ def _retry_after(outcome) -> dict[str, str]:
 def change_password():
     """Change one's own password from the account page; this browser stays signed in, every other session ends."""
     form = ChangePasswordForm()
+    user = current_user._get_current_object()  # the user itself: the proxy would sign in as itself
     outcome = submit(form, lambda: auth_service.change_password(
-        current_user, form.current_password.data, form.new_password.data, request.remote_addr))
+        user, form.current_password.data, form.new_password.data, request.remote_addr))
     if outcome.succeeded:
-        login_user(outcome.result)  # the session epoch moved on: this browser signs in again at the new one
+        login_user(user)  # the session epoch moved on: this browser signs in again at the new one
         return done(_("Your password is changed. Every other session and API token of your account has ended."),
                     url_for("main.account"))
     preferences = PreferencesForm(formdata=None, obj=current_user)
