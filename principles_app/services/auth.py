@@ -20,7 +20,7 @@ from principles_app.models import ApiToken, PasswordResetLink, SignInLink, User
 from principles_app.ratelimits import count, seconds_until_allowed
 from principles_app.services import audit
 from principles_app.services.errors import RateLimited, Unauthorised, ValidationFailed
-from principles_app.services.notifications import link_to, notify_account
+from principles_app.services.notifications import link_to, notify_account, render_message
 
 MIN_PASSWORD_LENGTH = 8  # the floor of every password, the administrators' command line included
 # A password a person chooses, or the secretariat sets, must be this long and this hard to guess.
@@ -335,14 +335,15 @@ def request_password_reset(email: str, remote_addr: str | None) -> None:
     count("PASSWORD_RESET_ACCOUNT_LIMIT", email)
     token = secrets.token_urlsafe(32)
     digest = _token_digest(token)
+    context = {"url": link_to("auth.reset_password", token=token), "minutes": RESET_LINK_MINUTES}
     user = find_user_by_email(email)
     if user is None or not user.active or account_spent:
+        render_message("password_reset", "en", "UTC", context)  # the work of a message, none queued
         return
     db.session.flush()
     db.session.add(PasswordResetLink(user_id=user.id, token_hash=digest, session_epoch=user.session_epoch,
                                      expires_at=utcnow() + timedelta(minutes=RESET_LINK_MINUTES)))
-    notify_account(user, "password_reset", {"url": link_to("auth.reset_password", token=token),
-                                            "minutes": RESET_LINK_MINUTES})
+    notify_account(user, "password_reset", context)
     db.session.flush()
 
 

@@ -1,4 +1,5 @@
 """POST /api/v1/me/password, and the password policy of the secretariat's user creation."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,8 +33,9 @@ def test_a_member_changes_their_password_and_keeps_only_this_token(client):
     # Only the caller's own password changed, and the person is told by e-mail.
     assert client.post("/api/v1/auth/token", json={"email": bystander.email, "password": PASSWORD}).status_code == 200
     db.session.expire_all()
-    assert db.session.execute(select(OutboxMessage.user_id).where(
-        OutboxMessage.event == "password_changed")).scalars().all() == [user.id]
+    assert db.session.execute(
+        select(OutboxMessage.user_id).where(OutboxMessage.event == "password_changed")
+    ).scalars().all() == [user.id]
 
 
 def test_a_wrong_current_password_is_a_422_naming_it_and_counts_as_a_failed_sign_in(client):
@@ -50,11 +52,14 @@ def test_a_wrong_current_password_is_a_422_naming_it_and_counts_as_a_failed_sign
     assert auth_service._password_matches(db.session.get(User, user.id), PASSWORD)
 
 
-@pytest.mark.parametrize("new_password, why", [
-    ("short", "at least 12 characters"),
-    ("password1234", "too easy to guess"),
-    ("aaaaaaaaaaaaaaaa", "repeats"),
-])
+@pytest.mark.parametrize(
+    "new_password, why",
+    [
+        ("short", "at least 12 characters"),
+        ("password1234", "too easy to guess"),
+        ("aaaaaaaaaaaaaaaa", "repeats"),
+    ],
+)
 def test_a_weak_new_password_is_a_422_naming_why_and_changes_nothing(client, new_password, why):
     user = make_user()
     token, other = token_for(user), token_for(user)
@@ -68,27 +73,31 @@ def test_the_reason_comes_in_the_callers_language(client):
     user = make_user()
     user.language = "es"
     db.session.commit()
-    error = error_of(change(client, token_for(user), {"current_password": PASSWORD, "new_password": "password1234"}),
-                     422)
+    error = error_of(
+        change(client, token_for(user), {"current_password": PASSWORD, "new_password": "password1234"}), 422
+    )
     assert "demasiado fácil de adivinar" in error["fields"]["new_password"]
 
 
-@pytest.mark.parametrize("body", [
-    {},
-    {"current_password": PASSWORD},
-    {"new_password": NEW},
-    {"current_password": "", "new_password": NEW},
-    {"current_password": PASSWORD, "new_password": ""},
-    {"current_password": None, "new_password": NEW},
-    {"current_password": PASSWORD, "new_password": 123456789012345},
-    {"current_password": PASSWORD, "new_password": ["kettle", "mango"]},
-    {"current_password": PASSWORD, "new_password": {"a": NEW}},
-    {"current_password": PASSWORD, "new_password": "x" * 1025},
-    {"current_password": "x" * 1025, "new_password": NEW},
-    {"current_password": PASSWORD, "new_password": NEW, "role": "secretariat"},
-    [PASSWORD, NEW],
-    "kettle mango lantern",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"current_password": PASSWORD},
+        {"new_password": NEW},
+        {"current_password": "", "new_password": NEW},
+        {"current_password": PASSWORD, "new_password": ""},
+        {"current_password": None, "new_password": NEW},
+        {"current_password": PASSWORD, "new_password": 123456789012345},
+        {"current_password": PASSWORD, "new_password": ["kettle", "mango"]},
+        {"current_password": PASSWORD, "new_password": {"a": NEW}},
+        {"current_password": PASSWORD, "new_password": "x" * 1025},
+        {"current_password": "x" * 1025, "new_password": NEW},
+        {"current_password": PASSWORD, "new_password": NEW, "role": "secretariat"},
+        [PASSWORD, NEW],
+        "kettle mango lantern",
+    ],
+)
 def test_bad_bodies_are_refused_and_change_nothing(client, body):
     user = make_user()
     token = token_for(user)
@@ -98,11 +107,14 @@ def test_bad_bodies_are_refused_and_change_nothing(client, body):
     assert client.post("/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}).status_code == 200
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"data": b"not json", "content_type": "application/json"},
-    {"data": "current_password=x&new_password=y", "content_type": "application/x-www-form-urlencoded"},
-    {"data": b"{\"current_password\": ", "content_type": "application/json"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"data": b"not json", "content_type": "application/json"},
+        {"data": "current_password=x&new_password=y", "content_type": "application/x-www-form-urlencoded"},
+        {"data": b'{"current_password": ', "content_type": "application/json"},
+    ],
+)
 def test_a_body_that_is_not_json_is_a_400(client, kwargs):
     user = make_user()
     response = client.post(URL, headers=auth_header(token_for(user)), **kwargs)
@@ -126,11 +138,21 @@ def test_without_a_token_it_is_a_401(client):
 def test_the_secretariat_cannot_create_a_user_with_a_weak_password(client, password):
     organisation = make_organisation(category="member")
     token = token_for(make_user("secretariat"))
-    response = client.post("/api/v1/users", headers=auth_header(token), json={
-        "email": "weak@example.org", "name": "Weak", "password": password, "role": "member",
-        "organisation_id": organisation.id})
+    response = client.post(
+        "/api/v1/users",
+        headers=auth_header(token),
+        json={
+            "email": "weak@example.org",
+            "name": "Weak",
+            "password": password,
+            "role": "member",
+            "organisation_id": organisation.id,
+        },
+    )
     assert set(error_of(response, 422)["fields"]) == {"password"}
-    assert db.session.execute(select(func.count()).select_from(User).where(User.email == "weak@example.org")).scalar() == 0
+    assert (
+        db.session.execute(select(func.count()).select_from(User).where(User.email == "weak@example.org")).scalar() == 0
+    )
 
 
 def test_the_openapi_document_lists_the_route(client):

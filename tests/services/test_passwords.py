@@ -1,4 +1,5 @@
 """Passwords a person chooses: the policy, changing one's own, and the e-mailed single-use reset link."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from principles_app.db import utcnow
 from principles_app.extensions import db
-from principles_app.models import ApiToken, AuditEntry, OutboxMessage, PasswordResetLink
+from principles_app.models import AuditEntry, OutboxMessage, PasswordResetLink
 from principles_app.services import auth as auth_service
 from principles_app.services.errors import RateLimited, ValidationFailed
 from tests.factories import PASSWORD, make_user
@@ -21,8 +22,13 @@ HERE = "198.51.100.7"
 
 def messages(user, event: str) -> list[OutboxMessage]:
     db.session.expire_all()
-    return list(db.session.execute(select(OutboxMessage).where(
-        OutboxMessage.user_id == user.id, OutboxMessage.event == event).order_by(OutboxMessage.id)).scalars())
+    return list(
+        db.session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.user_id == user.id, OutboxMessage.event == event)
+            .order_by(OutboxMessage.id)
+        ).scalars()
+    )
 
 
 def reset_token(message: OutboxMessage) -> str:
@@ -35,15 +41,18 @@ def refusal(call) -> dict:
     return raised.value.fields
 
 
-@pytest.mark.parametrize("password, why", [
-    ("", "at least 12 characters"),
-    ("short pw 11", "at least 12 characters"),
-    ("password1234", "common password or word"),
-    ("iloveyou2024", "too easy to guess"),
-    ("aaaaaaaaaaaaaaaa", "repeats characters"),
-    ("abcdefghijklmnop", "sequence"),
-    ("asdfghjkl;asdf", "keyboard"),
-])
+@pytest.mark.parametrize(
+    "password, why",
+    [
+        ("", "at least 12 characters"),
+        ("short pw 11", "at least 12 characters"),
+        ("password1234", "common password or word"),
+        ("iloveyou2024", "too easy to guess"),
+        ("aaaaaaaaaaaaaaaa", "repeats characters"),
+        ("abcdefghijklmnop", "sequence"),
+        ("asdfghjkl;asdf", "keyboard"),
+    ],
+)
 def test_short_common_and_patterned_passwords_are_refused_saying_why(app, password, why):
     with app.test_request_context():
         weakness = auth_service.password_weakness(password)
@@ -52,7 +61,9 @@ def test_short_common_and_patterned_passwords_are_refused_saying_why(app, passwo
 
 def test_a_password_made_of_ones_own_name_and_address_is_refused(app):
     with app.test_request_context():
-        weakness = auth_service.password_weakness("wanjirukamau", user_inputs=("wanjiru.kamau@example.org", "Wanjiru Kamau"))
+        weakness = auth_service.password_weakness(
+            "wanjirukamau", user_inputs=("wanjiru.kamau@example.org", "Wanjiru Kamau")
+        )
     assert weakness is not None and "your name or e-mail address" in weakness
 
 
@@ -120,8 +131,14 @@ def test_a_change_ends_sessions_revokes_tokens_but_the_callers_and_tells_the_per
     assert auth_service.user_of_token(kept) is not None and auth_service.user_of_token(other) is None
     [mail] = messages(user, "password_changed")
     assert mail.language == "es" and "contraseña" in mail.subject.lower()
-    assert db.session.execute(select(AuditEntry.action).where(AuditEntry.object_id == str(user.id))
-                              .order_by(AuditEntry.id.desc())).scalars().first() == "user.password_change"
+    assert (
+        db.session.execute(
+            select(AuditEntry.action).where(AuditEntry.object_id == str(user.id)).order_by(AuditEntry.id.desc())
+        )
+        .scalars()
+        .first()
+        == "user.password_change"
+    )
 
 
 def test_a_reset_link_is_sent_stored_hashed_and_used_once(app):
@@ -149,15 +166,21 @@ def test_a_reset_link_is_sent_stored_hashed_and_used_once(app):
 
 
 def test_an_unknown_address_gets_no_mail_and_no_link_but_the_same_work(app, monkeypatch):
-    make_user()
-    drawn = []
-    real = auth_service._token_digest
+    user = make_user()
+    drawn, rendered = [], []
+    real, render = auth_service._token_digest, auth_service.render_message
     monkeypatch.setattr(auth_service, "_token_digest", lambda token: drawn.append(token) or real(token))
+    monkeypatch.setattr(auth_service, "render_message", lambda *args: rendered.append(args[0]) or render(*args))
     with app.test_request_context():
         auth_service.request_password_reset("nobody@example.org", HERE)
-    assert len(drawn) == 1
+    assert len(drawn) == 1 and rendered == ["password_reset"]
     assert db.session.execute(select(func.count()).select_from(PasswordResetLink)).scalar() == 0
     assert db.session.execute(select(func.count()).select_from(OutboxMessage)).scalar() == 0
+    # The known address draws and hashes a token too, and renders its message (through the outbox).
+    with app.test_request_context():
+        auth_service.request_password_reset(user.email, "192.0.2.3")
+    assert len(drawn) == 2
+    assert db.session.execute(select(func.count()).select_from(PasswordResetLink)).scalar() == 1
 
 
 def test_a_deactivated_account_gets_no_link(app):

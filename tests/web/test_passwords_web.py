@@ -1,4 +1,5 @@
 """The account page's password form, "forgot password" and the e-mailed link to choose a new one, in the browser."""
+
 from __future__ import annotations
 
 import re
@@ -25,14 +26,19 @@ def _public_url(app, monkeypatch):
 
 def mails(user, event: str) -> list[OutboxMessage]:
     db.session.expire_all()
-    return list(db.session.execute(select(OutboxMessage).where(
-        OutboxMessage.user_id == user.id, OutboxMessage.event == event).order_by(OutboxMessage.id)).scalars())
+    return list(
+        db.session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.user_id == user.id, OutboxMessage.event == event)
+            .order_by(OutboxMessage.id)
+        ).scalars()
+    )
 
 
 def reset_path(message: OutboxMessage) -> str:
     url = re.search(r"https?://\S+/reset-password/\S+", message.body_text)[0]
     assert url.startswith(PUBLIC_URL + "/reset-password/")
-    return url[len(PUBLIC_URL):]
+    return url[len(PUBLIC_URL) :]
 
 
 def signed_in_as(client, user) -> bool:
@@ -48,6 +54,7 @@ def change(client, current=PASSWORD, new=NEW, **kwargs):
 
 
 # --- changing one's own password -------------------------------------------------------------
+
 
 def test_the_account_page_has_a_password_form_without_javascript(client):
     user = make_user()
@@ -99,9 +106,10 @@ def test_wrong_current_passwords_spend_the_sign_in_limit(app, client):
     assert sign_in(app.test_client(), user, NEW).status_code == 200
 
 
-@pytest.mark.parametrize("new, why", [("short one", "at least 12 characters"),
-                                      ("password1234", "too easy to guess"),
-                                      ("", "This field is required")])
+@pytest.mark.parametrize(
+    "new, why",
+    [("short one", "at least 12 characters"), ("password1234", "too easy to guess"), ("", "This field is required")],
+)
 def test_a_weak_new_password_is_refused_saying_why(app, client, new, why):
     user = make_user()
     laptop = app.test_client()
@@ -114,10 +122,17 @@ def test_a_weak_new_password_is_refused_saying_why(app, client, new, why):
     assert mails(user, "password_changed") == []
 
 
-@pytest.mark.parametrize("data", [{}, {"current_password": PASSWORD}, {"new_password": NEW},
-                                  {"current_password": "x" * 1025, "new_password": NEW},
-                                  {"current_password": PASSWORD, "new_password": "y" * 1025},
-                                  {"current_password": PASSWORD, "new_password": NEW + "\x00"}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"current_password": PASSWORD},
+        {"new_password": NEW},
+        {"current_password": "x" * 1025, "new_password": NEW},
+        {"current_password": PASSWORD, "new_password": "y" * 1025},
+        {"current_password": PASSWORD, "new_password": NEW + "\x00"},
+    ],
+)
 def test_bad_forms_change_nothing(app, client, data):
     user = make_user()
     sign_in(client, user)
@@ -136,6 +151,7 @@ def test_a_get_of_the_change_address_is_not_allowed(client):
 
 
 # --- forgot password ----------------------------------------------------------------------------
+
 
 def test_the_sign_in_page_links_to_forgot_password(client):
     assert 'href="/forgot-password"' in client.get("/sign-in").get_data(as_text=True)
@@ -221,14 +237,17 @@ def test_a_malformed_address_is_a_form_error(client, email):
 def test_an_address_asking_too_often_gets_429_and_others_do_not(app, client):
     user = make_user()
     for index in range(10):
-        assert client.post("/forgot-password", data={"email": f"x{index}@example.org"},
-                           environ_base=HERE).status_code == 200
+        assert (
+            client.post("/forgot-password", data={"email": f"x{index}@example.org"}, environ_base=HERE).status_code
+            == 200
+        )
     refused = client.post("/forgot-password", data={"email": user.email}, environ_base=HERE)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert "Too many requests" in refused.get_data(as_text=True)
     assert mails(user, "password_reset") == []
-    other = app.test_client().post("/forgot-password", data={"email": user.email},
-                                   environ_base={"REMOTE_ADDR": "192.0.2.55"})
+    other = app.test_client().post(
+        "/forgot-password", data={"email": user.email}, environ_base={"REMOTE_ADDR": "192.0.2.55"}
+    )
     assert other.status_code == 200 and len(mails(user, "password_reset")) == 1
 
 
@@ -236,17 +255,29 @@ def test_an_account_asked_for_too_often_gets_the_same_page_and_no_more_mail(app)
     user = make_user()
     pages = []
     for index in range(5):
-        pages.append(text(app.test_client().post("/forgot-password", data={"email": user.email},
-                                                 environ_base={"REMOTE_ADDR": f"192.0.2.{index}"})))
+        pages.append(
+            text(
+                app.test_client().post(
+                    "/forgot-password", data={"email": user.email}, environ_base={"REMOTE_ADDR": f"192.0.2.{index}"}
+                )
+            )
+        )
     assert len(set(pages)) == 1
     assert len(mails(user, "password_reset")) == 3
 
 
 # --- the secretariat's user form ----------------------------------------------------------------
 
+
 def _user_form(organisation, **fields):
-    return {"email": "new.person@example.org", "name": "New Person", "role": "member",
-            "organisation_id": organisation.id, "active": "y", **fields}
+    return {
+        "email": "new.person@example.org",
+        "name": "New Person",
+        "role": "member",
+        "organisation_id": organisation.id,
+        "active": "y",
+        **fields,
+    }
 
 
 @pytest.mark.parametrize("password", ["short pw 9", "password1234"])
@@ -255,15 +286,27 @@ def test_the_secretariat_cannot_set_a_weak_password(client, password):
     sign_in(client, make_user("secretariat"))
     response = client.post("/admin/users/new", data=_user_form(organisation, password=password))
     assert response.status_code == 422 and 'id="password-error"' in response.get_data(as_text=True)
-    assert db.session.execute(select(func.count()).select_from(User)
-                              .where(User.email == "new.person@example.org")).scalar() == 0
+    assert (
+        db.session.execute(
+            select(func.count()).select_from(User).where(User.email == "new.person@example.org")
+        ).scalar()
+        == 0
+    )
 
 
 def test_the_secretariat_cannot_reset_a_member_to_a_weak_password(app, client):
     member = make_user()
     sign_in(client, make_user("secretariat"))
-    response = client.post(f"/admin/users/{member.id}/edit", data={
-        "email": member.email, "name": member.name, "role": "member", "organisation_id": member.organisation_id,
-        "active": "y", "password": "password1234"})
+    response = client.post(
+        f"/admin/users/{member.id}/edit",
+        data={
+            "email": member.email,
+            "name": member.name,
+            "role": "member",
+            "organisation_id": member.organisation_id,
+            "active": "y",
+            "password": "password1234",
+        },
+    )
     assert response.status_code == 422
     assert sign_in(app.test_client(), member).status_code == 302
