@@ -62,6 +62,7 @@ def test_the_account_page_has_a_password_form_without_javascript(client):
     page = client.get("/account").get_data(as_text=True)
     assert 'action="/account/password#password"' in page
     assert 'type="password"' in page and 'name="new_password"' in page and "<script" not in page
+    assert 'autocomplete="current-password"' in page and 'autocomplete="new-password"' in page
 
 
 def test_a_change_keeps_this_browser_and_ends_every_other_session_and_token(app, client):
@@ -310,3 +311,24 @@ def test_the_secretariat_cannot_reset_a_member_to_a_weak_password(app, client):
     )
     assert response.status_code == 422
     assert sign_in(app.test_client(), member).status_code == 302
+
+
+def test_the_two_forms_of_the_account_page_have_unique_ids_and_both_carry_csrf(app, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    user = make_user()
+    browser = app.test_client()
+    sign_in_page = browser.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', sign_in_page)[1]
+    browser.post("/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    page = browser.get("/account").get_data(as_text=True)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    password_token = re.search(r'id="password-csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    refused = browser.post("/account/password", data={"current_password": PASSWORD, "new_password": NEW})
+    assert refused.status_code == 400 and auth_service._password_matches(db.session.merge(user), PASSWORD)
+    changed = browser.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": NEW, "csrf_token": password_token},
+    )
+    assert changed.status_code == 302, changed.get_data(as_text=True)[-3000:]
+    assert browser.get("/account").status_code == 200

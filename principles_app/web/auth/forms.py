@@ -30,13 +30,15 @@ class SignOutForm(TextSafeForm):
 
 
 class ChangePasswordForm(TextSafeForm):
-    """The current password and the new one."""
+    """The current password and the new one, on the account page beside the preferences form."""
 
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)],
+                                     render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)],
+                                 render_kw={"autocomplete": "new-password"},
                                  description=_l("At least 12 characters and not easy to guess: a few uncommon "
                                                 "words together are easy to remember."))
-    submit = SubmitField(_l("Change password"))
+    change_password = SubmitField(_l("Change password"))
 
 
 class ForgotPasswordForm(TextSafeForm):
@@ -50,6 +52,7 @@ class ResetPasswordForm(TextSafeForm):
     """The new password chosen through an e-mailed link."""
 
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)],
+                                 render_kw={"autocomplete": "new-password"},
                                  description=_l("At least 12 characters and not easy to guess: a few uncommon "
                                                 "words together are easy to remember."))
     submit = SubmitField(_l("Save the new password"))
