@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-sqlite test-postgres bench install system-deps browser-deps translations messages check-postgres clean
+.PHONY: run test lint test-fast test-sqlite test-postgres bench install system-deps browser-deps translations messages check-postgres clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -72,7 +72,12 @@ test-postgres: install browser-deps check-postgres
 	@echo "=== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) ==="
 	TEST_DB=postgresql TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q -m "not wheel" $(PYTEST_ARGS)
 
-test: test-sqlite test-postgres
+# ruff (configured in pyproject.toml) lints and checks the formatting before any test runs.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint test-sqlite test-postgres
 
 # While developing: the fast part only (no browser journeys, no load, no wheel build), on SQLite.
 test-fast: install

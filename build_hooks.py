@@ -10,6 +10,7 @@ written to the checkout). `principles_app._shipped_folder` then finds them insid
 An editable install (`make install`) is left exactly as setuptools makes it: the package reads the
 checkout's top-level folders, and `make translations` compiles the catalogues in place.
 """
+
 from __future__ import annotations
 
 import os

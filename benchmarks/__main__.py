@@ -1,4 +1,5 @@
 """Run every benchmark, print a table and write benchmarks/RESULTS.md with the machine and date."""
+
 from __future__ import annotations
 
 import importlib
@@ -7,7 +8,7 @@ import os
 import platform
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -48,9 +49,14 @@ def main() -> int:
     names = sys.argv[1:] or sorted(p.stem for p in HERE.glob("bench_*.py"))
     rows, failures = [], []
     for name in names:
-        done = subprocess.run([sys.executable, "-m", "benchmarks", "--one", name], cwd=HERE.parent,
-                              capture_output=True, text=True, check=False)
-        found = [line[len(ROWS_MARK):] for line in done.stdout.splitlines() if line.startswith(ROWS_MARK)]
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks", "--one", name],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        found = [line[len(ROWS_MARK) :] for line in done.stdout.splitlines() if line.startswith(ROWS_MARK)]
         if done.returncode != 0 or not found:
             # One broken benchmark must not hide the others' figures.
             failures.append((name, (done.stderr or done.stdout).strip()[-2000:] or f"exit {done.returncode}"))
@@ -59,13 +65,21 @@ def main() -> int:
     width = max([len(r["benchmark"]) for r in rows] + [9])
     lines = [f"{'benchmark'.ljust(width)}  {'value':>14}  {'target':>12}  ok"]
     for r in rows:
-        lines.append(f"{r['benchmark'].ljust(width)}  {str(r['value']):>14}  {str(r['target']):>12}  {'yes' if r['ok'] else 'NO'}")
+        lines.append(
+            f"{r['benchmark'].ljust(width)}  {str(r['value']):>14}  {str(r['target']):>12}  {'yes' if r['ok'] else 'NO'}"
+        )
     print("\n".join(lines))
     for name, trace in failures:
         print(f"\n{name} failed:\n{trace}")
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    md = ["# Benchmark results", "", f"Measured {now} on {machine_description()}.", "",
-          "| benchmark | value | target | met |", "|---|---|---|---|"]
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    md = [
+        "# Benchmark results",
+        "",
+        f"Measured {now} on {machine_description()}.",
+        "",
+        "| benchmark | value | target | met |",
+        "|---|---|---|---|",
+    ]
     md += [f"| {r['benchmark']} | {r['value']} | {r['target']} | {'yes' if r['ok'] else '**no**'} |" for r in rows]
     md += ["", *[f"- `{name}` did not run: `{trace.strip().splitlines()[-1]}`" for name, trace in failures]]
     notes = [f"- **{r['benchmark']}**: {r['note']}" for r in rows if r.get("note")]

@@ -5,6 +5,7 @@ collects benchmark figures. The merge runs on PostgreSQL (``BENCH_DATABASE_URL``
 ``bench_amendments`` database next to the test database) and falls back to SQLite when no
 PostgreSQL answers; the pages run on the same database.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,29 @@ MERGE_TARGET_MS = Decimal("1000")
 PAGE_TARGET_MS = Decimal("300")
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_amendments")
 
-WORDS = ("partners network listen share credit region safety trust budget language meeting decide "
-         "together colleagues ground publish consent local voices funding rotate").split()
+WORDS = [
+    "partners",
+    "network",
+    "listen",
+    "share",
+    "credit",
+    "region",
+    "safety",
+    "trust",
+    "budget",
+    "language",
+    "meeting",
+    "decide",
+    "together",
+    "colleagues",
+    "ground",
+    "publish",
+    "consent",
+    "local",
+    "voices",
+    "funding",
+    "rotate",
+]
 
 
 def _database_url() -> tuple[str, str]:
@@ -55,9 +77,18 @@ def _app(url: str):
     from principles_app import create_app
     from principles_app.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "bench", "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024,
-                      "ARGON2_PARALLELISM": 1, "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "bench",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -68,10 +99,12 @@ def _people():
     from principles_app.extensions import db
     from principles_app.services import organisations as org_service
 
-    org = org_service.create_organisation(None, name="Bench member", region="africa", category="member",
-                                          vote_weight=Decimal(1))
-    member = org_service.create_user(None, email="bench@example.org", name="Bench", password="bench-password",
-                                     role="member", organisation=org)
+    org = org_service.create_organisation(
+        None, name="Bench member", region="africa", category="member", vote_weight=Decimal(1)
+    )
+    member = org_service.create_user(
+        None, email="bench@example.org", name="Bench", password="bench-password", role="member", organisation=org
+    )
     db.session.commit()
     return member
 
@@ -88,11 +121,22 @@ def _member():
 def _amendment(document, principle, member, proposed: str):
     from principles_app.models import Amendment
 
-    return Amendment(document_id=document.id, kind="modify", status="open", principle_id=principle.id,
-                     base_version=1, base_title=principle.title, base_text=principle.text,
-                     proposed_title=principle.title, proposed_text=proposed, original_proposed_title=principle.title,
-                     original_proposed_text=proposed, rationale="Bench.", proposer_id=member.id,
-                     organisation_id=member.organisation_id)
+    return Amendment(
+        document_id=document.id,
+        kind="modify",
+        status="open",
+        principle_id=principle.id,
+        base_version=1,
+        base_title=principle.title,
+        base_text=principle.text,
+        proposed_title=principle.title,
+        proposed_text=proposed,
+        original_proposed_title=principle.title,
+        original_proposed_text=proposed,
+        rationale="Bench.",
+        proposer_id=member.id,
+        organisation_id=member.organisation_id,
+    )
 
 
 def _edit(rng: random.Random, text: str) -> str:
@@ -114,8 +158,9 @@ def bench_merge(app) -> Decimal:
         _people()
         for run in range(3):
             member = _member()
-            document = draft_service.create_document(None, f"merge-{run}", "Merge bench", "",
-                                                     [{"title": "Long", "text": _text(rng, 10)}])
+            document = draft_service.create_document(
+                None, f"merge-{run}", "Merge bench", "", [{"title": "Long", "text": _text(rng, 10)}]
+            )
             principle = draft_service.live_principles(document)[0]
             rows = [_amendment(document, principle, member, _edit(rng, principle.text)) for _ in range(SIBLINGS + 1)]
             db.session.add_all(rows)
@@ -139,12 +184,21 @@ def bench_pages(app) -> tuple[Decimal, Decimal]:
     rng = random.Random(11)
     with app.app_context():
         member = _member()
-        document = draft_service.create_document(None, "big", "Big draft", "A preamble.",
-                                                 [{"title": f"Principle {i}", "text": _text(rng, 4)}
-                                                  for i in range(PRINCIPLES)])
+        document = draft_service.create_document(
+            None,
+            "big",
+            "Big draft",
+            "A preamble.",
+            [{"title": f"Principle {i}", "text": _text(rng, 4)} for i in range(PRINCIPLES)],
+        )
         principles = draft_service.live_principles(document)
-        db.session.add_all([_amendment(document, p, member, _edit(rng, p.text))
-                            for n in range(AMENDMENTS) for p in [principles[n % PRINCIPLES]]])
+        db.session.add_all(
+            [
+                _amendment(document, p, member, _edit(rng, p.text))
+                for n in range(AMENDMENTS)
+                for p in [principles[n % PRINCIPLES]]
+            ]
+        )
         db.session.commit()
         email = member.email
         db.session.remove()
@@ -171,14 +225,27 @@ def run() -> list[dict[str, Any]]:
     draft_ms, list_ms = bench_pages(app)
     with app.app_context():
         from principles_app.extensions import db
+
         db.engine.dispose()
     return [
-        {"benchmark": f"merge with {SIBLINGS} open siblings on one principle ({name})", "value": f"{merge_ms} ms",
-         "target": f"< {MERGE_TARGET_MS} ms", "ok": merge_ms < MERGE_TARGET_MS},
-        {"benchmark": f"draft page, {PRINCIPLES} principles / {AMENDMENTS} amendments, p50 ({name})",
-         "value": f"{draft_ms} ms", "target": f"< {PAGE_TARGET_MS} ms", "ok": draft_ms < PAGE_TARGET_MS},
-        {"benchmark": f"amendment list, {AMENDMENTS} amendments, p50 ({name})", "value": f"{list_ms} ms",
-         "target": f"< {PAGE_TARGET_MS} ms", "ok": list_ms < PAGE_TARGET_MS},
+        {
+            "benchmark": f"merge with {SIBLINGS} open siblings on one principle ({name})",
+            "value": f"{merge_ms} ms",
+            "target": f"< {MERGE_TARGET_MS} ms",
+            "ok": merge_ms < MERGE_TARGET_MS,
+        },
+        {
+            "benchmark": f"draft page, {PRINCIPLES} principles / {AMENDMENTS} amendments, p50 ({name})",
+            "value": f"{draft_ms} ms",
+            "target": f"< {PAGE_TARGET_MS} ms",
+            "ok": draft_ms < PAGE_TARGET_MS,
+        },
+        {
+            "benchmark": f"amendment list, {AMENDMENTS} amendments, p50 ({name})",
+            "value": f"{list_ms} ms",
+            "target": f"< {PAGE_TARGET_MS} ms",
+            "ok": list_ms < PAGE_TARGET_MS,
+        },
     ]
 
 

@@ -3,6 +3,7 @@
 Run as ``python benchmarks/bench_comments.py``; ``run()`` returns the rows for any report that
 collects benchmark figures. Uses a throwaway SQLite database.
 """
+
 from __future__ import annotations
 
 import random
@@ -29,15 +30,26 @@ def _build_thread(rng: random.Random):
     from principles_app.extensions import db
     from principles_app.models import Comment, Document, Organisation, Principle, User
 
-    organisations = [Organisation(name=f"Org {i}", region=region, category="member", vote_weight=Decimal(1))
-                     for i, region in enumerate(("africa", "americas", "asia_pacific", "mena", "europe_central_asia"))]
+    organisations = [
+        Organisation(name=f"Org {i}", region=region, category="member", vote_weight=Decimal(1))
+        for i, region in enumerate(("africa", "americas", "asia_pacific", "mena", "europe_central_asia"))
+    ]
     staff_org = Organisation(name="Secretariat", region="international", category="secretariat")
     db.session.add_all(organisations + [staff_org])
     db.session.flush()
-    users = [User(email=f"m{i}@example.org", name=f"Member {i}", password_hash="x", role="member",
-                  organisation_id=organisations[i % len(organisations)].id) for i in range(20)]
-    staff = User(email="staff@example.org", name="Staff", password_hash="x", role="secretariat",
-                 organisation_id=staff_org.id)
+    users = [
+        User(
+            email=f"m{i}@example.org",
+            name=f"Member {i}",
+            password_hash="x",
+            role="member",
+            organisation_id=organisations[i % len(organisations)].id,
+        )
+        for i in range(20)
+    ]
+    staff = User(
+        email="staff@example.org", name="Staff", password_hash="x", role="secretariat", organisation_id=staff_org.id
+    )
     db.session.add_all(users + [staff])
     document = Document(slug="bench", title="Bench", preamble="")
     db.session.add(document)
@@ -45,8 +57,12 @@ def _build_thread(rng: random.Random):
     principle = Principle(document_id=document.id, number=1, title="One", text="Text")
     db.session.add(principle)
     db.session.flush()
-    bodies = ["I **support** this, see [the report](https://example.org/report).",
-              "> quoted\n\nBut what about *regional* partners?", "- one\n- two\n- three", "Plain words only."]
+    bodies = [
+        "I **support** this, see [the report](https://example.org/report).",
+        "> quoted\n\nBut what about *regional* partners?",
+        "- one\n- two\n- three",
+        "Plain words only.",
+    ]
     depth_of: dict[int, int] = {}
     ids: list[int] = []
     now = utcnow()
@@ -54,11 +70,18 @@ def _build_thread(rng: random.Random):
         candidates = [i for i in ids[-60:] if depth_of[i] < MAX_DEPTH - 1]
         parent = rng.choice(candidates) if candidates and rng.random() < 0.85 else None
         body = rng.choice(bodies)
-        comment = Comment(target_type="principle", target_id=principle.id, parent_id=parent,
-                          author_id=users[n % len(users)].id, organisation_id=users[n % len(users)].organisation_id,
-                          body=body, body_html=render_comment(body), stance=rng.choice([None, "support", "oppose",
-                                                                                       "question"]),
-                          anonymous=n % 5 == 0, created_at=now - timedelta(minutes=7 * (COMMENTS - n)))
+        comment = Comment(
+            target_type="principle",
+            target_id=principle.id,
+            parent_id=parent,
+            author_id=users[n % len(users)].id,
+            organisation_id=users[n % len(users)].organisation_id,
+            body=body,
+            body_html=render_comment(body),
+            stance=rng.choice([None, "support", "oppose", "question"]),
+            anonymous=n % 5 == 0,
+            created_at=now - timedelta(minutes=7 * (COMMENTS - n)),
+        )
         db.session.add(comment)
         db.session.flush()
         depth_of[comment.id] = 0 if parent is None else depth_of[parent] + 1
@@ -94,8 +117,14 @@ def run() -> list[dict[str, Any]]:
     from principles_app.web.comments.views import target_url
 
     folder = Path(tempfile.mkdtemp(prefix="bench-comments-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}", "TESTING": True,
-                      "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     rows = []
     with app.app_context():
         db.create_all()
@@ -104,21 +133,30 @@ def run() -> list[dict[str, Any]]:
             with app.test_request_context(f"/threads/principle/{principle_id}"):
                 login_user(db.session.get(User, user_id))
 
-                def page():
+                def page(user_id=user_id):
                     db.session.expire_all()
                     view = load_thread("principle", principle_id, db.session.get(User, user_id))
-                    return render_template("comments/thread.html", view=view, form=CommentForm(),
-                                           target_url=target_url(view.target))
+                    return render_template(
+                        "comments/thread.html", view=view, form=CommentForm(), target_url=target_url(view.target)
+                    )
 
-                def api_tree():
+                def api_tree(user_id=user_id):
                     db.session.expire_all()
                     return load_thread("principle", principle_id, db.session.get(User, user_id))
 
                 page()  # warm up template and statement caches
-                rows.append(_row(f"thread of {COMMENTS:,} comments (depth {depth}) loaded + rendered as HTML, "
-                                 f"{label}", _median_ms(page)))
-                rows.append(_row(f"thread of {COMMENTS:,} comments (depth {depth}) loaded as a tree, {label}",
-                                 _median_ms(api_tree)))
+                rows.append(
+                    _row(
+                        f"thread of {COMMENTS:,} comments (depth {depth}) loaded + rendered as HTML, {label}",
+                        _median_ms(page),
+                    )
+                )
+                rows.append(
+                    _row(
+                        f"thread of {COMMENTS:,} comments (depth {depth}) loaded as a tree, {label}",
+                        _median_ms(api_tree),
+                    )
+                )
         db.session.remove()
         db.engine.dispose()
     return rows

@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script from anywhere
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from principles_app.domain.publication import (  # noqa: E402
+from principles_app.domain.publication import (
     AdoptionResult,
     ExportPrinciple,
     PublicationExport,
@@ -32,22 +32,44 @@ N_PRINCIPLES = 50
 REPEAT = 3
 
 _TOPICS = [
-    ("Shared purpose", "we collaborate because we share a purpose, and joint work serves it "
-     "before the visibility of any single organisation"),
-    ("Écouter d'abord", "organisations closest to a situation describe it first, in their own "
-     "words and language, and their analysis shapes the response"),
-    ("Consent before exposure", "no partner is named, quoted or pictured in joint material "
-     "without its explicit consent, and anonymity is the default where exposure creates risk"),
-    ("Transparency about money", "we disclose the funding that supports a joint activity and any "
-     "condition a donor attaches to it"),
-    ("Fair credit", "every contribution is acknowledged in proportion to the work done, and "
-     "authors, researchers and translators are credited by name when they wish"),
-    ("Language justice", "meetings and documents are available in the working languages of the "
-     "participants, with interpretation budgeted from the start"),
-    ("Security of partners", "we protect each other's communications, data and people, and any "
-     "partner may withdraw from a joint activity when its safety requires it"),
-    ("Disagreement in good faith", "we disagree openly and within the network first, before a "
-     "dispute reaches donors, media or the public"),
+    (
+        "Shared purpose",
+        "we collaborate because we share a purpose, and joint work serves it "
+        "before the visibility of any single organisation",
+    ),
+    (
+        "Écouter d'abord",
+        "organisations closest to a situation describe it first, in their own "
+        "words and language, and their analysis shapes the response",
+    ),
+    (
+        "Consent before exposure",
+        "no partner is named, quoted or pictured in joint material "
+        "without its explicit consent, and anonymity is the default where exposure creates risk",
+    ),
+    (
+        "Transparency about money",
+        "we disclose the funding that supports a joint activity and any condition a donor attaches to it",
+    ),
+    (
+        "Fair credit",
+        "every contribution is acknowledged in proportion to the work done, and "
+        "authors, researchers and translators are credited by name when they wish",
+    ),
+    (
+        "Language justice",
+        "meetings and documents are available in the working languages of the "
+        "participants, with interpretation budgeted from the start",
+    ),
+    (
+        "Security of partners",
+        "we protect each other's communications, data and people, and any "
+        "partner may withdraw from a joint activity when its safety requires it",
+    ),
+    (
+        "Disagreement in good faith",
+        "we disagree openly and within the network first, before a dispute reaches donors, media or the public",
+    ),
 ]
 
 
@@ -77,11 +99,21 @@ def sample_export(n: int = N_PRINCIPLES) -> PublicationExport:
         version=7,
         sha256="0" * 64,
         adoption=AdoptionResult(
-            majority="two thirds of weighted votes cast", quorum="half of the eligible weight",
-            quorum_reached=True, passed=True, yes_weight="31", no_weight="3",
-            abstain_weight="2", eligible_weight="44", yes_count=25, no_count=3,
-            abstain_count=2, eligible_count=37, participation_weight="36",
-            participation_count=30, closed_at="2025-05-14 17:00 UTC",
+            majority="two thirds of weighted votes cast",
+            quorum="half of the eligible weight",
+            quorum_reached=True,
+            passed=True,
+            yes_weight="31",
+            no_weight="3",
+            abstain_weight="2",
+            eligible_weight="44",
+            yes_count=25,
+            no_count=3,
+            abstain_count=2,
+            eligible_count=37,
+            participation_weight="36",
+            participation_count=30,
+            closed_at="2025-05-14 17:00 UTC",
         ),
         credits=tuple(f"Member organisation {k:02d}" for k in range(1, 41)),
     )
@@ -109,31 +141,46 @@ def run() -> list[dict]:
 
     # First PDF call pays for importing WeasyPrint and loading fonts.
     first = _time(RENDERERS["pdf"], export)
-    rows.append({
-        "benchmark": f"PDF export, {N_PRINCIPLES} principles (first call, incl. WeasyPrint start-up)",
-        "value": _fmt(first), "target": "< 5 s", "ok": first < 5.0,
-    })
+    rows.append(
+        {
+            "benchmark": f"PDF export, {N_PRINCIPLES} principles (first call, incl. WeasyPrint start-up)",
+            "value": _fmt(first),
+            "target": "< 5 s",
+            "ok": first < 5.0,
+        }
+    )
 
-    targets = {"pdf": (3.0, "< 3 s"), "docx": (1.0, "< 1 s"), "html": (0.5, "< 0.5 s"),
-               "md": (0.1, "< 0.1 s"), "json": (0.1, "< 0.1 s")}
+    targets = {
+        "pdf": (3.0, "< 3 s"),
+        "docx": (1.0, "< 1 s"),
+        "html": (0.5, "< 0.5 s"),
+        "md": (0.1, "< 0.1 s"),
+        "json": (0.1, "< 0.1 s"),
+    }
     names = {"pdf": "PDF", "docx": "DOCX", "html": "HTML", "md": "Markdown", "json": "JSON"}
     for fmt, (target, target_text) in targets.items():
         RENDERERS[fmt](export)  # warm-up
         worst = max(_time(RENDERERS[fmt], export) for _ in range(REPEAT))
-        rows.append({
-            "benchmark": f"{names[fmt]} export, {N_PRINCIPLES} principles",
-            "value": _fmt(worst),
-            "target": target_text,
-            "ok": worst < target,
-        })
+        rows.append(
+            {
+                "benchmark": f"{names[fmt]} export, {N_PRINCIPLES} principles",
+                "value": _fmt(worst),
+                "target": target_text,
+                "ok": worst < target,
+            }
+        )
 
     snapshot = snapshot_of(export)
     loops = 200
     per_call = _time(lambda: [version_hash(snapshot) for _ in range(loops)]) / loops
-    rows.append({
-        "benchmark": f"version_hash, {N_PRINCIPLES} principles",
-        "value": _fmt(per_call), "target": "< 10 ms", "ok": per_call < 0.010,
-    })
+    rows.append(
+        {
+            "benchmark": f"version_hash, {N_PRINCIPLES} principles",
+            "value": _fmt(per_call),
+            "target": "< 10 ms",
+            "ok": per_call < 0.010,
+        }
+    )
     return rows
 
 

@@ -3,6 +3,7 @@
 Run as ``python benchmarks/bench_tally.py``; ``run()`` returns the rows for
 any report that collects benchmark figures.
 """
+
 from __future__ import annotations
 
 import random
@@ -16,7 +17,7 @@ from typing import Any
 # Let the script run from a checkout even when the package is not installed.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from principles_app.domain.tally import (  # noqa: E402
+from principles_app.domain.tally import (
     CATEGORIES,
     CHOICES,
     REGIONS,

@@ -12,6 +12,7 @@ Needs PostgreSQL (TEST_DATABASE_URL, default postgresql://postgres@127.0.0.1:543
 scratch database is created next to it and dropped afterwards. Only 127.0.0.1 is contacted.
 Run as ``python -m benchmarks bench_voting``; ``BENCH_SCALE=0.2`` runs 200 organisations.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -90,38 +91,84 @@ def _seed(database_url: str, organisations: int) -> dict[str, Any]:
     from principles_app.services import amendments, auth, closing, drafts, rounds
     from principles_app.services import motions as motion_service
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "ARGON2_TIME_COST": 1,
-                      "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "bench",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
     with app.app_context():
         db.create_all()
-        secretariat_org = Organisation(name="Secretariat", region="international", category="secretariat",
-                                       vote_weight=Decimal(0), active=True, credit_opt_out=False)
+        secretariat_org = Organisation(
+            name="Secretariat",
+            region="international",
+            category="secretariat",
+            vote_weight=Decimal(0),
+            active=True,
+            credit_opt_out=False,
+        )
         db.session.add(secretariat_org)
         db.session.flush()
         # Rows straight in: the argon2 hash of 1,000 passwords is not what is measured here.
-        secretariat = User(email="sec@example.org", name="Sec", password_hash="!", role=Role.SECRETARIAT,
-                           organisation_id=secretariat_org.id, active=True)
+        secretariat = User(
+            email="sec@example.org",
+            name="Sec",
+            password_hash="!",
+            role=Role.SECRETARIAT,
+            organisation_id=secretariat_org.id,
+            active=True,
+        )
         db.session.add(secretariat)
         weights, members = {}, []
         for i in range(organisations):
-            org = Organisation(name=f"Member {i}", region=REGIONS[i % len(REGIONS)], category="member",
-                               vote_weight=_weight(i), active=True, credit_opt_out=False)
+            org = Organisation(
+                name=f"Member {i}",
+                region=REGIONS[i % len(REGIONS)],
+                category="member",
+                vote_weight=_weight(i),
+                active=True,
+                credit_opt_out=False,
+            )
             db.session.add(org)
             db.session.flush()
             weights[i] = _weight(i)
-            user = User(email=f"m{i}@example.org", name=f"Delegate {i}", password_hash="!", role=Role.MEMBER,
-                        organisation_id=org.id, active=True)
+            user = User(
+                email=f"m{i}@example.org",
+                name=f"Delegate {i}",
+                password_hash="!",
+                role=Role.MEMBER,
+                organisation_id=org.id,
+                active=True,
+            )
             db.session.add(user)
             members.append(user)
         db.session.commit()
-        document = drafts.create_document(secretariat, "principles", "Principles", "", [
-            {"title": f"Principle {n}", "text": f"We work together in good faith on matter number {n} of ours."}
-            for n in range(1, MOTIONS + 2)])
+        document = drafts.create_document(
+            secretariat,
+            "principles",
+            "Principles",
+            "",
+            [
+                {"title": f"Principle {n}", "text": f"We work together in good faith on matter number {n} of ours."}
+                for n in range(1, MOTIONS + 2)
+            ],
+        )
         drafting = rounds.create_round(secretariat, document, "amendments", "Drafting", utcnow() + timedelta(days=1))
         closing.open_round(secretariat, drafting)
-        proposals = [amendments.propose(members[n], document, "modify", "Clearer.", principle_id=p.id,
-                                        text=p.text.replace("good faith", "good faith and openly"))
-                     for n, p in enumerate(drafts.live_principles(document))]
+        proposals = [
+            amendments.propose(
+                members[n],
+                document,
+                "modify",
+                "Clearer.",
+                principle_id=p.id,
+                text=p.text.replace("good faith", "good faith and openly"),
+            )
+            for n, p in enumerate(drafts.live_principles(document))
+        ]
         closing.close_round(secretariat, drafting)
         vote = rounds.create_round(secretariat, document, "voting", "Vote", utcnow() + timedelta(hours=6))
         for proposal in proposals:
@@ -133,9 +180,14 @@ def _seed(database_url: str, organisations: int) -> dict[str, Any]:
         secretariat_token = auth.issue_token(secretariat)[0]
         db.session.commit()
         round_id = vote.id
-    return {"tokens": tokens, "secretariat": secretariat_token, "motions": motion_ids, "round": round_id,
-            "warm_up_motion": warm_up_motion,
-            "weights": weights}
+    return {
+        "tokens": tokens,
+        "secretariat": secretariat_token,
+        "motions": motion_ids,
+        "round": round_id,
+        "warm_up_motion": warm_up_motion,
+        "weights": weights,
+    }
 
 
 def _settle(database_url: str) -> None:
@@ -163,9 +215,23 @@ def _free_port() -> int:
 def _start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench"}
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-         "--backlog", "256", "--log-level", "warning", "principles_app:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "256",
+            "--log-level",
+            "warning",
+            "principles_app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -179,8 +245,9 @@ def _start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start: " + (process.stderr.read().decode() if process.stderr else ""))
 
 
-def _request(connection: http.client.HTTPConnection, method: str, path: str, token: str,
-             body: dict | None = None) -> tuple[int, bytes]:
+def _request(
+    connection: http.client.HTTPConnection, method: str, path: str, token: str, body: dict | None = None
+) -> tuple[int, bytes]:
     headers = {"Authorization": f"Bearer {token}"}
     payload = None
     if body is not None:
@@ -194,9 +261,11 @@ def _request(connection: http.client.HTTPConnection, method: str, path: str, tok
 def _ballot_request(motion_id: int, token: str, choice: str) -> bytes:
     """Return the bytes of one ballot request, ready to send."""
     payload = json.dumps({"choice": choice}).encode()
-    return (f"PUT /api/v1/motions/{motion_id}/ballot HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n").encode() + payload
+    return (
+        f"PUT /api/v1/motions/{motion_id}/ballot HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
+    ).encode() + payload
 
 
 def _exchange(port: int, request: bytes) -> tuple[int, bytes]:
@@ -265,9 +334,15 @@ def _warm_up(port: int, seed: dict[str, Any], organisations: int) -> None:
 
     Ballots on a motion of their own, which is not measured: a server in use is a warm server.
     """
-    threads = [threading.Thread(target=lambda k=k: [
-        _exchange(port, _ballot_request(seed["warm_up_motion"], seed["tokens"][i], "abstain"))
-        for i in range(k, min(organisations, 8 * CLIENTS), CLIENTS)]) for k in range(CLIENTS)]
+    threads = [
+        threading.Thread(
+            target=lambda k=k: [
+                _exchange(port, _ballot_request(seed["warm_up_motion"], seed["tokens"][i], "abstain"))
+                for i in range(k, min(organisations, 8 * CLIENTS), CLIENTS)
+            ]
+        )
+        for k in range(CLIENTS)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -310,8 +385,12 @@ def _expected(seed: dict[str, Any], organisations: int) -> list[dict[str, dict[s
             final = _choices(i, j)[1]
             totals[final]["count"] += 1
             totals[final]["weight"] += seed["weights"][i]
-        expected.append({c: {"count": t["count"], "weight": str(t["weight"].quantize(Decimal("0.0001")))}
-                         for c, t in totals.items()})
+        expected.append(
+            {
+                c: {"count": t["count"], "weight": str(t["weight"].quantize(Decimal("0.0001")))}
+                for c, t in totals.items()
+            }
+        )
     return expected
 
 
@@ -321,16 +400,18 @@ def _latency_note(p95_ms: float, throughput: float, baseline_rate: float, baseli
         return ""
     cores = os.cpu_count() or 1
     needed = CLIENTS / (P95_TARGET_MS / 1000)
-    return (f"{CLIENTS} clients that each wait for their answer before sending the next ballot see on average "
-            f"{CLIENTS / throughput * 1000:.0f} ms (Little's law: clients ÷ throughput). A p95 under "
-            f"{P95_TARGET_MS} ms needs at least {needed:.0f} ballots/s; this machine gave {throughput:.0f}/s, i.e. "
-            f"{cores / throughput * 1000:.1f} ms of CPU per ballot across its {cores} cores, shared by gunicorn, "
-            f"PostgreSQL and the load generator. Each ballot is one transaction (token check, round lock, "
-            f"insert-or-update, change history, hash-chained audit entry). For scale: the lightest request that "
-            f"touches the database, GET /healthz, reached {baseline_rate:.0f} req/s (p95 {baseline_p95:.0f} ms) on the "
-            f"same server with the same {CLIENTS} clients, i.e. {cores / baseline_rate * 1000:.1f} ms of CPU: the gap "
-            f"is the ballot's own work, which would have to shrink to about {cores / needed * 1000:.1f} ms of CPU. "
-            f"The correctness figures (errors, exact tally) do not depend on speed.")
+    return (
+        f"{CLIENTS} clients that each wait for their answer before sending the next ballot see on average "
+        f"{CLIENTS / throughput * 1000:.0f} ms (Little's law: clients ÷ throughput). A p95 under "
+        f"{P95_TARGET_MS} ms needs at least {needed:.0f} ballots/s; this machine gave {throughput:.0f}/s, i.e. "
+        f"{cores / throughput * 1000:.1f} ms of CPU per ballot across its {cores} cores, shared by gunicorn, "
+        f"PostgreSQL and the load generator. Each ballot is one transaction (token check, round lock, "
+        f"insert-or-update, change history, hash-chained audit entry). For scale: the lightest request that "
+        f"touches the database, GET /healthz, reached {baseline_rate:.0f} req/s (p95 {baseline_p95:.0f} ms) on the "
+        f"same server with the same {CLIENTS} clients, i.e. {cores / baseline_rate * 1000:.1f} ms of CPU: the gap "
+        f"is the ballot's own work, which would have to shrink to about {cores / needed * 1000:.1f} ms of CPU. "
+        f"The correctness figures (errors, exact tally) do not depend on speed."
+    )
 
 
 @dataclass
@@ -394,23 +475,50 @@ def run() -> list[dict[str, Any]]:
     errors = [error for r in runs for error in r.errors]
     exact = all(r.exact for r in runs)
     each = ", ".join(f"{r.p95:.0f} ms" for r in runs)
-    size = (f"{organisations} orgs × {MOTIONS} motions × cast+change, {CLIENTS} clients, gunicorn {WORKERS} workers, "
-            f"{RUNS} runs")
+    size = (
+        f"{organisations} orgs × {MOTIONS} motions × cast+change, {CLIENTS} clients, gunicorn {WORKERS} workers, "
+        f"{RUNS} runs"
+    )
     note = _latency_note(median.p95, median.throughput, median.baseline_rate, median.baseline_p95)
     return [
         {"benchmark": f"ballot API errors ({size})", "value": len(errors), "target": "0", "ok": not errors},
-        {"benchmark": f"ballot API p95 latency, median run (each run: {each})", "value": f"{median.p95:.1f} ms",
-         "target": f"< {P95_TARGET_MS} ms", "ok": median.p95 < P95_TARGET_MS, "note": note},
-        {"benchmark": "ballot API p50 latency, median run", "value": f"{median.p50:.1f} ms", "target": "(info)",
-         "ok": True},
-        {"benchmark": "ballot API throughput, median run", "value": f"{median.throughput:.0f} req/s",
-         "target": "(info)", "ok": True},
-        {"benchmark": f"baseline: GET /healthz (SELECT 1) req/s, same server and {CLIENTS} clients",
-         "value": f"{median.baseline_rate:.0f} req/s", "target": "(info)", "ok": True},
-        {"benchmark": "baseline: GET /healthz p95 latency", "value": f"{median.baseline_p95:.1f} ms",
-         "target": "(info)", "ok": True},
-        {"benchmark": "tally at close equals the independent exact sum, every run",
-         "value": "equal" if exact else "DIFFERENT", "target": "equal", "ok": exact},
+        {
+            "benchmark": f"ballot API p95 latency, median run (each run: {each})",
+            "value": f"{median.p95:.1f} ms",
+            "target": f"< {P95_TARGET_MS} ms",
+            "ok": median.p95 < P95_TARGET_MS,
+            "note": note,
+        },
+        {
+            "benchmark": "ballot API p50 latency, median run",
+            "value": f"{median.p50:.1f} ms",
+            "target": "(info)",
+            "ok": True,
+        },
+        {
+            "benchmark": "ballot API throughput, median run",
+            "value": f"{median.throughput:.0f} req/s",
+            "target": "(info)",
+            "ok": True,
+        },
+        {
+            "benchmark": f"baseline: GET /healthz (SELECT 1) req/s, same server and {CLIENTS} clients",
+            "value": f"{median.baseline_rate:.0f} req/s",
+            "target": "(info)",
+            "ok": True,
+        },
+        {
+            "benchmark": "baseline: GET /healthz p95 latency",
+            "value": f"{median.baseline_p95:.1f} ms",
+            "target": "(info)",
+            "ok": True,
+        },
+        {
+            "benchmark": "tally at close equals the independent exact sum, every run",
+            "value": "equal" if exact else "DIFFERENT",
+            "target": "equal",
+            "ok": exact,
+        },
     ]
 
 

@@ -1,4 +1,5 @@
 """Principles for Collaboration: draft, amend, debate, vote on and publish shared principles."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Command line: users create, demo load, audit verify (db upgrade comes from Flask-Migrate)."""
+
 from __future__ import annotations
 
 import sys
@@ -64,7 +65,9 @@ def register_commands(app: Flask) -> None:
         network = load_demo()
         click.echo("Demo network loaded. Demo accounts:")
         for user in network["users"]:
-            click.echo(f"  {user['role']:<12} {user['email']:<32} password: {user['password']}  ({user['organisation']})")
+            click.echo(
+                f"  {user['role']:<12} {user['email']:<32} password: {user['password']}  ({user['organisation']})"
+            )
 
     @app.cli.group("audit")
     def audit_group():
@@ -88,8 +91,9 @@ def register_commands(app: Flask) -> None:
     def notifications_send():
         """Queue reminders, build daily digests and deliver due email; safe from cron and concurrently."""
         report = send_outbox()
-        click.echo(f"Sent {report.sent}, failed {report.failed} (gave up on {report.gave_up}), "
-                   f"digests built {report.digests}.")
+        click.echo(
+            f"Sent {report.sent}, failed {report.failed} (gave up on {report.gave_up}), digests built {report.digests}."
+        )
         for problem in report.errors:
             click.echo(f"  {problem}", err=True)
 

@@ -1,4 +1,5 @@
 """Settings from the environment, with defaults for a laptop."""
+
 from __future__ import annotations
 
 import os
@@ -33,10 +34,10 @@ def load_config(instance_path: Path, testing: bool = False) -> dict:
     """Build the configuration mapping from the environment (every setting the code reads is declared here)."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'principles.sqlite'}"
     if database_url.startswith("postgres://"):
-        database_url = "postgresql://" + database_url[len("postgres://"):]
+        database_url = "postgresql://" + database_url[len("postgres://") :]
     if database_url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship.
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     redis_url = os.environ.get("REDIS_URL") or None
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret_key(instance_path),

@@ -1,4 +1,5 @@
 """Unbound extensions, bound to the application in create_app."""
+
 from __future__ import annotations
 
 from flask_babel import Babel

@@ -3,6 +3,7 @@
 Templates (as filters), emails and exports share these, so a deadline reads the same everywhere.
 They format in the current Babel locale (the reader's, or the one an email is written in).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -38,7 +39,8 @@ def time_in_zone(value: datetime | None, zone_name: str, fmt: str = "medium") ->
     if fmt == "full":
         pattern = dates.get_datetime_format("full", locale=locale).replace("'", "")
         shown = pattern.replace("{1}", dates.format_date(local, "full", locale=locale)).replace(
-            "{0}", dates.format_time(local, "short", locale=locale))
+            "{0}", dates.format_time(local, "short", locale=locale)
+        )
     else:
         shown = dates.format_datetime(local, fmt, tzinfo=local.tzinfo, locale=locale)
     return f"{shown} ({zone_name})"
@@ -50,8 +52,10 @@ def time_remaining(value: datetime | None, now: datetime | None = None) -> str:
         return ""
     locale = get_locale()
     delta = value - (now or utcnow())
-    parts = [format_unit(amount, f"duration-{unit}", length="long", locale=locale)
-             for amount, unit in humanise_remaining(delta)]
+    parts = [
+        format_unit(amount, f"duration-{unit}", length="long", locale=locale)
+        for amount, unit in humanise_remaining(delta)
+    ]
     duration = format_list(parts, style="standard", locale=locale)
     if delta.total_seconds() >= 0:
         return gettext("in %(duration)s", duration=duration)

@@ -5,6 +5,7 @@
 * Gunicorn never takes the scheme from X-Forwarded-Proto by itself (it would from any local
   peer): the app does, through ProxyFix, when ``TRUSTED_PROXIES`` says how many proxies to trust.
 """
+
 from __future__ import annotations
 
 from gunicorn.http import wsgi

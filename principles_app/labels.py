@@ -6,6 +6,7 @@ the members of an enum in ``domain/``, which owns the values; ``LABEL_TABLES`` l
 a test checks that each names every member in every language. The values are lazy strings: they
 are translated when shown, in the reader's language.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -30,30 +31,47 @@ REGION_NAMES = {
     Region.MENA: _l("Middle East & North Africa"),
     Region.INTERNATIONAL: _l("International"),
 }
-CATEGORY_NAMES = {Category.MEMBER: _l("Member"), Category.ALLY: _l("Ally"), Category.DONOR: _l("Donor"),
-                  Category.SECRETARIAT: _l("Secretariat")}
+CATEGORY_NAMES = {
+    Category.MEMBER: _l("Member"),
+    Category.ALLY: _l("Ally"),
+    Category.DONOR: _l("Donor"),
+    Category.SECRETARIAT: _l("Secretariat"),
+}
 ROLE_NAMES = {Role.MEMBER: _l("Member delegate"), Role.OBSERVER: _l("Observer"), Role.SECRETARIAT: _l("Secretariat")}
 #: The choices of the preferences form.
-NOTIFICATION_PREFERENCE_NAMES = {NotificationPreference.IMMEDIATE: _l("Immediately"),
-                                 NotificationPreference.DIGEST: _l("Daily digest"),
-                                 NotificationPreference.NONE: _l("None")}
+NOTIFICATION_PREFERENCE_NAMES = {
+    NotificationPreference.IMMEDIATE: _l("Immediately"),
+    NotificationPreference.DIGEST: _l("Daily digest"),
+    NotificationPreference.NONE: _l("None"),
+}
 
-AMENDMENT_STATUS_NAMES = {AmendmentStatus.OPEN: _l("open"), AmendmentStatus.WITHDRAWN: _l("withdrawn"),
-                          AmendmentStatus.REJECTED: _l("rejected"), AmendmentStatus.MERGED: _l("merged"),
-                          AmendmentStatus.CONFLICTED: _l("conflicted — needs revision")}
+AMENDMENT_STATUS_NAMES = {
+    AmendmentStatus.OPEN: _l("open"),
+    AmendmentStatus.WITHDRAWN: _l("withdrawn"),
+    AmendmentStatus.REJECTED: _l("rejected"),
+    AmendmentStatus.MERGED: _l("merged"),
+    AmendmentStatus.CONFLICTED: _l("conflicted — needs revision"),
+}
 #: The choices of the proposal form: what the proposer means to do.
-AMENDMENT_KIND_CHOICE_NAMES = {AmendmentKind.MODIFY: _l("Change this principle"),
-                               AmendmentKind.INSERT: _l("Add a new principle"),
-                               AmendmentKind.DELETE: _l("Delete this principle")}
+AMENDMENT_KIND_CHOICE_NAMES = {
+    AmendmentKind.MODIFY: _l("Change this principle"),
+    AmendmentKind.INSERT: _l("Add a new principle"),
+    AmendmentKind.DELETE: _l("Delete this principle"),
+}
 
-ROUND_KIND_NAMES = {RoundKind.AMENDMENTS: _l("Amendments"), RoundKind.VOTING: _l("Voting"),
-                    RoundKind.ADOPTION: _l("Adoption")}
+ROUND_KIND_NAMES = {
+    RoundKind.AMENDMENTS: _l("Amendments"),
+    RoundKind.VOTING: _l("Voting"),
+    RoundKind.ADOPTION: _l("Adoption"),
+}
 #: The choices of the round form, which say a little more than the names.
 ROUND_KIND_CHOICE_NAMES = {**ROUND_KIND_NAMES, RoundKind.AMENDMENTS: _l("Amendments (proposals and comments)")}
 # A context of their own: "open" agrees with "round" in some languages and with "amendment" in others.
-ROUND_STATE_NAMES = {RoundState.SCHEDULED: lazy_pgettext("round state", "scheduled"),
-                     RoundState.OPEN: lazy_pgettext("round state", "open"),
-                     RoundState.CLOSED: lazy_pgettext("round state", "closed")}
+ROUND_STATE_NAMES = {
+    RoundState.SCHEDULED: lazy_pgettext("round state", "scheduled"),
+    RoundState.OPEN: lazy_pgettext("round state", "open"),
+    RoundState.CLOSED: lazy_pgettext("round state", "closed"),
+}
 
 CHOICE_NAMES = {Choice.YES: _l("Yes"), Choice.NO: _l("No"), Choice.ABSTAIN: _l("Abstain")}
 
@@ -80,16 +98,21 @@ MAJORITY_CHOICE_NAMES = {
     Majority.THREE_QUARTERS: _l("Three quarters of yes and no"),
     Majority.ABSOLUTE: _l("Absolute: more than half of all eligible weight"),
 }
-SECRECY_CHOICE_NAMES = {Secrecy.NAMED: _l("Named: the roll-call is shown after close"),
-                        Secrecy.SECRET: _l("Secret: nobody sees who voted what")}
+SECRECY_CHOICE_NAMES = {
+    Secrecy.NAMED: _l("Named: the roll-call is shown after close"),
+    Secrecy.SECRET: _l("Secret: nobody sees who voted what"),
+}
 
 #: The choices of the comment forms.
 STANCE_NAMES = {Stance.SUPPORT: _l("Support"), Stance.OPPOSE: _l("Oppose"), Stance.QUESTION: _l("Question")}
 #: The reasons the secretariat picks from when it hides a comment.
-HIDDEN_CATEGORY_CHOICE_NAMES = {HiddenCategory.ABUSIVE: _l("Abusive"),
-                                HiddenCategory.PERSONAL_INFORMATION: _l("Exposes personal information"),
-                                HiddenCategory.OFF_TOPIC: _l("Off topic"), HiddenCategory.SPAM: _l("Spam"),
-                                HiddenCategory.OTHER: _l("Other")}
+HIDDEN_CATEGORY_CHOICE_NAMES = {
+    HiddenCategory.ABUSIVE: _l("Abusive"),
+    HiddenCategory.PERSONAL_INFORMATION: _l("Exposes personal information"),
+    HiddenCategory.OFF_TOPIC: _l("Off topic"),
+    HiddenCategory.SPAM: _l("Spam"),
+    HiddenCategory.OTHER: _l("Other"),
+}
 
 #: Every table above with the enum values it names: each must name all of them (tests/test_labels.py).
 LABEL_TABLES: dict[str, tuple[Iterable[StrEnum], Mapping[StrEnum, Any]]] = {

@@ -1,4 +1,5 @@
 """One named check per action: can_<verb>(user, obj) -> bool."""
+
 from __future__ import annotations
 
 from principles_app.domain.organisations import VOTING_CATEGORY
@@ -79,8 +80,12 @@ def can_see_author(user: User | None, comment) -> bool:
 
 def _acts_for_active_organisation(user) -> bool:
     """Members and the secretariat of an active organisation may act on drafts."""
-    return (_signed_in(user) and user.role in (Role.MEMBER, Role.SECRETARIAT)
-            and user.organisation is not None and user.organisation.active)
+    return (
+        _signed_in(user)
+        and user.role in (Role.MEMBER, Role.SECRETARIAT)
+        and user.organisation is not None
+        and user.organisation.active
+    )
 
 
 def can_create_document(user) -> bool:
@@ -105,15 +110,23 @@ def can_revise_amendment(user, amendment) -> bool:
 
 def can_withdraw_amendment(user, amendment) -> bool:
     """Only the proposer's organisation withdraws its amendment."""
-    return (_signed_in(user) and user.role in (Role.MEMBER, Role.SECRETARIAT)
-            and user.organisation_id == amendment.organisation_id)
+    return (
+        _signed_in(user)
+        and user.role in (Role.MEMBER, Role.SECRETARIAT)
+        and user.organisation_id == amendment.organisation_id
+    )
 
 
 def can_cosponsor_amendment(user, amendment) -> bool:
     """Another active member organisation may co-sponsor; never the proposer's own."""
-    return (_signed_in(user) and user.role == Role.MEMBER and user.organisation is not None
-            and user.organisation.active and user.organisation.category == VOTING_CATEGORY
-            and user.organisation_id != amendment.organisation_id)
+    return (
+        _signed_in(user)
+        and user.role == Role.MEMBER
+        and user.organisation is not None
+        and user.organisation.active
+        and user.organisation.category == VOTING_CATEGORY
+        and user.organisation_id != amendment.organisation_id
+    )
 
 
 def can_merge_amendment(user, amendment=None) -> bool:
@@ -151,8 +164,13 @@ def can_remove_motion(user: User | None) -> bool:
 
 def can_vote(user: User | None) -> bool:
     """Only delegates of an active member organisation cast its ballot (the round checks the electorate)."""
-    return (_signed_in(user) and user.role == Role.MEMBER and user.organisation is not None
-            and user.organisation.active and user.organisation.category == VOTING_CATEGORY)
+    return (
+        _signed_in(user)
+        and user.role == Role.MEMBER
+        and user.organisation is not None
+        and user.organisation.active
+        and user.organisation.category == VOTING_CATEGORY
+    )
 
 
 def can_read_results(user: User | None) -> bool:

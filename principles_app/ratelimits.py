@@ -4,6 +4,7 @@ Kept in Redis when REDIS_URL is set, so every worker and host counts together; i
 otherwise. Nothing is limited by default: a meeting room full of delegates is never throttled.
 The services test and hit named limits; no request pays for a check it does not need.
 """
+
 from __future__ import annotations
 
 import time

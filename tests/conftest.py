@@ -7,6 +7,7 @@ data really committed, because threads, processes or other connections must see 
 `@pytest.mark.committed` (everything under tests/server and tests/e2e is): they get ordinary
 sessions and the tables are emptied after them.
 """
+
 from __future__ import annotations
 
 import os
@@ -63,8 +64,10 @@ TEST_CONFIG = {
 
 def pytest_configure(config) -> None:
     config.addinivalue_line(
-        "markers", "committed: the test's data is really committed (threads, processes or other connections "
-                   "read it) and the tables are emptied afterwards, instead of a rolled-back transaction")
+        "markers",
+        "committed: the test's data is really committed (threads, processes or other connections "
+        "read it) and the tables are emptied afterwards, instead of a rolled-back transaction",
+    )
 
 
 def pytest_collection_modifyitems(config, items) -> None:

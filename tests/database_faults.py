@@ -1,4 +1,5 @@
 """Make the database stop answering inside one test, as a dropped connection does."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

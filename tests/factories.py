@@ -9,6 +9,7 @@ savepoint, so requests made through the test client see the data). Sections:
 - voting: a scene of delegates and amendments, voting and adoption rounds;
 - publications: documents drafted, amended and adopted, and their publication.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,8 +23,8 @@ from principles_app.models import Amendment, Document, Organisation, Principle, 
 from principles_app.services import amendments as amendment_service
 from principles_app.services import auth as auth_service
 from principles_app.services import ballots, closing
-from principles_app.services import motions as motion_service
 from principles_app.services import drafts as draft_service
+from principles_app.services import motions as motion_service
 from principles_app.services import organisations as org_service
 from principles_app.services import publications as publication_service
 from principles_app.services import rounds as round_service
@@ -37,23 +38,45 @@ ROLE_CATEGORY = {"member": "member", "observer": "ally", "secretariat": "secreta
 # People and API access
 # --------------------------------------------------------------------------
 
-def make_organisation(name: str | None = None, region: str = "africa", category: str = "member",
-                      weight: str | Decimal = "1", active: bool = True) -> Organisation:
+
+def make_organisation(
+    name: str | None = None,
+    region: str = "africa",
+    category: str = "member",
+    weight: str | Decimal = "1",
+    active: bool = True,
+) -> Organisation:
     """Create and commit an organisation."""
     organisation = org_service.create_organisation(
-        None, name=name or f"Organisation {next(_counter)}", region=region, category=category,
-        vote_weight=Decimal(weight), active=active)
+        None,
+        name=name or f"Organisation {next(_counter)}",
+        region=region,
+        category=category,
+        vote_weight=Decimal(weight),
+        active=active,
+    )
     db.session.commit()
     return organisation
 
 
-def make_user(role: str = "member", organisation: Organisation | None = None, email: str | None = None,
-              password: str = PASSWORD, **org_fields) -> User:
+def make_user(
+    role: str = "member",
+    organisation: Organisation | None = None,
+    email: str | None = None,
+    password: str = PASSWORD,
+    **org_fields,
+) -> User:
     """Create and commit a user, with a fitting organisation unless one is given."""
     if organisation is None:
         organisation = make_organisation(category=org_fields.pop("category", ROLE_CATEGORY[role]), **org_fields)
-    user = org_service.create_user(None, email=email or f"user{next(_counter)}@example.org", name=f"User {next(_counter)}",
-                                   password=password, role=Role(role), organisation=organisation)
+    user = org_service.create_user(
+        None,
+        email=email or f"user{next(_counter)}@example.org",
+        name=f"User {next(_counter)}",
+        password=password,
+        role=Role(role),
+        organisation=organisation,
+    )
     db.session.commit()
     return user
 
@@ -92,7 +115,10 @@ def error_of(response, status: int | None = None) -> dict:
 PRINCIPLES = [
     {"title": "Listen first", "text": "Partners listen to each other before they decide anything together."},
     {"title": "Share credit", "text": "Every organisation that contributes is named and credited for its work."},
-    {"title": "Keep people safe", "text": "No partner publishes information that could expose colleagues on the ground."},
+    {
+        "title": "Keep people safe",
+        "text": "No partner publishes information that could expose colleagues on the ground.",
+    },
 ]
 # The first principle of PRINCIPLES, amended, and its translations (translation tests).
 LISTEN = "Partners listen to each other before they decide anything together."
@@ -106,8 +132,7 @@ ARABIC = "يصغي الشركاء بعضهم إلى بعض قبل أن يقرّ�
 
 def make_document(slug: str = "charter", principles=None, actor=None):
     """Create and commit a document as version 1 (with PRINCIPLES unless others are given)."""
-    document = draft_service.create_document(actor, slug, "Our charter", "We agree on this.",
-                                             principles or PRINCIPLES)
+    document = draft_service.create_document(actor, slug, "Our charter", "We agree on this.", principles or PRINCIPLES)
     db.session.commit()
     return document
 
@@ -138,12 +163,19 @@ def propose(user, document, number: int = 1, text: str | None = None, kind: str 
     if kind == "modify" and text is None and "title" not in extra:
         text = target.text.replace("each other", "each other carefully")
     if kind == "insert":
-        amendment = amendment_service.propose(user, document, "insert", extra.pop("rationale", "Because."),
-                                              after_principle_id=target.id, title=extra.pop("title", "New"),
-                                              text=text or "A new principle.")
+        amendment = amendment_service.propose(
+            user,
+            document,
+            "insert",
+            extra.pop("rationale", "Because."),
+            after_principle_id=target.id,
+            title=extra.pop("title", "New"),
+            text=text or "A new principle.",
+        )
     else:
-        amendment = amendment_service.propose(user, document, kind, extra.pop("rationale", "Because."),
-                                              principle_id=target.id, text=text, **extra)
+        amendment = amendment_service.propose(
+            user, document, kind, extra.pop("rationale", "Because."), principle_id=target.id, text=text, **extra
+        )
     db.session.commit()
     return amendment
 
@@ -151,8 +183,9 @@ def propose(user, document, number: int = 1, text: str | None = None, kind: str 
 def merge_change(proposer, secretariat, document, number: int = 1, text: str = LISTEN_AMENDED) -> int:
     """Propose and merge a change to a principle's text; return the new version number."""
     target = principle(document, number)
-    amendment = amendment_service.propose(proposer, document, "modify", "Listening needs care.",
-                                          principle_id=target.id, text=text)
+    amendment = amendment_service.propose(
+        proposer, document, "modify", "Listening needs care.", principle_id=target.id, text=text
+    )
     result = amendment_service.merge_amendment(secretariat, amendment)
     db.session.commit()
     return result.version.number
@@ -162,6 +195,7 @@ def merge_change(proposer, secretariat, document, number: int = 1, text: str = L
 # Comments: bare rows to comment on
 # --------------------------------------------------------------------------
 
+
 def make_principle(document: Document | None = None, number: int = 1) -> Principle:
     """Create and commit a live principle (in a new document unless one is given)."""
     if document is None:
@@ -169,8 +203,9 @@ def make_principle(document: Document | None = None, number: int = 1) -> Princip
         document = Document(slug=f"doc-{n}", title=f"Document {n}", preamble="")
         db.session.add(document)
         db.session.flush()
-    created = Principle(document_id=document.id, number=number, title=f"Principle {number}",
-                        text="Partners share power.")
+    created = Principle(
+        document_id=document.id, number=number, title=f"Principle {number}", text="Partners share power."
+    )
     db.session.add(created)
     db.session.commit()
     return created
@@ -179,13 +214,21 @@ def make_principle(document: Document | None = None, number: int = 1) -> Princip
 def make_amendment(proposer: User, principle: Principle | None = None) -> Amendment:
     """Create and commit an open amendment proposed by this user's organisation."""
     principle = principle or make_principle()
-    amendment = Amendment(document_id=principle.document_id, kind="modify", principle_id=principle.id,
-                          base_version=1, base_title=principle.title, base_text=principle.text,
-                          proposed_title=principle.title, proposed_text="Partners share power and credit.",
-                          original_proposed_title=principle.title,
-                          original_proposed_text="Partners share power and credit.",
-                          rationale="Credit matters.", proposer_id=proposer.id,
-                          organisation_id=proposer.organisation_id)
+    amendment = Amendment(
+        document_id=principle.document_id,
+        kind="modify",
+        principle_id=principle.id,
+        base_version=1,
+        base_title=principle.title,
+        base_text=principle.text,
+        proposed_title=principle.title,
+        proposed_text="Partners share power and credit.",
+        original_proposed_title=principle.title,
+        original_proposed_text="Partners share power and credit.",
+        rationale="Credit matters.",
+        proposer_id=proposer.id,
+        organisation_id=proposer.organisation_id,
+    )
     db.session.add(amendment)
     db.session.commit()
     return amendment
@@ -222,22 +265,26 @@ class Scene:
         return [d.organisation for d in self.delegates]
 
 
-def make_scene(weights: tuple[str, ...] = ("1", "2", "3"), regions: tuple[str, ...] | None = None,
-               amendments: int = 2) -> Scene:
+def make_scene(
+    weights: tuple[str, ...] = ("1", "2", "3"), regions: tuple[str, ...] | None = None, amendments: int = 2
+) -> Scene:
     """Create a document, member organisations with delegates and open amendments (round closed)."""
     secretariat = make_user("secretariat")
-    document = draft_service.create_document(secretariat, "principles", "Principles", "",
-                                             [{"title": t, "text": x} for t, x in TEXTS])
+    document = draft_service.create_document(
+        secretariat, "principles", "Principles", "", [{"title": t, "text": x} for t, x in TEXTS]
+    )
     db.session.commit()
     scene = Scene(secretariat, document)
-    regions = regions or tuple(["africa", "americas", "asia_pacific", "europe_central_asia", "mena"][i % 5]
-                               for i in range(len(weights)))
+    regions = regions or tuple(
+        ["africa", "americas", "asia_pacific", "europe_central_asia", "mena"][i % 5] for i in range(len(weights))
+    )
     for weight, region in zip(weights, regions):
         organisation = make_organisation(region=region, weight=weight)
         scene.delegates.append(make_user("member", organisation=organisation))
     if amendments:
-        drafting = round_service.create_round(secretariat, document, "amendments", "Drafting",
-                                              utcnow() + timedelta(days=3))
+        drafting = round_service.create_round(
+            secretariat, document, "amendments", "Drafting", utcnow() + timedelta(days=3)
+        )
         closing.open_round(secretariat, drafting)
         principles = draft_service.live_principles(document)
         proposals = [
@@ -247,19 +294,34 @@ def make_scene(weights: tuple[str, ...] = ("1", "2", "3"), regions: tuple[str, .
         ]
         for i in range(amendments):
             principle_id, text = proposals[i % len(proposals)]
-            scene.amendments.append(amendment_service.propose(
-                scene.delegates[i % len(scene.delegates)], document, "modify", "Because it matters.",
-                principle_id=principle_id, text=text))
+            scene.amendments.append(
+                amendment_service.propose(
+                    scene.delegates[i % len(scene.delegates)],
+                    document,
+                    "modify",
+                    "Because it matters.",
+                    principle_id=principle_id,
+                    text=text,
+                )
+            )
         closing.close_round(secretariat, drafting)
         db.session.commit()
     return scene
 
 
-def voting_round(scene: Scene, kind: str = "voting", secrecy: str = "named", motions: bool = True,
-                 open_it: bool = True, **settings) -> Round:
+def voting_round(
+    scene: Scene, kind: str = "voting", secrecy: str = "named", motions: bool = True, open_it: bool = True, **settings
+) -> Round:
     """Schedule (and open) a voting or adoption round with every amendment put as a motion."""
-    target = round_service.create_round(scene.secretariat, scene.document, kind, f"{kind} round",
-                                        utcnow() + timedelta(days=1), secrecy=secrecy, **settings)
+    target = round_service.create_round(
+        scene.secretariat,
+        scene.document,
+        kind,
+        f"{kind} round",
+        utcnow() + timedelta(days=1),
+        secrecy=secrecy,
+        **settings,
+    )
     if kind == "voting" and motions:
         for amendment in scene.amendments:
             motion_service.put_motion(scene.secretariat, target, amendment)
@@ -293,8 +355,10 @@ class Scenario:
 
 def principles(count: int) -> list[dict[str, str]]:
     """Return ``count`` principles with distinct titles; the second carries an Arabic sentence."""
-    rows = [{"title": f"Principle title {n}", "text": f"Text of principle {n}. We work together in good faith."}
-            for n in range(1, count + 1)]
+    rows = [
+        {"title": f"Principle title {n}", "text": f"Text of principle {n}. We work together in good faith."}
+        for n in range(1, count + 1)
+    ]
     if count >= 2:
         rows[1]["text"] += f"\n\n{ARABIC_SENTENCE}"
     return rows
@@ -311,8 +375,9 @@ def merge_amendment(scenario: Scenario, title: str, text: str, number: int = 1, 
     document = scenario.document
     amendments_round = _open_round(scenario.secretariat, document, "amendments")
     target = draft_service.live_principles(document, refresh=True)[number - 1]
-    amendment = amendment_service.propose(scenario.proposer, document, "modify", RATIONALE,
-                                          principle_id=target.id, title=title, text=text)
+    amendment = amendment_service.propose(
+        scenario.proposer, document, "modify", RATIONALE, principle_id=target.id, title=title, text=text
+    )
     if cosponsor:
         amendment_service.cosponsor(scenario.cosponsor, amendment)
     result = amendment_service.merge_amendment(scenario.secretariat, amendment)
@@ -340,8 +405,9 @@ def adopted_document(count: int = 3, slug: str = "principles") -> Scenario:
     make_organisation("Quiet Observers Network", region="asia_pacific", weight="1")  # never amends
     proposer = make_user("member", organisation=proposer_org)
     cosponsor = make_user("member", organisation=cosponsor_org)
-    document = draft_service.create_document(secretariat, slug, "Principles for Collaboration",
-                                             "We adopt these principles together.", principles(count))
+    document = draft_service.create_document(
+        secretariat, slug, "Principles for Collaboration", "We adopt these principles together.", principles(count)
+    )
     db.session.commit()
     scenario = Scenario(document, secretariat, proposer, cosponsor, proposer_org, cosponsor_org, 0)
     merge_amendment(scenario, "Principle title 1", "Text of principle 1, as amended. We work together in good faith.")
@@ -352,7 +418,12 @@ def adopted_document(count: int = 3, slug: str = "principles") -> Scenario:
 def publish(scenario: Scenario, label: str = "1.0", version: int | None = None):
     """Publish the adopted version (or another) under a label and commit."""
     publication = publication_service.publish(
-        scenario.secretariat, scenario.document, version or scenario.adopted_version, label, date(2024, 6, 14),
-        "General Meeting, Berlin 2024")
+        scenario.secretariat,
+        scenario.document,
+        version or scenario.adopted_version,
+        label,
+        date(2024, 6, 14),
+        "General Meeting, Berlin 2024",
+    )
     db.session.commit()
     return publication

@@ -1,4 +1,5 @@
 """A real server (gunicorn) with the demo network on a database of its own, for browser and server tests."""
+
 from __future__ import annotations
 
 import contextlib
@@ -55,15 +56,35 @@ def live_server(e2e_database):
 @contextlib.contextmanager
 def serve_demo(database: str):
     """Migrate `database`, load the demo into it and serve the app with gunicorn on a free port."""
-    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": "e2e-secret", "SESSION_COOKIE_SECURE": "0",
-           "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "1024", "ARGON2_PARALLELISM": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "SECRET_KEY": "e2e-secret",
+        "SESSION_COOKIE_SECURE": "0",
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_COST": "1024",
+        "ARGON2_PARALLELISM": "1",
+    }
     flask = [sys.executable, "-m", "flask", "--app", "principles_app"]
     subprocess.run(flask + ["db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
     subprocess.run(flask + ["demo", "load"], env=env, check=True, cwd=ROOT, capture_output=True)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "principles_app:create_app()"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "principles_app:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -1,4 +1,5 @@
 """A real SMTP server for tests (aiosmtpd on 127.0.0.1), keeping what it receives."""
+
 from __future__ import annotations
 
 import email

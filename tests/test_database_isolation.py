@@ -1,4 +1,5 @@
 """Each test's data is its own: rolled back with the test, unless the test is marked committed."""
+
 from __future__ import annotations
 
 import threading

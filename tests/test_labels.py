@@ -1,4 +1,5 @@
 """Every value of every enum a reader is shown has a name in labels.py, translated into es, fr and ar."""
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """`db upgrade` from an empty database gives exactly the models' schema."""
+
 from __future__ import annotations
 
 import tempfile

@@ -1,4 +1,5 @@
 """Every interface string is translated into Spanish, French and Arabic: none missing, empty or fuzzy."""
+
 from __future__ import annotations
 
 import subprocess
@@ -18,9 +19,28 @@ CATALOGUES = ROOT / "principles_app" / "translations"
 def extracted_ids(tmp_path_factory) -> set[tuple[str, str]]:
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-k", "N_", "-o", str(pot), str(ROOT)],
-        check=True, cwd=ROOT, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "lazy_pgettext:1c,2",
+            "-k",
+            "N_",
+            "-o",
+            str(pot),
+            str(ROOT),
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
     )
     with open(pot, "rb") as fh:
         return {_key(m) for m in read_po(fh) if m.id}

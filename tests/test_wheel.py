@@ -11,6 +11,7 @@ Marked `wheel`: the installed app runs on a SQLite file of its own and never tou
 database, so `make test` runs it once, in its SQLite half (the PostgreSQL half deselects it);
 building and installing take a minute that a second run would spend proving nothing new.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,13 +37,28 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_PUBLICATION = "/principles/principles-for-collaboration/1.0/"
 # Neither part of a fresh clone nor anything the wheel may take from the checkout.
 NOT_IN_A_CLONE = shutil.ignore_patterns(
-    ".git", ".venv", "node_modules", "build", "dist", "*.egg-info", "__pycache__", "*.py[co]", "*.mo",
-    "instance", "test-artifacts", ".pytest_cache", ".hypothesis", ".cache")
+    ".git",
+    ".venv",
+    "node_modules",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    "*.py[co]",
+    "*.mo",
+    "instance",
+    "test-artifacts",
+    ".pytest_cache",
+    ".hypothesis",
+    ".cache",
+)
 
 
 def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
     result = subprocess.run(command, capture_output=True, text=True, **kwargs)
-    assert result.returncode == 0, f"{' '.join(map(str, command))} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, command))} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+    )
     return result
 
 
@@ -53,8 +69,11 @@ def wheel(tmp_path_factory) -> Path:
     shutil.copytree(ROOT, source, ignore=NOT_IN_A_CLONE)
     assert not list(source.rglob("*.mo"))
     out = source.parent / "dist"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
-         cwd=source, timeout=600)
+    _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
+        cwd=source,
+        timeout=600,
+    )
     (built,) = out.glob("principles_app-*.whl")
     return built
 
@@ -66,20 +85,38 @@ def installed(wheel, tmp_path_factory) -> dict:
     environment = place / "venv"
     # The suite's pip installs into the new environment (`--python`), which saves seeding one there.
     venv.create(environment, with_pip=False)
-    _run([sys.executable, "-m", "pip", "--python", str(environment / "bin" / "python"), "install", "--quiet",
-          str(wheel)], timeout=900)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(environment / "bin" / "python"),
+            "install",
+            "--quiet",
+            str(wheel),
+        ],
+        timeout=900,
+    )
     workdir = place / "elsewhere"
     workdir.mkdir()
-    env = {name: value for name, value in os.environ.items()
-           if name not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "FLASK_APP", "DATABASE_URL", "REDIS_URL"}}
-    env.update({
-        "PATH": f"{environment / 'bin'}{os.pathsep}{env.get('PATH', '')}",
-        "DATABASE_URL": f"sqlite:///{place / 'principles.sqlite'}",
-        "SECRET_KEY": "wheel-test-secret",
-        "SESSION_COOKIE_SECURE": "0",
-        # The demo's accounts are hashed with small argon2 parameters to keep `demo load` quick.
-        "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "1024", "ARGON2_PARALLELISM": "1",
-    })
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "FLASK_APP", "DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(
+        {
+            "PATH": f"{environment / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+            "DATABASE_URL": f"sqlite:///{place / 'principles.sqlite'}",
+            "SECRET_KEY": "wheel-test-secret",
+            "SESSION_COOKIE_SECURE": "0",
+            # The demo's accounts are hashed with small argon2 parameters to keep `demo load` quick.
+            "ARGON2_TIME_COST": "1",
+            "ARGON2_MEMORY_COST": "1024",
+            "ARGON2_PARALLELISM": "1",
+        }
+    )
     return {"venv": environment, "bin": environment / "bin", "cwd": workdir, "env": env}
 
 
@@ -91,8 +128,19 @@ def served(installed):
     _run(flask + ["demo", "load"], cwd=installed["cwd"], env=installed["env"], timeout=300)
     port = free_port()
     server = subprocess.Popen(
-        [str(installed["bin"] / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}", "principles_app:create_app()"],
-        cwd=installed["cwd"], env=installed["env"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            str(installed["bin"] / "gunicorn"),
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "principles_app:create_app()",
+        ],
+        cwd=installed["cwd"],
+        env=installed["env"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -131,9 +179,11 @@ def _get(url: str, language: str = "es") -> tuple[bytes, str]:
 def test_the_wheel_carries_templates_static_files_migrations_and_compiled_catalogues(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder in ("templates", "static", "migrations"):
-        in_checkout = {f"principles_app/{folder}/{path.relative_to(ROOT / folder).as_posix()}"
-                       for path in (ROOT / folder).rglob("*")
-                       if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"}
+        in_checkout = {
+            f"principles_app/{folder}/{path.relative_to(ROOT / folder).as_posix()}"
+            for path in (ROOT / folder).rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        }
         assert in_checkout, folder
         assert in_checkout <= names, f"missing from the wheel: {sorted(in_checkout - names)[:5]}"
     for language in ("es", "fr", "ar"):
@@ -142,9 +192,11 @@ def test_the_wheel_carries_templates_static_files_migrations_and_compiled_catalo
 
 
 def test_the_installed_app_reads_only_the_installed_package(installed):
-    probe = ("import principles_app; app = principles_app.create_app(); "
-             "print(principles_app.__file__); print(app.template_folder); print(app.static_folder); "
-             "print(principles_app.MIGRATIONS_DIR)")
+    probe = (
+        "import principles_app; app = principles_app.create_app(); "
+        "print(principles_app.__file__); print(app.template_folder); print(app.static_folder); "
+        "print(principles_app.MIGRATIONS_DIR)"
+    )
     result = _run([str(installed["bin"] / "python"), "-c", probe], cwd=installed["cwd"], env=installed["env"])
     places = result.stdout.split()
     assert len(places) == 4

@@ -5,20 +5,20 @@ Revises: ae7290d15a4c
 Create Date: 2026-11-29 03:00:00.000000
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '5b8e2f71c9d3'
-down_revision = 'ae7290d15a4c'
+revision = "5b8e2f71c9d3"
+down_revision = "ae7290d15a4c"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('ballot', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('previous_choice', sa.String(length=8), nullable=True))
+    with op.batch_alter_table("ballot", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("previous_choice", sa.String(length=8), nullable=True))
     # The last recorded change of each ballot already says what it replaced.
     op.execute(
         "UPDATE ballot SET previous_choice = (SELECT c.from_choice FROM ballot_change c "
@@ -27,5 +27,5 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('ballot', schema=None) as batch_op:
-        batch_op.drop_column('previous_choice')
+    with op.batch_alter_table("ballot", schema=None) as batch_op:
+        batch_op.drop_column("previous_choice")

@@ -3,12 +3,14 @@
 Every step calls the public services, as a person using the site would, and skips what exists,
 so `flask demo load` can run again and change nothing. network.json holds the data.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import select
 
@@ -37,8 +39,13 @@ def _load_organisations(network: dict[str, Any]) -> None:
     for spec in network["organisations"]:
         existing = select(Organisation).where(Organisation.name == spec["name"])
         if db.session.execute(existing).scalar_one_or_none() is None:
-            org_service.create_organisation(None, name=spec["name"], region=spec["region"],
-                                            category=spec["category"], vote_weight=Decimal(spec["vote_weight"]))
+            org_service.create_organisation(
+                None,
+                name=spec["name"],
+                region=spec["region"],
+                category=spec["category"],
+                vote_weight=Decimal(spec["vote_weight"]),
+            )
 
 
 def _load_users(network: dict[str, Any]) -> None:
@@ -46,16 +53,29 @@ def _load_users(network: dict[str, Any]) -> None:
         if db.session.execute(select(User).where(User.email == spec["email"].lower())).scalar_one_or_none():
             continue
         organisation = db.session.execute(
-            select(Organisation).where(Organisation.name == spec["organisation"])).scalar_one()
-        org_service.create_user(None, email=spec["email"], name=spec["name"], password=spec["password"],
-                                role=spec["role"], organisation=organisation)
+            select(Organisation).where(Organisation.name == spec["organisation"])
+        ).scalar_one()
+        org_service.create_user(
+            None,
+            email=spec["email"],
+            name=spec["name"],
+            password=spec["password"],
+            role=spec["role"],
+            organisation=organisation,
+        )
 
 
 # The order matters: the thread is on an amendment the draft step proposes, the votes merge the
 # first amendment and adopt the draft, the translations follow the adopted text, and publication
 # needs the adoption.
 DEMO_STEPS: list[Callable[[dict[str, Any]], None]] = [
-    _users_and_organisations, load_draft, load_thread, load_votes, load_translations, publish_adopted]
+    _users_and_organisations,
+    load_draft,
+    load_thread,
+    load_votes,
+    load_translations,
+    publish_adopted,
+]
 
 
 def load_demo() -> dict[str, Any]:
@@ -65,4 +85,3 @@ def load_demo() -> dict[str, Any]:
         step(network)
         db.session.commit()
     return network
-

@@ -1,4 +1,5 @@
 """The demo thread: support, a question and its answer, and an anonymous voice on one amendment."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,15 +12,35 @@ from principles_app.services import comments as comment_service
 
 DEMO_THREAD = (
     # (author email, parent index or None, stance, anonymous, body)
-    ("amina@sahel.example.org", None, "support", False,
-     "Naming the four working languages makes the promise **checkable**. We support this."),
-    ("ellen@horizon.example.org", None, "question", False,
-     "Who pays for interpretation when a meeting is called at short notice?"),
-    ("lucia@andean.example.org", 1, None, False,
-     "The secretariat's meeting budget would, as it does today; the amendment only makes the rule explicit."),
-    ("karim@maghreb.example.org", None, "support", True,
-     "Our staff follow these meetings in Arabic. Being excluded from a decision for not working in English "
-     "happens more often than people think."),
+    (
+        "amina@sahel.example.org",
+        None,
+        "support",
+        False,
+        "Naming the four working languages makes the promise **checkable**. We support this.",
+    ),
+    (
+        "ellen@horizon.example.org",
+        None,
+        "question",
+        False,
+        "Who pays for interpretation when a meeting is called at short notice?",
+    ),
+    (
+        "lucia@andean.example.org",
+        1,
+        None,
+        False,
+        "The secretariat's meeting budget would, as it does today; the amendment only makes the rule explicit.",
+    ),
+    (
+        "karim@maghreb.example.org",
+        None,
+        "support",
+        True,
+        "Our staff follow these meetings in Arabic. Being excluded from a decision for not working in English "
+        "happens more often than people think.",
+    ),
 )
 
 
@@ -29,14 +50,20 @@ def load_thread(network: dict[str, Any]) -> None:
     document = db.session.execute(select(Document).where(Document.slug == slug)).scalar_one_or_none()
     if document is None:
         return
-    amendments = db.session.execute(select(Amendment).where(Amendment.document_id == document.id)
-                                    .order_by(Amendment.id)).scalars().all()
+    amendments = (
+        db.session.execute(select(Amendment).where(Amendment.document_id == document.id).order_by(Amendment.id))
+        .scalars()
+        .all()
+    )
     if not amendments:
         return
     # The second demo amendment (languages) when there is one: the first is voted in by the demo.
     amendment = amendments[1] if len(amendments) > 1 else amendments[0]
-    exists = db.session.execute(select(Comment.id).where(
-        Comment.target_type == TargetType.AMENDMENT, Comment.target_id == amendment.id).limit(1)).first()
+    exists = db.session.execute(
+        select(Comment.id)
+        .where(Comment.target_type == TargetType.AMENDMENT, Comment.target_id == amendment.id)
+        .limit(1)
+    ).first()
     if exists is not None:
         return
     posted: list[Comment] = []
@@ -45,6 +72,14 @@ def load_thread(network: dict[str, Any]) -> None:
         if author is None:
             continue
         parent_id = posted[parent_index].id if parent_index is not None and parent_index < len(posted) else None
-        posted.append(comment_service.post_comment(author, target_type="amendment", target_id=amendment.id,
-                                                   body=body, parent_id=parent_id, stance=stance,
-                                                   anonymous=anonymous))
+        posted.append(
+            comment_service.post_comment(
+                author,
+                target_type="amendment",
+                target_id=amendment.id,
+                body=body,
+                parent_id=parent_id,
+                stance=stance,
+                anonymous=anonymous,
+            )
+        )

@@ -1,4 +1,5 @@
 """The demo draft: the document as version 1, an amendments round, and the demo amendments."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -22,26 +23,46 @@ def load_draft(network: dict[str, Any]) -> None:
     spec = network["document"]
     document = db.session.execute(select(Document).where(Document.slug == spec["slug"])).scalar_one_or_none()
     if document is None:
-        document = draft_service.create_document(None, spec["slug"], spec["title"], spec.get("preamble"),
-                                                 spec["principles"])
+        document = draft_service.create_document(
+            None, spec["slug"], spec["title"], spec.get("preamble"), spec["principles"]
+        )
     if not round_service.list_rounds(document):
-        opened = round_service.create_round(None, document, "amendments", "Amendments to the draft",
-                                            utcnow() + timedelta(days=14))
+        opened = round_service.create_round(
+            None, document, "amendments", "Amendments to the draft", utcnow() + timedelta(days=14)
+        )
         closing.open_round(None, opened)
     if round_service.accepting_amendments(document) is None:
         return
     principles = draft_service.live_principles(document)
     for item in network.get("amendments", []):
         proposer = db.session.execute(select(User).where(User.email == item["proposer"].lower())).scalar_one()
-        existing = db.session.execute(select(Amendment.id).where(
-            Amendment.document_id == document.id, Amendment.proposer_id == proposer.id,
-            Amendment.original_proposed_text == normalise(item.get("text") or ""))).first()
+        existing = db.session.execute(
+            select(Amendment.id).where(
+                Amendment.document_id == document.id,
+                Amendment.proposer_id == proposer.id,
+                Amendment.original_proposed_text == normalise(item.get("text") or ""),
+            )
+        ).first()
         if existing is not None:
             continue
         target = principles[item["principle"] - 1]
         if item["kind"] == AmendmentKind.INSERT:
-            amendment_service.propose(proposer, document, AmendmentKind.INSERT, item["rationale"], after_principle_id=target.id,
-                    title=item.get("title"), text=item.get("text"))
+            amendment_service.propose(
+                proposer,
+                document,
+                AmendmentKind.INSERT,
+                item["rationale"],
+                after_principle_id=target.id,
+                title=item.get("title"),
+                text=item.get("text"),
+            )
         else:
-            amendment_service.propose(proposer, document, item["kind"], item["rationale"], principle_id=target.id,
-                    title=item.get("title"), text=item.get("text"))
+            amendment_service.propose(
+                proposer,
+                document,
+                item["kind"],
+                item["rationale"],
+                principle_id=target.id,
+                title=item.get("title"),
+                text=item.get("text"),
+            )

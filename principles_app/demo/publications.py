@@ -1,4 +1,5 @@
 """The demo publication: the adopted version published as "1.0"."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,11 +22,14 @@ def publish_adopted(network: dict[str, Any]) -> None:
     document = db.session.execute(select(Document).where(Document.slug == slug)).scalar_one_or_none()
     if document is None or publication_service.find_publication(document, DEMO_LABEL) is not None:
         return
-    versions = db.session.execute(select(Version.number).where(Version.document_id == document.id)
-                                  .order_by(Version.number.desc())).scalars()
+    versions = db.session.execute(
+        select(Version.number).where(Version.document_id == document.id).order_by(Version.number.desc())
+    ).scalars()
     for number in versions:
-        if (publication_service.in_open_vote(document, number)
-                or publication_service.passed_adoption(document.id, number) is None):
+        if (
+            publication_service.in_open_vote(document, number)
+            or publication_service.passed_adoption(document.id, number) is None
+        ):
             continue
         publication_service.publish(None, document, number, DEMO_LABEL, DEMO_APPROVED_AT, DEMO_MEETING)
         return

@@ -1,4 +1,5 @@
 """The demo's voting history: one amendment voted and merged, the draft adopted, a new draft under way."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -30,9 +31,12 @@ def _delegates(target: Round) -> list[User]:
     """Return one demo delegate per organisation of the electorate that has one."""
     delegates = []
     for elector in motions.electorate_of(target):
-        user = db.session.execute(select(User).where(
-            User.organisation_id == elector.organisation_id, User.role == Role.MEMBER, User.active.is_(True))
-            .order_by(User.id).limit(1)).scalar_one_or_none()
+        user = db.session.execute(
+            select(User)
+            .where(User.organisation_id == elector.organisation_id, User.role == Role.MEMBER, User.active.is_(True))
+            .order_by(User.id)
+            .limit(1)
+        ).scalar_one_or_none()
         if user is not None:
             delegates.append(user)
     return delegates
@@ -54,28 +58,42 @@ def load_votes(network: dict[str, Any]) -> None:
     actor = _secretariat(network)
     if document is None or actor is None:
         return
-    adopted = db.session.execute(select(Round.id).where(
-        Round.document_id == document.id, Round.kind == RoundKind.ADOPTION, Round.state == RoundState.CLOSED)).first()
+    adopted = db.session.execute(
+        select(Round.id).where(
+            Round.document_id == document.id, Round.kind == RoundKind.ADOPTION, Round.state == RoundState.CLOSED
+        )
+    ).first()
     if adopted is not None:
         return
-    first = db.session.execute(select(Amendment).where(
-        Amendment.document_id == document.id, Amendment.status == AmendmentStatus.OPEN)
-        .order_by(Amendment.id).limit(1)).scalar_one_or_none()
+    first = db.session.execute(
+        select(Amendment)
+        .where(Amendment.document_id == document.id, Amendment.status == AmendmentStatus.OPEN)
+        .order_by(Amendment.id)
+        .limit(1)
+    ).scalar_one_or_none()
     current = round_service.open_round_of(document)
     if current is not None:
         closing.close_round(actor, current)
     if first is not None:
-        vote = round_service.create_round(actor, document, "voting", "Vote on the consent amendment",
-                                          utcnow() + timedelta(days=7), quorum=DEMO_QUORUM)
+        vote = round_service.create_round(
+            actor, document, "voting", "Vote on the consent amendment", utcnow() + timedelta(days=7), quorum=DEMO_QUORUM
+        )
         motions.put_motion(actor, vote, first)
         closing.open_round(actor, vote)
         _vote(vote, {3: "no"}, 7, 0)
         closing.close_round(actor, vote)
-    adoption = round_service.create_round(actor, document, "adoption", "Adoption at the General Meeting, Berlin 2024",
-                                          utcnow() + timedelta(days=2), quorum=DEMO_QUORUM)
+    adoption = round_service.create_round(
+        actor,
+        document,
+        "adoption",
+        "Adoption at the General Meeting, Berlin 2024",
+        utcnow() + timedelta(days=2),
+        quorum=DEMO_QUORUM,
+    )
     closing.open_round(actor, adoption)
     _vote(adoption, {4: "abstain"}, 9, 0)
     closing.close_round(actor, adoption)
-    fresh = round_service.create_round(actor, document, "amendments", "Amendments for the next edition",
-                                       utcnow() + timedelta(days=21))
+    fresh = round_service.create_round(
+        actor, document, "amendments", "Amendments for the next edition", utcnow() + timedelta(days=21)
+    )
     closing.open_round(actor, fresh)

@@ -3,6 +3,7 @@
 Pure Python. The services ask here whether an action is allowed; an illegal
 move raises ``IllegalAmendmentMove``, which the web layer turns into HTTP 409.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

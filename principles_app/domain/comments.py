@@ -2,6 +2,7 @@
 
 Pure Python; the models store these values, the API and the forms offer them.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -34,5 +35,6 @@ class HiddenCategory(StrEnum):
 
 
 #: The reasons the secretariat may give; "pending review" is set only by enough flags.
-MODERATOR_HIDDEN_CATEGORIES = tuple(category for category in HiddenCategory
-                                    if category is not HiddenCategory.PENDING_REVIEW)
+MODERATOR_HIDDEN_CATEGORIES = tuple(
+    category for category in HiddenCategory if category is not HiddenCategory.PENDING_REVIEW
+)

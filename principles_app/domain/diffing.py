@@ -81,9 +81,7 @@ def _token_alphabet() -> Iterator[str]:
         yield from map(chr, range(start, stop))
 
 
-def _encode_tokens(
-    old_tokens: list[str], new_tokens: list[str]
-) -> tuple[str, str, dict[str, str]] | None:
+def _encode_tokens(old_tokens: list[str], new_tokens: list[str]) -> tuple[str, str, dict[str, str]] | None:
     """Encode both token lists as one character per token, or None if there are too many."""
     # dict.fromkeys keeps first-seen order, so the same texts always get the same codes.
     distinct = dict.fromkeys(chain(old_tokens, new_tokens))
@@ -197,9 +195,7 @@ def word_diff(old: str, new: str) -> Diff:
     # extraction and boundary shifting work per character and can cut words in two
     # (e.g. a shared suffix of two different words, or before a combining accent).
     dmp.diff_cleanupSemantic(encoded)
-    return _merge_adjacent(
-        [(op, "".join(map(token_of.__getitem__, chars))) for op, chars in encoded]
-    )
+    return _merge_adjacent([(op, "".join(map(token_of.__getitem__, chars))) for op, chars in encoded])
 
 
 def apply_diff(base: str, diff: Diff) -> str:
@@ -218,9 +214,7 @@ def apply_diff(base: str, diff: Diff) -> str:
     return "".join(pieces)
 
 
-def render_redline(
-    diff: Diff, deleted_label: str = "deleted:", inserted_label: str = "inserted:"
-) -> str:
+def render_redline(diff: Diff, deleted_label: str = "deleted:", inserted_label: str = "inserted:") -> str:
     """Render a diff as escaped HTML with <del>/<ins> and screen-reader labels."""
     deleted_prefix = f'<del><span class="visually-hidden">{html.escape(deleted_label)} </span>'
     inserted_prefix = f'<ins><span class="visually-hidden">{html.escape(inserted_label)} </span>'
@@ -325,15 +319,13 @@ def rebase(base: str, proposed: str, new_base: str) -> RebaseResult:
     """Carry the change from base to proposed over onto new_base, or report a conflict."""
     if proposed == base:
         return RebaseResult(text=new_base, clean=True)
-    if new_base == base or new_base == proposed:
+    if new_base in (base, proposed):
         # Nothing moved underneath, or upstream already made exactly this change.
         return RebaseResult(text=proposed if new_base == base else new_base, clean=True)
     amendment = word_diff(base, proposed)
     upstream = word_diff(base, new_base)
     amendment_edits, upstream_edits = _edits(amendment), _edits(upstream)
-    if ranges_overlap(
-        [(s, e) for s, e, _ in amendment_edits], [(s, e) for s, e, _ in upstream_edits]
-    ):
+    if ranges_overlap([(s, e) for s, e, _ in amendment_edits], [(s, e) for s, e, _ in upstream_edits]):
         return _CONFLICT
     expected = _merge_disjoint(base, amendment_edits, upstream_edits)
 

@@ -11,6 +11,7 @@ enough or holds every ballot. Only when every ballot is in ``other`` and they ar
 does ``other`` show participation alone. ``other`` counts how many groups it merged and never
 names them. A group in which nobody voted reveals no choice and stays, flagged as before.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -46,8 +47,7 @@ def _merge(groups: list[Mapping[str, Any]], threshold: int) -> dict[str, Any]:
     return merged
 
 
-def protect_small_groups(groups: Mapping[str, Mapping[str, Any]] | None,
-                         threshold: int) -> dict[str, Any] | None:
+def protect_small_groups(groups: Mapping[str, Mapping[str, Any]] | None, threshold: int) -> dict[str, Any] | None:
     """Return the breakdown with every group of fewer than ``threshold`` voters merged into ``other``."""
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
         raise ValueError(f"threshold must be an int >= 0, got {threshold!r}")

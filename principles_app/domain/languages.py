@@ -1,4 +1,5 @@
 """The languages the platform speaks, which of them run right to left, and each one's own name."""
+
 from __future__ import annotations
 
 from enum import StrEnum

@@ -23,9 +23,7 @@ __all__ = ["MAX_BODY_LENGTH", "render_comment", "plain_text"]
 # The service layer refuses longer bodies; kept here so every caller agrees.
 MAX_BODY_LENGTH = 10_000
 
-ALLOWED_TAGS = frozenset(
-    {"p", "em", "strong", "a", "ul", "ol", "li", "blockquote", "br", "code"}
-)
+ALLOWED_TAGS = frozenset({"p", "em", "strong", "a", "ul", "ol", "li", "blockquote", "br", "code"})
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener"
 

@@ -3,6 +3,7 @@
 Pure Python. The models store these values, the API and the forms offer them, and
 ``labels.py`` names them; all of them are derived from the enums here.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -144,9 +144,7 @@ def canonical_json(snapshot: Mapping[str, Any]) -> bytes:
     strings are normalised here.
     """
     obj = _canonical_object(snapshot)
-    return json.dumps(
-        obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    ).encode("utf-8")
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def version_hash(snapshot: Mapping[str, Any]) -> str:
@@ -154,9 +152,7 @@ def version_hash(snapshot: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(snapshot)).hexdigest()
 
 
-def canonical_text(
-    title: str, preamble: str | None, principles: Sequence[tuple[str, str]]
-) -> str:
+def canonical_text(title: str, preamble: str | None, principles: Sequence[tuple[str, str]]) -> str:
     """Human-readable canonical plain text of a version.
 
     Layout (all strings normalised, principles numbered 1..n in order)::
@@ -201,6 +197,7 @@ def text_direction(s: str | None, default: str = "ltr") -> str:
 # --------------------------------------------------------------------------
 # Export model
 # --------------------------------------------------------------------------
+
 
 def N_(message: str) -> str:
     """Mark a fixed text for extraction into the catalogues; it is translated where it is shown."""
@@ -327,12 +324,8 @@ class PublicationExport:
     direction: str = "ltr"
     is_translation: bool = False
     source_language: str = "en"
-    labels: Mapping[str, str] = field(
-        default_factory=lambda: _frozen_labels(None), hash=False, compare=False
-    )
-    source_snapshot: Mapping[str, Any] | None = field(
-        default=None, hash=False, compare=False
-    )
+    labels: Mapping[str, str] = field(default_factory=lambda: _frozen_labels(None), hash=False, compare=False)
+    source_snapshot: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.direction not in ("ltr", "rtl"):
@@ -360,9 +353,6 @@ def snapshot_of(export: PublicationExport) -> dict[str, Any]:
         {
             "title": export.title,
             "preamble": export.preamble,
-            "principles": [
-                {"number": p.number, "title": p.title, "text": p.text}
-                for p in export.principles
-            ],
+            "principles": [{"number": p.number, "title": p.title, "text": p.text} for p in export.principles],
         }
     )

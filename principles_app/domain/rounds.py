@@ -4,6 +4,7 @@ Pure Python. The service layer asks here whether an action is allowed and
 whether a round accepts input at a given instant; the web layer turns
 ``IllegalTransition`` into HTTP 409.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -93,15 +94,8 @@ def is_due(state: RoundState | str, closes_at: datetime, now: datetime) -> bool:
     return _state(state) is RoundState.OPEN and now >= closes_at
 
 
-def can_extend(
-    state: RoundState | str, closes_at: datetime, new_closes_at: datetime, now: datetime
-) -> bool:
+def can_extend(state: RoundState | str, closes_at: datetime, new_closes_at: datetime, now: datetime) -> bool:
     """Tell whether an open round may have its closing time moved later."""
     _aware(closes_at, new_closes_at, now)
     # Reopening a round that has already run out would change who could take part.
-    return (
-        _state(state) is RoundState.OPEN
-        and now < closes_at
-        and new_closes_at > closes_at
-        and new_closes_at > now
-    )
+    return _state(state) is RoundState.OPEN and now < closes_at and new_closes_at > closes_at and new_closes_at > now

@@ -4,17 +4,21 @@ Pure Python and ``decimal.Decimal`` only. Nothing here knows about Flask or the
 database: the service layer hands in the electorate frozen when the round
 opened and the ballots cast, and gets plain frozen data back.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow, Rounded
-from decimal import localcontext
+from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow, Rounded, localcontext
 from typing import Any
 
 from principles_app.domain.organisations import Category, Region
-from principles_app.domain.voting import DEFAULT_QUORUM, Choice, Majority
-from principles_app.domain.voting import default_settings  # noqa: F401  a kind's defaults, asked of the tally
+from principles_app.domain.voting import (
+    DEFAULT_QUORUM,
+    Choice,
+    Majority,
+    default_settings,  # noqa: F401  a kind's defaults, asked of the tally
+)
 
 # Plain strings in the spec's order: results and breakdowns list them so.
 CHOICES = tuple(choice.value for choice in Choice)
@@ -282,9 +286,7 @@ def tally(
         by_category = {CATEGORIES[c]: _group(buckets, category=c) for c in present_categories}
         # Abstentions count toward quorum (participation) but not toward the majority.
         reached = overall.participation_weight >= quorum * overall.eligible_weight
-        passed = reached and majority_holds(
-            majority, overall.yes.weight, overall.no.weight, overall.eligible_weight
-        )
+        passed = reached and majority_holds(majority, overall.yes.weight, overall.no.weight, overall.eligible_weight)
         # The same rules applied one organisation, one vote: informational only.
         reached_by_count = overall.participation_count >= quorum * overall.eligible_count
         passed_by_count = reached_by_count and majority_holds(

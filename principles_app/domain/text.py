@@ -11,6 +11,7 @@ Names that must be unique (organisations, e-mail addresses) are compared by a ke
 folded, without zero-width characters; an organisation's key is also its confusable skeleton
 (Unicode TR39), so a Cyrillic "М" does not make a second "Maghreb Media Monitor".
 """
+
 from __future__ import annotations
 
 import hashlib

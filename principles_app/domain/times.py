@@ -4,10 +4,11 @@ Pure Python (zoneinfo only). Clock changes make local wall times tricky: in a sp
 gap a time never happens (refused: the form asks again), in an autumn overlap it happens twice
 (the earlier one is taken, and the caller is told so it can say so).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -30,14 +31,14 @@ DATETIME_LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M
 
 # A stored instant must have a local time in every zone (UTC-12 to UTC+14): keep a day from the
 # calendar's ends, which Python cannot step past.
-EARLIEST_INSTANT = datetime(1, 1, 2, tzinfo=timezone.utc)
-LATEST_INSTANT = datetime(9999, 12, 30, tzinfo=timezone.utc)
+EARLIEST_INSTANT = datetime(1, 1, 2, tzinfo=UTC)
+LATEST_INSTANT = datetime(9999, 12, 30, tzinfo=UTC)
 
 
 def within_calendar(moment: datetime) -> datetime:
     """Return the aware instant in UTC, or raise ValueError when it lies at the calendar's edge or beyond."""
     try:
-        utc = moment.astimezone(timezone.utc)
+        utc = moment.astimezone(UTC)
     except OverflowError:
         raise ValueError("the time lies outside the calendar") from None
     if not EARLIEST_INSTANT <= utc <= LATEST_INSTANT:

@@ -3,6 +3,7 @@
 Pure Python. ``tally.py`` counts with these, the models store them, the API and the
 forms offer them and ``labels.py`` names them; nothing else spells them out.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -24,10 +24,7 @@ def export_dict(export: PublicationExport) -> dict[str, Any]:
         "slug": export.slug,
         "title": export.title,
         "preamble": export.preamble,
-        "principles": [
-            {"number": p.number, "title": p.title, "text": p.text}
-            for p in export.principles
-        ],
+        "principles": [{"number": p.number, "title": p.title, "text": p.text} for p in export.principles],
         "label": export.label,
         "approved_at": export.approved_at,
         "meeting": export.meeting,

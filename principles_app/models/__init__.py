@@ -1,4 +1,5 @@
 """ORM classes; importing this package registers every table."""
+
 from principles_app.models.audit import AuditChainHead, AuditEntry
 from principles_app.models.comments import (
     Comment,
@@ -17,6 +18,7 @@ from principles_app.models.drafts import (
     Principle,
     Version,
 )
+from principles_app.models.notifications import OutboxMessage
 from principles_app.models.organisation import (
     ApiToken,
     Category,
@@ -28,7 +30,6 @@ from principles_app.models.organisation import (
     SignInLink,
     User,
 )
-from principles_app.models.notifications import OutboxMessage
 from principles_app.models.publications import ExportCache, GeneratedFile, Publication
 from principles_app.models.rounds import Round
 from principles_app.models.translations import PrincipleTranslation

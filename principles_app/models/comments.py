@@ -1,4 +1,5 @@
 """Threaded comments on principles and amendments, their history, flags and activity visits."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,17 +11,22 @@ from principles_app.db import Base, UTCDateTime, created_at, int_pk
 from principles_app.domain.comments import HiddenCategory, Stance, TargetType
 from principles_app.models.organisation import Organisation, User, enum_column
 
-__all__ = ["Comment", "CommentActivityVisit", "CommentFlag", "CommentRevision", "HiddenCategory", "Stance",
-           "TargetType"]
+__all__ = [
+    "Comment",
+    "CommentActivityVisit",
+    "CommentFlag",
+    "CommentRevision",
+    "HiddenCategory",
+    "Stance",
+    "TargetType",
+]
 
 
 class Comment(Base):
     """One comment in a thread; deleting keeps a tombstone so replies stay in place."""
 
     __tablename__ = "comment"
-    __table_args__ = (
-        Index("ix_comment_target", "target_type", "target_id"),
-    )
+    __table_args__ = (Index("ix_comment_target", "target_type", "target_id"),)
 
     id: Mapped[int_pk]
     target_type: Mapped[TargetType] = mapped_column(enum_column(TargetType, "comment_target_type"), nullable=False)
@@ -38,7 +44,9 @@ class Comment(Base):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    hidden_category: Mapped[HiddenCategory | None] = mapped_column(enum_column(HiddenCategory, "comment_hidden_category"))
+    hidden_category: Mapped[HiddenCategory | None] = mapped_column(
+        enum_column(HiddenCategory, "comment_hidden_category")
+    )
     hidden_reason: Mapped[str | None] = mapped_column(Text)
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     pending_review: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
@@ -90,7 +98,7 @@ class CommentActivityVisit(Base):
 
     __tablename__ = "comment_activity_visit"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True,
-                                         autoincrement=False)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-

@@ -1,4 +1,5 @@
 """Documents, their principles and immutable versions; amendments with their history."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,8 +29,10 @@ class Document(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
     principles: Mapped[list[Principle]] = relationship(
-        order_by="Principle.number", viewonly=True,
-        primaryjoin="and_(Document.id == Principle.document_id, Principle.number.is_not(None))")
+        order_by="Principle.number",
+        viewonly=True,
+        primaryjoin="and_(Document.id == Principle.document_id, Principle.number.is_not(None))",
+    )
 
 
 class Principle(Base):
@@ -81,7 +84,8 @@ class Amendment(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), nullable=False, index=True)
     kind: Mapped[AmendmentKind] = mapped_column(enum_column(AmendmentKind, "amendment_kind"), nullable=False)
     status: Mapped[AmendmentStatus] = mapped_column(
-        enum_column(AmendmentStatus, "amendment_status"), nullable=False, default=AmendmentStatus.OPEN, index=True)
+        enum_column(AmendmentStatus, "amendment_status"), nullable=False, default=AmendmentStatus.OPEN, index=True
+    )
     # The principle modified or deleted; for an insert, the new principle once merged.
     principle_id: Mapped[int | None] = mapped_column(ForeignKey("principle.id"), index=True)
     # For an insert: the principle it goes after (None = first).
@@ -106,9 +110,11 @@ class Amendment(Base):
     proposer: Mapped[User] = relationship(foreign_keys=[proposer_id])
     organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
     cosponsors: Mapped[list[AmendmentCosponsor]] = relationship(
-        back_populates="amendment", order_by="AmendmentCosponsor.id")
+        back_populates="amendment", order_by="AmendmentCosponsor.id"
+    )
     revisions: Mapped[list[AmendmentRevision]] = relationship(
-        back_populates="amendment", order_by="AmendmentRevision.number")
+        back_populates="amendment", order_by="AmendmentRevision.number"
+    )
 
     @property
     def principle_number(self) -> int | None:
@@ -125,7 +131,9 @@ class AmendmentRevision(Base):
     __table_args__ = (UniqueConstraint("amendment_id", "number"),)
 
     id: Mapped[int_pk]
-    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id", ondelete="CASCADE"), nullable=False, index=True)
+    amendment_id: Mapped[int] = mapped_column(
+        ForeignKey("amendment.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     reason: Mapped[str] = mapped_column(String(32), nullable=False)  # proposed, revised, rebased, conflicted
     base_version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -147,7 +155,9 @@ class AmendmentCosponsor(Base):
     __table_args__ = (UniqueConstraint("amendment_id", "organisation_id"),)
 
     id: Mapped[int_pk]
-    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id", ondelete="CASCADE"), nullable=False, index=True)
+    amendment_id: Mapped[int] = mapped_column(
+        ForeignKey("amendment.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), nullable=False)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), nullable=False)
     created_at: Mapped[created_at]

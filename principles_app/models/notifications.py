@@ -1,4 +1,5 @@
 """The email outbox: one row per message, written in the same transaction as its event."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,9 +20,7 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox_message"
-    __table_args__ = (
-        Index("ix_outbox_message_due", "sent_at", "send_after"),
-    )
+    __table_args__ = (Index("ix_outbox_message_due", "sent_at", "send_after"),)
 
     id: Mapped[int_pk]
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)

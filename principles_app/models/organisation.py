@@ -1,4 +1,5 @@
 """Organisations, users and API tokens."""
+
 from __future__ import annotations
 
 from datetime import datetime

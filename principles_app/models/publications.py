@@ -1,4 +1,5 @@
 """Publications of adopted versions and the cache of their rendered exports."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -53,7 +54,8 @@ class ExportCache(Base):
 
     id: Mapped[int_pk]
     publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publication.id", ondelete="CASCADE"), nullable=False, index=True)
+        ForeignKey("publication.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     format: Mapped[str] = mapped_column(String(8), nullable=False)
     language: Mapped[str] = mapped_column(String(8), nullable=False)
     body: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

@@ -1,4 +1,5 @@
 """Rounds of a document: amendments, voting or adoption, one open at a time."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,8 +21,13 @@ class Round(Base):
     __tablename__ = "round"
     __table_args__ = (
         # The database, not Python, guarantees one open round per document.
-        Index("uq_round_one_open_per_document", "document_id", unique=True,
-              sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
+        Index(
+            "uq_round_one_open_per_document",
+            "document_id",
+            unique=True,
+            sqlite_where=text("state = 'open'"),
+            postgresql_where=text("state = 'open'"),
+        ),
     )
 
     id: Mapped[int_pk]
@@ -29,7 +35,8 @@ class Round(Base):
     kind: Mapped[RoundKind] = mapped_column(enum_column(RoundKind, "round_kind"), nullable=False)
     title: Mapped[str_name]
     state: Mapped[RoundState] = mapped_column(
-        enum_column(RoundState, "round_state"), nullable=False, default=RoundState.SCHEDULED)
+        enum_column(RoundState, "round_state"), nullable=False, default=RoundState.SCHEDULED
+    )
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

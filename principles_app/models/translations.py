@@ -1,4 +1,5 @@
 """Translations of principles, each remembering the source text it was made from."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,8 +23,9 @@ class PrincipleTranslation(Base):
     __table_args__ = (UniqueConstraint("principle_id", "language"),)
 
     id: Mapped[int_pk]
-    principle_id: Mapped[int] = mapped_column(ForeignKey("principle.id", ondelete="CASCADE"), nullable=False,
-                                              index=True)
+    principle_id: Mapped[int] = mapped_column(
+        ForeignKey("principle.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     language: Mapped[str] = mapped_column(String(8), nullable=False)
     title: Mapped[str_name]
     text: Mapped[str] = mapped_column(Text, nullable=False)

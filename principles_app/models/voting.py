@@ -1,4 +1,5 @@
 """Motions put in a round, the round's frozen electorate, ballots and their history."""
+
 from __future__ import annotations
 
 from datetime import datetime

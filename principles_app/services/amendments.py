@@ -1,15 +1,18 @@
 """Propose, revise, withdraw, co-sponsor, reject and merge amendments; rebase siblings on merge."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from principles_app import ratelimits
 from principles_app.db import utcnow
 from principles_app.domain.amendments import (
     AmendmentKind,
@@ -28,7 +31,6 @@ from principles_app.domain.diffing import (
 )
 from principles_app.domain.publication import normalise
 from principles_app.domain.rounds import RoundState
-from principles_app import ratelimits
 from principles_app.extensions import db
 from principles_app.labels import AMENDMENT_STATUS_NAMES, name_of
 from principles_app.models import (
@@ -66,14 +68,22 @@ def get_amendment(amendment_id: int) -> Amendment:
     return amendment
 
 
-def list_amendments(document: Document, status: str | None = None, principle_id: int | None = None,
-                    with_revisions: bool = False) -> list[Amendment]:
+def list_amendments(
+    document: Document, status: str | None = None, principle_id: int | None = None, with_revisions: bool = False
+) -> list[Amendment]:
     """Return a document's amendments in order of proposal, with what their pages show."""
-    query = (select(Amendment).where(Amendment.document_id == document.id)
-             .options(selectinload(Amendment.proposer), selectinload(Amendment.organisation),
-                      selectinload(Amendment.cosponsors), selectinload(Amendment.principle),
-                      selectinload(Amendment.after_principle))
-             .order_by(Amendment.id))
+    query = (
+        select(Amendment)
+        .where(Amendment.document_id == document.id)
+        .options(
+            selectinload(Amendment.proposer),
+            selectinload(Amendment.organisation),
+            selectinload(Amendment.cosponsors),
+            selectinload(Amendment.principle),
+            selectinload(Amendment.after_principle),
+        )
+        .order_by(Amendment.id)
+    )
     if with_revisions:
         query = query.options(selectinload(Amendment.revisions))
     if status is not None:
@@ -109,8 +119,9 @@ def amendment_lines(amendment: Amendment, width: int | None = None) -> tuple[int
     """Return the first and last line of the principle the amendment touches."""
     if amendment.kind == AmendmentKind.INSERT:
         return None
-    return _lines(amendment.kind == AmendmentKind.DELETE, amendment.base_text, amendment.proposed_text,
-                  width or line_width())
+    return _lines(
+        amendment.kind == AmendmentKind.DELETE, amendment.base_text, amendment.proposed_text, width or line_width()
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -149,8 +160,11 @@ def competing_map(amendments: Iterable[Amendment]) -> dict[int, list[int]]:
             continue
         ranges = {a.id: _changed(a) for a in group}
         for a in group:
-            result[a.id] = [b.id for b in group if b.id != a.id and a.base_text == b.base_text
-                            and ranges_overlap(ranges[a.id], ranges[b.id])]
+            result[a.id] = [
+                b.id
+                for b in group
+                if b.id != a.id and a.base_text == b.base_text and ranges_overlap(ranges[a.id], ranges[b.id])
+            ]
     return result
 
 
@@ -164,8 +178,9 @@ def competing_with(amendment: Amendment) -> list[int]:
         same_place = (Amendment.kind == AmendmentKind.INSERT) & place
     else:
         same_place = (Amendment.kind != AmendmentKind.INSERT) & (Amendment.principle_id == amendment.principle_id)
-    query = select(Amendment).where(Amendment.document_id == amendment.document_id,
-                                    Amendment.status == AmendmentStatus.OPEN, same_place)
+    query = select(Amendment).where(
+        Amendment.document_id == amendment.document_id, Amendment.status == AmendmentStatus.OPEN, same_place
+    )
     siblings = list(db.session.execute(query).scalars())
     return competing_map(siblings).get(amendment.id, [])
 
@@ -177,27 +192,42 @@ def _move(amendment: Amendment, action: str) -> AmendmentStatus:
     try:
         return next_status(amendment.status, action)
     except IllegalAmendmentMove as illegal:
-        raise Conflict(_l("This amendment is %(status)s; it cannot be changed this way.",
-                          status=name_of(AMENDMENT_STATUS_NAMES, illegal.status))) from None
+        raise Conflict(
+            _l(
+                "This amendment is %(status)s; it cannot be changed this way.",
+                status=name_of(AMENDMENT_STATUS_NAMES, illegal.status),
+            )
+        ) from None
 
 
 def _lock(amendment: Amendment) -> Amendment:
     """Serialise state changes of a document's amendments and read this one fresh under the lock."""
     # Without it a withdrawal racing a merge could overwrite "merged" with "withdrawn".
     lock_document(amendment.document_id)
-    return db.session.execute(select(Amendment).where(Amendment.id == amendment.id)
-                              .execution_options(populate_existing=True)).scalar_one()
+    return db.session.execute(
+        select(Amendment).where(Amendment.id == amendment.id).execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def _refuse_while_voted_on(amendment: Amendment) -> None:
     """Refuse to change an amendment that is a motion of a scheduled or open round: the vote decides it."""
-    voting = db.session.execute(
-        select(Round).join(Motion, Motion.round_id == Round.id)
-        .where(Motion.amendment_id == amendment.id, Round.state.in_((RoundState.SCHEDULED, RoundState.OPEN)))
-    ).scalars().first()
+    voting = (
+        db.session.execute(
+            select(Round)
+            .join(Motion, Motion.round_id == Round.id)
+            .where(Motion.amendment_id == amendment.id, Round.state.in_((RoundState.SCHEDULED, RoundState.OPEN)))
+        )
+        .scalars()
+        .first()
+    )
     if voting is not None:
-        raise Conflict(_l("This amendment is a motion in the round “%(round)s”; it cannot change while it is voted on. "
-                          "The secretariat can remove the motion while the round is scheduled.", round=voting.title))
+        raise Conflict(
+            _l(
+                "This amendment is a motion in the round “%(round)s”; it cannot change while it is voted on. "
+                "The secretariat can remove the motion while the round is scheduled.",
+                round=voting.title,
+            )
+        )
 
 
 def _require_round(document: Document) -> None:
@@ -223,16 +253,34 @@ def _check_rationale(rationale: str | None) -> str:
     return rationale
 
 
-def _proposal(document: Document, kind: AmendmentKind, principle_id: Any, after_principle_id: Any,
-              title: str | None, text: str | None) -> dict[str, Any]:
+def _proposal(
+    document: Document,
+    kind: AmendmentKind,
+    principle_id: Any,
+    after_principle_id: Any,
+    title: str | None,
+    text: str | None,
+) -> dict[str, Any]:
     """Check a proposal against the working draft and return the amendment's fields."""
     if kind == AmendmentKind.INSERT:
-        after = None if after_principle_id is None else _live_principle(document, after_principle_id, "after_principle_id")
-        return {"principle_id": None, "after_principle_id": after.id if after else None,
-                "base_title": "", "base_text": "", "proposed_title": check_title(title), "proposed_text": check_text(text)}
+        after = (
+            None if after_principle_id is None else _live_principle(document, after_principle_id, "after_principle_id")
+        )
+        return {
+            "principle_id": None,
+            "after_principle_id": after.id if after else None,
+            "base_title": "",
+            "base_text": "",
+            "proposed_title": check_title(title),
+            "proposed_text": check_text(text),
+        }
     principle = _live_principle(document, principle_id, "principle_id")
-    fields = {"principle_id": principle.id, "after_principle_id": None,
-              "base_title": principle.title, "base_text": principle.text}
+    fields = {
+        "principle_id": principle.id,
+        "after_principle_id": None,
+        "base_title": principle.title,
+        "base_text": principle.text,
+    }
     if kind == AmendmentKind.DELETE:
         return {**fields, "proposed_title": "", "proposed_text": ""}
     new_title = principle.title if title is None or not normalise(title) else check_title(title)
@@ -244,14 +292,30 @@ def _proposal(document: Document, kind: AmendmentKind, principle_id: Any, after_
 
 def _revision(amendment: Amendment, reason: str, user: User | None) -> None:
     number = len(amendment.revisions) + 1
-    amendment.revisions.append(AmendmentRevision(
-        number=number, reason=reason, base_version=amendment.base_version, base_text=amendment.base_text,
-        proposed_title=amendment.proposed_title, proposed_text=amendment.proposed_text,
-        rationale=amendment.rationale, user_id=user.id if user is not None else None))
+    amendment.revisions.append(
+        AmendmentRevision(
+            number=number,
+            reason=reason,
+            base_version=amendment.base_version,
+            base_text=amendment.base_text,
+            proposed_title=amendment.proposed_title,
+            proposed_text=amendment.proposed_text,
+            rationale=amendment.rationale,
+            user_id=user.id if user is not None else None,
+        )
+    )
 
 
-def propose(actor: User, document: Document, kind: str, rationale: str, principle_id: Any = None,
-            after_principle_id: Any = None, title: str | None = None, text: str | None = None) -> Amendment:
+def propose(
+    actor: User,
+    document: Document,
+    kind: str,
+    rationale: str,
+    principle_id: Any = None,
+    after_principle_id: Any = None,
+    title: str | None = None,
+    text: str | None = None,
+) -> Amendment:
     """Propose an amendment while the document's amendments round is open, at most PROPOSAL_RATE_LIMIT a user."""
     if (wait := ratelimits.seconds_until_allowed("PROPOSAL_RATE_LIMIT", str(actor.id))) is not None:
         raise RateLimited(retry_after=wait, message=_l("You are proposing very fast. Wait a moment and try again."))
@@ -262,23 +326,47 @@ def propose(actor: User, document: Document, kind: str, rationale: str, principl
     fields = _proposal(document, kind, principle_id, after_principle_id, title, text)
     rationale = _check_rationale(rationale)
     _require_round(document)
-    amendment = Amendment(document_id=document.id, kind=kind, status=AmendmentStatus.OPEN,
-                          base_version=document.current_version, rationale=rationale, proposer_id=actor.id,
-                          organisation_id=actor.organisation_id, **fields,
-                          original_proposed_title=fields["proposed_title"], original_proposed_text=fields["proposed_text"])
+    amendment = Amendment(
+        document_id=document.id,
+        kind=kind,
+        status=AmendmentStatus.OPEN,
+        base_version=document.current_version,
+        rationale=rationale,
+        proposer_id=actor.id,
+        organisation_id=actor.organisation_id,
+        **fields,
+        original_proposed_title=fields["proposed_title"],
+        original_proposed_text=fields["proposed_text"],
+    )
     amendment.proposer = actor
     db.session.add(amendment)
     db.session.flush()
     _revision(amendment, "proposed", actor)
-    audit.record("amendment.proposed", "amendment", amendment.id,
-                 {"document": document.slug, "kind": kind.value, "principle_id": fields["principle_id"],
-                  "after_principle_id": fields["after_principle_id"], "organisation_id": actor.organisation_id}, actor)
+    audit.record(
+        "amendment.proposed",
+        "amendment",
+        amendment.id,
+        {
+            "document": document.slug,
+            "kind": kind.value,
+            "principle_id": fields["principle_id"],
+            "after_principle_id": fields["after_principle_id"],
+            "organisation_id": actor.organisation_id,
+        },
+        actor,
+    )
     ratelimits.count("PROPOSAL_RATE_LIMIT", str(actor.id))
     return amendment
 
 
-def revise(actor: User, amendment: Amendment, rationale: str | None = None, title: str | None = None,
-           text: str | None = None, after_principle_id: Any = ...) -> Amendment:
+def revise(
+    actor: User,
+    amendment: Amendment,
+    rationale: str | None = None,
+    title: str | None = None,
+    text: str | None = None,
+    after_principle_id: Any = ...,
+) -> Amendment:
     """Revise an open or conflicted amendment onto the current text; clears a conflict."""
     amendment = _lock(amendment)
     new_status = _move(amendment, "revise")
@@ -288,13 +376,23 @@ def revise(actor: User, amendment: Amendment, rationale: str | None = None, titl
         raise Conflict(_l("The principle was deleted; withdraw this amendment or propose a new one."))
     if amendment.kind == AmendmentKind.INSERT:
         after = amendment.after_principle_id if after_principle_id is ... else after_principle_id
-        fields = _proposal(document, amendment.kind, None, after,
-                           amendment.proposed_title if title is None else title,
-                           amendment.proposed_text if text is None else text)
+        fields = _proposal(
+            document,
+            amendment.kind,
+            None,
+            after,
+            amendment.proposed_title if title is None else title,
+            amendment.proposed_text if text is None else text,
+        )
     else:
-        fields = _proposal(document, amendment.kind, amendment.principle_id, None,
-                           amendment.proposed_title if title is None else title,
-                           amendment.proposed_text if text is None else text)
+        fields = _proposal(
+            document,
+            amendment.kind,
+            amendment.principle_id,
+            None,
+            amendment.proposed_title if title is None else title,
+            amendment.proposed_text if text is None else text,
+        )
     new_rationale = amendment.rationale if rationale is None else _check_rationale(rationale)
     _require_round(document)
     for name, value in fields.items():
@@ -305,8 +403,13 @@ def revise(actor: User, amendment: Amendment, rationale: str | None = None, titl
     amendment.status = new_status
     amendment.updated_at = utcnow()
     _revision(amendment, "revised", actor)
-    audit.record("amendment.revised", "amendment", amendment.id,
-                 {"from_status": previous.value, "status": new_status.value, "base_version": amendment.base_version}, actor)
+    audit.record(
+        "amendment.revised",
+        "amendment",
+        amendment.id,
+        {"from_status": previous.value, "status": new_status.value, "base_version": amendment.base_version},
+        actor,
+    )
     return amendment
 
 
@@ -392,8 +495,9 @@ def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
     """Merge an open amendment into the working draft as a new version; rebase its siblings."""
     document = lock_document(amendment.document_id)
     # Read again under the lock: a concurrent merge may have rebased or conflicted it.
-    amendment = db.session.execute(select(Amendment).where(Amendment.id == amendment.id)
-                                   .execution_options(populate_existing=True)).scalar_one()
+    amendment = db.session.execute(
+        select(Amendment).where(Amendment.id == amendment.id).execution_options(populate_existing=True)
+    ).scalar_one()
     _move(amendment, "merge")
     _refuse_while_voted_on(amendment)
     principles = live_principles(document, refresh=True)
@@ -407,10 +511,15 @@ def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
         if amendment.after_principle_id is not None and after is None:
             raise Conflict(_l("The principle this insertion follows was deleted; revise it first."))
         position = (after.number if after else 0) + 1
-        db.session.execute(update(Principle).where(Principle.document_id == document.id, Principle.number >= position)
-                           .values(number=Principle.number + 1).execution_options(synchronize_session=False))
-        new = Principle(document_id=document.id, number=position, title=amendment.proposed_title,
-                        text=amendment.proposed_text)
+        db.session.execute(
+            update(Principle)
+            .where(Principle.document_id == document.id, Principle.number >= position)
+            .values(number=Principle.number + 1)
+            .execution_options(synchronize_session=False)
+        )
+        new = Principle(
+            document_id=document.id, number=position, title=amendment.proposed_title, text=amendment.proposed_text
+        )
         db.session.add(new)
         db.session.flush()
         amendment.principle_id = new.id
@@ -423,8 +532,12 @@ def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
             gone = principle.number
             principle.number, principle.deleted_at = None, now
             db.session.flush()
-            db.session.execute(update(Principle).where(Principle.document_id == document.id, Principle.number > gone)
-                               .values(number=Principle.number - 1).execution_options(synchronize_session=False))
+            db.session.execute(
+                update(Principle)
+                .where(Principle.document_id == document.id, Principle.number > gone)
+                .values(number=Principle.number - 1)
+                .execution_options(synchronize_session=False)
+            )
             for sibling in siblings:
                 _mark_conflicted(actor, sibling, "principle deleted")
                 conflicted.append(sibling.id)
@@ -447,10 +560,16 @@ def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
     amendment.merged_in_version = document.current_version + 1
     amendment.updated_at = now
     db.session.flush()
-    version = record_version(actor, document, document.current_version + 1,
-                             live_principles(document, refresh=True), [amendment.id])
-    audit.record("amendment.merged", "amendment", amendment.id,
-                 {"version": version.number, "rebased": rebased, "conflicted": conflicted}, actor)
+    version = record_version(
+        actor, document, document.current_version + 1, live_principles(document, refresh=True), [amendment.id]
+    )
+    audit.record(
+        "amendment.merged",
+        "amendment",
+        amendment.id,
+        {"version": version.number, "rebased": rebased, "conflicted": conflicted},
+        actor,
+    )
     notifications.notify_amendment_outcome(amendment, AmendmentNews.MERGED)
     return MergeResult(version, rebased, conflicted)
 
@@ -459,10 +578,19 @@ def _open_siblings(amendment: Amendment) -> list[Amendment]:
     """Return the other open amendments touching the same principle, or inserted right after it."""
     on_principle = (Amendment.principle_id == amendment.principle_id) & (Amendment.kind != AmendmentKind.INSERT)
     if amendment.kind == AmendmentKind.DELETE:
-        on_principle = on_principle | ((Amendment.kind == AmendmentKind.INSERT)
-                                       & (Amendment.after_principle_id == amendment.principle_id))
-    query = (select(Amendment).where(Amendment.document_id == amendment.document_id, Amendment.id != amendment.id,
-                                     Amendment.status == AmendmentStatus.OPEN, on_principle)
-             .options(selectinload(Amendment.revisions), selectinload(Amendment.proposer)).order_by(Amendment.id)
-             .execution_options(populate_existing=True))
+        on_principle = on_principle | (
+            (Amendment.kind == AmendmentKind.INSERT) & (Amendment.after_principle_id == amendment.principle_id)
+        )
+    query = (
+        select(Amendment)
+        .where(
+            Amendment.document_id == amendment.document_id,
+            Amendment.id != amendment.id,
+            Amendment.status == AmendmentStatus.OPEN,
+            on_principle,
+        )
+        .options(selectinload(Amendment.revisions), selectinload(Amendment.proposer))
+        .order_by(Amendment.id)
+        .execution_options(populate_existing=True)
+    )
     return list(db.session.execute(query).scalars())

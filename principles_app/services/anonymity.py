@@ -6,6 +6,7 @@ least ANONYMITY_MIN_GROUP active organisations; otherwise the author is shown as
 The rule is applied when the label is shown, so a group that shrinks later widens its labels too.
 A leaf: it imports no other service.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,9 +33,11 @@ def min_group() -> int:
 def group_sizes() -> GroupSizes:
     """Count the active organisations of every (member/observer category, region) group in one query."""
     sizes: GroupSizes = {}
-    rows = db.session.execute(select(Organisation.category, Organisation.region, func.count())
-                              .where(Organisation.active.is_(True))
-                              .group_by(Organisation.category, Organisation.region))
+    rows = db.session.execute(
+        select(Organisation.category, Organisation.region, func.count())
+        .where(Organisation.active.is_(True))
+        .group_by(Organisation.category, Organisation.region)
+    )
     for category, region, count in rows:
         key = (author_category(category), getattr(region, "value", region))
         sizes[key] = sizes.get(key, 0) + count

@@ -1,4 +1,5 @@
 """The audit log as people may read it: every entry but the ballots of secret rounds."""
+
 from __future__ import annotations
 
 from sqlalchemy import String, and_, cast, not_, select
@@ -12,10 +13,14 @@ BALLOT_ACTIONS = ("ballot.cast", "ballot.changed")
 
 def _secret_ballot():
     """Match the entries of ballots cast or changed in a secret round (whenever they were written)."""
-    secret_motions = (select(cast(Motion.id, String)).join(Round, Round.id == Motion.round_id)
-                      .where(Round.secrecy == Secrecy.SECRET))
-    return and_(AuditEntry.action.in_(BALLOT_ACTIONS), AuditEntry.object_type == "motion",
-                AuditEntry.object_id.in_(secret_motions))
+    secret_motions = (
+        select(cast(Motion.id, String)).join(Round, Round.id == Motion.round_id).where(Round.secrecy == Secrecy.SECRET)
+    )
+    return and_(
+        AuditEntry.action.in_(BALLOT_ACTIONS),
+        AuditEntry.object_type == "motion",
+        AuditEntry.object_id.in_(secret_motions),
+    )
 
 
 def listed_entries(limit: int = 200) -> list[AuditEntry]:
@@ -24,5 +29,8 @@ def listed_entries(limit: int = 200) -> list[AuditEntry]:
     Those entries stay in the hash chain (``audit verify`` covers them); listing them would tie an
     organisation's delegate to the moment, and so to the receipt, of its secret ballot.
     """
-    return list(db.session.execute(select(AuditEntry).where(not_(_secret_ballot()))
-                                   .order_by(AuditEntry.seq.desc()).limit(limit)).scalars())
+    return list(
+        db.session.execute(
+            select(AuditEntry).where(not_(_secret_ballot())).order_by(AuditEntry.seq.desc()).limit(limit)
+        ).scalars()
+    )

@@ -1,4 +1,5 @@
 """Passwords, sign-in with failure throttling, and API tokens."""
+
 from __future__ import annotations
 
 import hashlib
@@ -187,11 +188,14 @@ def send_sign_in_link(user: User) -> SignInLink:
     token = secrets.token_urlsafe(32)
     minutes = int(current_app.config["SIGN_IN_LINK_MINUTES"])
     db.session.flush()
-    link = SignInLink(user_id=user.id, token_hash=_token_digest(token), session_epoch=user.session_epoch,
-                      expires_at=utcnow() + timedelta(minutes=minutes))
+    link = SignInLink(
+        user_id=user.id,
+        token_hash=_token_digest(token),
+        session_epoch=user.session_epoch,
+        expires_at=utcnow() + timedelta(minutes=minutes),
+    )
     db.session.add(link)
-    notify_account(user, "sign_in_link", {"url": link_to("auth.sign_in_link", token=token),
-                                          "minutes": minutes})
+    notify_account(user, "sign_in_link", {"url": link_to("auth.sign_in_link", token=token), "minutes": minutes})
     db.session.flush()
     return link
 
@@ -201,7 +205,9 @@ def use_sign_in_link(token: str) -> User | None:
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
     now = utcnow()
-    found = db.session.execute(select(SignInLink).where(SignInLink.token_hash == _token_digest(token))).scalar_one_or_none()
+    found = db.session.execute(
+        select(SignInLink).where(SignInLink.token_hash == _token_digest(token))
+    ).scalar_one_or_none()
     if found is None or found.used_at is not None or found.expires_at <= now:
         return None
     user = found.user
@@ -209,8 +215,11 @@ def use_sign_in_link(token: str) -> User | None:
         return None
     # The conditional UPDATE is what makes it single-use: of two concurrent clicks only one changes a row.
     spent = db.session.execute(
-        update(SignInLink).where(SignInLink.id == found.id, SignInLink.used_at.is_(None))
-        .values(used_at=now).execution_options(synchronize_session=False)).rowcount
+        update(SignInLink)
+        .where(SignInLink.id == found.id, SignInLink.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if spent != 1:
         return None
     user.last_seen_at = now
@@ -253,10 +262,16 @@ def issue_token(user: User, expires_in: int | None = None) -> tuple[str, ApiToke
 
 
 # Built once: every API request looks its token up. The organisation comes with the user (joined).
-_USER_OF_TOKEN = (select(User, ApiToken.id).join(ApiToken, ApiToken.user_id == User.id)
-                  .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
-                         User.active.is_(True),
-                         or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now"))))
+_USER_OF_TOKEN = (
+    select(User, ApiToken.id)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("digest"),
+        ApiToken.revoked_at.is_(None),
+        User.active.is_(True),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
+    )
+)
 
 
 def user_of_token(token: str) -> tuple[User, int] | None:
@@ -272,14 +287,18 @@ def revoke_token(row: ApiToken) -> None:
 
 def revoke_all_tokens(user: User, at: datetime | None = None, keep_token_id: int | None = None) -> int:
     """Revoke every live token of a user (but ``keep_token_id``), e.g. when the account is deactivated."""
-    rows = db.session.execute(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
-                               ApiToken.id != (keep_token_id or 0))
-    ).scalars().all()
+    rows = (
+        db.session.execute(
+            select(ApiToken).where(
+                ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.id != (keep_token_id or 0)
+            )
+        )
+        .scalars()
+        .all()
+    )
     for row in rows:
         row.revoked_at = at or utcnow()
     return len(rows)
-
 
 
 def _own_inputs(user: User) -> tuple[str, ...]:
@@ -293,8 +312,9 @@ def _set_password(user: User, password: str, keep_token_id: int | None = None) -
     end_sessions(user)
 
 
-def change_password(user: User, current_password: str, new_password: str, remote_addr: str | None,
-                    keep_token_id: int | None = None) -> User:
+def change_password(
+    user: User, current_password: str, new_password: str, remote_addr: str | None, keep_token_id: int | None = None
+) -> User:
     """Change a signed-in user's own password, after the current one; tell them by e-mail.
 
     A wrong current password counts as a failed sign-in against the account and the address,
@@ -341,8 +361,14 @@ def request_password_reset(email: str, remote_addr: str | None) -> None:
         render_message("password_reset", "en", "UTC", context)  # the work of a message, none queued
         return
     db.session.flush()
-    db.session.add(PasswordResetLink(user_id=user.id, token_hash=digest, session_epoch=user.session_epoch,
-                                     expires_at=utcnow() + timedelta(minutes=RESET_LINK_MINUTES)))
+    db.session.add(
+        PasswordResetLink(
+            user_id=user.id,
+            token_hash=digest,
+            session_epoch=user.session_epoch,
+            expires_at=utcnow() + timedelta(minutes=RESET_LINK_MINUTES),
+        )
+    )
     notify_account(user, "password_reset", context)
     db.session.flush()
 
@@ -352,7 +378,8 @@ def password_reset_link(token: object) -> PasswordResetLink | None:
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
     found = db.session.execute(
-        select(PasswordResetLink).where(PasswordResetLink.token_hash == _token_digest(token))).scalar_one_or_none()
+        select(PasswordResetLink).where(PasswordResetLink.token_hash == _token_digest(token))
+    ).scalar_one_or_none()
     if found is None or found.used_at is not None or found.expires_at <= utcnow():
         return None
     if not found.user.active or found.user.session_epoch != found.session_epoch:
@@ -373,8 +400,11 @@ def reset_password(token: object, new_password: str) -> User | None:
     check_new_password(new_password, user_inputs=_own_inputs(user))
     # The conditional UPDATE is what makes it single-use: of two concurrent submissions one changes a row.
     spent = db.session.execute(
-        update(PasswordResetLink).where(PasswordResetLink.id == link.id, PasswordResetLink.used_at.is_(None))
-        .values(used_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+        update(PasswordResetLink)
+        .where(PasswordResetLink.id == link.id, PasswordResetLink.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if spent != 1:
         return None
     _set_password(user, new_password)

@@ -3,6 +3,7 @@
 A ballot is written in one statement on PostgreSQL (and under SQLite's single writer lock), so two
 delegates of one organisation at the same instant give one ballot changed once, never an error.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -31,8 +32,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from principles_app.db import utcnow
 from principles_app.domain import tally as tally_domain
-from principles_app.domain.rounds import RoundState, accepts_input
 from principles_app.domain.organisations import VOTING_CATEGORY
+from principles_app.domain.rounds import RoundState, accepts_input
 from principles_app.domain.voting import Secrecy
 from principles_app.extensions import db
 from principles_app.models import Ballot, BallotChange, ElectorateMember, Motion, Role, Round, User
@@ -51,8 +52,13 @@ def new_receipt() -> str:
 def check_may_vote(user: User) -> None:
     """Refuse (403) anyone who may not cast a ballot for an organisation."""
     organisation = user.organisation
-    if not (user.active and user.role == Role.MEMBER and organisation is not None
-            and organisation.category == VOTING_CATEGORY and organisation.active):
+    if not (
+        user.active
+        and user.role == Role.MEMBER
+        and organisation is not None
+        and organisation.category == VOTING_CATEGORY
+        and organisation.active
+    ):
         raise Forbidden(_l("Only delegates of an active member organisation vote."))
 
 
@@ -76,9 +82,12 @@ _ELECTOR = ElectorateMember.__table__
 # table statements (no ORM objects are loaded or flushed), and it costs as few round trips as it can.
 _BALLOT_TARGET = (
     select(_ROUND.c.id, _ROUND.c.kind, _ROUND.c.state, _ROUND.c.closes_at, _ROUND.c.secrecy, _ELECTOR.c.weight)
-    .select_from(_MOTION.join(_ROUND, _ROUND.c.id == _MOTION.c.round_id)
-                 .outerjoin(_ELECTOR, (_ELECTOR.c.round_id == _ROUND.c.id)
-                            & (_ELECTOR.c.organisation_id == bindparam("organisation_id"))))
+    .select_from(
+        _MOTION.join(_ROUND, _ROUND.c.id == _MOTION.c.round_id).outerjoin(
+            _ELECTOR,
+            (_ELECTOR.c.round_id == _ROUND.c.id) & (_ELECTOR.c.organisation_id == bindparam("organisation_id")),
+        )
+    )
     .where(_MOTION.c.id == bindparam("motion_id"))
     # Ballots share the round's lock, so they never block each other; closing takes it exclusively
     # and waits for ballots in flight, which then see the round closed (see rounds.lock_round).
@@ -87,13 +96,15 @@ _BALLOT_TARGET = (
 _CHANGE = BallotChange.__table__
 
 
-_NEW_BALLOT = {"motion_id": bindparam("motion_id", type_=Integer),
-               "organisation_id": bindparam("organisation_id", type_=Integer),
-               "choice": bindparam("to_choice", type_=_BALLOT.c.choice.type),
-               "receipt": bindparam("new_receipt", type_=_BALLOT.c.receipt.type),
-               "cast_by_id": bindparam("user_id", type_=Integer),
-               "cast_at": bindparam("now", type_=_BALLOT.c.cast_at.type),
-               "changes": literal_column("0", Integer)}
+_NEW_BALLOT = {
+    "motion_id": bindparam("motion_id", type_=Integer),
+    "organisation_id": bindparam("organisation_id", type_=Integer),
+    "choice": bindparam("to_choice", type_=_BALLOT.c.choice.type),
+    "receipt": bindparam("new_receipt", type_=_BALLOT.c.receipt.type),
+    "cast_by_id": bindparam("user_id", type_=Integer),
+    "cast_at": bindparam("now", type_=_BALLOT.c.cast_at.type),
+    "changes": literal_column("0", Integer),
+}
 
 
 def _upserting(statement: Insert, changed_at: Any = None) -> Insert:
@@ -105,10 +116,14 @@ def _upserting(statement: Insert, changed_at: Any = None) -> Insert:
     """
     return statement.on_conflict_do_update(
         index_elements=["motion_id", "organisation_id"],
-        set_={"choice": statement.excluded.choice, "receipt": statement.excluded.receipt,
-              "cast_by_id": statement.excluded.cast_by_id,
-              "cast_at": statement.excluded.cast_at if changed_at is None else changed_at,
-              "previous_choice": _BALLOT.c.choice, "changes": _BALLOT.c.changes + literal_column("1", Integer)},
+        set_={
+            "choice": statement.excluded.choice,
+            "receipt": statement.excluded.receipt,
+            "cast_by_id": statement.excluded.cast_by_id,
+            "cast_at": statement.excluded.cast_at if changed_at is None else changed_at,
+            "previous_choice": _BALLOT.c.choice,
+            "changes": _BALLOT.c.changes + literal_column("1", Integer),
+        },
     ).returning(_BALLOT.c.id, _BALLOT.c.previous_choice, _BALLOT.c.cast_at)
 
 
@@ -118,8 +133,9 @@ def _clock_after_lock() -> Any:
     ``now()`` would be the transaction's start, and a time taken before waiting for a lock lets a
     ballot committed later carry an earlier time than the one it replaced.
     """
-    return func.coalesce(bindparam("now", type_=_BALLOT.c.cast_at.type), func.clock_timestamp(),
-                         type_=_BALLOT.c.cast_at.type)
+    return func.coalesce(
+        bindparam("now", type_=_BALLOT.c.cast_at.type), func.clock_timestamp(), type_=_BALLOT.c.cast_at.type
+    )
 
 
 def _cast_in_one_statement() -> Select:
@@ -132,28 +148,49 @@ def _cast_in_one_statement() -> Select:
     target = _BALLOT_TARGET.cte("target")
     new_ballot = _NEW_BALLOT | {"cast_at": _clock_after_lock()}
     takes_it = select(*new_ballot.values()).where(
-        target.c.state == RoundState.OPEN, or_(*(target.c.kind == kind for kind in VOTING_KINDS)),
+        target.c.state == RoundState.OPEN,
+        or_(*(target.c.kind == kind for kind in VOTING_KINDS)),
         target.c.weight.is_not(None),
-        target.c.closes_at > new_ballot["cast_at"])
-    written = _upserting(postgresql.insert(_BALLOT).from_select(list(new_ballot), takes_it),
-                         changed_at=_clock_after_lock()).cte("written")
-    change = insert(_CHANGE).from_select(
-        ["ballot_id", "user_id", "from_choice", "to_choice", "at"],
-        select(written.c.id, _NEW_BALLOT["cast_by_id"], written.c.previous_choice, _NEW_BALLOT["choice"],
-               written.c.cast_at),
-    ).returning(_CHANGE.c.ballot_id, _CHANGE.c.from_choice, _CHANGE.c.at).cte("change")
+        target.c.closes_at > new_ballot["cast_at"],
+    )
+    written = _upserting(
+        postgresql.insert(_BALLOT).from_select(list(new_ballot), takes_it), changed_at=_clock_after_lock()
+    ).cte("written")
+    change = (
+        insert(_CHANGE)
+        .from_select(
+            ["ballot_id", "user_id", "from_choice", "to_choice", "at"],
+            select(
+                written.c.id,
+                _NEW_BALLOT["cast_by_id"],
+                written.c.previous_choice,
+                _NEW_BALLOT["choice"],
+                written.c.cast_at,
+            ),
+        )
+        .returning(_CHANGE.c.ballot_id, _CHANGE.c.from_choice, _CHANGE.c.at)
+        .cte("change")
+    )
     return select(target, change.c.ballot_id, change.c.from_choice, change.c.at.label("cast_at")).select_from(
-        target.outerjoin(change, true()))
+        target.outerjoin(change, true())
+    )
 
 
 _CAST_ON_POSTGRESQL = _cast_in_one_statement()
 _CAST_ON_SQLITE = _upserting(sqlite.insert(_BALLOT).values(_NEW_BALLOT))
 _RECORD_CHANGE = insert(_CHANGE).values(
-    ballot_id=bindparam("ballot_id"), user_id=bindparam("user_id"), from_choice=bindparam("from_choice"),
-    to_choice=bindparam("to_choice"), at=bindparam("now"))
+    ballot_id=bindparam("ballot_id"),
+    user_id=bindparam("user_id"),
+    from_choice=bindparam("from_choice"),
+    to_choice=bindparam("to_choice"),
+    at=bindparam("now"),
+)
 # SQLite has one writer at a time: writing first takes that lock before anything is read.
-_TAKE_SQLITE_WRITE_LOCK = (update(_ROUND).values(state=_ROUND.c.state).where(
-    _ROUND.c.id == select(_MOTION.c.round_id).where(_MOTION.c.id == bindparam("motion_id")).scalar_subquery()))
+_TAKE_SQLITE_WRITE_LOCK = (
+    update(_ROUND)
+    .values(state=_ROUND.c.state)
+    .where(_ROUND.c.id == select(_MOTION.c.round_id).where(_MOTION.c.id == bindparam("motion_id")).scalar_subquery())
+)
 
 
 def _refusal(target: Row, now: datetime) -> ServiceError | None:
@@ -187,8 +224,11 @@ def _cast(connection: Connection, params: dict[str, Any]) -> tuple[Row, int | No
     if _refusal(target, params["now"]) is not None:
         return target, None, None, params["now"]
     ballot_id, previous, _cast_at = connection.execute(_CAST_ON_SQLITE, params).one()
-    connection.execute(_RECORD_CHANGE, {key: params[key] for key in ("user_id", "to_choice", "now")}
-                       | {"ballot_id": ballot_id, "from_choice": previous})
+    connection.execute(
+        _RECORD_CHANGE,
+        {key: params[key] for key in ("user_id", "to_choice", "now")}
+        | {"ballot_id": ballot_id, "from_choice": previous},
+    )
     return target, ballot_id, previous, params["now"]
 
 
@@ -199,8 +239,14 @@ def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = 
     check_may_vote(user)
     receipt = new_receipt()
     # Without a given time, the ballot takes its time once the locks are held (see _cast).
-    params = {"motion_id": motion_id, "organisation_id": user.organisation_id, "user_id": user.id,
-              "to_choice": choice, "new_receipt": receipt, "now": now}
+    params = {
+        "motion_id": motion_id,
+        "organisation_id": user.organisation_id,
+        "user_id": user.id,
+        "to_choice": choice,
+        "new_receipt": receipt,
+        "now": now,
+    }
     # Refusals below raise, so the transaction (and anything written) is rolled back.
     target, ballot_id, previous, cast_at = _cast(db.session.connection(), params)
     now = cast_at or now or utcnow()
@@ -209,8 +255,12 @@ def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = 
         raise refusal
     if ballot_id is None:
         raise RuntimeError(f"motion {motion_id}: the round takes the ballot but the database did not write it")
-    payload: dict[str, Any] = {"motion_id": motion_id, "round_id": target.id,
-                               "organisation_id": user.organisation_id, "changed": previous is not None}
+    payload: dict[str, Any] = {
+        "motion_id": motion_id,
+        "round_id": target.id,
+        "organisation_id": user.organisation_id,
+        "changed": previous is not None,
+    }
     if target.secrecy != Secrecy.SECRET:
         # In a secret round the log never ties a choice to an organisation.
         payload.update({"choice": choice, "from": previous})
@@ -224,8 +274,9 @@ def ballot_of(user: User, motion: Motion) -> tuple[Ballot, Decimal]:
     elector = elector_of(motion.round, user.organisation_id)
     if elector is None:
         raise Forbidden(_l("Your organisation is not in this round's electorate."))
-    ballot = db.session.execute(select(Ballot).where(
-        Ballot.motion_id == motion.id, Ballot.organisation_id == user.organisation_id)).scalar_one_or_none()
+    ballot = db.session.execute(
+        select(Ballot).where(Ballot.motion_id == motion.id, Ballot.organisation_id == user.organisation_id)
+    ).scalar_one_or_none()
     if ballot is None:
         raise NotFound(_l("Your organisation has not voted on this motion yet."))
     return ballot, elector.weight
@@ -235,9 +286,11 @@ def ballot_history(user: User, motion: Motion) -> list[BallotChange]:
     """Return every cast and change of the user's organisation's ballot, oldest first."""
     ballot, _weight = ballot_of(user, motion)
     # In the order the changes were committed (each waited for the ballot's row lock), not by time.
-    return list(db.session.execute(select(BallotChange).where(BallotChange.ballot_id == ballot.id)
-                                   .order_by(BallotChange.id)).scalars())
-
+    return list(
+        db.session.execute(
+            select(BallotChange).where(BallotChange.ballot_id == ballot.id).order_by(BallotChange.id)
+        ).scalars()
+    )
 
 
 def ballot_sheet(user: User, target: Round) -> dict[int, tuple[Ballot, list[BallotChange]]]:
@@ -245,11 +298,21 @@ def ballot_sheet(user: User, target: Round) -> dict[int, tuple[Ballot, list[Ball
     check_may_vote(user)
     if elector_of(target, user.organisation_id) is None:
         raise Forbidden(_l("Your organisation is not in this round's electorate."))
-    ballots = db.session.execute(select(Ballot).join(Motion, Motion.id == Ballot.motion_id).where(
-        Motion.round_id == target.id, Ballot.organisation_id == user.organisation_id)).scalars().all()
+    ballots = (
+        db.session.execute(
+            select(Ballot)
+            .join(Motion, Motion.id == Ballot.motion_id)
+            .where(Motion.round_id == target.id, Ballot.organisation_id == user.organisation_id)
+        )
+        .scalars()
+        .all()
+    )
     changes: dict[int, list[BallotChange]] = {ballot.id: [] for ballot in ballots}
     if ballots:
-        for change in db.session.execute(select(BallotChange).where(BallotChange.ballot_id.in_(list(changes)))
-                                         .order_by(BallotChange.at, BallotChange.id)).scalars():
+        for change in db.session.execute(
+            select(BallotChange)
+            .where(BallotChange.ballot_id.in_(list(changes)))
+            .order_by(BallotChange.at, BallotChange.id)
+        ).scalars():
             changes[change.ballot_id].append(change)
     return {ballot.motion_id: (ballot, changes[ballot.id]) for ballot in ballots}

@@ -16,6 +16,7 @@ Closing an open round (once, even when several closers race):
 
 Every step runs in the caller's transaction: a failure anywhere leaves the round as it was.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -125,12 +126,25 @@ def tally_and_apply(target: Round, actor: User | None) -> list[MotionSummary]:
         summary = _apply(actor, motion, result.passed)
         motion.effect = summary.effect
         db.session.flush()
-        audit.record("motion.decided", "motion", motion.id, {
-            "round_id": target.id, "outcome": summary.outcome, "effect": summary.effect,
-            "amendment_id": summary.amendment_id, "version": summary.version_number,
-            "new_version": summary.new_version, "yes": result.overall.yes.weight, "no": result.overall.no.weight,
-            "abstain": result.overall.abstain.weight, "eligible": result.overall.eligible_weight,
-            "quorum_reached": result.quorum_reached}, actor)
+        audit.record(
+            "motion.decided",
+            "motion",
+            motion.id,
+            {
+                "round_id": target.id,
+                "outcome": summary.outcome,
+                "effect": summary.effect,
+                "amendment_id": summary.amendment_id,
+                "version": summary.version_number,
+                "new_version": summary.new_version,
+                "yes": result.overall.yes.weight,
+                "no": result.overall.no.weight,
+                "abstain": result.overall.abstain.weight,
+                "eligible": result.overall.eligible_weight,
+                "quorum_reached": result.quorum_reached,
+            },
+            actor,
+        )
         summaries.append(summary)
     return summaries
 
@@ -138,10 +152,10 @@ def tally_and_apply(target: Round, actor: User | None) -> list[MotionSummary]:
 def _apply(actor: User | None, motion: Motion, passed: bool) -> MotionSummary:
     """Apply one decided motion: an amendment is merged or rejected, a version becomes adoptable or not."""
     if motion.amendment_id is None:
-        return MotionSummary(motion.id, None, motion.version_number, motion.outcome,
-                             adoption_effect(passed).value)
-    amendment = db.session.execute(select(Amendment).where(Amendment.id == motion.amendment_id)
-                                   .execution_options(populate_existing=True)).scalar_one()
+        return MotionSummary(motion.id, None, motion.version_number, motion.outcome, adoption_effect(passed).value)
+    amendment = db.session.execute(
+        select(Amendment).where(Amendment.id == motion.amendment_id).execution_options(populate_existing=True)
+    ).scalar_one()
     outcome = outcome_of(passed).value
     base = {"motion_id": motion.id, "amendment_id": amendment.id, "version_number": None, "outcome": outcome}
     if passed and amendment.status == AmendmentStatus.OPEN:
@@ -151,8 +165,13 @@ def _apply(actor: User | None, motion: Motion, passed: bool) -> MotionSummary:
         except Conflict:
             # The principle moved under it; the vote stands, the amendment needs revising.
             return MotionSummary(**base, effect=MotionEffect.CONFLICTED.value)
-        return MotionSummary(**base, effect=MotionEffect.MERGED.value, new_version=merged.version.number,
-                             rebased_ids=tuple(merged.rebased_ids), conflicted_ids=tuple(merged.conflicted_ids))
+        return MotionSummary(
+            **base,
+            effect=MotionEffect.MERGED.value,
+            new_version=merged.version.number,
+            rebased_ids=tuple(merged.rebased_ids),
+            conflicted_ids=tuple(merged.conflicted_ids),
+        )
     if passed and amendment.status == AmendmentStatus.CONFLICTED:
         # An earlier merge in this round conflicted it: reported, never silently dropped.
         return MotionSummary(**base, effect=MotionEffect.CONFLICTED.value)

@@ -1,4 +1,5 @@
 """Threaded comments: post, edit, delete, flag, moderate, and load a thread for a reader."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,7 +53,6 @@ MAX_REASON_LENGTH = 1000
 # Writing
 
 
-
 def _clean_body(body: Any) -> str:
     if not isinstance(body, str) or not body.strip():
         raise ValidationFailed(fields={"body": _l("Write something first.")})
@@ -93,8 +93,10 @@ def _refuse_when_posting_too_fast(user: User) -> None:
     limit, identifiers = _rate_limit_key(user)
     if not limiter.limiter.test(limit, *identifiers):
         reset_at = limiter.limiter.get_window_stats(limit, *identifiers).reset_time
-        raise RateLimited(retry_after=int(reset_at - utcnow().timestamp()) + 1,
-                          message=_l("You are posting very fast. Wait a moment and try again."))
+        raise RateLimited(
+            retry_after=int(reset_at - utcnow().timestamp()) + 1,
+            message=_l("You are posting very fast. Wait a moment and try again."),
+        )
 
 
 def _count_post(user: User) -> None:
@@ -103,8 +105,16 @@ def _count_post(user: User) -> None:
         limiter.limiter.hit(limit, *identifiers)
 
 
-def post_comment(user: User, *, target_type: str, target_id: int, body: str, parent_id: int | None = None,
-                 stance: str | None = None, anonymous: bool = False) -> Comment:
+def post_comment(
+    user: User,
+    *,
+    target_type: str,
+    target_id: int,
+    body: str,
+    parent_id: int | None = None,
+    stance: str | None = None,
+    anonymous: bool = False,
+) -> Comment:
     """Post a comment or a reply on a principle or an amendment."""
     if not permissions.can_read_threads(user):
         raise NotFound()
@@ -121,10 +131,18 @@ def post_comment(user: User, *, target_type: str, target_id: int, body: str, par
         parent = db.session.get(Comment, parent_id) if valid_id(parent_id) else None
         if parent is None or parent.target_type != TargetType(target.type) or parent.target_id != target.id:
             raise ValidationFailed(fields={"parent_id": _l("Reply to a comment of this thread.")})
-    comment = Comment(target_type=TargetType(target.type), target_id=target.id, parent_id=parent_id,
-                      author_id=user.id, organisation_id=user.organisation_id, body=text,
-                      body_html=render_comment(text), stance=chosen_stance, anonymous=bool(anonymous),
-                      created_at=utcnow())
+    comment = Comment(
+        target_type=TargetType(target.type),
+        target_id=target.id,
+        parent_id=parent_id,
+        author_id=user.id,
+        organisation_id=user.organisation_id,
+        body=text,
+        body_html=render_comment(text),
+        stance=chosen_stance,
+        anonymous=bool(anonymous),
+        created_at=utcnow(),
+    )
     db.session.add(comment)
     db.session.flush()
     _count_post(user)
@@ -146,8 +164,14 @@ def edit_comment(user: User, comment: Comment, body: str, stance: Any = ...) -> 
         return comment
     now = utcnow()
     if text != comment.body:
-        db.session.add(CommentRevision(comment_id=comment.id, body=comment.body,
-                                       written_at=comment.edited_at or comment.created_at, replaced_at=now))
+        db.session.add(
+            CommentRevision(
+                comment_id=comment.id,
+                body=comment.body,
+                written_at=comment.edited_at or comment.created_at,
+                replaced_at=now,
+            )
+        )
         comment.body, comment.body_html = text, render_comment(text)
     comment.stance = new_stance
     comment.edited_at = now
@@ -181,23 +205,30 @@ def flag_comment(user: User, comment: Comment, reason: str) -> CommentFlag:
     if comment.is_deleted:
         raise Conflict(_l("This comment was deleted."))
     text = _clean_reason(reason)
-    exists = db.session.execute(select(CommentFlag.id).where(
-        CommentFlag.comment_id == comment.id, CommentFlag.organisation_id == user.organisation_id)).first()
+    exists = db.session.execute(
+        select(CommentFlag.id).where(
+            CommentFlag.comment_id == comment.id, CommentFlag.organisation_id == user.organisation_id
+        )
+    ).first()
     if exists is not None:
         raise Conflict(_l("Your organisation has flagged this comment already."))
-    flag = CommentFlag(comment_id=comment.id, organisation_id=user.organisation_id, user_id=user.id, reason=text,
-                       created_at=utcnow())
+    flag = CommentFlag(
+        comment_id=comment.id, organisation_id=user.organisation_id, user_id=user.id, reason=text, created_at=utcnow()
+    )
     try:
         with db.session.begin_nested():
             db.session.add(flag)
     except IntegrityError:
         # Two delegates of one organisation flagging at the same instant: the database keeps one.
         raise Conflict(_l("Your organisation has flagged this comment already.")) from None
-    audit.record("comment.flag", "comment", comment.id, {"organisation_id": user.organisation_id, "reason": text},
-                 actor=user)
+    audit.record(
+        "comment.flag", "comment", comment.id, {"organisation_id": user.organisation_id, "reason": text}, actor=user
+    )
     open_organisations = db.session.execute(
-        select(func.count(func.distinct(CommentFlag.organisation_id)))
-        .where(CommentFlag.comment_id == comment.id, CommentFlag.resolved_at.is_(None))).scalar_one()
+        select(func.count(func.distinct(CommentFlag.organisation_id))).where(
+            CommentFlag.comment_id == comment.id, CommentFlag.resolved_at.is_(None)
+        )
+    ).scalar_one()
     if open_organisations >= _flag_threshold() and not comment.is_hidden:
         comment.hidden_at = utcnow()
         comment.hidden_category = HiddenCategory.PENDING_REVIEW
@@ -211,8 +242,9 @@ def flag_comment(user: User, comment: Comment, reason: str) -> CommentFlag:
 
 
 def _resolve_flags(comment: Comment, at: datetime) -> None:
-    for flag in db.session.execute(select(CommentFlag).where(
-            CommentFlag.comment_id == comment.id, CommentFlag.resolved_at.is_(None))).scalars():
+    for flag in db.session.execute(
+        select(CommentFlag).where(CommentFlag.comment_id == comment.id, CommentFlag.resolved_at.is_(None))
+    ).scalars():
         flag.resolved_at = at
 
 
@@ -273,15 +305,28 @@ def moderation_queue(user: User) -> list[QueueItem]:
     flagged_ids = select(CommentFlag.comment_id).where(CommentFlag.resolved_at.is_(None))
     rows = db.session.execute(
         select(Comment, User, Organisation)
-        .join(User, User.id == Comment.author_id).join(Organisation, Organisation.id == Comment.organisation_id)
+        .join(User, User.id == Comment.author_id)
+        .join(Organisation, Organisation.id == Comment.organisation_id)
         .where(or_(Comment.pending_review.is_(True), Comment.id.in_(flagged_ids)))
-        .order_by(Comment.created_at)).all()
+        .order_by(Comment.created_at)
+    ).all()
     flags: dict[int, list[tuple[CommentFlag, str]]] = {}
     for flag, organisation_name in db.session.execute(
-            select(CommentFlag, Organisation.name).join(Organisation, Organisation.id == CommentFlag.organisation_id)
-            .where(CommentFlag.resolved_at.is_(None)).order_by(CommentFlag.created_at)).all():
+        select(CommentFlag, Organisation.name)
+        .join(Organisation, Organisation.id == CommentFlag.organisation_id)
+        .where(CommentFlag.resolved_at.is_(None))
+        .order_by(CommentFlag.created_at)
+    ).all():
         flags.setdefault(flag.comment_id, []).append((flag, organisation_name))
-    items = [QueueItem(comment, author, organisation, [f for f, _n in flags.get(comment.id, [])],
-                       [n for _f, n in flags.get(comment.id, [])]) for comment, author, organisation in rows]
+    items = [
+        QueueItem(
+            comment,
+            author,
+            organisation,
+            [f for f, _n in flags.get(comment.id, [])],
+            [n for _f, n in flags.get(comment.id, [])],
+        )
+        for comment, author, organisation in rows
+    ]
     items.sort(key=lambda item: (-len(item.flags), item.comment.created_at))
     return items

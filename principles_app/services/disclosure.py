@@ -1,4 +1,5 @@
 """A decided result as it may be shown: a secret round never shows the choices of a small group."""
+
 from __future__ import annotations
 
 from typing import Any

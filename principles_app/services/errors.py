@@ -1,4 +1,5 @@
 """Errors a use case raises; the web and API layers turn them into responses."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -6,6 +6,7 @@ language, and a fingerprint of everything it shows. A request first computes the
 A change to what the file shows gives a new fingerprint, so nothing is ever served stale, and
 nothing needs to be invalidated by hand; older renderings of the same file are pruned.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,20 +31,32 @@ def fingerprint_of(content: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def generated_file(kind: str, subject: str, fmt: str, language: str, fingerprint: str,
-                   render: Callable[[], bytes | str]) -> GeneratedFile:
+def generated_file(
+    kind: str, subject: str, fmt: str, language: str, fingerprint: str, render: Callable[[], bytes | str]
+) -> GeneratedFile:
     """Return the stored file with this fingerprint, rendering and storing it the first time."""
     query = select(GeneratedFile).where(
-        GeneratedFile.kind == kind, GeneratedFile.subject == subject, GeneratedFile.format == fmt,
-        GeneratedFile.language == language, GeneratedFile.fingerprint == fingerprint)
+        GeneratedFile.kind == kind,
+        GeneratedFile.subject == subject,
+        GeneratedFile.format == fmt,
+        GeneratedFile.language == language,
+        GeneratedFile.fingerprint == fingerprint,
+    )
     found = db.session.execute(query).scalar_one_or_none()
     if found is not None:
         return found
     body = render()
     if isinstance(body, str):
         body = body.encode("utf-8")
-    row = GeneratedFile(kind=kind, subject=subject, format=fmt, language=language, fingerprint=fingerprint,
-                        body=body, etag=hashlib.sha256(body).hexdigest())
+    row = GeneratedFile(
+        kind=kind,
+        subject=subject,
+        format=fmt,
+        language=language,
+        fingerprint=fingerprint,
+        body=body,
+        etag=hashlib.sha256(body).hexdigest(),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -56,10 +69,19 @@ def generated_file(kind: str, subject: str, fmt: str, language: str, fingerprint
 
 
 def _prune(kind: str, subject: str, fmt: str, language: str) -> None:
-    older = select(GeneratedFile.id).where(
-        GeneratedFile.kind == kind, GeneratedFile.subject == subject, GeneratedFile.format == fmt,
-        GeneratedFile.language == language).order_by(GeneratedFile.id.desc()).offset(KEEP)
+    older = (
+        select(GeneratedFile.id)
+        .where(
+            GeneratedFile.kind == kind,
+            GeneratedFile.subject == subject,
+            GeneratedFile.format == fmt,
+            GeneratedFile.language == language,
+        )
+        .order_by(GeneratedFile.id.desc())
+        .offset(KEEP)
+    )
     stale = list(db.session.execute(older).scalars())
     if stale:
-        db.session.execute(delete(GeneratedFile).where(GeneratedFile.id.in_(stale))
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            delete(GeneratedFile).where(GeneratedFile.id.in_(stale)).execution_options(synchronize_session=False)
+        )

@@ -1,4 +1,5 @@
 """Build the meeting pack of a draft version: numbered text, every amendment, its redline and result."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -57,8 +58,7 @@ class MeetingPack:
 def _heading(amendment: Amendment) -> str:
     number = amendment.principle_number
     if amendment.kind == AmendmentKind.INSERT:
-        return (_("New principle after principle %(n)s", n=number) if number
-                else _("New principle at the start"))
+        return _("New principle after principle %(n)s", n=number) if number else _("New principle at the start")
     lines = amendments_service.amendment_lines(amendment)
     if number is None:
         return _("A principle since deleted")
@@ -75,15 +75,22 @@ def _vote_results(document: Document) -> dict[int, dict[str, Any] | None]:
 
     A secret round's small groups are merged as on the result page.
     """
-    motions = db.session.execute(
-        select(Motion).options(joinedload(Motion.round))
-        .join(Amendment, Amendment.id == Motion.amendment_id)
-        .where(Amendment.document_id == document.id, Motion.outcome.is_not(None))
-        .order_by(Motion.decided_at, Motion.id)).scalars().all()
+    motions = (
+        db.session.execute(
+            select(Motion)
+            .options(joinedload(Motion.round))
+            .join(Amendment, Amendment.id == Motion.amendment_id)
+            .where(Amendment.document_id == document.id, Motion.outcome.is_not(None))
+            .order_by(Motion.decided_at, Motion.id)
+        )
+        .scalars()
+        .all()
+    )
     results: dict[int, dict[str, Any] | None] = {}
     for motion in motions:  # the last decided motion wins
         results[motion.amendment_id] = (
-            {"outcome": motion.outcome, **disclosure.disclosed_result(motion)} if motion.result else None)
+            {"outcome": motion.outcome, **disclosure.disclosed_result(motion)} if motion.result else None
+        )
     return results
 
 
@@ -105,8 +112,10 @@ def build_meeting_pack(document: Document, number: int, viewer: User | None) -> 
     """Assemble the numbered text of version ``number`` and the amendments before it."""
     version = drafts_service.get_version(document, number)
     width = drafts_service.line_width()
-    principles = [PackPrinciple(int(p["number"]), p["title"], numbered_lines(p["text"], width))
-                  for p in version.snapshot["principles"]]
+    principles = [
+        PackPrinciple(int(p["number"]), p["title"], numbered_lines(p["text"], width))
+        for p in version.snapshot["principles"]
+    ]
     deleted, inserted = _("deleted:"), _("inserted:")
     results = _vote_results(document)
     rows: list[PackAmendment] = []
@@ -116,13 +125,20 @@ def build_meeting_pack(document: Document, number: int, viewer: User | None) -> 
         title_redline = None
         if amendment.proposed_title != amendment.base_title:
             title_redline = _redline(amendment.base_title, amendment.proposed_title, deleted, inserted)
-        rows.append(PackAmendment(
-            id=amendment.id, kind=str(amendment.kind), status=str(amendment.status), heading=_heading(amendment),
-            title_redline=title_redline,
-            text_redline=_redline(amendment.base_text, amendment.proposed_text, deleted, inserted),
-            rationale=amendment.rationale, proposer=amendments_service.proposer_label(amendment, viewer),
-            cosponsors=[c.organisation.name for c in amendment.cosponsors],
-            result=results.get(amendment.id)))
+        rows.append(
+            PackAmendment(
+                id=amendment.id,
+                kind=str(amendment.kind),
+                status=str(amendment.status),
+                heading=_heading(amendment),
+                title_redline=title_redline,
+                text_redline=_redline(amendment.base_text, amendment.proposed_text, deleted, inserted),
+                rationale=amendment.rationale,
+                proposer=amendments_service.proposer_label(amendment, viewer),
+                cosponsors=[c.organisation.name for c in amendment.cosponsors],
+                result=results.get(amendment.id),
+            )
+        )
     return MeetingPack(document, version, principles, rows)
 
 
@@ -135,8 +151,14 @@ def pack_fingerprint(pack: MeetingPack, layout: str) -> str:
     names the template and stylesheet that print it.
     """
     version = pack.version
-    return fingerprint_of({
-        "document": pack.document.title, "version": version.number, "sha256": version.sha256,
-        "preamble": version.snapshot.get("preamble"), "principles": [asdict(p) for p in pack.principles],
-        "amendments": [asdict(a) for a in pack.amendments], "layout": layout,
-    })
+    return fingerprint_of(
+        {
+            "document": pack.document.title,
+            "version": version.number,
+            "sha256": version.sha256,
+            "preamble": version.snapshot.get("preamble"),
+            "principles": [asdict(p) for p in pack.principles],
+            "amendments": [asdict(a) for a in pack.amendments],
+            "layout": layout,
+        }
+    )

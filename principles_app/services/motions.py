@@ -1,4 +1,5 @@
 """Motions and the electorate of voting and adoption rounds: what is put to the vote, and who votes."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -33,21 +34,27 @@ def get_motion(motion_id: int) -> Motion:
 
 def motions_of(target: Round) -> list[Motion]:
     """Return the round's motions in the order they were put."""
-    return list(db.session.execute(
-        select(Motion).where(Motion.round_id == target.id).order_by(Motion.position)).scalars())
+    return list(
+        db.session.execute(select(Motion).where(Motion.round_id == target.id).order_by(Motion.position)).scalars()
+    )
 
 
 def electorate_of(target: Round) -> list[tally_domain.Elector]:
     """Return the electorate frozen when the round opened."""
-    rows = db.session.execute(select(ElectorateMember).where(ElectorateMember.round_id == target.id)
-                              .order_by(ElectorateMember.organisation_id)).scalars()
+    rows = db.session.execute(
+        select(ElectorateMember)
+        .where(ElectorateMember.round_id == target.id)
+        .order_by(ElectorateMember.organisation_id)
+    ).scalars()
     return [tally_domain.Elector(row.organisation_id, row.region, row.category, row.weight) for row in rows]
 
 
 def elector_of(target: Round, organisation_id: int) -> ElectorateMember | None:
     """Return the organisation's entry in the round's electorate, if it has one."""
-    return db.session.execute(select(ElectorateMember).where(
-        ElectorateMember.round_id == target.id, ElectorateMember.organisation_id == organisation_id)
+    return db.session.execute(
+        select(ElectorateMember).where(
+            ElectorateMember.round_id == target.id, ElectorateMember.organisation_id == organisation_id
+        )
     ).scalar_one_or_none()
 
 
@@ -57,8 +64,16 @@ def elector_of(target: Round, organisation_id: int) -> ElectorateMember | None:
 def snapshot_electorate(target: Round) -> int:
     """Freeze the round's electorate: eligible organisations and their weights now."""
     eligible = db.session.execute(select(Organisation).where(Organisation.eligible_to_vote)).scalars().all()
-    db.session.add_all(ElectorateMember(round_id=target.id, organisation_id=o.id, region=o.region.value,
-                                        category=o.category.value, weight=o.vote_weight) for o in eligible)
+    db.session.add_all(
+        ElectorateMember(
+            round_id=target.id,
+            organisation_id=o.id,
+            region=o.region.value,
+            category=o.category.value,
+            weight=o.vote_weight,
+        )
+        for o in eligible
+    )
     db.session.flush()
     return len(eligible)
 
@@ -76,8 +91,12 @@ def put_adoption_motion(target: Round, actor: User | None) -> Motion | None:
     """Give an adoption round its one motion: the document's current version, once."""
     if target.kind != RoundKind.ADOPTION or motions_of(target):
         return None
-    motion = Motion(round_id=target.id, position=1, version_number=target.document.current_version,
-                    put_by_id=actor.id if actor is not None else None)
+    motion = Motion(
+        round_id=target.id,
+        position=1,
+        version_number=target.document.current_version,
+        put_by_id=actor.id if actor is not None else None,
+    )
     db.session.add(motion)
     db.session.flush()
     audit.record("motion.put", "motion", motion.id, {"round_id": target.id, "version": motion.version_number}, actor)
@@ -93,24 +112,39 @@ def put_motion(actor: User | None, target: Round, amendment: Amendment) -> Motio
     if target.kind != RoundKind.VOTING:
         raise Conflict(_l("Amendments are put to the vote in a voting round only."))
     if target.state == RoundState.CLOSED or (
-            target.state == RoundState.OPEN and not accepts_input(target.state, target.closes_at, utcnow())):
+        target.state == RoundState.OPEN and not accepts_input(target.state, target.closes_at, utcnow())
+    ):
         raise Conflict(_l("This round is closed."))
     if amendment.document_id != target.document_id:
         raise ValidationFailed(fields={"amendment_id": str(_l("This amendment belongs to another document."))})
     if amendment.status != AmendmentStatus.OPEN:
-        raise Conflict(_l("Only an open amendment can be put to the vote (this one is %(status)s).",
-                          status=name_of(AMENDMENT_STATUS_NAMES, amendment.status)))
-    existing = db.session.execute(select(Motion).where(
-        Motion.round_id == target.id, Motion.amendment_id == amendment.id)).scalar_one_or_none()
+        raise Conflict(
+            _l(
+                "Only an open amendment can be put to the vote (this one is %(status)s).",
+                status=name_of(AMENDMENT_STATUS_NAMES, amendment.status),
+            )
+        )
+    existing = db.session.execute(
+        select(Motion).where(Motion.round_id == target.id, Motion.amendment_id == amendment.id)
+    ).scalar_one_or_none()
     if existing is not None:
         raise Conflict(_l("This amendment is already a motion in this round."))
     last = db.session.execute(select(func.max(Motion.position)).where(Motion.round_id == target.id)).scalar()
-    motion = Motion(round_id=target.id, position=(last or 0) + 1, amendment_id=amendment.id,
-                    put_by_id=actor.id if actor is not None else None)
+    motion = Motion(
+        round_id=target.id,
+        position=(last or 0) + 1,
+        amendment_id=amendment.id,
+        put_by_id=actor.id if actor is not None else None,
+    )
     db.session.add(motion)
     db.session.flush()
-    audit.record("motion.put", "motion", motion.id,
-                 {"round_id": target.id, "amendment_id": amendment.id, "position": motion.position}, actor)
+    audit.record(
+        "motion.put",
+        "motion",
+        motion.id,
+        {"round_id": target.id, "amendment_id": amendment.id, "position": motion.position},
+        actor,
+    )
     return motion
 
 

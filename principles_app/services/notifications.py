@@ -3,6 +3,7 @@
 Every function here only adds rows to the session; the caller's transaction commits them together
 with the event itself, so a rolled-back event never sends mail. ``services/outbox.py`` delivers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -90,7 +91,8 @@ def render_message(event: str, language: str, zone: str, context: dict[str, Any]
     with force_locale(language):
         values = {key: (str(value.make()) if isinstance(value, Localised) else value) for key, value in context.items()}
         values.update(
-            language=language, zone=zone,
+            language=language,
+            zone=zone,
             at=lambda moment, fmt="full": time_in_zone(moment, zone, fmt),
             until=lambda moment: deadline(moment, zone),
         )
@@ -106,16 +108,13 @@ def notify(user: User, event: str, context: dict[str, Any], dedup_key: str | Non
     """Queue an email about an event for a user, as they chose (immediate, digest or none)."""
     if user is None or not user.active or user.notifications == NotificationPreference.NONE:
         return None
-    if dedup_key is not None and db.session.execute(
-            select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)).first() is not None:
+    if (
+        dedup_key is not None
+        and db.session.execute(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)).first() is not None
+    ):
         return None
-    language, zone = recipient_language(user), recipient_zone(user)
-    subject, text, html = render_message(event, language, zone, context)
-    now = utcnow()
-    message = OutboxMessage(user_id=user.id, event=event, subject=subject, body_text=text, body_html=html,
-                            language=language, dedup_key=dedup_key,
-                            digest=user.notifications == NotificationPreference.DIGEST,
-                            created_at=now, send_after=now, attempts=0)
+    message = _message(user, event, context, digest=user.notifications == NotificationPreference.DIGEST)
+    message.dedup_key = dedup_key
     if dedup_key is None:
         db.session.add(message)
         return message
@@ -130,13 +129,28 @@ def notify(user: User, event: str, context: dict[str, Any], dedup_key: str | Non
 
 def notify_account(user: User, event: str, context: dict[str, Any]) -> OutboxMessage:
     """Queue an email about the account itself (a sign-in link): sent at once, whatever the user chose."""
+    message = _message(user, event, context, digest=False)
+    db.session.add(message)
+    return message
+
+
+def _message(user: User, event: str, context: dict[str, Any], *, digest: bool) -> OutboxMessage:
+    """Render an event for a user in their language and zone, as a message ready for the outbox."""
     language, zone = recipient_language(user), recipient_zone(user)
     subject, text, html = render_message(event, language, zone, context)
     now = utcnow()
-    message = OutboxMessage(user_id=user.id, event=event, subject=subject, body_text=text, body_html=html,
-                            language=language, digest=False, created_at=now, send_after=now, attempts=0)
-    db.session.add(message)
-    return message
+    return OutboxMessage(
+        user_id=user.id,
+        event=event,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        language=language,
+        digest=digest,
+        created_at=now,
+        send_after=now,
+        attempts=0,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,9 +173,14 @@ def _round_context(round_: Round) -> dict[str, Any]:
 
 def notify_round_opened(round_: Round) -> list[OutboxMessage]:
     """Tell every active member and observer that a round of a document has opened."""
-    recipients = db.session.execute(
-        select(User).where(User.active.is_(True), User.role.in_([Role.MEMBER, Role.OBSERVER])).order_by(User.id)
-    ).unique().scalars().all()
+    recipients = (
+        db.session.execute(
+            select(User).where(User.active.is_(True), User.role.in_([Role.MEMBER, Role.OBSERVER])).order_by(User.id)
+        )
+        .unique()
+        .scalars()
+        .all()
+    )
     if not recipients:
         return []
     context = _round_context(round_)
@@ -208,50 +227,84 @@ def notify_reply(comment: Comment) -> OutboxMessage | None:
         return None
     recipient = db.session.get(User, parent.author_id)
     excerpt = "" if comment.pending_review or comment.hidden_at else comment.body[:EXCERPT_LENGTH]
-    return notify(recipient, "comment_reply", {
-        "author": _author_label(comment),
-        "excerpt": excerpt,
-        "truncated": len(comment.body) > EXCERPT_LENGTH,
-        "url": link_to("comments.continue_thread", comment_id=comment.id),
-    })
+    return notify(
+        recipient,
+        "comment_reply",
+        {
+            "author": _author_label(comment),
+            "excerpt": excerpt,
+            "truncated": len(comment.body) > EXCERPT_LENGTH,
+            "url": link_to("comments.continue_thread", comment_id=comment.id),
+        },
+    )
 
 
 def _organisations_yet_to_vote(round_: Round) -> dict[int, int]:
     """Map each electorate organisation that lacks a ballot on an undecided motion to that count."""
-    motion_ids = list(db.session.execute(
-        select(Motion.id).where(Motion.round_id == round_.id, Motion.decided_at.is_(None))).scalars())
+    motion_ids = list(
+        db.session.execute(select(Motion.id).where(Motion.round_id == round_.id, Motion.decided_at.is_(None))).scalars()
+    )
     if not motion_ids:
         return {}
-    electorate = list(db.session.execute(
-        select(ElectorateMember.organisation_id).where(ElectorateMember.round_id == round_.id)).scalars())
+    electorate = list(
+        db.session.execute(
+            select(ElectorateMember.organisation_id).where(ElectorateMember.round_id == round_.id)
+        ).scalars()
+    )
     if not electorate:
-        electorate = list(db.session.execute(
-            select(Organisation.id).where(Organisation.eligible_to_vote).order_by(Organisation.id)).scalars())
-    cast = dict(db.session.execute(
-        select(Ballot.organisation_id, func.count(Ballot.id)).where(Ballot.motion_id.in_(motion_ids))
-        .group_by(Ballot.organisation_id)).all())
-    return {org_id: len(motion_ids) - cast.get(org_id, 0) for org_id in electorate
-            if cast.get(org_id, 0) < len(motion_ids)}
+        electorate = list(
+            db.session.execute(
+                select(Organisation.id).where(Organisation.eligible_to_vote).order_by(Organisation.id)
+            ).scalars()
+        )
+    cast = dict(
+        db.session.execute(
+            select(Ballot.organisation_id, func.count(Ballot.id))
+            .where(Ballot.motion_id.in_(motion_ids))
+            .group_by(Ballot.organisation_id)
+        ).all()
+    )
+    return {
+        org_id: len(motion_ids) - cast.get(org_id, 0) for org_id in electorate if cast.get(org_id, 0) < len(motion_ids)
+    }
 
 
 def remind_closing_rounds(now: datetime | None = None) -> int:
     """Remind delegates of organisations that have not voted in a round closing within 24 hours."""
     now = now or utcnow()
     queued = 0
-    rounds = db.session.execute(select(Round).where(
-        Round.state == RoundState.OPEN, Round.kind.in_([RoundKind.VOTING, RoundKind.ADOPTION]),
-        Round.closes_at > now, Round.closes_at <= now + REMINDER_WINDOW)).scalars().all()
+    rounds = (
+        db.session.execute(
+            select(Round).where(
+                Round.state == RoundState.OPEN,
+                Round.kind.in_([RoundKind.VOTING, RoundKind.ADOPTION]),
+                Round.closes_at > now,
+                Round.closes_at <= now + REMINDER_WINDOW,
+            )
+        )
+        .scalars()
+        .all()
+    )
     for round_ in rounds:
         missing = _organisations_yet_to_vote(round_)
         if not missing:
             continue
         context = _round_context(round_)
-        delegates = db.session.execute(select(User).where(
-            User.organisation_id.in_(missing), User.role == Role.MEMBER, User.active.is_(True))).unique().scalars()
+        delegates = (
+            db.session.execute(
+                select(User).where(User.organisation_id.in_(missing), User.role == Role.MEMBER, User.active.is_(True))
+            )
+            .unique()
+            .scalars()
+        )
         for user in delegates:
             key = f"round_closing:{round_.id}:{round_.closes_at:%Y%m%d%H%M}:{user.id}"
             vote_url = link_to("voting.ballot_page", round_id=round_.id)
-            if notify(user, "round_closing", {**context, "url": vote_url, "missing": missing[user.organisation_id]},
-                      dedup_key=key):
+            if notify(
+                user,
+                "round_closing",
+                {**context, "url": vote_url, "missing": missing[user.organisation_id]},
+                dedup_key=key,
+            ):
                 queued += 1
     return queued

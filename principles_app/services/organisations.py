@@ -1,4 +1,5 @@
 """Create and change organisations and users."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -43,8 +44,11 @@ def _name_taken() -> Conflict:
 def _check_name_free(name: str, keep: Organisation | None = None) -> None:
     """Refuse a name that reads as an existing one: same letters up to case, width, invisible characters or look-alikes."""
     key = unique_key(organisation_name_key(name))
-    other = db.session.execute(
-        select(Organisation).where((Organisation.name_key == key) | (Organisation.name == name))).scalars().first()
+    other = (
+        db.session.execute(select(Organisation).where((Organisation.name_key == key) | (Organisation.name == name)))
+        .scalars()
+        .first()
+    )
     if other is not None and other is not keep:
         raise _name_taken()
 
@@ -64,7 +68,9 @@ def _email_taken() -> Conflict:
 
 def _check_weight(weight: Decimal) -> None:
     if weight < 0 or weight != weight.quantize(Decimal("0.0001")) or weight >= Decimal("100000000"):
-        raise ValidationFailed(fields={"vote_weight": str(_l("A weight is a number of at least 0 with at most 4 decimals."))})
+        raise ValidationFailed(
+            fields={"vote_weight": str(_l("A weight is a number of at least 0 with at most 4 decimals."))}
+        )
 
 
 def _snapshot(organisation: Organisation) -> dict[str, Any]:
@@ -110,8 +116,10 @@ def update_organisation(actor: User | None, organisation: Organisation, **change
     if "category" in changes and changes["category"] != organisation.category:
         clash = [u.email for u in organisation.users if Category(changes["category"]) not in ROLE_CATEGORIES[u.role]]
         if clash:
-            raise Conflict(_l("Users of this organisation have roles that do not fit the new category."),
-                           fields={"category": ", ".join(clash)})
+            raise Conflict(
+                _l("Users of this organisation have roles that do not fit the new category."),
+                fields={"category": ", ".join(clash)},
+            )
     before = _snapshot(organisation)
     for field, value in changes.items():
         setattr(organisation, field, value)
@@ -142,7 +150,10 @@ def _check_role_fits(role: Role, organisation: Organisation) -> None:
     if organisation.category not in ROLE_CATEGORIES[role]:
         raise ValidationFailed(
             _l("The role “%(role)s” belongs to another kind of organisation.", role=name_of(ROLE_NAMES, role)),
-            fields={"role": str(_l("This role does not fit the organisation's category.")), "organisation_id": str(_l("Choose a fitting organisation."))},
+            fields={
+                "role": str(_l("This role does not fit the organisation's category.")),
+                "organisation_id": str(_l("Choose a fitting organisation.")),
+            },
         )
 
 
@@ -157,8 +168,17 @@ def check_preferences(language: str | None = None, time_zone: str | None = None)
         raise ValidationFailed(fields=fields)
 
 
-def create_user(actor: User | None, *, email: str, name: str, password: str, role: Role | str,
-                organisation: Organisation, language: str | None = None, time_zone: str | None = None) -> User:
+def create_user(
+    actor: User | None,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role | str,
+    organisation: Organisation,
+    language: str | None = None,
+    time_zone: str | None = None,
+) -> User:
     """Create a user in an organisation that fits the role, and record it."""
     role = Role(role)
     email = normalise_email(email)
@@ -169,18 +189,33 @@ def create_user(actor: User | None, *, email: str, name: str, password: str, rol
     key = unique_key(comparison_key(email))
     if db.session.execute(select(User.id).where((User.email_key == key) | (User.email == email))).first() is not None:
         raise _email_taken()
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password), role=role,
-                organisation=organisation, language=language, time_zone=time_zone)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        organisation=organisation,
+        language=language,
+        time_zone=time_zone,
+    )
     db.session.add(user)
     _flush_unique(_email_taken)
-    audit.record("user.create", "user", user.id,
-                 {"email": email, "role": role.value, "organisation_id": organisation.id}, actor)
+    audit.record(
+        "user.create", "user", user.id, {"email": email, "role": role.value, "organisation_id": organisation.id}, actor
+    )
     return user
 
 
-def update_user(actor: User | None, user: User, *, name: str | None = None, role: Role | str | None = None,
-                organisation: Organisation | None = None, active: bool | None = None,
-                password: str | None = None) -> User:
+def update_user(
+    actor: User | None,
+    user: User,
+    *,
+    name: str | None = None,
+    role: Role | str | None = None,
+    organisation: Organisation | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> User:
     """Change a user's name, role, organisation, active flag or password, audited.
 
     A change of role, organisation or password, or a deactivation, ends the user's browser
@@ -216,8 +251,9 @@ def update_user(actor: User | None, user: User, *, name: str | None = None, role
     return user
 
 
-def update_preferences(user: User, *, language: str | None = None, time_zone: str | None = None,
-                       notifications: str | None = None) -> User:
+def update_preferences(
+    user: User, *, language: str | None = None, time_zone: str | None = None, notifications: str | None = None
+) -> User:
     """Save a user's own language, time zone and notification choice."""
     check_preferences(language, time_zone)
     if notifications is not None:

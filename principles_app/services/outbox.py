@@ -5,6 +5,7 @@ holder crashed long ago), commits the claim, sends, then marks it sent. Two runs
 see one UPDATE succeed and the other touch nothing. Failures are recorded on the row and retried
 with exponential backoff until MAX_ATTEMPTS, then given up (``failed_at``).
 """
+
 from __future__ import annotations
 
 import secrets
@@ -71,39 +72,74 @@ def _digest_starts(user: User, now: datetime) -> datetime | None:
 def build_digests(now: datetime | None = None) -> int:
     """Gather each digest reader's waiting notifications into one message, once a day."""
     now = now or utcnow()
-    user_ids = list(db.session.execute(
-        select(OutboxMessage.user_id).where(OutboxMessage.digest.is_(True), OutboxMessage.digest_id.is_(None),
-                                            OutboxMessage.sent_at.is_(None)).distinct()).scalars())
+    user_ids = list(
+        db.session.execute(
+            select(OutboxMessage.user_id)
+            .where(OutboxMessage.digest.is_(True), OutboxMessage.digest_id.is_(None), OutboxMessage.sent_at.is_(None))
+            .distinct()
+        ).scalars()
+    )
     built = 0
     for user_id in user_ids:
         user = db.session.get(User, user_id)
         starts = _digest_starts(user, now) if user is not None else None
-        if starts is None or db.session.execute(select(OutboxMessage.id).where(
-                OutboxMessage.user_id == user_id, OutboxMessage.event == "digest",
-                OutboxMessage.created_at >= starts)).first() is not None:
+        if (
+            starts is None
+            or db.session.execute(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.user_id == user_id,
+                    OutboxMessage.event == "digest",
+                    OutboxMessage.created_at >= starts,
+                )
+            ).first()
+            is not None
+        ):
             continue
         language = recipient_language(user)
-        digest = OutboxMessage(user_id=user_id, event="digest", subject="", body_text="", body_html="",
-                               language=language, digest=False, created_at=now, send_after=now, attempts=0)
+        digest = OutboxMessage(
+            user_id=user_id,
+            event="digest",
+            subject="",
+            body_text="",
+            body_html="",
+            language=language,
+            digest=False,
+            created_at=now,
+            send_after=now,
+            attempts=0,
+        )
         db.session.add(digest)
         db.session.flush()
         # The conditional UPDATE is the claim: a concurrent run collecting the same rows gets none.
         claimed = db.session.execute(
-            update(OutboxMessage).where(OutboxMessage.user_id == user_id, OutboxMessage.digest.is_(True),
-                                        OutboxMessage.digest_id.is_(None), OutboxMessage.sent_at.is_(None),
-                                        OutboxMessage.created_at <= now)
-            .values(digest_id=digest.id).execution_options(synchronize_session=False)).rowcount
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.user_id == user_id,
+                OutboxMessage.digest.is_(True),
+                OutboxMessage.digest_id.is_(None),
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.created_at <= now,
+            )
+            .values(digest_id=digest.id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         if not claimed:
             db.session.rollback()
             continue
-        items = list(db.session.execute(select(OutboxMessage).where(OutboxMessage.digest_id == digest.id)
-                                        .order_by(OutboxMessage.created_at, OutboxMessage.id)).scalars())
+        items = list(
+            db.session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.digest_id == digest.id)
+                .order_by(OutboxMessage.created_at, OutboxMessage.id)
+            ).scalars()
+        )
         with force_locale(language):
             from flask_babel import ngettext
 
             subject = ngettext("Your daily digest: %(num)d update", "Your daily digest: %(num)d updates", len(items))
-        _subject, text, html = render_message("digest", language, recipient_zone(user),
-                                              {"items": items, "subject": subject})
+        _subject, text, html = render_message(
+            "digest", language, recipient_zone(user), {"items": items, "subject": subject}
+        )
         digest.subject, digest.body_text, digest.body_html = subject, text, html
         for item in items:
             item.sent_at = now  # delivered as part of the digest
@@ -120,9 +156,12 @@ def compose(message: OutboxMessage, sender: str) -> EmailMessage:
     """Build the multipart plain-text and HTML email of an outbox row."""
     language = message.language or DEFAULT_LANGUAGE
     with force_locale(language):
-        context = {"subject": message.subject, "language": language,
-                   "direction": direction_of(language),
-                   "account_url": absolute_url("/account")}
+        context = {
+            "subject": message.subject,
+            "language": language,
+            "direction": direction_of(language),
+            "account_url": absolute_url("/account"),
+        }
         text = render_template("email/_layout.txt", body=message.body_text.rstrip(), **context)
         html = render_template("email/_layout.html", body=message.body_html, **context)
     email = EmailMessage()
@@ -170,30 +209,40 @@ class SmtpTransport:
         if self.connection is not None:
             try:
                 self.connection.quit()
-            except Exception:  # noqa: BLE001  The message went out; a rude goodbye changes nothing.
+            except Exception:
                 self.connection.close()
             self.connection = None
 
 
 def _claimable(now: datetime):
-    return (OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.digest.is_(False),
-            OutboxMessage.send_after <= now,
-            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM))
+    return (
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.failed_at.is_(None),
+        OutboxMessage.digest.is_(False),
+        OutboxMessage.send_after <= now,
+        or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM),
+    )
 
 
 def _claim(message_id: int, now: datetime) -> str | None:
     token = secrets.token_hex(16)
     claimed = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, *_claimable(now))
-        .values(claimed_at=now, claim_token=token).execution_options(synchronize_session=False)).rowcount
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, *_claimable(now))
+        .values(claimed_at=now, claim_token=token)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
     return token if claimed == 1 else None
 
 
 def _finish(message_id: int, token: str, **values) -> None:
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token)
-                       .values(claimed_at=None, claim_token=None, **values)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token)
+        .values(claimed_at=None, claim_token=None, **values)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 
@@ -203,8 +252,14 @@ def deliver_due(now: datetime | None = None, limit: int = 500, transport=None) -
     report = SendReport()
     transport = transport or SmtpTransport(current_app.config)
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    due = list(db.session.execute(select(OutboxMessage.id).where(*_claimable(now))
-                                  .order_by(OutboxMessage.send_after, OutboxMessage.id).limit(limit)).scalars())
+    due = list(
+        db.session.execute(
+            select(OutboxMessage.id)
+            .where(*_claimable(now))
+            .order_by(OutboxMessage.send_after, OutboxMessage.id)
+            .limit(limit)
+        ).scalars()
+    )
     db.session.commit()
     try:
         for message_id in due:
@@ -214,11 +269,17 @@ def deliver_due(now: datetime | None = None, limit: int = 500, transport=None) -
             message = db.session.get(OutboxMessage, message_id)
             try:
                 transport.send(compose(message, sender))
-            except Exception as error:  # noqa: BLE001  Any failure is recorded on the row, never lost.
+            except Exception as error:
                 attempts = message.attempts + 1
                 gave_up = attempts >= MAX_ATTEMPTS
-                _finish(message_id, token, attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000],
-                        send_after=now + retry_delay(attempts), failed_at=now if gave_up else None)
+                _finish(
+                    message_id,
+                    token,
+                    attempts=attempts,
+                    last_error=f"{type(error).__name__}: {error}"[:2000],
+                    send_after=now + retry_delay(attempts),
+                    failed_at=now if gave_up else None,
+                )
                 report.failed += 1
                 report.gave_up += int(gave_up)
                 report.errors.append(f"message {message_id}: {error}")

@@ -1,4 +1,5 @@
 """Publish adopted versions, read publications back and render their exports once."""
+
 from __future__ import annotations
 
 import hashlib
@@ -102,20 +103,25 @@ def _quorum_text(quorum: str) -> str:
 
 def credited_organisations(document: Document, version_number: int) -> list[str]:
     """Name the organisations whose amendments were merged up to this version, minus opt-outs."""
-    merged = (select(Amendment.id, Amendment.organisation_id)
-              .where(Amendment.document_id == document.id, Amendment.status == AmendmentStatus.MERGED,
-                     Amendment.merged_in_version <= version_number))
+    merged = select(Amendment.id, Amendment.organisation_id).where(
+        Amendment.document_id == document.id,
+        Amendment.status == AmendmentStatus.MERGED,
+        Amendment.merged_in_version <= version_number,
+    )
     rows = db.session.execute(merged).all()
     organisation_ids = {row.organisation_id for row in rows}
     amendment_ids = [row.id for row in rows]
     if amendment_ids:
-        organisation_ids |= set(db.session.execute(
-            select(AmendmentCosponsor.organisation_id).where(AmendmentCosponsor.amendment_id.in_(amendment_ids))
-        ).scalars())
+        organisation_ids |= set(
+            db.session.execute(
+                select(AmendmentCosponsor.organisation_id).where(AmendmentCosponsor.amendment_id.in_(amendment_ids))
+            ).scalars()
+        )
     if not organisation_ids:
         return []
-    names = db.session.execute(select(Organisation.name).where(
-        Organisation.id.in_(organisation_ids), Organisation.credit_opt_out.is_(False))).scalars()
+    names = db.session.execute(
+        select(Organisation.name).where(Organisation.id.in_(organisation_ids), Organisation.credit_opt_out.is_(False))
+    ).scalars()
     return sorted(names, key=str.casefold)
 
 
@@ -125,8 +131,15 @@ def credited_organisations(document: Document, version_number: int) -> list[str]
 def _check_label(label: str | None) -> str:
     label = (label or "").strip()
     if not LABEL_PATTERN.match(label):
-        raise ValidationFailed(fields={"label": str(_l(
-            "Use 1 to 40 letters, digits, dots, hyphens or underscores, starting and ending with a letter or digit."))})
+        raise ValidationFailed(
+            fields={
+                "label": str(
+                    _l(
+                        "Use 1 to 40 letters, digits, dots, hyphens or underscores, starting and ending with a letter or digit."
+                    )
+                )
+            }
+        )
     return label
 
 
@@ -141,17 +154,23 @@ def in_open_vote(document: Document, version_number: int) -> bool:
     """Tell whether the text of this version is still before a voting or adoption round."""
     if version_number != document.current_version:
         return False
-    open_round = db.session.execute(select(Round.id).where(
-        Round.document_id == document.id, Round.state == RoundState.OPEN,
-        Round.kind.in_((RoundKind.VOTING, RoundKind.ADOPTION)))).first()
+    open_round = db.session.execute(
+        select(Round.id).where(
+            Round.document_id == document.id,
+            Round.state == RoundState.OPEN,
+            Round.kind.in_((RoundKind.VOTING, RoundKind.ADOPTION)),
+        )
+    ).first()
     return open_round is not None
 
 
 def frozen_record(document: Document, version: Version, summary: dict[str, Any]) -> dict[str, Any]:
     """Freeze what every export of this publication will show, forever."""
     snapshot = version.snapshot
-    principles = [{"id": p.get("id"), "number": int(p["number"]), "title": normalise(p["title"]),
-                   "text": normalise(p["text"])} for p in snapshot["principles"]]
+    principles = [
+        {"id": p.get("id"), "number": int(p["number"]), "title": normalise(p["title"]), "text": normalise(p["text"])}
+        for p in snapshot["principles"]
+    ]
     return {
         "slug": document.slug,
         "title": normalise(snapshot["title"]),
@@ -164,15 +183,17 @@ def frozen_record(document: Document, version: Version, summary: dict[str, Any])
     }
 
 
-def publish(actor: User | None, document: Document, version_number: int, label: str, approved_at: date,
-            meeting: str) -> Publication:
+def publish(
+    actor: User | None, document: Document, version_number: int, label: str, approved_at: date, meeting: str
+) -> Publication:
     """Publish an adopted version under a label; refuse unless its adoption motion passed."""
     label = _check_label(label)
     meeting = _check_meeting(meeting)
     if not isinstance(approved_at, date):
         raise ValidationFailed(fields={"approved_at": str(_l("Give the approval date as YYYY-MM-DD."))})
-    version = db.session.execute(select(Version).where(
-        Version.document_id == document.id, Version.number == version_number)).scalar_one_or_none()
+    version = db.session.execute(
+        select(Version).where(Version.document_id == document.id, Version.number == version_number)
+    ).scalar_one_or_none()
     if version is None:
         raise NotFound(_l("No such version."))
     if in_open_vote(document, version_number):
@@ -183,20 +204,38 @@ def publish(actor: User | None, document: Document, version_number: int, label: 
     if find_publication(document, label) is not None:
         raise Conflict(_l("This label is already published."), fields={"label": str(_l("Already used."))})
     record = frozen_record(document, version, summary)
-    publication = Publication(document_id=document.id, version_number=version_number, label=label,
-                              approved_at=approved_at, meeting=meeting, published_at=utcnow(),
-                              published_by_id=actor.id if actor is not None else None,
-                              sha256=record["sha256"], record=record)
+    publication = Publication(
+        document_id=document.id,
+        version_number=version_number,
+        label=label,
+        approved_at=approved_at,
+        meeting=meeting,
+        published_at=utcnow(),
+        published_by_id=actor.id if actor is not None else None,
+        sha256=record["sha256"],
+        record=record,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(publication)
             db.session.flush()
     except IntegrityError:
         raise Conflict(_l("This label is already published."), fields={"label": str(_l("Already used."))}) from None
-    audit.record("publication.created", "publication", publication.id,
-                 {"document": document.slug, "version": version_number, "label": label,
-                  "approved_at": approved_at.isoformat(), "meeting": meeting, "sha256": record["sha256"],
-                  "credits": record["credits"]}, actor)
+    audit.record(
+        "publication.created",
+        "publication",
+        publication.id,
+        {
+            "document": document.slug,
+            "version": version_number,
+            "label": label,
+            "approved_at": approved_at.isoformat(),
+            "meeting": meeting,
+            "sha256": record["sha256"],
+            "credits": record["credits"],
+        },
+        actor,
+    )
     return publication
 
 
@@ -205,8 +244,9 @@ def publish(actor: User | None, document: Document, version_number: int, label: 
 
 def find_publication(document: Document, label: str) -> Publication | None:
     """Return the publication with this label, or None."""
-    return db.session.execute(select(Publication).where(
-        Publication.document_id == document.id, Publication.label == label)).scalar_one_or_none()
+    return db.session.execute(
+        select(Publication).where(Publication.document_id == document.id, Publication.label == label)
+    ).scalar_one_or_none()
 
 
 def get_publication(document: Document, label: str) -> Publication:
@@ -227,15 +267,23 @@ def published_document(slug: str) -> Document:
 
 def publications_of(document: Document) -> list[Publication]:
     """Return every publication of a document, newest first."""
-    return list(db.session.execute(select(Publication).where(Publication.document_id == document.id)
-                                   .order_by(Publication.published_at.desc(), Publication.id.desc())).scalars())
+    return list(
+        db.session.execute(
+            select(Publication)
+            .where(Publication.document_id == document.id)
+            .order_by(Publication.published_at.desc(), Publication.id.desc())
+        ).scalars()
+    )
 
 
 def latest_publication(document: Document) -> Publication | None:
     """Return the publication that supersedes all others, or None."""
-    return db.session.execute(select(Publication).where(Publication.document_id == document.id)
-                              .order_by(Publication.published_at.desc(), Publication.id.desc()).limit(1)
-                              ).scalar_one_or_none()
+    return db.session.execute(
+        select(Publication)
+        .where(Publication.document_id == document.id)
+        .order_by(Publication.published_at.desc(), Publication.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def all_publications(limit: int | None = None) -> list[Publication]:
@@ -254,13 +302,22 @@ def latest_by_document() -> list[Publication]:
     return sorted(latest.values(), key=lambda p: p.record["title"].casefold())
 
 
-_KEY_COLUMNS = (Publication.id, Publication.document_id, Publication.label, Publication.sha256,
-                Publication.published_at)
+_KEY_COLUMNS = (
+    Publication.id,
+    Publication.document_id,
+    Publication.label,
+    Publication.sha256,
+    Publication.published_at,
+)
 _NEWEST_FIRST = (Publication.published_at.desc(), Publication.id.desc())
 # Built once: public pages run these on every request, and building a statement costs more than running it.
 _ALL_KEYS = select(*_KEY_COLUMNS).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
-_KEYS_OF_SLUG = (select(*_KEY_COLUMNS).join(Document, Document.id == Publication.document_id)
-                 .where(Document.slug == bindparam("slug")).order_by(*_NEWEST_FIRST))
+_KEYS_OF_SLUG = (
+    select(*_KEY_COLUMNS)
+    .join(Document, Document.id == Publication.document_id)
+    .where(Document.slug == bindparam("slug"))
+    .order_by(*_NEWEST_FIRST)
+)
 _KEY_OF_LABEL = _KEYS_OF_SLUG.where(Publication.label == bindparam("label"))
 
 
@@ -302,26 +359,38 @@ def export_of(publication: Publication, language: str = "en") -> PublicationExpo
         fields["quorum"] = _quorum_text(fields.get("quorum", ""))
         result = AdoptionResult(**fields)
     return PublicationExport(
-        slug=record["slug"], title=record["title"], preamble=record["preamble"],
+        slug=record["slug"],
+        title=record["title"],
+        preamble=record["preamble"],
         principles=[ExportPrinciple(p["number"], p["title"], p["text"]) for p in record["principles"]],
-        label=publication.label, approved_at=publication.approved_at.isoformat(), meeting=publication.meeting,
-        version=record["version"], sha256=record["sha256"], adoption=result, credits=record["credits"],
-        language=language, direction=text_direction(record["title"]),
-        source_language=language, labels=export_labels())
+        label=publication.label,
+        approved_at=publication.approved_at.isoformat(),
+        meeting=publication.meeting,
+        version=record["version"],
+        sha256=record["sha256"],
+        adoption=result,
+        credits=record["credits"],
+        language=language,
+        direction=text_direction(record["title"]),
+        source_language=language,
+        labels=export_labels(),
+    )
 
 
 def rendered_export(publication: Publication, fmt: str, language: str) -> ExportCache:
     """Return the rendered export, rendering and storing it the first time (one render for all workers)."""
     if fmt not in RENDERERS:
         raise NotFound(_l("No such export format."))
-    query = select(ExportCache).where(ExportCache.publication_id == publication.id, ExportCache.format == fmt,
-                                      ExportCache.language == language)
+    query = select(ExportCache).where(
+        ExportCache.publication_id == publication.id, ExportCache.format == fmt, ExportCache.language == language
+    )
     cached = db.session.execute(query).scalar_one_or_none()
     if cached is not None:
         return cached
     body = render(fmt, export_of(publication, language))
-    row = ExportCache(publication_id=publication.id, format=fmt, language=language, body=body,
-                      etag=hashlib.sha256(body).hexdigest())
+    row = ExportCache(
+        publication_id=publication.id, format=fmt, language=language, body=body, etag=hashlib.sha256(body).hexdigest()
+    )
     try:
         with db.session.begin_nested():
             db.session.add(row)

@@ -1,5 +1,6 @@
 """Results for presentation: turnout while a round is open, the full result and bulletin once it is
 closed, what closing did with each motion, and the adoption vote a publication cites."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -30,16 +31,23 @@ def tally_of(motion: Motion) -> tally_domain.TallyResult:
     """Tally a motion's current ballots against its frozen electorate."""
     target = motion.round
     ballots = db.session.execute(select(Ballot.organisation_id, Ballot.choice).where(Ballot.motion_id == motion.id))
-    return tally_domain.tally(electorate_of(target), [tally_domain.CastBallot(o, c) for o, c in ballots],
-                              target.majority, Decimal(target.quorum))
+    return tally_domain.tally(
+        electorate_of(target),
+        [tally_domain.CastBallot(o, c) for o, c in ballots],
+        target.majority,
+        Decimal(target.quorum),
+    )
 
 
 def bulletin_of(motion: Motion) -> list[dict[str, str]]:
     """List every current receipt with its choice, and the organisation only in a named round."""
     named = motion.round.secrecy != Secrecy.SECRET
-    rows = db.session.execute(select(Ballot.receipt, Ballot.choice, Organisation.name)
-                              .join(Organisation, Organisation.id == Ballot.organisation_id)
-                              .where(Ballot.motion_id == motion.id).order_by(Ballot.receipt)).all()
+    rows = db.session.execute(
+        select(Ballot.receipt, Ballot.choice, Organisation.name)
+        .join(Organisation, Organisation.id == Ballot.organisation_id)
+        .where(Ballot.motion_id == motion.id)
+        .order_by(Ballot.receipt)
+    ).all()
     entries = []
     for receipt, choice, name in rows:
         entry = {"receipt": receipt, "choice": choice}
@@ -65,8 +73,17 @@ def result_for(motion: Motion, viewer: User | None = None) -> dict[str, Any]:
     if not decided:
         return data
     stored = disclosure.disclosed_result(motion)
-    for key in ("tally", "majority", "quorum", "quorum_reached", "passed", "by_region", "by_category",
-                "passed_by_count", "quorum_reached_by_count"):
+    for key in (
+        "tally",
+        "majority",
+        "quorum",
+        "quorum_reached",
+        "passed",
+        "by_region",
+        "by_category",
+        "passed_by_count",
+        "quorum_reached_by_count",
+    ):
         data[key] = stored.get(key)
     data["outcome"] = motion.outcome
     data["effect"] = motion.effect
@@ -76,19 +93,34 @@ def result_for(motion: Motion, viewer: User | None = None) -> dict[str, Any]:
 
 def round_summary(target: Round) -> list[dict[str, Any]]:
     """Describe what closing did with each motion, in order: passed, merged, conflicted …"""
-    return [{"motion_id": m.id, "position": m.position, "amendment_id": m.amendment_id,
-             "version_number": m.version_number, "outcome": m.outcome, "effect": m.effect}
-            for m in motions_of(target)]
+    return [
+        {
+            "motion_id": m.id,
+            "position": m.position,
+            "amendment_id": m.amendment_id,
+            "version_number": m.version_number,
+            "outcome": m.outcome,
+            "effect": m.effect,
+        }
+        for m in motions_of(target)
+    ]
 
 
 def passed_adoption_motion(document_id: int, version_number: int) -> Motion | None:
     """Return the latest passed adoption motion on exactly this version of the document."""
     return db.session.execute(
-        select(Motion).join(Round, Round.id == Motion.round_id)
-        .where(Round.document_id == document_id, Round.kind == RoundKind.ADOPTION,
-               Round.state == RoundState.CLOSED, Motion.version_number == version_number,
-               Motion.outcome == MotionOutcome.PASSED.value)
-        .order_by(Motion.decided_at.desc(), Motion.id.desc()).limit(1)).scalar_one_or_none()
+        select(Motion)
+        .join(Round, Round.id == Motion.round_id)
+        .where(
+            Round.document_id == document_id,
+            Round.kind == RoundKind.ADOPTION,
+            Round.state == RoundState.CLOSED,
+            Motion.version_number == version_number,
+            Motion.outcome == MotionOutcome.PASSED.value,
+        )
+        .order_by(Motion.decided_at.desc(), Motion.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def adoption_summary(motion: Motion) -> dict[str, Any]:
@@ -104,10 +136,17 @@ def adoption_summary(motion: Motion) -> dict[str, Any]:
         "quorum": stored.get("quorum"),
         "quorum_reached": stored.get("quorum_reached"),
         "passed": stored.get("passed"),
-        "weights": {**{c: choices[c]["weight"] for c in CHOICES},
-                    "eligible": stored.get("eligible_weight"), "participation": stored.get("participation_weight")},
-        "counts": {**{c: choices[c]["count"] for c in CHOICES},
-                   "eligible": stored.get("eligible_count"), "participation": stored.get("participation_count")},
-        "closed_at": (motion.round.closed_at or motion.decided_at).isoformat() if (
-            motion.round.closed_at or motion.decided_at) else None,
+        "weights": {
+            **{c: choices[c]["weight"] for c in CHOICES},
+            "eligible": stored.get("eligible_weight"),
+            "participation": stored.get("participation_weight"),
+        },
+        "counts": {
+            **{c: choices[c]["count"] for c in CHOICES},
+            "eligible": stored.get("eligible_count"),
+            "participation": stored.get("participation_count"),
+        },
+        "closed_at": (motion.round.closed_at or motion.decided_at).isoformat()
+        if (motion.round.closed_at or motion.decided_at)
+        else None,
     }

@@ -2,6 +2,7 @@
 
 Opening and closing, with everything they set in motion, are in services/closing.py.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -38,14 +39,18 @@ def get_round(round_id: int) -> Round:
 
 def list_rounds(document: Document) -> list[Round]:
     """Return every round of a document, newest first."""
-    return list(db.session.execute(
-        select(Round).where(Round.document_id == document.id).order_by(Round.created_at.desc(), Round.id.desc())).scalars())
+    return list(
+        db.session.execute(
+            select(Round).where(Round.document_id == document.id).order_by(Round.created_at.desc(), Round.id.desc())
+        ).scalars()
+    )
 
 
 def open_round_of(document: Document) -> Round | None:
     """Return the document's open round, if any."""
     return db.session.execute(
-        select(Round).where(Round.document_id == document.id, Round.state == RoundState.OPEN)).scalar_one_or_none()
+        select(Round).where(Round.document_id == document.id, Round.state == RoundState.OPEN)
+    ).scalar_one_or_none()
 
 
 def accepting_amendments(document: Document, now: datetime | None = None) -> Round | None:
@@ -63,9 +68,16 @@ def _check_closes_at(closes_at: datetime, now: datetime) -> None:
         raise ValidationFailed(fields={"closes_at": str(_l("The closing time must be in the future."))})
 
 
-def create_round(actor: User | None, document: Document, kind: str, title: str, closes_at: datetime,
-                 majority: str | None = None, quorum: Decimal | str | None = None,
-                 secrecy: str | None = None) -> Round:
+def create_round(
+    actor: User | None,
+    document: Document,
+    kind: str,
+    title: str,
+    closes_at: datetime,
+    majority: str | None = None,
+    quorum: Decimal | str | None = None,
+    secrecy: str | None = None,
+) -> Round:
     """Schedule a round of a document."""
     try:
         kind = RoundKind(kind)
@@ -83,19 +95,45 @@ def create_round(actor: User | None, document: Document, kind: str, title: str, 
         quorum = defaults.quorum if quorum is None else Decimal(str(quorum))
     except InvalidOperation:
         quorum = Decimal("-1")
-    if not quorum.is_finite() or not Decimal("0") <= quorum <= Decimal("1") or quorum != quorum.quantize(Decimal("0.0001")):
-        raise ValidationFailed(fields={"quorum": str(_l("A quorum is a fraction between 0 and 1 with at most 4 decimals."))})
+    if (
+        not quorum.is_finite()
+        or not Decimal("0") <= quorum <= Decimal("1")
+        or quorum != quorum.quantize(Decimal("0.0001"))
+    ):
+        raise ValidationFailed(
+            fields={"quorum": str(_l("A quorum is a fraction between 0 and 1 with at most 4 decimals."))}
+        )
     secrecy = secrecy or DEFAULT_SECRECY.value
     if secrecy not in set(Secrecy):
         raise ValidationFailed(fields={"secrecy": str(_l("Choose named or secret."))})
-    new_round = Round(document_id=document.id, kind=kind, title=title, closes_at=closes_at, majority=majority,
-                      quorum=quorum, secrecy=secrecy, state=RoundState.SCHEDULED,
-                      created_by_id=actor.id if actor is not None else None)
+    new_round = Round(
+        document_id=document.id,
+        kind=kind,
+        title=title,
+        closes_at=closes_at,
+        majority=majority,
+        quorum=quorum,
+        secrecy=secrecy,
+        state=RoundState.SCHEDULED,
+        created_by_id=actor.id if actor is not None else None,
+    )
     db.session.add(new_round)
     db.session.flush()
-    audit.record("round.created", "round", new_round.id,
-                 {"document": document.slug, "kind": kind.value, "title": title, "closes_at": closes_at.isoformat(),
-                  "majority": majority, "quorum": quorum, "secrecy": secrecy}, actor)
+    audit.record(
+        "round.created",
+        "round",
+        new_round.id,
+        {
+            "document": document.slug,
+            "kind": kind.value,
+            "title": title,
+            "closes_at": closes_at.isoformat(),
+            "majority": majority,
+            "quorum": quorum,
+            "secrecy": secrecy,
+        },
+        actor,
+    )
     return new_round
 
 
@@ -104,8 +142,12 @@ def next_state_for(target: Round, action: str) -> RoundState:
     try:
         return next_state(target.state, action)
     except IllegalTransition as illegal:
-        raise Conflict(_l("This round is %(state)s and cannot be changed this way.",
-                          state=name_of(ROUND_STATE_NAMES, illegal.state))) from None
+        raise Conflict(
+            _l(
+                "This round is %(state)s and cannot be changed this way.",
+                state=name_of(ROUND_STATE_NAMES, illegal.state),
+            )
+        ) from None
 
 
 def lock_round(target: Round) -> Round:
@@ -130,10 +172,13 @@ def extend_round(actor: User | None, target: Round, closes_at: datetime) -> Roun
     if target.closes_at <= now:
         raise Conflict(_l("This round has run out; it can no longer be extended."))
     if not can_extend(target.state, target.closes_at, closes_at, now):
-        raise ValidationFailed(fields={"closes_at": str(_l("The new closing time must be later than the current one."))})
+        raise ValidationFailed(
+            fields={"closes_at": str(_l("The new closing time must be later than the current one."))}
+        )
     previous = target.closes_at
     target.closes_at = closes_at
     db.session.flush()
-    audit.record("round.extended", "round", target.id,
-                 {"from": previous.isoformat(), "to": closes_at.isoformat()}, actor)
+    audit.record(
+        "round.extended", "round", target.id, {"from": previous.isoformat(), "to": closes_at.isoformat()}, actor
+    )
     return target

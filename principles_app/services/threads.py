@@ -1,4 +1,5 @@
 """Read threads: find a comment's target, load a whole thread shaped for one reader, list activity."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,21 +62,26 @@ class Target:
 
 def _principle_target(target_id: int) -> Target | None:
     row = db.session.execute(
-        select(Principle, Document.slug).join(Document, Document.id == Principle.document_id)
-        .where(Principle.id == target_id)).first()
+        select(Principle, Document.slug)
+        .join(Document, Document.id == Principle.document_id)
+        .where(Principle.id == target_id)
+    ).first()
     if row is None:
         return None
     principle, slug = row
     if principle.number is None or principle.deleted_at is not None:
         return None
-    return Target("principle", principle.id, slug, _l("Principle %(n)d: %(title)s", n=principle.number,
-                                                            title=principle.title))
+    return Target(
+        "principle", principle.id, slug, _l("Principle %(n)d: %(title)s", n=principle.number, title=principle.title)
+    )
 
 
 def _amendment_target(target_id: int) -> Target | None:
     row = db.session.execute(
         select(Amendment.id, Amendment.organisation_id, Document.slug)
-        .join(Document, Document.id == Amendment.document_id).where(Amendment.id == target_id)).first()
+        .join(Document, Document.id == Amendment.document_id)
+        .where(Amendment.id == target_id)
+    ).first()
     if row is None:
         return None
     return Target("amendment", row.id, row.slug, _l("Amendment %(n)d", n=row.id), row.organisation_id)
@@ -170,8 +176,13 @@ class ThreadView:
 class _NodeBuilder:
     """Shape comments for one reader; what depends only on the reader is worked out once."""
 
-    def __init__(self, viewer: User | None, flagged_ids: set[int] = frozenset(), open_flags: dict | None = None,
-                 history: dict | None = None):
+    def __init__(
+        self,
+        viewer: User | None,
+        flagged_ids: set[int] = frozenset(),
+        open_flags: dict | None = None,
+        history: dict | None = None,
+    ):
         self.viewer = viewer
         self.viewer_id = viewer.id if viewer is not None else None
         self.moderator = permissions.can_moderate(viewer)
@@ -190,17 +201,28 @@ class _NodeBuilder:
             region = row.organisation_region.value
             is_viewer = self.viewer_id == row.author_id
             if permissions.can_see_author(self.viewer, row):
-                view = AuthorView(display=f"{row.author_name} ({row.organisation_name})", region=region,
-                                  category=category, revealed=True, user_id=row.author_id, name=row.author_name,
-                                  organisation=row.organisation_name, is_viewer=is_viewer)
+                view = AuthorView(
+                    display=f"{row.author_name} ({row.organisation_name})",
+                    region=region,
+                    category=category,
+                    revealed=True,
+                    user_id=row.author_id,
+                    name=row.author_name,
+                    organisation=row.organisation_name,
+                    is_viewer=is_viewer,
+                )
             else:
                 if self._group_sizes is None:
                     self._group_sizes = anonymity.group_sizes()  # once per thread, only if needed
                 label = anonymity.protective_label(category, region, self._group_sizes)
                 # Translated once per author here rather than once per comment when rendered.
-                view = AuthorView(display=str(label.display) if has_request_context() else label.display,
-                                  region=label.region, category=label.category,
-                                  revealed=False, is_viewer=is_viewer)
+                view = AuthorView(
+                    display=str(label.display) if has_request_context() else label.display,
+                    region=label.region,
+                    category=label.category,
+                    revealed=False,
+                    is_viewer=is_viewer,
+                )
             self._authors[key] = view
         return view
 
@@ -242,22 +264,41 @@ class _NodeBuilder:
 
 def _comment_rows():
     """Select what a reader may see of comments, with author and organisation, as plain rows (fast)."""
-    return (select(Comment.id, Comment.parent_id, Comment.author_id, Comment.target_type, Comment.target_id,
-                   Comment.created_at, Comment.stance, Comment.body, Comment.body_html, Comment.anonymous,
-                   Comment.edited_at, Comment.deleted_at, Comment.hidden_at, Comment.hidden_category,
-                   Comment.hidden_reason, Comment.pending_review, User.name.label("author_name"),
-                   Organisation.name.label("organisation_name"), Organisation.region.label("organisation_region"),
-                   Organisation.category.label("organisation_category"))
-            .join(User, User.id == Comment.author_id)
-            .join(Organisation, Organisation.id == Comment.organisation_id))
+    return (
+        select(
+            Comment.id,
+            Comment.parent_id,
+            Comment.author_id,
+            Comment.target_type,
+            Comment.target_id,
+            Comment.created_at,
+            Comment.stance,
+            Comment.body,
+            Comment.body_html,
+            Comment.anonymous,
+            Comment.edited_at,
+            Comment.deleted_at,
+            Comment.hidden_at,
+            Comment.hidden_category,
+            Comment.hidden_reason,
+            Comment.pending_review,
+            User.name.label("author_name"),
+            Organisation.name.label("organisation_name"),
+            Organisation.region.label("organisation_region"),
+            Organisation.category.label("organisation_category"),
+        )
+        .join(User, User.id == Comment.author_id)
+        .join(Organisation, Organisation.id == Comment.organisation_id)
+    )
 
 
 def _thread_filter(target_type: str, target_id: int):
     return (Comment.target_type == TargetType(target_type), Comment.target_id == target_id)
 
 
-def load_thread(target_type: str, target_id: int, viewer: User | None, sort: str = "oldest",
-                focus_id: int | None = None) -> ThreadView:
+def load_thread(
+    target_type: str, target_id: int, viewer: User | None, sort: str = "oldest", focus_id: int | None = None
+) -> ThreadView:
     """Load a whole thread in a constant number of queries, shaped for this reader."""
     if not permissions.can_read_threads(viewer):
         raise NotFound()
@@ -267,21 +308,33 @@ def load_thread(target_type: str, target_id: int, viewer: User | None, sort: str
     rows = db.session.execute(_comment_rows().where(*where).order_by(Comment.created_at, Comment.id)).all()
     flagged_ids: set[int] = set()
     if viewer is not None and permissions.can_flag(viewer, None):
-        flagged_ids = set(db.session.execute(
-            select(CommentFlag.comment_id).join(Comment, Comment.id == CommentFlag.comment_id)
-            .where(*where, CommentFlag.organisation_id == viewer.organisation_id)).scalars())
+        flagged_ids = set(
+            db.session.execute(
+                select(CommentFlag.comment_id)
+                .join(Comment, Comment.id == CommentFlag.comment_id)
+                .where(*where, CommentFlag.organisation_id == viewer.organisation_id)
+            ).scalars()
+        )
     open_flags: dict[int, int] = {}
     history: dict[int, list] = {}
     if permissions.can_moderate(viewer):
-        open_flags = dict(db.session.execute(
-            select(CommentFlag.comment_id, func.count(CommentFlag.id))
-            .join(Comment, Comment.id == CommentFlag.comment_id)
-            .where(*where, CommentFlag.resolved_at.is_(None)).group_by(CommentFlag.comment_id)).all())
+        open_flags = dict(
+            db.session.execute(
+                select(CommentFlag.comment_id, func.count(CommentFlag.id))
+                .join(Comment, Comment.id == CommentFlag.comment_id)
+                .where(*where, CommentFlag.resolved_at.is_(None))
+                .group_by(CommentFlag.comment_id)
+            ).all()
+        )
         for revision in db.session.execute(
-                select(CommentRevision).join(Comment, Comment.id == CommentRevision.comment_id)
-                .where(*where).order_by(CommentRevision.id)).scalars():
+            select(CommentRevision)
+            .join(Comment, Comment.id == CommentRevision.comment_id)
+            .where(*where)
+            .order_by(CommentRevision.id)
+        ).scalars():
             history.setdefault(revision.comment_id, []).append(
-                {"body": revision.body, "written_at": revision.written_at, "replaced_at": revision.replaced_at})
+                {"body": revision.body, "written_at": revision.written_at, "replaced_at": revision.replaced_at}
+            )
     builder = _NodeBuilder(viewer, flagged_ids, open_flags, history)
     nodes = {row.id: builder.node(row) for row in rows}
     roots: list[CommentNode] = []
@@ -298,8 +351,14 @@ def load_thread(target_type: str, target_id: int, viewer: User | None, sort: str
         visible += 1
         if row.stance is not None:
             counts[row.stance.value] += 1
-    view = ThreadView(target=target, roots=roots, counts=counts, total=visible, sort=sort,
-                      viewer_can_comment=permissions.can_comment(viewer))
+    view = ThreadView(
+        target=target,
+        roots=roots,
+        counts=counts,
+        total=visible,
+        sort=sort,
+        viewer_can_comment=permissions.can_comment(viewer),
+    )
     if focus_id is not None:
         focus = nodes.get(focus_id)
         if focus is None:
@@ -328,8 +387,6 @@ def _finish_tree(nodes: list[CommentNode], depth: int, newest_first: bool) -> in
     return total
 
 
-
-
 @dataclass
 class ActivityItem:
     """A comment someone may want to read: a reply to mine or new on my organisation's amendment."""
@@ -356,22 +413,34 @@ def activity_for(user: User, mark_visited: bool = True, limit: int = 200) -> Act
     visit = db.session.get(CommentActivityVisit, user.id)
     since = visit.visited_at if visit is not None else None
     parent = db.aliased(Comment)
-    replies = select(Comment.id).join(parent, parent.id == Comment.parent_id).where(
-        parent.author_id == user.id, Comment.author_id != user.id)
+    replies = (
+        select(Comment.id)
+        .join(parent, parent.id == Comment.parent_id)
+        .where(parent.author_id == user.id, Comment.author_id != user.id)
+    )
     my_amendments = select(Amendment.id).where(Amendment.organisation_id == user.organisation_id)
     on_amendments = select(Comment.id).where(
-        Comment.target_type == TargetType.AMENDMENT, Comment.target_id.in_(my_amendments),
-        Comment.author_id != user.id)
+        Comment.target_type == TargetType.AMENDMENT, Comment.target_id.in_(my_amendments), Comment.author_id != user.id
+    )
     rows = db.session.execute(
         _comment_rows()
         .where(or_(Comment.id.in_(replies), Comment.id.in_(on_amendments)), Comment.deleted_at.is_(None))
-        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)).all()
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
+    ).all()
     reply_ids = set(db.session.execute(replies).scalars())
     items = []
     builder = _NodeBuilder(user)
     for row in rows:
-        items.append(ActivityItem("reply" if row.id in reply_ids else "amendment", builder.node(row),
-                                  row.target_type.value, row.target_id, since is None or row.created_at > since))
+        items.append(
+            ActivityItem(
+                "reply" if row.id in reply_ids else "amendment",
+                builder.node(row),
+                row.target_type.value,
+                row.target_id,
+                since is None or row.created_at > since,
+            )
+        )
     if mark_visited:
         if visit is None:
             db.session.add(CommentActivityVisit(user_id=user.id, visited_at=utcnow()))
@@ -379,5 +448,3 @@ def activity_for(user: User, mark_visited: bool = True, limit: int = 200) -> Act
             visit.visited_at = utcnow()
         db.session.flush()
     return ActivityView(since, items)
-
-

@@ -1,4 +1,5 @@
 """Translations of principles: write them, tell when they are out of date, read them per language."""
+
 from __future__ import annotations
 
 import hashlib
@@ -31,8 +32,9 @@ from principles_app.services.publications import export_of
 def check_language(language: str | None, field: str = "language") -> str:
     """Return a language a principle can be translated into, or refuse it with 422."""
     if language not in TRANSLATION_LANGUAGES:
-        raise ValidationFailed(fields={field: str(_l("Choose one of: %(languages)s.",
-                                                     languages=", ".join(TRANSLATION_LANGUAGES)))})
+        raise ValidationFailed(
+            fields={field: str(_l("Choose one of: %(languages)s.", languages=", ".join(TRANSLATION_LANGUAGES)))}
+        )
     return language
 
 
@@ -46,14 +48,21 @@ def get_principle(principle_id: int) -> Principle:
 
 def list_translations(principle: Principle) -> list[PrincipleTranslation]:
     """Return every translation of the principle, by language."""
-    return list(db.session.execute(select(PrincipleTranslation).where(
-        PrincipleTranslation.principle_id == principle.id).order_by(PrincipleTranslation.language)).scalars())
+    return list(
+        db.session.execute(
+            select(PrincipleTranslation)
+            .where(PrincipleTranslation.principle_id == principle.id)
+            .order_by(PrincipleTranslation.language)
+        ).scalars()
+    )
 
 
 def find_translation(principle: Principle, language: str) -> PrincipleTranslation | None:
     """Return the principle's translation into this language, or None."""
-    return db.session.execute(select(PrincipleTranslation).where(
-        PrincipleTranslation.principle_id == principle.id, PrincipleTranslation.language == language)
+    return db.session.execute(
+        select(PrincipleTranslation).where(
+            PrincipleTranslation.principle_id == principle.id, PrincipleTranslation.language == language
+        )
     ).scalar_one_or_none()
 
 
@@ -61,8 +70,11 @@ def translations_by_principle(principle_ids: list[int], language: str) -> dict[i
     """Return the translations into one language of these principles, keyed by principle id."""
     if not principle_ids or language not in TRANSLATION_LANGUAGES:
         return {}
-    rows = db.session.execute(select(PrincipleTranslation).where(
-        PrincipleTranslation.principle_id.in_(principle_ids), PrincipleTranslation.language == language)).scalars()
+    rows = db.session.execute(
+        select(PrincipleTranslation).where(
+            PrincipleTranslation.principle_id.in_(principle_ids), PrincipleTranslation.language == language
+        )
+    ).scalars()
     return {row.principle_id: row for row in rows}
 
 
@@ -105,13 +117,18 @@ def describe(translation: PrincipleTranslation) -> TranslationView:
     principle = translation.principle
     stale = translation.stale
     return TranslationView(
-        language=translation.language, title=translation.title, text=translation.text,
-        source_version=translation.source_version, stale=stale, source_title=translation.source_title,
+        language=translation.language,
+        title=translation.title,
+        text=translation.text,
+        source_version=translation.source_version,
+        stale=stale,
+        source_title=translation.source_title,
         source_text=translation.source_text,
         source_title_diff=word_diff(translation.source_title, principle.title) if stale else [],
         source_diff=word_diff(translation.source_text, principle.text) if stale else [],
         translated_by=translation.translated_by.name if translation.translated_by is not None else None,
-        updated_at=translation.updated_at)
+        updated_at=translation.updated_at,
+    )
 
 
 # --- Writing ----------------------------------------------------------------------------------
@@ -119,18 +136,26 @@ def describe(translation: PrincipleTranslation) -> TranslationView:
 
 def principle_at_version(principle: Principle, version_number: int) -> dict[str, Any] | None:
     """Return the principle as it read in a version of its document, or None if it was not there."""
-    version = db.session.execute(select(Version).where(
-        Version.document_id == principle.document_id, Version.number == version_number)).scalar_one_or_none()
+    version = db.session.execute(
+        select(Version).where(Version.document_id == principle.document_id, Version.number == version_number)
+    ).scalar_one_or_none()
     if version is None:
         return None
     return next((p for p in version.snapshot["principles"] if p.get("id") == principle.id), None)
 
 
-def source_changes(old_title: str, old_text: str, principle: Principle, deleted_label: str = "deleted:",
-                   inserted_label: str = "inserted:") -> tuple[str, str]:
+def source_changes(
+    old_title: str,
+    old_text: str,
+    principle: Principle,
+    deleted_label: str = "deleted:",
+    inserted_label: str = "inserted:",
+) -> tuple[str, str]:
     """Render, as HTML redlines, how the principle's title and text changed since an older reading."""
-    return (render_redline(word_diff(old_title, principle.title), deleted_label, inserted_label),
-            render_redline(word_diff(old_text, principle.text), deleted_label, inserted_label))
+    return (
+        render_redline(word_diff(old_title, principle.title), deleted_label, inserted_label),
+        render_redline(word_diff(old_text, principle.text), deleted_label, inserted_label),
+    )
 
 
 def _check_source(principle: Principle, source_version: int | None, confirm_stale: bool) -> None:
@@ -139,23 +164,39 @@ def _check_source(principle: Principle, source_version: int | None, confirm_stal
         return
     current = principle.document.current_version
     if isinstance(source_version, bool) or not isinstance(source_version, int) or not 1 <= source_version <= current:
-        raise ValidationFailed(fields={"source_version": str(_l(
-            "Give a version of this document, from 1 to %(current)s.", current=current))})
+        raise ValidationFailed(
+            fields={
+                "source_version": str(_l("Give a version of this document, from 1 to %(current)s.", current=current))
+            }
+        )
     if source_version == current or confirm_stale:
         return
     before = principle_at_version(principle, source_version)
     if before is None:
-        raise ValidationFailed(fields={"source_version": str(_l(
-            "This principle was not part of version %(n)s.", n=source_version))})
+        raise ValidationFailed(
+            fields={"source_version": str(_l("This principle was not part of version %(n)s.", n=source_version))}
+        )
     if before["title"] != principle.title or before["text"] != principle.text:
-        raise Conflict(_l("The principle changed since version %(n)s, which this translation was made from. "
-                          "Check the changes and confirm to save it anyway.", n=source_version),
-                       fields={"confirm_stale": str(_l("Confirm that the translation follows the current text."))})
+        raise Conflict(
+            _l(
+                "The principle changed since version %(n)s, which this translation was made from. "
+                "Check the changes and confirm to save it anyway.",
+                n=source_version,
+            ),
+            fields={"confirm_stale": str(_l("Confirm that the translation follows the current text."))},
+        )
 
 
-def put_translation(actor: User, principle: Principle, language: str, title: str | None, text: str | None,
-                    source_version: int | None = None, confirm_stale: bool = False,
-                    document_slug: str | None = None) -> PrincipleTranslation:
+def put_translation(
+    actor: User,
+    principle: Principle,
+    language: str,
+    title: str | None,
+    text: str | None,
+    source_version: int | None = None,
+    confirm_stale: bool = False,
+    document_slug: str | None = None,
+) -> PrincipleTranslation:
     """Add or replace the translation of a principle into one language, against its current text."""
     if not permissions.can_translate(actor, principle):
         raise Forbidden(_l("Only delegates of active member organisations and the secretariat translate."))
@@ -167,14 +208,30 @@ def put_translation(actor: User, principle: Principle, language: str, title: str
     if principle.is_deleted:
         raise Conflict(_l("This principle was deleted from the draft; it cannot be translated any more."))
     _check_source(principle, source_version, confirm_stale)
-    values = {"title": title, "text": text, "source_title": principle.title, "source_text": principle.text,
-              "source_version": principle.document.current_version,
-              "translated_by_id": actor.id if actor is not None else None, "updated_at": utcnow()}
+    values = {
+        "title": title,
+        "text": text,
+        "source_title": principle.title,
+        "source_text": principle.text,
+        "source_version": principle.document.current_version,
+        "translated_by_id": actor.id if actor is not None else None,
+        "updated_at": utcnow(),
+    }
     translation, created = _store(principle, language, values)
-    audit.record("translation.created" if created else "translation.updated", "principle", principle.id,
-                 {"language": language, "title": title, "source_version": values["source_version"],
-                  "confirmed_stale": bool(confirm_stale and source_version is not None
-                                          and source_version != values["source_version"])}, actor)
+    audit.record(
+        "translation.created" if created else "translation.updated",
+        "principle",
+        principle.id,
+        {
+            "language": language,
+            "title": title,
+            "source_version": values["source_version"],
+            "confirmed_stale": bool(
+                confirm_stale and source_version is not None and source_version != values["source_version"]
+            ),
+        },
+        actor,
+    )
     return translation
 
 
@@ -244,10 +301,20 @@ def translated_export(publication, language: str) -> PublicationExport | None:
     if not record.get("principles") or len(current) != len(record["principles"]):
         return None
     authoritative = export_of(publication, language)
-    principles = [ExportPrinciple(p.number, current[p.number].title, current[p.number].text)
-                  for p in authoritative.principles]
-    snapshot = {"title": record["title"], "preamble": record["preamble"],
-                "principles": [{"number": p["number"], "title": p["title"], "text": p["text"]}
-                               for p in record["principles"]]}
-    return replace(authoritative, principles=principles, language=language, direction=direction_of(language),
-                   is_translation=True, source_language=SOURCE_LANGUAGE, source_snapshot=snapshot)
+    principles = [
+        ExportPrinciple(p.number, current[p.number].title, current[p.number].text) for p in authoritative.principles
+    ]
+    snapshot = {
+        "title": record["title"],
+        "preamble": record["preamble"],
+        "principles": [{"number": p["number"], "title": p["title"], "text": p["text"]} for p in record["principles"]],
+    }
+    return replace(
+        authoritative,
+        principles=principles,
+        language=language,
+        direction=direction_of(language),
+        is_translation=True,
+        source_language=SOURCE_LANGUAGE,
+        source_snapshot=snapshot,
+    )

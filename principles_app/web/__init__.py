@@ -1,4 +1,5 @@
 """Blueprints, locale selection, security headers and error pages."""
+
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, make_response, render_template, request, session
@@ -176,11 +177,23 @@ def register_web(app: Flask) -> None:
     from principles_app.web.amendments.views import bp as amendments_bp
     from principles_app.web.drafts.views import bp as drafts_bp
     from principles_app.web.rounds.views import bp as rounds_bp
-    from principles_app.web.voting.views import bp as voting_bp
     from principles_app.web.translations.views import bp as translations_bp
+    from principles_app.web.voting.views import bp as voting_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, api_bp, public_bp, publishing_bp, comments_bp,
-                      drafts_bp, amendments_bp, rounds_bp, voting_bp, translations_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        admin_bp,
+        api_bp,
+        public_bp,
+        publishing_bp,
+        comments_bp,
+        drafts_bp,
+        amendments_bp,
+        rounds_bp,
+        voting_bp,
+        translations_bp,
+    ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     app.before_request(_refuse_nul_characters)

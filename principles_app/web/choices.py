@@ -1,4 +1,5 @@
 """Choices of select and radio fields, as the form library wants them declared."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping

@@ -1,4 +1,5 @@
 """Error pages in the reader's language; a database that does not answer: 503 with Retry-After, never a 500."""
+
 from __future__ import annotations
 
 from flask import Flask, g, make_response, render_template, request
@@ -42,10 +43,13 @@ HTTP_ERROR_NAMES = {
 
 # The 503 page when even the error template cannot be rendered; _fallback_page fills it in the
 # reader's language, and FALLBACK_PAGE is what is left when translating fails too.
-_FALLBACK_LAYOUT = ("<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><title>503</title>"
-                    "</head><body><main><h1>{title}</h1><p>{message}</p></main></body></html>")
-FALLBACK_PAGE = _FALLBACK_LAYOUT.format(lang="en", dir="ltr", title="Service unavailable",
-                                        message="Please try again in a few seconds.")
+_FALLBACK_LAYOUT = (
+    '<!doctype html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><title>503</title>'
+    "</head><body><main><h1>{title}</h1><p>{message}</p></main></body></html>"
+)
+FALLBACK_PAGE = _FALLBACK_LAYOUT.format(
+    lang="en", dir="ltr", title="Service unavailable", message="Please try again in a few seconds."
+)
 
 
 def http_error_name(code: int | None, default: str) -> str:
@@ -59,9 +63,12 @@ def _fallback_page() -> str:
     try:
         language = str(get_locale() or DEFAULT_LANGUAGE)
         return _FALLBACK_LAYOUT.format(
-            lang=escape(language), dir=direction_of(language),
-            title=escape(_("Service unavailable")), message=escape(_("Please try again in a few seconds.")))
-    except Exception:  # noqa: BLE001  the answer must still be a 503 page
+            lang=escape(language),
+            dir=direction_of(language),
+            title=escape(_("Service unavailable")),
+            message=escape(_("Please try again in a few seconds.")),
+        )
+    except Exception:
         return FALLBACK_PAGE
 
 
@@ -75,7 +82,7 @@ def database_unavailable(error: BaseException):
     """Roll back whatever the request wrote and ask the client to retry shortly."""
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001  the connection is gone; the pool discards it and nothing was committed
+    except Exception:
         db.session.close()
     _forget_loaded_users()
     message = _("The database is not answering. Try again in a few seconds.")
@@ -87,7 +94,7 @@ def database_unavailable(error: BaseException):
     else:
         try:
             html = render_template("errors/error.html", code=503, name=message)
-        except Exception:  # noqa: BLE001  a page that itself needs the database must not turn the 503 into a 500
+        except Exception:
             html = _fallback_page()
         response = make_response(html, 503)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

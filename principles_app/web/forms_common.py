@@ -17,6 +17,7 @@ In a template: ``{{ field(form.closes_at) }}`` renders ``<input type="datetime-l
 ``{{ form.closes_at.zone_name }}`` next to it. A time skipped by a clock change, or text that is
 no date, becomes a field error, never a 500.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields import Field, PasswordField, StringField, TextAreaField
 from wtforms.widgets import DateTimeLocalInput
 
+from principles_app.domain.text import text_problem
 from principles_app.domain.times import (
     FALLBACK_ZONE,
     NonexistentLocalTime,
@@ -35,7 +37,6 @@ from principles_app.domain.times import (
     resolve_local_datetime,
     to_local_input,
 )
-from principles_app.domain.text import text_problem
 
 
 class TextSafeForm(FlaskForm):
@@ -48,7 +49,11 @@ class TextSafeForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
-            if not isinstance(field, StringField) or isinstance(field, PasswordField) or not isinstance(field.data, str):
+            if (
+                not isinstance(field, StringField)
+                or isinstance(field, PasswordField)
+                or not isinstance(field.data, str)
+            ):
                 continue
             problem = text_problem(field.data, multiline=isinstance(field, TextAreaField))
             if problem:
@@ -97,16 +102,25 @@ class LocalDateTimeField(Field):
             resolved = resolve_local_datetime(text, zone_name)
         except NonexistentLocalTime:
             self.data = None
-            raise ValueError(_("%(time)s does not exist in %(zone)s: the clocks skip it. Choose another time.",
-                               time=text.replace("T", " "), zone=zone_name)) from None
+            raise ValueError(
+                _(
+                    "%(time)s does not exist in %(zone)s: the clocks skip it. Choose another time.",
+                    time=text.replace("T", " "),
+                    zone=zone_name,
+                )
+            ) from None
         except UnknownTimeZone:
             self.data = None
-            raise ValueError(_("Your time zone %(zone)s is unknown; choose one in your account.",
-                               zone=zone_name)) from None
+            raise ValueError(
+                _("Your time zone %(zone)s is unknown; choose one in your account.", zone=zone_name)
+            ) from None
         except ValueError:
             self.data = None
             raise ValueError(_("Give a date and time.")) from None
         self.data = resolved.utc
         if resolved.ambiguous:
-            self.note = _("%(time)s happens twice in %(zone)s because the clocks go back; "
-                          "the first of the two was taken.", time=text.replace("T", " "), zone=zone_name)
+            self.note = _(
+                "%(time)s happens twice in %(zone)s because the clocks go back; the first of the two was taken.",
+                time=text.replace("T", " "),
+                zone=zone_name,
+            )

@@ -19,6 +19,7 @@ the form itself refused, the refusal's own status (403, 409, 422 ...) for a refu
 A button that only confirms an action (withdraw, open a round) has no input to show again: ``act``
 runs it, and a refusal becomes the error page with its status.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """Register the shared formatting (principles_app/formatting.py) and label tables with the templates."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, url_for
@@ -7,8 +8,8 @@ from principles_app import formatting, labels
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.languages import LANGUAGE_NAMES, SOURCE_LANGUAGE, direction_of
 from principles_app.domain.rounds import RoundKind, RoundState
-from principles_app.domain.voting import MotionEffect, MotionOutcome, Secrecy
 from principles_app.domain.text import xml_characters
+from principles_app.domain.voting import MotionEffect, MotionOutcome, Secrecy
 
 
 def public_url_for(endpoint: str, **values) -> str:
@@ -28,6 +29,15 @@ def register_template_helpers(app: Flask) -> None:
     for vocabulary in (AmendmentKind, AmendmentStatus, RoundKind, RoundState, Secrecy, MotionOutcome, MotionEffect):
         app.jinja_env.globals[vocabulary.__name__] = vocabulary
     app.jinja_env.globals["public_url_for"] = public_url_for
-    for names in ("REGION_NAMES", "CATEGORY_NAMES", "ROLE_NAMES", "AMENDMENT_STATUS_NAMES", "ROUND_KIND_NAMES",
-                  "ROUND_STATE_NAMES", "CHOICE_NAMES", "MOTION_EFFECT_NAMES", "MAJORITY_NAMES"):
+    for names in (
+        "REGION_NAMES",
+        "CATEGORY_NAMES",
+        "ROLE_NAMES",
+        "AMENDMENT_STATUS_NAMES",
+        "ROUND_KIND_NAMES",
+        "ROUND_STATE_NAMES",
+        "CHOICE_NAMES",
+        "MOTION_EFFECT_NAMES",
+        "MAJORITY_NAMES",
+    ):
         app.jinja_env.globals[names] = getattr(labels, names)

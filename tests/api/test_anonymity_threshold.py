@@ -1,12 +1,12 @@
 """Protective anonymity names the author's region and category only when that group is large enough."""
+
 from __future__ import annotations
 
 import pytest
 
 from principles_app.extensions import db
 from principles_app.services import comments as service
-from tests.factories import make_principle
-from tests.factories import auth_header, make_organisation, make_user, sign_in, token_for
+from tests.factories import auth_header, make_organisation, make_principle, make_user, sign_in, token_for
 
 
 @pytest.fixture(autouse=True)
@@ -26,9 +26,16 @@ def _author_in_group_of(size: int, region: str = "mena", category: str = "member
 
 def _posted_by(client, author):
     principle = make_principle()
-    response = client.post("/api/v1/comments", headers=auth_header(token_for(author)), json={
-        "target_type": "principle", "target_id": principle.id, "body": "We cannot say this openly.",
-        "anonymous": True})
+    response = client.post(
+        "/api/v1/comments",
+        headers=auth_header(token_for(author)),
+        json={
+            "target_type": "principle",
+            "target_id": principle.id,
+            "body": "We cannot say this openly.",
+            "anonymous": True,
+        },
+    )
     assert response.status_code == 201, response.get_json()
     reader = make_user(region="americas")
     thread = client.get(f"/api/v1/threads/principle/{principle.id}", headers=auth_header(token_for(reader)))
@@ -39,8 +46,11 @@ def test_a_group_below_the_threshold_is_shown_as_a_participant_and_one_at_it_by_
     _principle, small = _posted_by(client, _author_in_group_of(2))
     assert small == {"display": "a participant", "region": None, "category": None}
     _principle, large = _posted_by(client, _author_in_group_of(3, region="asia_pacific"))
-    assert large == {"display": "a member organisation from Asia-Pacific", "region": "asia_pacific",
-                     "category": "member"}
+    assert large == {
+        "display": "a member organisation from Asia-Pacific",
+        "region": "asia_pacific",
+        "category": "member",
+    }
 
 
 def test_an_observer_alone_in_its_region_is_not_named(client):
@@ -68,10 +78,13 @@ def test_the_threshold_is_a_setting(app, client, monkeypatch):
     assert thread.roots[0].author.region == "mena"
 
 
-@pytest.mark.parametrize("size, offered, explained", [
-    (3, "Show me only as an organisation from my region", False),
-    (2, "Show me only as “a participant”", True),
-])
+@pytest.mark.parametrize(
+    "size, offered, explained",
+    [
+        (3, "Show me only as an organisation from my region", False),
+        (2, "Show me only as “a participant”", True),
+    ],
+)
 def test_the_form_says_what_the_author_would_be_shown_as(client, size, offered, explained):
     author = _author_in_group_of(size)
     principle = make_principle()
@@ -80,7 +93,9 @@ def test_the_form_says_what_the_author_would_be_shown_as(client, size, offered, 
     assert offered in page
     assert ("Fewer than 3 active organisations share your region and category" in page) is explained
     assert ("You would be shown as “a participant”" in page) is explained
-    assert ("You would be shown as “a member organisation from Middle East &amp; North Africa”" in page) is not explained
+    assert (
+        "You would be shown as “a member organisation from Middle East &amp; North Africa”" in page
+    ) is not explained
 
 
 @pytest.mark.parametrize("language, wider", [("es", "un participante"), ("fr", "un participant"), ("ar", "مشارك")])

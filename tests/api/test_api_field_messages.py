@@ -1,4 +1,5 @@
 """A refused API body names each field with a message in the caller's language."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,7 @@ from principles_app.extensions import db
 from principles_app.models import Organisation
 from tests.factories import auth_header, make_user, token_for
 
-BAD_ORGANISATION = {"name": "", "region": "atlantis", "category": "member", "vote_weight": "1.23456",
-                    "colour": "blue"}
+BAD_ORGANISATION = {"name": "", "region": "atlantis", "category": "member", "vote_weight": "1.23456", "colour": "blue"}
 
 
 def refused_fields(client, language: str) -> dict[str, str]:
@@ -30,11 +30,14 @@ def test_each_refused_field_is_explained_in_english(client):
     assert fields["colour"] == "This field is not accepted here."
 
 
-@pytest.mark.parametrize(("language", "name", "weight", "unknown"), [
-    ("es", "Este campo no puede estar vacío.", "Indique como máximo 4 decimales", "Este campo no se acepta aquí."),
-    ("fr", "Ce champ ne peut pas être vide.", "Indiquez au plus 4 décimales", "Ce champ n’est pas accepté ici."),
-    ("ar", "لا يمكن ترك هذا الحقل فارغًا.", "أدخل 4 منازل عشرية", "هذا الحقل غير مقبول هنا."),
-])
+@pytest.mark.parametrize(
+    ("language", "name", "weight", "unknown"),
+    [
+        ("es", "Este campo no puede estar vacío.", "Indique como máximo 4 decimales", "Este campo no se acepta aquí."),
+        ("fr", "Ce champ ne peut pas être vide.", "Indiquez au plus 4 décimales", "Ce champ n’est pas accepté ici."),
+        ("ar", "لا يمكن ترك هذا الحقل فارغًا.", "أدخل 4 منازل عشرية", "هذا الحقل غير مقبول هنا."),
+    ],
+)
 def test_each_refused_field_is_explained_in_the_callers_language(client, language, name, weight, unknown):
     fields = refused_fields(client, language)
     assert fields["name"] == name

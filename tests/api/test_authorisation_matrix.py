@@ -1,4 +1,5 @@
 """Every role, anonymous included, against every foundation route: allowed or refused as the contract says."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,15 +21,32 @@ def _routes(org_id):
     return [
         ("GET", "/api/v1/me", None, {"observer", "member", "secretariat"}),
         ("PATCH", "/api/v1/me", {"language": "fr"}, {"observer", "member", "secretariat"}),
-        ("POST", "/api/v1/me/password", {"current_password": PASSWORD, "new_password": "kettle mango lantern"},
-         {"observer", "member", "secretariat"}),
+        (
+            "POST",
+            "/api/v1/me/password",
+            {"current_password": PASSWORD, "new_password": "kettle mango lantern"},
+            {"observer", "member", "secretariat"},
+        ),
         ("GET", "/api/v1/organisations", None, {"observer", "member", "secretariat"}),
-        ("POST", "/api/v1/organisations",
-         {"name": "Matrix Org", "region": "africa", "category": "member", "vote_weight": "1"}, {"secretariat"}),
+        (
+            "POST",
+            "/api/v1/organisations",
+            {"name": "Matrix Org", "region": "africa", "category": "member", "vote_weight": "1"},
+            {"secretariat"},
+        ),
         ("PATCH", f"/api/v1/organisations/{org_id}", {"vote_weight": "3"}, {"secretariat"}),
-        ("POST", "/api/v1/users",
-         {"email": "matrix@example.org", "name": "M", "password": "long enough pw", "role": "member",
-          "organisation_id": org_id}, {"secretariat"}),
+        (
+            "POST",
+            "/api/v1/users",
+            {
+                "email": "matrix@example.org",
+                "name": "M",
+                "password": "long enough pw",
+                "role": "member",
+                "organisation_id": org_id,
+            },
+            {"secretariat"},
+        ),
         ("DELETE", "/api/v1/auth/token", None, {"observer", "member", "secretariat"}),
         ("GET", "/api/v1/openapi.json", None, set(ROLES)),
         ("GET", "/healthz", None, set(ROLES)),
@@ -60,8 +78,9 @@ def test_account_password_page_matrix(client, role):
     if role != "anonymous":
         sign_in(client, make_user(role))
     page = client.get("/account")
-    changed = client.post("/account/password", data={"current_password": PASSWORD,
-                                                      "new_password": "kettle mango lantern"})
+    changed = client.post(
+        "/account/password", data={"current_password": PASSWORD, "new_password": "kettle mango lantern"}
+    )
     if role == "anonymous":
         assert page.status_code == 302 and changed.status_code == 302
         assert "/sign-in" in changed.headers["Location"]

@@ -1,4 +1,5 @@
 """The comments API: threads as nested trees, bad input of every shape, anonymity field by field."""
+
 from __future__ import annotations
 
 import json
@@ -8,7 +9,16 @@ from sqlalchemy import func, select
 
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, Comment, CommentFlag
-from tests.factories import auth_header, delete_principle, error_of, make_amendment, make_organisation, make_principle, make_user, token_for
+from tests.factories import (
+    auth_header,
+    delete_principle,
+    error_of,
+    make_amendment,
+    make_organisation,
+    make_principle,
+    make_user,
+    token_for,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -32,9 +42,11 @@ def snapshot():
     """What a refused request must leave untouched."""
     rows = db.session.execute(select(Comment)).scalars().all()
     db.session.expire_all()
-    return (sorted((c.id, c.body, c.deleted_at, c.hidden_at, c.edited_at) for c in rows),
-            db.session.execute(select(func.count()).select_from(CommentFlag)).scalar_one(),
-            db.session.execute(select(func.count()).select_from(AuditEntry)).scalar_one())
+    return (
+        sorted((c.id, c.body, c.deleted_at, c.hidden_at, c.edited_at) for c in rows),
+        db.session.execute(select(func.count()).select_from(CommentFlag)).scalar_one(),
+        db.session.execute(select(func.count()).select_from(AuditEntry)).scalar_one(),
+    )
 
 
 def test_post_reply_and_read_the_thread_as_a_nested_tree(client):
@@ -73,26 +85,29 @@ def test_newest_first_sort(client):
     assert bad.status_code == 422
 
 
-@pytest.mark.parametrize("payload, status", [
-    ({"body": ""}, 422),
-    ({"body": "   "}, 422),
-    ({"body": "x" * 10_001}, 422),
-    ({"body": "ok", "stance": "maybe"}, 422),
-    ({"body": "ok", "stance": 3}, 422),
-    ({"body": "ok", "anonymous": "yes"}, 422),
-    ({"body": "ok", "target_type": "document"}, 422),
-    ({"body": "ok", "target_id": "1"}, 422),
-    ({"body": "ok", "unknown": 1}, 422),
-    ({"body": "ok", "parent_id": 987654}, 422),
-    ({"body": "ok", "target_id": 987654}, 404),
-    ({"body": None}, 422),
-    ({"body": "nul \u0000 byte"}, 422),
-    ({"body": "ok", "parent_id": 2**70}, 422),
-    ({"body": "ok", "parent_id": -1}, 422),
-    ({"body": "ok", "target_id": 2**70}, 404),
-    ({"body": "ok", "target_id": -5}, 404),
-    ({"body": "ok", "stance": None, "anonymous": None}, 422),
-])
+@pytest.mark.parametrize(
+    "payload, status",
+    [
+        ({"body": ""}, 422),
+        ({"body": "   "}, 422),
+        ({"body": "x" * 10_001}, 422),
+        ({"body": "ok", "stance": "maybe"}, 422),
+        ({"body": "ok", "stance": 3}, 422),
+        ({"body": "ok", "anonymous": "yes"}, 422),
+        ({"body": "ok", "target_type": "document"}, 422),
+        ({"body": "ok", "target_id": "1"}, 422),
+        ({"body": "ok", "unknown": 1}, 422),
+        ({"body": "ok", "parent_id": 987654}, 422),
+        ({"body": "ok", "target_id": 987654}, 404),
+        ({"body": None}, 422),
+        ({"body": "nul \u0000 byte"}, 422),
+        ({"body": "ok", "parent_id": 2**70}, 422),
+        ({"body": "ok", "parent_id": -1}, 422),
+        ({"body": "ok", "target_id": 2**70}, 404),
+        ({"body": "ok", "target_id": -5}, 404),
+        ({"body": "ok", "stance": None, "anonymous": None}, 422),
+    ],
+)
 def test_bad_comments_are_refused_and_change_nothing(client, payload, status):
     member = make_user()
     principle = make_principle()
@@ -104,8 +119,10 @@ def test_bad_comments_are_refused_and_change_nothing(client, payload, status):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("raw, content_type", [(b"{not json", "application/json"), (b"[]", "application/json"),
-                                                (b"body=x", "application/x-www-form-urlencoded")])
+@pytest.mark.parametrize(
+    "raw, content_type",
+    [(b"{not json", "application/json"), (b"[]", "application/json"), (b"body=x", "application/x-www-form-urlencoded")],
+)
 def test_malformed_bodies_get_400(client, raw, content_type):
     member = make_user()
     response = client.post("/api/v1/comments", data=raw, content_type=content_type, headers=headers_for(member))
@@ -117,13 +134,20 @@ def test_odd_ids_and_bytes_in_urls_and_bodies_never_give_a_500(client):
     member = make_user()
     comment_id = post(client, member, make_principle()).get_json()["id"]
     headers = headers_for(member)
-    for url in ("/api/v1/threads/principle/99999999999999999999", "/api/v1/threads/principle/0",
-                "/api/v1/threads/amendment/-1", "/api/v1/threads/%00/1"):
+    for url in (
+        "/api/v1/threads/principle/99999999999999999999",
+        "/api/v1/threads/principle/0",
+        "/api/v1/threads/amendment/-1",
+        "/api/v1/threads/%00/1",
+    ):
         assert client.get(url, headers=headers).status_code == 404, url
-    assert client.patch("/api/v1/comments/99999999999999999999", json={"body": "x"},
-                        headers=headers).status_code == 404
-    assert client.post(f"/api/v1/comments/{comment_id}/flag", json={"reason": "a\u0000b"},
-                       headers=headers_for(make_user())).status_code == 422
+    assert client.patch("/api/v1/comments/99999999999999999999", json={"body": "x"}, headers=headers).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/comments/{comment_id}/flag", json={"reason": "a\u0000b"}, headers=headers_for(make_user())
+        ).status_code
+        == 422
+    )
     assert client.patch(f"/api/v1/comments/{comment_id}", json={"body": "\u0000"}, headers=headers).status_code == 422
 
 
@@ -151,15 +175,17 @@ def test_edit_only_by_the_author_and_history_for_the_secretariat(client):
     comment_id = post(client, author, principle, "First").get_json()["id"]
     before = snapshot()
     for intruder in (other, staff):
-        refused = client.patch(f"/api/v1/comments/{comment_id}", json={"body": "Hijack"},
-                               headers=headers_for(intruder))
+        refused = client.patch(f"/api/v1/comments/{comment_id}", json={"body": "Hijack"}, headers=headers_for(intruder))
         assert refused.status_code == 403
     assert snapshot()[0] == before[0]
-    edited = client.patch(f"/api/v1/comments/{comment_id}", json={"body": "Second", "stance": "oppose"},
-                          headers=headers_for(author))
+    edited = client.patch(
+        f"/api/v1/comments/{comment_id}", json={"body": "Second", "stance": "oppose"}, headers=headers_for(author)
+    )
     assert edited.status_code == 200 and edited.get_json()["edited"] is True
-    assert client.patch(f"/api/v1/comments/{comment_id}", json={"body": ""},
-                        headers=headers_for(author)).status_code == 422
+    assert (
+        client.patch(f"/api/v1/comments/{comment_id}", json={"body": ""}, headers=headers_for(author)).status_code
+        == 422
+    )
     reader = client.get(f"/api/v1/threads/principle/{principle.id}", headers=headers_for(other)).get_json()
     assert reader["comments"][0]["edited"] is True and "history" not in reader["comments"][0]
     staff_view = client.get(f"/api/v1/threads/principle/{principle.id}", headers=headers_for(staff)).get_json()
@@ -216,8 +242,10 @@ def test_hide_and_restore_by_the_secretariat(client):
     before = snapshot()
     assert client.post(hide, json={}, headers=headers_for(staff)).status_code == 422
     assert client.post(hide, json={"reason": ""}, headers=headers_for(staff)).status_code == 422
-    assert client.post(hide, json={"reason": "x", "category": "pending_review"},
-                       headers=headers_for(staff)).status_code == 422
+    assert (
+        client.post(hide, json={"reason": "x", "category": "pending_review"}, headers=headers_for(staff)).status_code
+        == 422
+    )
     assert snapshot() == before
     hidden = client.post(hide, json={"reason": "Not on topic", "category": "off_topic"}, headers=headers_for(staff))
     assert hidden.status_code == 200 and hidden.get_json()["hidden_reason_category"] == "off_topic"
@@ -227,8 +255,13 @@ def test_hide_and_restore_by_the_secretariat(client):
     restore = f"/api/v1/comments/{comment_id}/restore"
     assert client.post(restore, headers=headers_for(member)).status_code == 403
     assert client.post(restore, headers=headers_for(staff)).get_json()["hidden"] is False
-    actions = db.session.execute(select(AuditEntry.action).where(AuditEntry.object_type == "comment")
-                                 .order_by(AuditEntry.seq)).scalars().all()
+    actions = (
+        db.session.execute(
+            select(AuditEntry.action).where(AuditEntry.object_type == "comment").order_by(AuditEntry.seq)
+        )
+        .scalars()
+        .all()
+    )
     assert actions == ["comment.hide", "comment.restore"]
 
 
@@ -268,10 +301,25 @@ def test_anonymous_comments_reveal_nobody_except_to_the_secretariat(client):
         response = client.get(f"/api/v1/threads/principle/{principle.id}", headers=headers_for(reader))
         thread = response.get_json()
         node = thread["comments"][0]
-        assert node["author"] == {"display": "a member organisation from Asia-Pacific", "region": "asia_pacific",
-                                  "category": "member"}
-        assert set(node) == {"id", "parent_id", "body", "body_html", "stance", "author", "created_at", "edited",
-                             "deleted", "hidden", "hidden_reason_category", "replies"}
+        assert node["author"] == {
+            "display": "a member organisation from Asia-Pacific",
+            "region": "asia_pacific",
+            "category": "member",
+        }
+        assert set(node) == {
+            "id",
+            "parent_id",
+            "body",
+            "body_html",
+            "stance",
+            "author",
+            "created_at",
+            "edited",
+            "deleted",
+            "hidden",
+            "hidden_reason_category",
+            "replies",
+        }
         text = response.get_data(as_text=True)
         for secret in (author.name, author.email, author.organisation.name):
             assert secret not in text
@@ -292,8 +340,9 @@ def test_a_named_comment_shows_its_author_to_everyone_signed_in(client):
     author = make_user()
     principle = make_principle()
     post(client, author, principle)
-    node = client.get(f"/api/v1/threads/principle/{principle.id}",
-                      headers=headers_for(make_user("observer"))).get_json()["comments"][0]
+    node = client.get(
+        f"/api/v1/threads/principle/{principle.id}", headers=headers_for(make_user("observer"))
+    ).get_json()["comments"][0]
     assert node["author"]["user_id"] == author.id and node["author"]["organisation"] == author.organisation.name
 
 
@@ -320,8 +369,11 @@ def test_authorisation_matrix(client, route, role):
     user = None if role == "anonymous" else author if role == "author" else make_user(role)
     headers = headers_for(user) if user is not None else {}
     requests = {
-        "post": lambda: client.post("/api/v1/comments", json={"target_type": "principle", "target_id": principle.id,
-                                                               "body": "hi"}, headers=headers),
+        "post": lambda: client.post(
+            "/api/v1/comments",
+            json={"target_type": "principle", "target_id": principle.id, "body": "hi"},
+            headers=headers,
+        ),
         "thread": lambda: client.get(f"/api/v1/threads/principle/{principle.id}", headers=headers),
         "edit": lambda: client.patch(f"/api/v1/comments/{comment_id}", json={"body": "new"}, headers=headers),
         "delete": lambda: client.delete(f"/api/v1/comments/{comment_id}", headers=headers),

@@ -1,4 +1,5 @@
 """Every role, anonymous included, against every draft, version, round and amendment route."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from principles_app.db import utcnow
-from principles_app.services import rounds as round_service
 from principles_app.extensions import db
+from principles_app.services import rounds as round_service
 from tests.factories import (
     auth_header,
     make_document,
@@ -54,14 +55,26 @@ def _api_routes(world):
         ("GET", f"/api/v1/documents/{slug}/amendments", None, SIGNED_IN),
         ("GET", f"/api/v1/amendments/{a}", None, SIGNED_IN),
         ("GET", f"/api/v1/rounds/{r}", None, SIGNED_IN),
-        ("POST", "/api/v1/documents", {"slug": "m", "title": "M", "principles": [{"title": "A", "text": "B"}]},
-         {"secretariat"}),
-        ("POST", f"/api/v1/documents/{slug}/rounds", {"kind": "voting", "title": "V", "closes_at": closes},
-         {"secretariat"}),
+        (
+            "POST",
+            "/api/v1/documents",
+            {"slug": "m", "title": "M", "principles": [{"title": "A", "text": "B"}]},
+            {"secretariat"},
+        ),
+        (
+            "POST",
+            f"/api/v1/documents/{slug}/rounds",
+            {"kind": "voting", "title": "V", "closes_at": closes},
+            {"secretariat"},
+        ),
         ("PATCH", f"/api/v1/rounds/{r}", {"closes_at": closes}, {"secretariat"}),
         ("POST", f"/api/v1/rounds/{r}/close", None, {"secretariat"}),
-        ("POST", f"/api/v1/documents/{slug}/amendments",
-         {"kind": "delete", "principle_id": p1, "rationale": "Matrix."}, {"member", "proposer", "secretariat"}),
+        (
+            "POST",
+            f"/api/v1/documents/{slug}/amendments",
+            {"kind": "delete", "principle_id": p1, "rationale": "Matrix."},
+            {"member", "proposer", "secretariat"},
+        ),
         ("PATCH", f"/api/v1/amendments/{a}", {"rationale": "Matrix reason."}, {"proposer"}),
         ("POST", f"/api/v1/amendments/{a}/withdraw", None, {"proposer"}),
         ("POST", f"/api/v1/amendments/{a}/cosponsors", None, {"member"}),

@@ -1,4 +1,5 @@
 """The API base: tokens, me, organisations, users, and the error contract."""
+
 from __future__ import annotations
 
 import json
@@ -65,8 +66,9 @@ def test_token_is_stored_hashed_and_revocable(client):
 
 def test_token_with_expiry_reports_it(client):
     user = make_user()
-    body = client.post("/api/v1/auth/token",
-                       json={"email": user.email, "password": PASSWORD, "expires_in": 3600}).get_json()
+    body = client.post(
+        "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD, "expires_in": 3600}
+    ).get_json()
     assert body["expires_at"] is not None
 
 
@@ -115,8 +117,10 @@ def test_missing_or_invalid_token_gets_401(client, header):
 
 def test_failed_token_requests_are_rate_limited_with_retry_after(client):
     user = make_user()
-    statuses = [client.post("/api/v1/auth/token", json={"email": user.email, "password": "nope-nope"}).status_code
-                for _ in range(6)]
+    statuses = [
+        client.post("/api/v1/auth/token", json={"email": user.email, "password": "nope-nope"}).status_code
+        for _ in range(6)
+    ]
     assert statuses[:5] == [401] * 5
     assert statuses[5] == 429
     last = client.post("/api/v1/auth/token", json={"email": user.email, "password": PASSWORD})
@@ -142,30 +146,51 @@ def test_organisations_are_listed_with_weights_as_strings(client):
 
 def test_secretariat_creates_and_patches_an_organisation_and_the_weight_change_is_audited(client):
     token = token_for(make_user("secretariat"))
-    created = client.post("/api/v1/organisations", headers=auth_header(token), json={
-        "name": "Andes Radio", "region": "americas", "category": "member", "vote_weight": "1.2345"})
+    created = client.post(
+        "/api/v1/organisations",
+        headers=auth_header(token),
+        json={"name": "Andes Radio", "region": "americas", "category": "member", "vote_weight": "1.2345"},
+    )
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
     assert body["vote_weight"] == "1.2345"
-    patched = client.patch(f"/api/v1/organisations/{body['id']}", headers=auth_header(token),
-                           json={"vote_weight": "2", "active": False})
+    patched = client.patch(
+        f"/api/v1/organisations/{body['id']}", headers=auth_header(token), json={"vote_weight": "2", "active": False}
+    )
     assert patched.status_code == 200
     assert patched.get_json()["vote_weight"] == "2.0000" and patched.get_json()["active"] is False
-    entries = db.session.execute(db.select(AuditEntry).where(AuditEntry.object_id == str(body["id"]))
-                                 .order_by(AuditEntry.seq)).scalars().all()
+    entries = (
+        db.session.execute(
+            db.select(AuditEntry).where(AuditEntry.object_id == str(body["id"])).order_by(AuditEntry.seq)
+        )
+        .scalars()
+        .all()
+    )
     assert [e.action for e in entries] == ["organisation.create", "organisation.update"]
     assert entries[1].payload["vote_weight"] == {"from": "1.2345", "to": "2.0000"}
 
 
-@pytest.mark.parametrize("weight, field_fragment", [
-    ("-1", "vote_weight"), ("abc", "vote_weight"), ("1.23456", "vote_weight"), (1.5, "vote_weight"),
-    ("NaN", "vote_weight"), ("Infinity", "vote_weight"), ("1e9", "vote_weight"), (True, "vote_weight"),
-])
+@pytest.mark.parametrize(
+    "weight, field_fragment",
+    [
+        ("-1", "vote_weight"),
+        ("abc", "vote_weight"),
+        ("1.23456", "vote_weight"),
+        (1.5, "vote_weight"),
+        ("NaN", "vote_weight"),
+        ("Infinity", "vote_weight"),
+        ("1e9", "vote_weight"),
+        (True, "vote_weight"),
+    ],
+)
 def test_a_bad_weight_is_refused_with_the_field_named_and_nothing_changes(client, weight, field_fragment):
     token = token_for(make_user("secretariat"))
     before = db.session.execute(db.select(db.func.count(Organisation.id))).scalar_one()
-    response = client.post("/api/v1/organisations", headers=auth_header(token), json={
-        "name": "Bad Weight Org", "region": "africa", "category": "member", "vote_weight": weight})
+    response = client.post(
+        "/api/v1/organisations",
+        headers=auth_header(token),
+        json={"name": "Bad Weight Org", "region": "africa", "category": "member", "vote_weight": weight},
+    )
     assert response.status_code == 422
     assert field_fragment in error_of(response)["fields"]
     assert db.session.execute(db.select(db.func.count(Organisation.id))).scalar_one() == before
@@ -173,8 +198,9 @@ def test_a_bad_weight_is_refused_with_the_field_named_and_nothing_changes(client
 
 def test_malformed_json_is_400(client):
     token = token_for(make_user("secretariat"))
-    response = client.post("/api/v1/organisations", headers={**auth_header(token), "Content-Type": "application/json"},
-                           data="{not json")
+    response = client.post(
+        "/api/v1/organisations", headers={**auth_header(token), "Content-Type": "application/json"}, data="{not json"
+    )
     assert response.status_code == 400
     error_of(response)
 
@@ -182,16 +208,20 @@ def test_malformed_json_is_400(client):
 @pytest.mark.parametrize("payload", ["[1, 2]", '"a string"', "42", "null"])
 def test_json_that_is_not_an_object_is_refused(client, payload):
     token = token_for(make_user("secretariat"))
-    response = client.post("/api/v1/organisations", headers={**auth_header(token), "Content-Type": "application/json"},
-                           data=payload)
+    response = client.post(
+        "/api/v1/organisations", headers={**auth_header(token), "Content-Type": "application/json"}, data=payload
+    )
     assert response.status_code in (400, 422)
     error_of(response)
 
 
 def test_wrong_types_and_unknown_fields_are_422_with_fields(client):
     token = token_for(make_user("secretariat"))
-    response = client.post("/api/v1/organisations", headers=auth_header(token), json={
-        "name": 12, "region": "atlantis", "category": "member", "colour": "red"})
+    response = client.post(
+        "/api/v1/organisations",
+        headers=auth_header(token),
+        json={"name": 12, "region": "atlantis", "category": "member", "colour": "red"},
+    )
     assert response.status_code == 422
     fields = error_of(response)["fields"]
     assert {"name", "region", "colour"} <= set(fields)
@@ -200,8 +230,11 @@ def test_wrong_types_and_unknown_fields_are_422_with_fields(client):
 def test_duplicate_organisation_name_is_409(client):
     make_organisation("Taken Name")
     token = token_for(make_user("secretariat"))
-    response = client.post("/api/v1/organisations", headers=auth_header(token), json={
-        "name": "Taken Name", "region": "africa", "category": "member", "vote_weight": "1"})
+    response = client.post(
+        "/api/v1/organisations",
+        headers=auth_header(token),
+        json={"name": "Taken Name", "region": "africa", "category": "member", "vote_weight": "1"},
+    )
     assert response.status_code == 409
     error_of(response)
 
@@ -215,16 +248,22 @@ def test_patching_a_missing_organisation_is_404(client):
 
 def test_an_oversized_body_is_413(client):
     token = token_for(make_user("secretariat"))
-    response = client.post("/api/v1/organisations", headers={**auth_header(token), "Content-Type": "application/json"},
-                           data=json.dumps({"name": "x" * (2 * 1024 * 1024)}))
+    response = client.post(
+        "/api/v1/organisations",
+        headers={**auth_header(token), "Content-Type": "application/json"},
+        data=json.dumps({"name": "x" * (2 * 1024 * 1024)}),
+    )
     assert response.status_code == 413
     error_of(response)
 
 
 def test_a_member_calling_a_secretariat_endpoint_is_403(client):
     token = token_for(make_user("member"))
-    response = client.post("/api/v1/organisations", headers=auth_header(token), json={
-        "name": "Sneaky", "region": "africa", "category": "member", "vote_weight": "5"})
+    response = client.post(
+        "/api/v1/organisations",
+        headers=auth_header(token),
+        json={"name": "Sneaky", "region": "africa", "category": "member", "vote_weight": "5"},
+    )
     assert response.status_code == 403
     assert error_of(response)["code"] == "forbidden"
 
@@ -232,12 +271,19 @@ def test_a_member_calling_a_secretariat_endpoint_is_403(client):
 def test_secretariat_creates_a_user_and_email_is_unique_case_insensitively(client):
     token = token_for(make_user("secretariat"))
     org = make_organisation("Mekong Lab", region="asia_pacific")
-    payload = {"email": "Dara@Mekong.example.org", "name": "Dara", "password": "long enough pw", "role": "member",
-               "organisation_id": org.id}
+    payload = {
+        "email": "Dara@Mekong.example.org",
+        "name": "Dara",
+        "password": "long enough pw",
+        "role": "member",
+        "organisation_id": org.id,
+    }
     created = client.post("/api/v1/users", headers=auth_header(token), json=payload)
     assert created.status_code == 201, created.get_json()
     assert created.get_json()["email"] == "dara@mekong.example.org"
-    again = client.post("/api/v1/users", headers=auth_header(token), json={**payload, "email": "DARA@mekong.example.org"})
+    again = client.post(
+        "/api/v1/users", headers=auth_header(token), json={**payload, "email": "DARA@mekong.example.org"}
+    )
     assert again.status_code == 409
     assert db.session.execute(db.select(db.func.count(User.id))).scalar_one() == 2
 
@@ -245,32 +291,58 @@ def test_secretariat_creates_a_user_and_email_is_unique_case_insensitively(clien
 def test_a_role_must_fit_the_organisation_category(client):
     token = token_for(make_user("secretariat"))
     ally = make_organisation("Ally Org", category="ally")
-    response = client.post("/api/v1/users", headers=auth_header(token), json={
-        "email": "x@ally.example.org", "name": "X", "password": "long enough pw", "role": "member",
-        "organisation_id": ally.id})
+    response = client.post(
+        "/api/v1/users",
+        headers=auth_header(token),
+        json={
+            "email": "x@ally.example.org",
+            "name": "X",
+            "password": "long enough pw",
+            "role": "member",
+            "organisation_id": ally.id,
+        },
+    )
     assert response.status_code == 422
     assert "role" in error_of(response)["fields"]
 
 
 def test_creating_a_user_in_a_missing_organisation_is_404(client):
     token = token_for(make_user("secretariat"))
-    response = client.post("/api/v1/users", headers=auth_header(token), json={
-        "email": "x@example.org", "name": "X", "password": "long enough pw", "role": "member", "organisation_id": 4242})
+    response = client.post(
+        "/api/v1/users",
+        headers=auth_header(token),
+        json={
+            "email": "x@example.org",
+            "name": "X",
+            "password": "long enough pw",
+            "role": "member",
+            "organisation_id": 4242,
+        },
+    )
     assert response.status_code == 404
 
 
 def test_me_patch_saves_language_time_zone_and_notifications(client):
     user = make_user()
     token = token_for(user)
-    response = client.patch("/api/v1/me", headers=auth_header(token),
-                            json={"language": "ar", "time_zone": "America/Santiago", "notifications": "digest"})
+    response = client.patch(
+        "/api/v1/me",
+        headers=auth_header(token),
+        json={"language": "ar", "time_zone": "America/Santiago", "notifications": "digest"},
+    )
     assert response.status_code == 200
     body = client.get("/api/v1/me", headers=auth_header(token)).get_json()
     assert (body["language"], body["time_zone"], body["notifications"]) == ("ar", "America/Santiago", "digest")
 
 
-@pytest.mark.parametrize("payload, field", [({"language": "de"}, "language"), ({"time_zone": "Mars/Olympus"}, "time_zone"),
-                                            ({"notifications": "hourly"}, "notifications")])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"language": "de"}, "language"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"notifications": "hourly"}, "notifications"),
+    ],
+)
 def test_me_patch_refuses_unknown_language_zone_or_choice(client, payload, field):
     token = token_for(make_user())
     response = client.patch("/api/v1/me", headers=auth_header(token), json=payload)
@@ -294,10 +366,13 @@ def test_api_answers_in_the_users_language(client):
     assert error_of(response)["message"] != english
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"name": "\x00", "region": "mena", "category": "ally"}, "name"),
-    ({"name": "Fine", "region": "mena", "category": "ally", "bad\x00key": 1}, "bad\x00key"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "\x00", "region": "mena", "category": "ally"}, "name"),
+        ({"name": "Fine", "region": "mena", "category": "ally", "bad\x00key": 1}, "bad\x00key"),
+    ],
+)
 def test_a_nul_character_in_a_json_field_is_a_422_naming_it_and_stores_nothing(client, body, field):
     headers = auth_header(token_for(make_user("secretariat")))
     before = db.session.query(Organisation).count()

@@ -1,4 +1,5 @@
 """An amendment being voted on cannot change under the vote; the secretariat removes its motion first."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,7 @@ from principles_app.domain.amendments import AmendmentStatus
 from principles_app.extensions import db
 from principles_app.models import Amendment, AuditEntry, Motion
 from principles_app.services import ballots, closing, motions
-from tests.factories import auth_header, sign_in, token_for
-from tests.factories import make_scene, voting_round
+from tests.factories import auth_header, make_scene, sign_in, token_for, voting_round
 
 
 @pytest.fixture
@@ -63,8 +63,9 @@ def test_a_failed_vote_never_leaves_a_merged_amendment(client, scene):
     for delegate in scene.delegates:
         ballots.cast_ballot(delegate, motion.id, "no")
     db.session.commit()
-    merge = client.post(f"/api/v1/amendments/{scene.amendments[0].id}/merge",
-                        headers=auth_header(token_for(scene.secretariat)))
+    merge = client.post(
+        f"/api/v1/amendments/{scene.amendments[0].id}/merge", headers=auth_header(token_for(scene.secretariat))
+    )
     assert merge.status_code == 409
     closing.close_round(scene.secretariat, target)
     db.session.commit()
@@ -81,8 +82,10 @@ def test_the_secretariat_removes_a_motion_while_scheduled_and_the_amendment_is_f
     response = client.delete(f"/api/v1/motions/{motion.id}", headers=headers)
     assert response.status_code == 204
     assert db.session.scalar(select(func.count()).select_from(Motion).where(Motion.id == motion.id)) == 0
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action == "motion.removed")) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "motion.removed"))
+        == 1
+    )
     merged = client.post(f"/api/v1/amendments/{scene.amendments[0].id}/merge", headers=headers)
     assert merged.status_code == 200, merged.json
     again = client.delete(f"/api/v1/motions/{motion.id}", headers=headers)

@@ -1,4 +1,5 @@
 """The OpenAPI document describes exactly the routes the server has."""
+
 from __future__ import annotations
 
 from principles_app.web.api.openapi import _openapi_path, api_routes

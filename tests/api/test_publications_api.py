@@ -1,4 +1,5 @@
 """Publications over the JSON API: publish as the secretariat, read as anyone."""
+
 from __future__ import annotations
 
 import pytest
@@ -46,7 +47,8 @@ def test_anyone_lists_and_reads_publications_without_a_token(client, scenario):
     listing = client.get("/api/v1/publications")
     assert listing.status_code == 200
     assert [(p["document"], p["label"], p["sha256"]) for p in listing.json["publications"]] == [
-        ("principles", "1.0", publication.sha256)]
+        ("principles", "1.0", publication.sha256)
+    ]
     one = client.get("/api/v1/publications/principles/1.0")
     assert one.status_code == 200 and one.json["sha256"] == publication.sha256
     assert "id" not in one.json["principles"][0]
@@ -68,25 +70,29 @@ def test_publishing_twice_with_one_label_is_409(client, scenario, secretariat_he
 
 
 def test_publishing_a_version_without_a_passed_adoption_is_409(client, scenario, secretariat_headers):
-    response = client.post("/api/v1/documents/principles/publications", json={**BODY, "version": 1},
-                           headers=secretariat_headers)
+    response = client.post(
+        "/api/v1/documents/principles/publications", json={**BODY, "version": 1}, headers=secretariat_headers
+    )
     assert response.status_code == 409
     assert _publications() == 0
 
 
-@pytest.mark.parametrize("url,body,status", [
-    ("/api/v1/documents/nope/publications", BODY, 404),
-    ("/api/v1/documents/principles/publications", {**BODY, "version": 99}, 404),
-    ("/api/v1/documents/principles/publications", {**BODY, "approved_at": "14/06/2024"}, 422),
-    ("/api/v1/documents/principles/publications", {**BODY, "approved_at": "2024-02-30"}, 422),
-    ("/api/v1/documents/principles/publications", {**BODY, "version": "2"}, 422),
-    ("/api/v1/documents/principles/publications", {**BODY, "label": ""}, 422),
-    ("/api/v1/documents/principles/publications", {**BODY, "label": "a/b"}, 422),
-    ("/api/v1/documents/principles/publications", {**BODY, "meeting": ""}, 422),
-    ("/api/v1/documents/principles/publications", {**BODY, "extra": 1}, 422),
-    ("/api/v1/documents/principles/publications", {"label": "1.0"}, 422),
-    ("/api/v1/documents/principles/publications", [1, 2], 400),
-])
+@pytest.mark.parametrize(
+    "url,body,status",
+    [
+        ("/api/v1/documents/nope/publications", BODY, 404),
+        ("/api/v1/documents/principles/publications", {**BODY, "version": 99}, 404),
+        ("/api/v1/documents/principles/publications", {**BODY, "approved_at": "14/06/2024"}, 422),
+        ("/api/v1/documents/principles/publications", {**BODY, "approved_at": "2024-02-30"}, 422),
+        ("/api/v1/documents/principles/publications", {**BODY, "version": "2"}, 422),
+        ("/api/v1/documents/principles/publications", {**BODY, "label": ""}, 422),
+        ("/api/v1/documents/principles/publications", {**BODY, "label": "a/b"}, 422),
+        ("/api/v1/documents/principles/publications", {**BODY, "meeting": ""}, 422),
+        ("/api/v1/documents/principles/publications", {**BODY, "extra": 1}, 422),
+        ("/api/v1/documents/principles/publications", {"label": "1.0"}, 422),
+        ("/api/v1/documents/principles/publications", [1, 2], 400),
+    ],
+)
 def test_bad_input_gets_a_4xx_and_changes_nothing(client, scenario, secretariat_headers, url, body, status):
     before = _audit_entries()
     response = client.post(url, json=body, headers=secretariat_headers)
@@ -96,8 +102,11 @@ def test_bad_input_gets_a_4xx_and_changes_nothing(client, scenario, secretariat_
 
 
 def test_malformed_json_is_400(client, scenario, secretariat_headers):
-    response = client.post("/api/v1/documents/principles/publications", data="{not json",
-                           headers={**secretariat_headers, "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/documents/principles/publications",
+        data="{not json",
+        headers={**secretariat_headers, "Content-Type": "application/json"},
+    )
     assert response.status_code == 400 and _publications() == 0
 
 

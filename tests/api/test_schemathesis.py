@@ -1,4 +1,5 @@
 """Property-based requests generated from the OpenAPI document: no 5xx, every response as documented."""
+
 from __future__ import annotations
 
 import schemathesis

@@ -1,4 +1,5 @@
 """A secret round's result never shows how a region or category of fewer than three voters voted."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,7 @@ from principles_app.extensions import db
 from principles_app.services import ballots as ballot_service
 from principles_app.services import closing, meeting_pack
 from principles_app.services import motions as motion_service
-from tests.factories import auth_header, sign_in, token_for
-from tests.factories import make_scene, voting_round
+from tests.factories import auth_header, make_scene, sign_in, token_for, voting_round
 
 CHOICES = ("yes", "no", "abstain")
 
@@ -33,8 +33,12 @@ def _decided(secrecy: str, other_secrecy: str | None = None):
 
 
 def _smallest_group_with_choices(result: dict) -> int:
-    sizes = [group["participation_count"] for key in ("by_region", "by_category")
-             for group in result[key].values() if any(choice in group for choice in CHOICES)]
+    sizes = [
+        group["participation_count"]
+        for key in ("by_region", "by_category")
+        for group in result[key].values()
+        if any(choice in group for choice in CHOICES)
+    ]
     return min(sizes)
 
 
@@ -65,10 +69,15 @@ def test_the_threshold_is_a_setting(app, client, monkeypatch):
     assert result["by_region"]["mena"]["no"]["count"] == 1
 
 
-@pytest.mark.parametrize("language, sentence", [
-    ("en", "counted together under"), ("es", "se cuentan juntas"), ("fr", "sont comptées ensemble"),
-    ("ar", "تُحسب معًا"),
-])
+@pytest.mark.parametrize(
+    "language, sentence",
+    [
+        ("en", "counted together under"),
+        ("es", "se cuentan juntas"),
+        ("fr", "sont comptées ensemble"),
+        ("ar", "تُحسب معًا"),
+    ],
+)
 def test_the_result_page_says_small_groups_were_merged(client, language, sentence):
     scene, motion = _decided("secret")
     sign_in(client, scene.delegates[0])

@@ -1,4 +1,5 @@
 """Translations over the API: read by anyone signed in, written by members and the secretariat."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,9 +26,12 @@ from tests.factories import (
 
 @pytest.fixture
 def people(app):
-    users = {"secretariat": make_user("secretariat"), "member": make_user("member"),
-             "observer": make_user("observer"),
-             "dormant": make_user("member", organisation=make_organisation("Dormant", active=False))}
+    users = {
+        "secretariat": make_user("secretariat"),
+        "member": make_user("member"),
+        "observer": make_user("observer"),
+        "dormant": make_user("member", organisation=make_organisation("Dormant", active=False)),
+    }
     return {name: (user, auth_header(token_for(user))) for name, user in users.items()}
 
 
@@ -42,12 +46,18 @@ def url(principle_id, language=None):
 
 def test_a_member_puts_a_translation_and_anyone_signed_in_reads_it(client, people):
     target = principle(make_document(), 1)
-    response = client.put(url(target.id, "ar"), json={"title": ARABIC_TITLE, "text": ARABIC},
-                          headers=people["member"][1])
+    response = client.put(
+        url(target.id, "ar"), json={"title": ARABIC_TITLE, "text": ARABIC}, headers=people["member"][1]
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert {k: body[k] for k in ("language", "title", "text", "source_version", "stale")} == {
-        "language": "ar", "title": ARABIC_TITLE, "text": ARABIC, "source_version": 1, "stale": False}
+        "language": "ar",
+        "title": ARABIC_TITLE,
+        "text": ARABIC,
+        "source_version": 1,
+        "stale": False,
+    }
     assert body["source_diff"] is None
     listing = client.get(url(target.id), headers=people["observer"][1]).get_json()
     assert listing["document"] == "charter" and listing["source_language"] == "en"
@@ -63,7 +73,8 @@ def test_after_a_merge_the_translation_is_stale_with_the_source_diff(client, peo
     listed = client.get(url(target.id), headers=people["member"][1]).get_json()["translations"][0]
     assert listed["stale"] is True and listed["source_version"] == 1
     assert [1, "carefully "] in listed["source_diff"] or any(
-        op == 1 and "carefully" in text for op, text in listed["source_diff"])
+        op == 1 and "carefully" in text for op, text in listed["source_diff"]
+    )
 
 
 def test_a_stale_submission_without_confirmation_is_409_and_changes_nothing(client, people):
@@ -71,12 +82,21 @@ def test_a_stale_submission_without_confirmation_is_409_and_changes_nothing(clie
     target = principle(document, 1)
     merge_change(people["member"][0], people["secretariat"][0], document)
     before = counts()
-    error = error_of(client.put(url(target.id, "es"), json={"title": SPANISH_TITLE, "text": SPANISH, "source_version": 1},
-                                headers=people["member"][1]), 409)
+    error = error_of(
+        client.put(
+            url(target.id, "es"),
+            json={"title": SPANISH_TITLE, "text": SPANISH, "source_version": 1},
+            headers=people["member"][1],
+        ),
+        409,
+    )
     assert "confirm_stale" in error["fields"]
     assert counts() == before
-    confirmed = client.put(url(target.id, "es"), headers=people["member"][1],
-                           json={"title": SPANISH_TITLE, "text": SPANISH, "source_version": 1, "confirm_stale": True})
+    confirmed = client.put(
+        url(target.id, "es"),
+        headers=people["member"][1],
+        json={"title": SPANISH_TITLE, "text": SPANISH, "source_version": 1, "confirm_stale": True},
+    )
     assert confirmed.status_code == 200 and confirmed.get_json()["source_version"] == 2
 
 
@@ -84,19 +104,29 @@ def test_a_stale_submission_without_confirmation_is_409_and_changes_nothing(clie
 def test_an_unknown_language_is_422_and_changes_nothing(client, people, language):
     target = principle(make_document(), 1)
     before = counts()
-    error = error_of(client.put(url(target.id, language), json={"title": "T", "text": "X"},
-                                headers=people["member"][1]), 422)
+    error = error_of(
+        client.put(url(target.id, language), json={"title": "T", "text": "X"}, headers=people["member"][1]), 422
+    )
     assert "language" in error["fields"]
     assert counts() == before
 
 
-@pytest.mark.parametrize("body, status", [
-    ({"title": "T"}, 422), ({"text": "X"}, 422), ({"title": "", "text": "X"}, 422), ({"title": "T", "text": ""}, 422),
-    ({"title": 5, "text": "X"}, 422), ({"title": "T", "text": "X", "extra": 1}, 422),
-    ({"title": "T", "text": "X", "source_version": 0}, 422), ({"title": "T", "text": "X", "source_version": 99}, 422),
-    ({"title": "T", "text": "X", "source_version": 2**40}, 422), ({"title": "T", "text": "X", "confirm_stale": "yes"}, 422),
-    ({"title": "T", "text": "X", "document": "another"}, 422),
-])
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        ({"title": "T"}, 422),
+        ({"text": "X"}, 422),
+        ({"title": "", "text": "X"}, 422),
+        ({"title": "T", "text": ""}, 422),
+        ({"title": 5, "text": "X"}, 422),
+        ({"title": "T", "text": "X", "extra": 1}, 422),
+        ({"title": "T", "text": "X", "source_version": 0}, 422),
+        ({"title": "T", "text": "X", "source_version": 99}, 422),
+        ({"title": "T", "text": "X", "source_version": 2**40}, 422),
+        ({"title": "T", "text": "X", "confirm_stale": "yes"}, 422),
+        ({"title": "T", "text": "X", "document": "another"}, 422),
+    ],
+)
 def test_bad_bodies_get_a_4xx_and_change_nothing(client, people, body, status):
     make_document("another", principles=[{"title": "A", "text": "B"}])
     target = principle(make_document(), 1)
@@ -107,15 +137,19 @@ def test_bad_bodies_get_a_4xx_and_change_nothing(client, people, body, status):
 
 def test_a_matching_document_slug_is_accepted(client, people):
     target = principle(make_document(), 1)
-    response = client.put(url(target.id, "fr"), json={"title": "Écouter", "text": "Texte.", "document": "charter"},
-                          headers=people["member"][1])
+    response = client.put(
+        url(target.id, "fr"),
+        json={"title": "Écouter", "text": "Texte.", "document": "charter"},
+        headers=people["member"][1],
+    )
     assert response.status_code == 200
 
 
 def test_malformed_json_is_400(client, people):
     target = principle(make_document(), 1)
-    response = client.put(url(target.id, "es"), data="{nope", content_type="application/json",
-                          headers=people["member"][1])
+    response = client.put(
+        url(target.id, "es"), data="{nope", content_type="application/json", headers=people["member"][1]
+    )
     error_of(response, 400)
 
 

@@ -3,6 +3,7 @@
 Every page and endpoint that touches a motion is fetched before and after an organisation changes
 its ballot (participation stays the same): status, body, length and ETag must be identical.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,10 +21,17 @@ def _channels(scene, target, motion) -> list[str]:
     slug, amendment = scene.document.slug, motion.amendment_id
     version = scene.document.current_version
     return [
-        f"/api/v1/rounds/{target.id}", f"/api/v1/motions/{motion.id}/result", f"/api/v1/amendments/{amendment}",
-        f"/api/v1/documents/{slug}/amendments", f"/api/v1/documents/{slug}",
-        f"/rounds/{target.id}/", f"/motions/{motion.id}/result", f"/amendments/{amendment}",
-        f"/documents/{slug}/", f"/documents/{slug}/amendments/", f"/documents/{slug}/rounds/",
+        f"/api/v1/rounds/{target.id}",
+        f"/api/v1/motions/{motion.id}/result",
+        f"/api/v1/amendments/{amendment}",
+        f"/api/v1/documents/{slug}/amendments",
+        f"/api/v1/documents/{slug}",
+        f"/rounds/{target.id}/",
+        f"/motions/{motion.id}/result",
+        f"/amendments/{amendment}",
+        f"/documents/{slug}/",
+        f"/documents/{slug}/amendments/",
+        f"/documents/{slug}/rounds/",
         f"/documents/{slug}/versions/{version}/meeting-pack.html",
     ]
 
@@ -53,7 +61,9 @@ def test_a_changed_choice_is_invisible_to_everyone_else_while_the_round_is_open(
         headers = auth_header(token_for(reader))
         before = _snapshot(client, urls, headers)
         assert {u: s[0] for u, s in before.items() if s[0] != 200} == {}
-        ballot_service.cast_ballot(voter, motion.id, "no" if ballot_service.ballot_of(voter, motion)[0].choice == "yes" else "yes")
+        ballot_service.cast_ballot(
+            voter, motion.id, "no" if ballot_service.ballot_of(voter, motion)[0].choice == "yes" else "yes"
+        )
         db.session.commit()
         after = _snapshot(client, urls, headers)
         for url in urls:

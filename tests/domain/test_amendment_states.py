@@ -1,4 +1,5 @@
 """Amendment states are one table: final states stay final, a revision clears a conflict."""
+
 from __future__ import annotations
 
 import pytest

@@ -107,8 +107,18 @@ def test_punctuation_and_whitespace_are_their_own_tokens():
 @pytest.mark.parametrize(
     "word",
     [
-        "كَتَبَ", "الكِتابُ", "می\u200cخواهم", "café", "cafe\u0301", "naïve",
-        "l'homme", "l\u2019homme", "civil-society", "Ærø", "नमस्ते", "2030",
+        "كَتَبَ",
+        "الكِتابُ",
+        "می\u200cخواهم",
+        "café",
+        "cafe\u0301",
+        "naïve",
+        "l'homme",
+        "l\u2019homme",
+        "civil-society",
+        "Ærø",
+        "नमस्ते",
+        "2030",
     ],
 )
 def test_arabic_accented_and_joined_words_are_one_token(word):
@@ -185,18 +195,27 @@ def test_adding_words_to_a_real_paragraph_shows_exactly_those_words_inserted():
 
 def test_a_changed_word_is_shown_whole_not_letter_by_letter():
     assert word_diff("the cats sat", "the catsup sat") == [
-        (0, "the "), (-1, "cats"), (1, "catsup"), (0, " sat"),
+        (0, "the "),
+        (-1, "cats"),
+        (1, "catsup"),
+        (0, " sat"),
     ]
 
 
 def test_arabic_and_accented_words_are_never_split():
     # Only a vowel mark differs, yet the redline shows the whole word replaced.
     assert word_diff("قال كَتَبَ الولد", "قال كَتَبْ الولد") == [
-        (0, "قال "), (-1, "كَتَبَ"), (1, "كَتَبْ"), (0, " الولد"),
+        (0, "قال "),
+        (-1, "كَتَبَ"),
+        (1, "كَتَبْ"),
+        (0, " الولد"),
     ]
     # A decomposed accent added to a word replaces the word, never just the accent.
     assert word_diff("un cafe noir", "un cafe\u0301 noir") == [
-        (0, "un "), (-1, "cafe"), (1, "cafe\u0301"), (0, " noir"),
+        (0, "un "),
+        (-1, "cafe"),
+        (1, "cafe\u0301"),
+        (0, " noir"),
     ]
 
 
@@ -345,7 +364,15 @@ def test_rebasing_follows_text_that_moved_far_after_a_long_insertion_upstream():
 
 
 VOCABULARY = [
-    "data", "consent", "members", "shall", "publish", "reports", "people", "كِتاب", "café",
+    "data",
+    "consent",
+    "members",
+    "shall",
+    "publish",
+    "reports",
+    "people",
+    "كِتاب",
+    "café",
 ]
 
 
@@ -379,16 +406,10 @@ edit_kinds = st.sampled_from(["replace", "insert", "delete"])
 
 
 @FAST
-@given(
-    data=st.data(), sentences=numbered_sentences(), amend_how=edit_kinds, upstream_how=edit_kinds
-)
-def test_rebasing_edits_in_separate_sentences_is_clean_and_keeps_both(
-    data, sentences, amend_how, upstream_how
-):
+@given(data=st.data(), sentences=numbered_sentences(), amend_how=edit_kinds, upstream_how=edit_kinds)
+def test_rebasing_edits_in_separate_sentences_is_clean_and_keeps_both(data, sentences, amend_how, upstream_how):
     amended_index = data.draw(st.integers(0, len(sentences) - 1))
-    upstream_index = data.draw(
-        st.integers(0, len(sentences) - 1).filter(lambda n: abs(n - amended_index) >= 2)
-    )
+    upstream_index = data.draw(st.integers(0, len(sentences) - 1).filter(lambda n: abs(n - amended_index) >= 2))
     amend_position, upstream_position = data.draw(st.integers(0, 20)), data.draw(st.integers(0, 20))
     amended = edit_sentence(sentences, amended_index, amend_position, "AMENDED", amend_how)
     moved = edit_sentence(sentences, upstream_index, upstream_position, "UPSTREAM", upstream_how)
@@ -406,9 +427,7 @@ def test_rebasing_edits_in_separate_sentences_is_clean_and_keeps_both(
     amend_how=st.sampled_from(["replace", "insert"]),
     upstream_how=edit_kinds,
 )
-def test_an_overlapping_edit_is_reported_as_conflicted_whatever_the_edits(
-    data, sentences, amend_how, upstream_how
-):
+def test_an_overlapping_edit_is_reported_as_conflicted_whatever_the_edits(data, sentences, amend_how, upstream_how):
     """Both sides change the same (unambiguous) word, so the rebase must stop."""
     index, position = data.draw(st.integers(0, len(sentences) - 1)), data.draw(st.integers(0, 20))
     base = as_text(sentences)
@@ -430,9 +449,7 @@ def words_of(text: str) -> Counter[str]:
     amend_how=st.sampled_from(["replace", "insert"]),
     upstream_how=edit_kinds,
 )
-def test_an_overlapping_edit_is_never_clean_if_the_result_lacks_either_change(
-    data, sentences, amend_how, upstream_how
-):
+def test_an_overlapping_edit_is_never_clean_if_the_result_lacks_either_change(data, sentences, amend_how, upstream_how):
     """With repeated words an edit may be ambiguous; a clean result must still keep both."""
     index, position = data.draw(st.integers(0, len(sentences) - 1)), data.draw(st.integers(0, 20))
     base = as_text(sentences)
@@ -442,10 +459,7 @@ def test_an_overlapping_edit_is_never_clean_if_the_result_lacks_either_change(
     if result.clean and base not in (proposed, new_base):
         amendment_change = words_of(proposed) - words_of(base), words_of(base) - words_of(proposed)
         upstream_change = words_of(new_base) - words_of(base), words_of(base) - words_of(new_base)
-        expected = (
-            words_of(base) + amendment_change[0] + upstream_change[0]
-            - amendment_change[1] - upstream_change[1]
-        )
+        expected = words_of(base) + amendment_change[0] + upstream_change[0] - amendment_change[1] - upstream_change[1]
         assert words_of(result.text) == expected
 
 
@@ -514,7 +528,11 @@ def test_line_numbers_are_stable_when_a_later_paragraph_changes(first, second, r
 def test_wrapping_breaks_at_spaces_and_hard_newlines():
     text = "hello world this is a test\n\nnext para"
     assert numbered_lines(text, width=11) == [
-        (1, "hello world "), (2, "this is a "), (3, "test"), (4, ""), (5, "next para"),
+        (1, "hello world "),
+        (2, "this is a "),
+        (3, "test"),
+        (4, ""),
+        (5, "next para"),
     ]
     assert numbered_lines(text, width=11, first_number=10)[0] == (10, "hello world ")
     assert wrap_lines("", 80) == []

@@ -1,4 +1,5 @@
 """A secret round's breakdown never shows the choices of fewer organisations than the threshold."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -86,7 +87,8 @@ def test_both_breakdowns_are_protected_and_nothing_else_changes():
     assert "mena" not in protected["by_region"]
     assert protected["by_category"] == result["by_category"]  # four members: one category of four
     assert {k: v for k, v in protected.items() if k != "by_region"} == {
-        k: v for k, v in result.items() if k != "by_region"}
+        k: v for k, v in result.items() if k != "by_region"
+    }
 
 
 def test_a_threshold_that_is_not_a_count_is_refused():

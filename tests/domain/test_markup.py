@@ -92,9 +92,7 @@ def _scheme(href: str) -> str | None:
     # control and zero-width/format character a browser may skip over.
     value = unescape(href)
     value = "".join(
-        ch
-        for ch in value
-        if ord(ch) > 0x20 and ord(ch) != 0x7F and unicodedata.category(ch)[0] not in "CZ"
+        ch for ch in value if ord(ch) > 0x20 and ord(ch) != 0x7F and unicodedata.category(ch)[0] not in "CZ"
     ).lower()
     m = re.match(r"([a-z][a-z0-9+.\-]*):", value)
     return m.group(1) if m else None
@@ -153,9 +151,7 @@ def test_autolinks_and_mailto() -> None:
 
 def test_reference_link() -> None:
     html = render_comment("see [the spec][s]\n\n[s]: https://spec.example")
-    assert html == (
-        '<p>see <a href="https://spec.example" rel="nofollow noopener">the spec</a></p>\n'
-    )
+    assert html == ('<p>see <a href="https://spec.example" rel="nofollow noopener">the spec</a></p>\n')
 
 
 def test_bullet_and_numbered_lists() -> None:
@@ -164,9 +160,7 @@ def test_bullet_and_numbered_lists() -> None:
 
 
 def test_blockquote_and_line_breaks() -> None:
-    assert render_comment("> quoted\n> more") == (
-        "<blockquote>\n<p>quoted<br>\nmore</p>\n</blockquote>\n"
-    )
+    assert render_comment("> quoted\n> more") == ("<blockquote>\n<p>quoted<br>\nmore</p>\n</blockquote>\n")
 
 
 def test_inline_code() -> None:
@@ -190,9 +184,7 @@ def test_unsupported_syntax_renders_no_extra_elements(body: str) -> None:
         assert tag not in html
 
 
-@pytest.mark.parametrize(
-    "body", ["[x](/relative)", "[x](//evil.example)", "[x](#top)", "[x](ftp://f.example)"]
-)
+@pytest.mark.parametrize("body", ["[x](/relative)", "[x](//evil.example)", "[x](#top)", "[x](ftp://f.example)"])
 def test_links_without_allowed_scheme_are_text(body: str) -> None:
     assert "<a" not in render_comment(body)
 

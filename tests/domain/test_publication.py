@@ -93,25 +93,35 @@ def test_changing_any_word_changes_the_hash():
         _snapshot(title="Principle"),
         _snapshot(preamble="Preamble!"),
         _snapshot(preamble=None),
-        _snapshot(principles=[
-            {"number": 1, "title": "Shared purposes", "text": "We share a purpose."},
-            {"number": 2, "title": "Fair credit", "text": "Credit follows the work."},
-        ]),
-        _snapshot(principles=[
-            {"number": 1, "title": "Shared purpose", "text": "We share one purpose."},
-            {"number": 2, "title": "Fair credit", "text": "Credit follows the work."},
-        ]),
-        _snapshot(principles=[
-            {"number": 1, "title": "Shared purpose", "text": "We share a purpose."},
-            {"number": 3, "title": "Fair credit", "text": "Credit follows the work."},
-        ]),
-        _snapshot(principles=[  # order of principles matters
-            {"number": 2, "title": "Fair credit", "text": "Credit follows the work."},
-            {"number": 1, "title": "Shared purpose", "text": "We share a purpose."},
-        ]),
-        _snapshot(principles=[
-            {"number": 1, "title": "Shared purpose", "text": "We share a purpose."},
-        ]),
+        _snapshot(
+            principles=[
+                {"number": 1, "title": "Shared purposes", "text": "We share a purpose."},
+                {"number": 2, "title": "Fair credit", "text": "Credit follows the work."},
+            ]
+        ),
+        _snapshot(
+            principles=[
+                {"number": 1, "title": "Shared purpose", "text": "We share one purpose."},
+                {"number": 2, "title": "Fair credit", "text": "Credit follows the work."},
+            ]
+        ),
+        _snapshot(
+            principles=[
+                {"number": 1, "title": "Shared purpose", "text": "We share a purpose."},
+                {"number": 3, "title": "Fair credit", "text": "Credit follows the work."},
+            ]
+        ),
+        _snapshot(
+            principles=[  # order of principles matters
+                {"number": 2, "title": "Fair credit", "text": "Credit follows the work."},
+                {"number": 1, "title": "Shared purpose", "text": "We share a purpose."},
+            ]
+        ),
+        _snapshot(
+            principles=[
+                {"number": 1, "title": "Shared purpose", "text": "We share a purpose."},
+            ]
+        ),
     ]
     hashes = {version_hash(v) for v in variants}
     assert h not in hashes
@@ -184,12 +194,11 @@ def test_docstring_documents_the_recipe():
 
 def test_canonical_text_layout():
     text = canonical_text(
-        "Principles \r\n", "We adopt.\r\n\r\nTogether.  ",
+        "Principles \r\n",
+        "We adopt.\r\n\r\nTogether.  ",
         [("Listen", "We listen.\r\n"), ("Credit", "Fair credit.")],
     )
-    assert text == (
-        "Principles\n\nWe adopt.\n\nTogether.\n\n1. Listen\nWe listen.\n\n2. Credit\nFair credit.\n"
-    )
+    assert text == ("Principles\n\nWe adopt.\n\nTogether.\n\n1. Listen\nWe listen.\n\n2. Credit\nFair credit.\n")
     assert canonical_text("T", None, []) == "T\n"
 
 
@@ -201,8 +210,10 @@ def _export(**kw):
         slug="principles",
         title="Principles",
         preamble="Preamble.",
-        principles=(ExportPrinciple(1, "Shared purpose", "We share a purpose."),
-                    ExportPrinciple(2, "Fair credit", "Credit follows the work.")),
+        principles=(
+            ExportPrinciple(1, "Shared purpose", "We share a purpose."),
+            ExportPrinciple(2, "Fair credit", "Credit follows the work."),
+        ),
         label="2025 edition",
         approved_at="2025-05-14",
         meeting="General Assembly 2025",
@@ -223,8 +234,14 @@ def test_snapshot_of_export_hashes_to_its_sha256():
 
 def test_snapshot_of_translation_is_the_source():
     source = _snapshot()
-    e = _export(title="مبادئ", principles=(ExportPrinciple(1, "هدف", "نص"),),
-                language="ar", direction="rtl", is_translation=True, source_snapshot=source)
+    e = _export(
+        title="مبادئ",
+        principles=(ExportPrinciple(1, "هدف", "نص"),),
+        language="ar",
+        direction="rtl",
+        is_translation=True,
+        source_snapshot=source,
+    )
     assert snapshot_of(e)["title"] == "Principles"
     assert version_hash(snapshot_of(e)) == e.sha256
 
@@ -238,17 +255,33 @@ def test_export_model_is_frozen_and_labels_merge_with_defaults():
     assert e.labels["sha256"] == DEFAULT_LABELS["sha256"]
     with pytest.raises(TypeError):
         e.labels["record"] = "x"  # type: ignore[index]
-    for key in ("label", "approved", "meeting", "version", "sha256", "adoption_result",
-                "credits", "yes", "no", "abstain", "majority", "quorum", "eligible",
-                "participation", "passed", "translation_note", "weighted", "organisations"):
+    for key in (
+        "label",
+        "approved",
+        "meeting",
+        "version",
+        "sha256",
+        "adoption_result",
+        "credits",
+        "yes",
+        "no",
+        "abstain",
+        "majority",
+        "quorum",
+        "eligible",
+        "participation",
+        "passed",
+        "translation_note",
+        "weighted",
+        "organisations",
+    ):
         assert DEFAULT_LABELS[key], key
     with pytest.raises(ValueError):
         _export(direction="sideways")
 
 
 def test_adoption_result_is_plain_data():
-    a = AdoptionResult("2/3", "50%", True, True, "10", "2", "1", "20", 8, 2, 1, 15, "13", 11,
-                       "2025-05-14")
+    a = AdoptionResult("2/3", "50%", True, True, "10", "2", "1", "20", 8, 2, 1, 15, "13", 11, "2025-05-14")
     assert dataclasses.asdict(a)["yes_weight"] == "10"
 
 

@@ -1,7 +1,8 @@
 """What members notice about rounds: they open, close, extend, and stop taking input on time."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -20,7 +21,7 @@ from principles_app.domain.rounds import (
     next_state,
 )
 
-UTC = timezone.utc
+UTC = UTC
 CLOSES = datetime(2025, 3, 31, 17, 0, tzinfo=UTC)
 BEFORE = CLOSES - timedelta(seconds=1)
 AFTER = CLOSES + timedelta(seconds=1)
@@ -31,12 +32,7 @@ LEGAL = [
     (RoundState.OPEN, "close", RoundState.CLOSED),
     (RoundState.OPEN, "extend", RoundState.OPEN),
 ]
-ILLEGAL = [
-    (state, action)
-    for state in RoundState
-    for action in ACTIONS
-    if (state, action) not in TRANSITIONS
-]
+ILLEGAL = [(state, action) for state in RoundState for action in ACTIONS if (state, action) not in TRANSITIONS]
 
 
 def test_the_kinds_and_states_are_the_spec_ones() -> None:
@@ -45,7 +41,7 @@ def test_the_kinds_and_states_are_the_spec_ones() -> None:
 
 
 def test_the_table_is_exactly_the_three_legal_moves() -> None:
-    assert TRANSITIONS == {(s, a): t for s, a, t in LEGAL}
+    assert {(s, a): t for s, a, t in LEGAL} == TRANSITIONS
 
 
 @pytest.mark.parametrize(("state", "action", "target"), LEGAL)
@@ -139,16 +135,12 @@ def test_only_open_rounds_can_be_extended(state: RoundState) -> None:
     assert not can_extend(state, CLOSES, LATER, BEFORE)
 
 
-instants = st.datetimes(
-    min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC)
-)
+instants = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(list(RoundState)), instants, instants, instants)
-def test_extension_and_input_rules_agree(
-    state: RoundState, closes_at: datetime, new: datetime, now: datetime
-) -> None:
+def test_extension_and_input_rules_agree(state: RoundState, closes_at: datetime, new: datetime, now: datetime) -> None:
     accepting = accepts_input(state, closes_at, now)
     # Exactly one of "taking input", "due to close" or "not open" holds.
     assert accepting + is_due(state, closes_at, now) + (state is not RoundState.OPEN) == 1

@@ -1,4 +1,5 @@
 """What members notice about vote counting: exact, fair, order-free, float-free."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -293,12 +294,8 @@ def test_participation_shows_turnout_without_choices() -> None:
         "eligible_count": 3,
         "eligible_weight": "4.0000",
         "by_region": {
-            "africa": {
-                "count": 1, "weight": "2.0000", "eligible_count": 2, "eligible_weight": "3.0000"
-            },
-            "asia_pacific": {
-                "count": 1, "weight": "1.0000", "eligible_count": 1, "eligible_weight": "1.0000"
-            },
+            "africa": {"count": 1, "weight": "2.0000", "eligible_count": 2, "eligible_weight": "3.0000"},
+            "asia_pacific": {"count": 1, "weight": "1.0000", "eligible_count": 1, "eligible_weight": "1.0000"},
         },
     }
 
@@ -372,9 +369,7 @@ def test_quorum_outside_zero_to_one_is_refused(quorum: str) -> None:
     ],
 )
 def test_bad_electors_are_refused(kwargs: dict[str, Any], error: type[Exception]) -> None:
-    base: dict[str, Any] = {
-        "organisation_id": 1, "region": "africa", "category": "member", "weight": D("1")
-    }
+    base: dict[str, Any] = {"organisation_id": 1, "region": "africa", "category": "member", "weight": D("1")}
     with pytest.raises(error):
         Elector(**(base | kwargs))
 
@@ -439,9 +434,7 @@ def test_results_match_rational_arithmetic(case: Case) -> None:
 
     eligible = sum((Fraction(e.weight) for e in electorate), Fraction(0))
     cast = weighed("yes") + weighed("no") + weighed("abstain")
-    assert result.passed == reference_passes(
-        weighed("yes"), weighed("no"), cast, eligible, majority, Fraction(quorum)
-    )
+    assert result.passed == reference_passes(weighed("yes"), weighed("no"), cast, eligible, majority, Fraction(quorum))
     n_cast = counted("yes") + counted("no") + counted("abstain")
     assert result.passed_by_count == reference_passes(
         counted("yes"), counted("no"), n_cast, Fraction(len(electorate)), majority, Fraction(quorum)
@@ -458,20 +451,20 @@ def test_results_do_not_depend_on_ballot_or_elector_order(data: st.DataObject) -
     again = tally(shuffled_electorate, shuffled_ballots, majority, quorum)
     assert again == first
     assert to_jsonable(again) == to_jsonable(first)
-    assert participation(shuffled_electorate, shuffled_ballots) == participation(
-        electorate, ballots
-    )
+    assert participation(shuffled_electorate, shuffled_ballots) == participation(electorate, ballots)
 
 
 def _add(groups: list[GroupTally]) -> tuple[Any, ...]:
     """Sum several group tallies field by field."""
-    return tuple(
-        sum((getattr(g, c).count for g in groups), 0) for c in CHOICES
-    ) + tuple(sum((getattr(g, c).weight for g in groups), Decimal(0)) for c in CHOICES) + (
-        sum(g.eligible_count for g in groups),
-        sum((g.eligible_weight for g in groups), Decimal(0)),
-        sum(g.participation_count for g in groups),
-        sum((g.participation_weight for g in groups), Decimal(0)),
+    return (
+        tuple(sum((getattr(g, c).count for g in groups), 0) for c in CHOICES)
+        + tuple(sum((getattr(g, c).weight for g in groups), Decimal(0)) for c in CHOICES)
+        + (
+            sum(g.eligible_count for g in groups),
+            sum((g.eligible_weight for g in groups), Decimal(0)),
+            sum(g.participation_count for g in groups),
+            sum((g.participation_weight for g in groups), Decimal(0)),
+        )
     )
 
 

@@ -1,7 +1,8 @@
 """Local times across clock changes, and how long remains until a deadline."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,12 +16,14 @@ from principles_app.domain.times import (
     zone_for,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_an_ordinary_local_time_becomes_its_utc_instant():
     assert parse_local_datetime("2026-06-15T14:00", "Europe/Berlin") == datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
-    assert parse_local_datetime(datetime(2026, 1, 15, 9, 30), "Africa/Lagos") == datetime(2026, 1, 15, 8, 30, tzinfo=UTC)
+    assert parse_local_datetime(datetime(2026, 1, 15, 9, 30), "Africa/Lagos") == datetime(
+        2026, 1, 15, 8, 30, tzinfo=UTC
+    )
 
 
 def test_a_time_skipped_by_berlin_spring_forward_is_refused():
@@ -94,14 +97,17 @@ def test_the_zone_falls_back_to_the_region_then_utc():
     assert zone_for(None, None) == "UTC"
 
 
-@pytest.mark.parametrize("delta, expected", [
-    (timedelta(days=3, hours=4, minutes=5), [(3, "day"), (4, "hour")]),
-    (timedelta(days=2), [(2, "day")]),
-    (timedelta(hours=5, minutes=30, seconds=9), [(5, "hour"), (30, "minute")]),
-    (timedelta(minutes=12, seconds=40), [(12, "minute")]),
-    (timedelta(seconds=42), [(42, "second")]),
-    (timedelta(0), [(0, "second")]),
-    (-timedelta(days=1, hours=2), [(1, "day"), (2, "hour")]),
-])
+@pytest.mark.parametrize(
+    "delta, expected",
+    [
+        (timedelta(days=3, hours=4, minutes=5), [(3, "day"), (4, "hour")]),
+        (timedelta(days=2), [(2, "day")]),
+        (timedelta(hours=5, minutes=30, seconds=9), [(5, "hour"), (30, "minute")]),
+        (timedelta(minutes=12, seconds=40), [(12, "minute")]),
+        (timedelta(seconds=42), [(42, "second")]),
+        (timedelta(0), [(0, "second")]),
+        (-timedelta(days=1, hours=2), [(1, "day"), (2, "hour")]),
+    ],
+)
 def test_remaining_time_is_told_in_its_two_largest_units(delta, expected):
     assert humanise_remaining(delta) == expected

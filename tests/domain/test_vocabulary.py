@@ -1,4 +1,5 @@
 """The vocabulary the domain owns: who may vote, each kind of round's defaults, the languages."""
+
 from __future__ import annotations
 
 from decimal import Decimal as D
@@ -38,7 +39,7 @@ def test_every_kind_of_round_has_defaults_and_they_are_the_spec_s():
 
 
 def test_the_tally_counts_with_the_domain_s_words_as_plain_strings():
-    assert tally.CHOICES == tuple(Choice) and tally.MAJORITIES == tuple(Majority)
+    assert tuple(Choice) == tally.CHOICES and tuple(Majority) == tally.MAJORITIES
     assert all(type(value) is str for value in tally.CHOICES + tally.MAJORITIES + tally.REGIONS + tally.CATEGORIES)
 
 
@@ -52,6 +53,6 @@ def test_languages_right_to_left_and_translation_targets_come_from_one_list():
     assert set(LANGUAGE_NAMES) == set(Language)
     assert SOURCE_LANGUAGE not in TRANSLATION_LANGUAGES
     assert set(TRANSLATION_LANGUAGES) | {SOURCE_LANGUAGE} == set(LANGUAGES)
-    assert RTL_LANGUAGES <= set(LANGUAGES)
+    assert set(LANGUAGES) >= RTL_LANGUAGES
     assert [direction_of(code) for code in LANGUAGES] == ["ltr", "ltr", "ltr", "rtl"]
     assert direction_of(None) == direction_of("xx") == "ltr"

@@ -1,4 +1,5 @@
 """A real server with the demo network, and Debian's Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import os
@@ -9,8 +10,15 @@ import pytest
 from tests.live_server import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -31,8 +39,9 @@ def browser():
 def page(request, browser):
     """A fresh browser context, with JavaScript on and off; a screenshot is kept when a test fails."""
     # bypass_csp lets the test inject axe-core; the pages themselves never need inline script.
-    context = browser.new_context(java_script_enabled=request.param == "js", viewport={"width": 1280, "height": 900},
-                                  bypass_csp=True)
+    context = browser.new_context(
+        java_script_enabled=request.param == "js", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     page = context.new_page()
     yield page
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
@@ -54,6 +63,8 @@ def axe_violations(page) -> list[dict]:
         raise RuntimeError("axe-core is missing; `make test` installs it with npm")
     page.add_script_tag(content=AXE.read_text())
     result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})")
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in result["violations"]]
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in result["violations"]
+    ]

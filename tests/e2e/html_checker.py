@@ -1,4 +1,5 @@
 """The Nu HTML Checker (npm package vnu-jar) run over pages the browser tests collected."""
+
 from __future__ import annotations
 
 import json
@@ -23,11 +24,18 @@ def html_errors(pages: dict[str, str]) -> list[str]:
             path = Path(folder) / f"page-{number}.html"
             path.write_text(html, encoding="utf-8")
             files[path.name] = address
-        run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files_in(folder)],
-                             capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files_in(folder)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     report = json.loads(run.stderr or run.stdout or '{"messages": []}')
-    return [f"{files.get(str(m.get('url', '')).rsplit('/', 1)[-1], m.get('url'))} line {m.get('lastLine')}: {m.get('message')} "
-            f"[{m.get('extract', '').strip()[:80]}]" for m in report["messages"]]
+    return [
+        f"{files.get(str(m.get('url', '')).rsplit('/', 1)[-1], m.get('url'))} line {m.get('lastLine')}: {m.get('message')} "
+        f"[{m.get('extract', '').strip()[:80]}]"
+        for m in report["messages"]
+    ]
 
 
 def files_in(folder: str) -> list[str]:

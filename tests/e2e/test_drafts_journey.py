@@ -1,4 +1,5 @@
 """A delegate reads the draft with line numbers and an amendment's redline; every draft page passes axe-core."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,14 +26,20 @@ def test_a_delegate_reads_the_draft_and_an_amendment(page, live_server):
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_draft_pages_have_no_accessibility_violations(browser, live_server, language):
-    context = browser.new_context(locale=language, extra_http_headers={"Accept-Language": language},
-                                  bypass_csp=True)
+    context = browser.new_context(locale=language, extra_http_headers={"Accept-Language": language}, bypass_csp=True)
     page = context.new_page()
     try:
         sign_in(page, live_server, "secretariat@example.org", "demo-secretariat")
-        for path in (f"/documents/{SLUG}/", f"/documents/{SLUG}/amendments/", f"/documents/{SLUG}/versions/",
-                     f"/documents/{SLUG}/compare/1/1/", f"/documents/{SLUG}/rounds/", "/amendments/1",
-                     f"/documents/{SLUG}/amendments/new?principle=1&kind=modify", "/documents/new"):
+        for path in (
+            f"/documents/{SLUG}/",
+            f"/documents/{SLUG}/amendments/",
+            f"/documents/{SLUG}/versions/",
+            f"/documents/{SLUG}/compare/1/1/",
+            f"/documents/{SLUG}/rounds/",
+            "/amendments/1",
+            f"/documents/{SLUG}/amendments/new?principle=1&kind=modify",
+            "/documents/new",
+        ):
             page.goto(live_server + path)
             assert axe_violations(page) == [], (language, path)
     finally:

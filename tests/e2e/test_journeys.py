@@ -5,11 +5,11 @@ a server and database of its own, because the journeys change the demo. The jour
 the vote before adoption, adoption before the public reads 1.1); each test first runs, once per server,
 whatever earlier journey it needs, so the tests pass in any order and alone.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from babel.support import Translations
@@ -75,8 +75,12 @@ class Visit:
     def __enter__(self) -> Visit:
         settings = self.story.settings
         self.context = self.story.browser.new_context(
-            java_script_enabled=settings["javascript"], viewport=settings["viewport"], locale=settings["language"],
-            extra_http_headers={"Accept-Language": settings["language"]}, bypass_csp=True)
+            java_script_enabled=settings["javascript"],
+            viewport=settings["viewport"],
+            locale=settings["language"],
+            extra_http_headers={"Accept-Language": settings["language"]},
+            bypass_csp=True,
+        )
         self.page = self.context.new_page()
         return self
 
@@ -122,8 +126,7 @@ class Visit:
             assert violations == [], (self.story.language, path, violations)
         if self.story.variant == "ar-375px":
             assert self.page.locator("html").get_attribute("dir") == "rtl", path
-            overflow = self.page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            overflow = self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, (path, "wider than the phone", overflow)
 
     # People -----------------------------------------------------------------------------------------------
@@ -158,6 +161,7 @@ def main_text(visit: Visit) -> str:
 
 
 # The journeys ----------------------------------------------------------------------------------------------
+
 
 def member_proposes_cosponsors_and_comments(visit: Visit) -> None:
     """Journey 1: Amina proposes a change, co-sponsors Lucía's amendment and comments without her name."""
@@ -227,7 +231,7 @@ def schedule_round(visit: Visit, kind: str, title: str, quorum: str = "") -> int
     page.locator("#closes_at").fill(in_a_week())
     if quorum:
         page.locator("#quorum").fill(quorum)
-    visit.submit(page.locator('main form:not([action]) [type=submit]').last)
+    visit.submit(page.locator("main form:not([action]) [type=submit]").last)
     href = page.locator("main a").filter(has_text=title).first.get_attribute("href")
     return int(href.strip("/").split("/")[1])
 
@@ -309,9 +313,13 @@ def public_reader_reads_compares_and_downloads(visit: Visit) -> None:
     visit.pages[f"/principles/{SLUG}/1.1/export.html"] = standalone.text()
 
 
-JOURNEYS = {1: member_proposes_cosponsors_and_comments, 2: secretariat_merges_and_puts_a_motion,
-            3: member_votes_and_checks_the_bulletin, 4: secretariat_adopts_and_publishes,
-            5: public_reader_reads_compares_and_downloads}
+JOURNEYS = {
+    1: member_proposes_cosponsors_and_comments,
+    2: secretariat_merges_and_puts_a_motion,
+    3: member_votes_and_checks_the_bulletin,
+    4: secretariat_adopts_and_publishes,
+    5: public_reader_reads_compares_and_downloads,
+}
 
 
 @pytest.fixture(scope="module", params=list(VARIANTS))

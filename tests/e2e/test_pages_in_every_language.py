@@ -1,4 +1,5 @@
 """Every page a delegate or a public reader reads passes axe-core and the Nu HTML Checker in all four languages."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,19 +10,33 @@ from tests.e2e.html_checker import html_errors
 pytestmark = pytest.mark.e2e
 SLUG = "principles-for-collaboration"
 # The demo: version 2 published as 1.0 after voting round 2 (motion 1) and adoption round 3; round 4 is open.
-SIGNED_IN_PAGES = (f"/documents/{SLUG}/", f"/documents/{SLUG}/amendments/", "/amendments/1", "/amendments/2",
-                   f"/documents/{SLUG}/amendments/new?principle=2&kind=modify", "/threads/amendment/2",
-                   "/threads/principle/1", f"/documents/{SLUG}/rounds/", "/rounds/2/", "/rounds/4/",
-                   "/rounds/2/ballot", "/motions/1/result", f"/documents/{SLUG}/versions/",
-                   f"/documents/{SLUG}/compare/1/2/")
-PUBLIC_PAGES = ("/principles/", f"/principles/{SLUG}/", f"/principles/{SLUG}/1.0/",
-                f"/principles/{SLUG}/1.0/export.html")
+SIGNED_IN_PAGES = (
+    f"/documents/{SLUG}/",
+    f"/documents/{SLUG}/amendments/",
+    "/amendments/1",
+    "/amendments/2",
+    f"/documents/{SLUG}/amendments/new?principle=2&kind=modify",
+    "/threads/amendment/2",
+    "/threads/principle/1",
+    f"/documents/{SLUG}/rounds/",
+    "/rounds/2/",
+    "/rounds/4/",
+    "/rounds/2/ballot",
+    "/motions/1/result",
+    f"/documents/{SLUG}/versions/",
+    f"/documents/{SLUG}/compare/1/2/",
+)
+PUBLIC_PAGES = (
+    "/principles/",
+    f"/principles/{SLUG}/",
+    f"/principles/{SLUG}/1.0/",
+    f"/principles/{SLUG}/1.0/export.html",
+)
 
 
 @pytest.mark.parametrize("language", ["en", "es", "fr", "ar"])
 def test_read_only_pages_are_accessible_and_valid(browser, live_server, language):
-    context = browser.new_context(locale=language, extra_http_headers={"Accept-Language": language},
-                                  bypass_csp=True)
+    context = browser.new_context(locale=language, extra_http_headers={"Accept-Language": language}, bypass_csp=True)
     page = context.new_page()
     pages: dict[str, str] = {}
     try:

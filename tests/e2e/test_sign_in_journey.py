@@ -1,4 +1,5 @@
 """A delegate signs in, finds their way in Arabic on a phone, and every page passes axe-core."""
+
 from __future__ import annotations
 
 import pytest
@@ -59,8 +60,7 @@ def test_arabic_on_a_phone_reads_right_to_left_without_overflow(browser, live_se
 
 @pytest.mark.parametrize("language", ["en", "es", "fr", "ar"])
 def test_pages_have_no_accessibility_violations(browser, live_server, language):
-    context = browser.new_context(locale=language, extra_http_headers={"Accept-Language": language},
-                                  bypass_csp=True)
+    context = browser.new_context(locale=language, extra_http_headers={"Accept-Language": language}, bypass_csp=True)
     page = context.new_page()
     try:
         for path in ("/", "/sign-in"):

@@ -30,44 +30,64 @@ from principles_app.exports import CONTENT_TYPES, RENDERERS, render
 ARABIC = "نلتزم بهذه المبادئ في كل عمل مشترك"
 
 PRINCIPLES = [
-    ("Shared purpose",
-     "We collaborate because we share a purpose: a world where people can speak, "
-     "inform and organise freely. Joint work serves that purpose before the "
-     "visibility of any single organisation."),
-    ("Écouter d'abord",
-     "Before proposing, we listen. Organisations closest to a situation describe "
-     "it first, in their own words and language, and their analysis shapes the "
-     "response."),
-    ("Consent before exposure",
-     "No partner is named, quoted or pictured in a joint statement, report or "
-     "campaign without its explicit consent. Where exposure creates risk, "
-     "anonymity is the default."),
-    ("Transparency about money",
-     "We disclose to each other the funding that supports a joint activity, and "
-     "any condition a donor attaches to it.\nNo partner accepts money on behalf of "
-     "the network without the others' agreement."),
-    ("Fair credit",
-     "Every contribution is acknowledged in proportion to the work done. Lead "
-     "authors, researchers and translators are credited by name when they wish "
-     "to be."),
-    ("Decisions close to those affected",
-     "Decisions are taken at the level closest to the people they affect. "
-     "Regional networks decide regional matters; the whole network decides only "
-     "what concerns all of us."),
-    ("Language justice",
-     "Meetings and documents are available in the working languages of the "
-     "participants. Interpretation and translation are budgeted from the start, "
-     "not added at the end."),
-    ("Security of partners",
-     "We protect each other's communications, data and people. A partner may "
-     "withdraw from any joint activity at any time, without explanation, when "
-     "its safety requires it."),
-    ("Disagreement in good faith",
-     "We disagree openly, within the network first. A dispute is raised with the "
-     "partners concerned before it is raised with donors, media or the public."),
-    ("Review and renewal",
-     "These principles are reviewed at least every three years. Any member may "
-     "propose an amendment; amendments are adopted by the General Assembly."),
+    (
+        "Shared purpose",
+        "We collaborate because we share a purpose: a world where people can speak, "
+        "inform and organise freely. Joint work serves that purpose before the "
+        "visibility of any single organisation.",
+    ),
+    (
+        "Écouter d'abord",
+        "Before proposing, we listen. Organisations closest to a situation describe "
+        "it first, in their own words and language, and their analysis shapes the "
+        "response.",
+    ),
+    (
+        "Consent before exposure",
+        "No partner is named, quoted or pictured in a joint statement, report or "
+        "campaign without its explicit consent. Where exposure creates risk, "
+        "anonymity is the default.",
+    ),
+    (
+        "Transparency about money",
+        "We disclose to each other the funding that supports a joint activity, and "
+        "any condition a donor attaches to it.\nNo partner accepts money on behalf of "
+        "the network without the others' agreement.",
+    ),
+    (
+        "Fair credit",
+        "Every contribution is acknowledged in proportion to the work done. Lead "
+        "authors, researchers and translators are credited by name when they wish "
+        "to be.",
+    ),
+    (
+        "Decisions close to those affected",
+        "Decisions are taken at the level closest to the people they affect. "
+        "Regional networks decide regional matters; the whole network decides only "
+        "what concerns all of us.",
+    ),
+    (
+        "Language justice",
+        "Meetings and documents are available in the working languages of the "
+        "participants. Interpretation and translation are budgeted from the start, "
+        "not added at the end.",
+    ),
+    (
+        "Security of partners",
+        "We protect each other's communications, data and people. A partner may "
+        "withdraw from any joint activity at any time, without explanation, when "
+        "its safety requires it.",
+    ),
+    (
+        "Disagreement in good faith",
+        "We disagree openly, within the network first. A dispute is raised with the "
+        "partners concerned before it is raised with donors, media or the public.",
+    ),
+    (
+        "Review and renewal",
+        "These principles are reviewed at least every three years. Any member may "
+        "propose an amendment; amendments are adopted by the General Assembly.",
+    ),
 ]
 
 PREAMBLE = (
@@ -106,15 +126,12 @@ ADOPTION = AdoptionResult(
 
 def _make_export(**overrides) -> PublicationExport:
     principles = tuple(
-        ExportPrinciple(number=i, title=title, text=text)
-        for i, (title, text) in enumerate(PRINCIPLES, start=1)
+        ExportPrinciple(number=i, title=title, text=text) for i, (title, text) in enumerate(PRINCIPLES, start=1)
     )
     snapshot = {
         "title": "Principles for Collaboration",
         "preamble": PREAMBLE,
-        "principles": [
-            {"number": p.number, "title": p.title, "text": p.text} for p in principles
-        ],
+        "principles": [{"number": p.number, "title": p.title, "text": p.text} for p in principles],
     }
     fields = dict(
         slug="principles-for-collaboration",
@@ -197,9 +214,9 @@ def test_json_hash_recomputable_from_canonical_snapshot_alone(export):
     assert canonical["algorithm"] == "sha256"
     assert "sort" in canonical["serialisation"]
     # Only hashlib + json, following the documented recipe.
-    payload = json.dumps(
-        canonical["snapshot"], ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    ).encode("utf-8")
+    payload = json.dumps(canonical["snapshot"], ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
     assert hashlib.sha256(payload).hexdigest() == data["sha256"] == export.sha256
 
 
@@ -209,13 +226,25 @@ def test_json_contains_everything(export):
     assert ARABIC in text  # ensure_ascii=False
     assert "\n  " in text  # indent 2
     data = json.loads(text)
-    for key in ("slug", "title", "preamble", "principles", "label", "approved_at",
-                "meeting", "version", "sha256", "adoption", "credits", "language",
-                "is_translation", "canonical"):
+    for key in (
+        "slug",
+        "title",
+        "preamble",
+        "principles",
+        "label",
+        "approved_at",
+        "meeting",
+        "version",
+        "sha256",
+        "adoption",
+        "credits",
+        "language",
+        "is_translation",
+        "canonical",
+    ):
         assert key in data, key
     assert len(data["principles"]) == 10
-    assert data["principles"][1] == {"number": 2, "title": "Écouter d'abord",
-                                     "text": PRINCIPLES[1][1]}
+    assert data["principles"][1] == {"number": 2, "title": "Écouter d'abord", "text": PRINCIPLES[1][1]}
     assert data["adoption"]["yes_weight"] == "19"
     assert data["adoption"]["passed"] is True
     assert data["credits"] == list(CREDITS)
@@ -227,8 +256,9 @@ def test_json_translation_snapshot_is_the_original(export, arabic_export):
     assert data["is_translation"] is True
     assert data["title"] == "مبادئ التعاون"
     assert data["canonical"]["snapshot"]["title"] == "Principles for Collaboration"
-    payload = json.dumps(data["canonical"]["snapshot"], ensure_ascii=False,
-                         sort_keys=True, separators=(",", ":")).encode("utf-8")
+    payload = json.dumps(
+        data["canonical"]["snapshot"], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
     assert hashlib.sha256(payload).hexdigest() == data["sha256"] == export.sha256
 
 
@@ -302,8 +332,9 @@ def test_pdf_arabic_extracts_in_logical_order(pdf_text):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_pdf_arabic_with_pdftotext(pdf_bytes):
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf_bytes,
-                         capture_output=True, check=True).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf_bytes, capture_output=True, check=True
+    ).stdout.decode("utf-8")
     # pdftotext wraps right-to-left runs in U+202B ... U+202C: drop bidi controls
     out = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", out)
     flat = _squash(unicodedata.normalize("NFKC", out))
@@ -366,8 +397,7 @@ def test_docx_structure_and_record(export):
         assert f"{p.number}. {p.title}" in headings
     assert headings[-1] == export.labels["record"]
     text = _docx_text(document)
-    for needle in (export.sha256, export.label, export.meeting, export.approved_at,
-                   ARABIC, *export.credits):
+    for needle in (export.sha256, export.label, export.meeting, export.approved_at, ARABIC, *export.credits):
         assert needle in text, needle
     # adoption table
     assert len(document.tables) == 1
@@ -410,9 +440,12 @@ def test_rtl_latin_values_keep_their_order(arabic_export):
     document = _docx(e)
     fact = next(p for p in document.paragraphs if p.text.startswith("التسمية"))
     assert "\u200e2025 edition" in fact.text
-    assert fact._p.pPr.find(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}bidi"
-    ).get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val") is None
+    assert (
+        fact._p.pPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}bidi").get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val"
+        )
+        is None
+    )
     html = render("html", e).decode("utf-8")
     assert "<td>\u200e2025 edition</td>" in html
     assert '<p class="text" dir="rtl">' + ARABIC in html
@@ -435,16 +468,21 @@ def test_markdown_headings_and_record(export):
     assert ARABIC in md
     assert "\n## Record\n" in md
     record = md.split("\n## Record\n", 1)[1]
-    for needle in (export.label, export.approved_at, export.meeting, str(export.version),
-                   export.sha256, "| Yes | 19 | 15 |", *CREDITS):
+    for needle in (
+        export.label,
+        export.approved_at,
+        export.meeting,
+        str(export.version),
+        export.sha256,
+        "| Yes | 19 | 15 |",
+        *CREDITS,
+    ):
         assert needle in record, needle
     assert "Adopted" in record and "reached" in record
 
 
 def test_markdown_escapes_inline_markup(export):
-    e = dataclasses.replace(
-        export, principles=(ExportPrinciple(1, "Use *stars* | pipes", "Body"),)
-    )
+    e = dataclasses.replace(export, principles=(ExportPrinciple(1, "Use *stars* | pipes", "Body"),))
     md = render("md", e).decode("utf-8")
     assert "## 1. Use \\*stars\\* \\| pipes" in md
 
@@ -455,8 +493,7 @@ def test_markdown_escapes_inline_markup(export):
 
 
 class _Checker(HTMLParser):
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-            "meta", "source", "track", "wbr"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -527,9 +564,7 @@ def test_html_standalone_and_printable(export):
 
 
 def test_html_escapes_text(export):
-    e = dataclasses.replace(
-        export, principles=(ExportPrinciple(1, "<script>alert(1)</script>", "a & b"),)
-    )
+    e = dataclasses.replace(export, principles=(ExportPrinciple(1, "<script>alert(1)</script>", "a & b"),))
     html = render("html", e).decode("utf-8")
     assert "<script" not in html.lower()
     assert "&lt;script&gt;" in html and "a &amp; b" in html

@@ -1,4 +1,5 @@
 """A demo database with fresh ballots, and what must survive a backup: the audit chain and every result."""
+
 from __future__ import annotations
 
 import os
@@ -16,16 +17,29 @@ ENV = {"SECRET_KEY": "backup", "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "1
 
 def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
     """Run the documented command line against a database."""
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "principles_app", *args],
-                          env={**os.environ, **ENV, "DATABASE_URL": database_url}, cwd=ROOT,
-                          capture_output=True, text=True, timeout=180, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "principles_app", *args],
+        env={**os.environ, **ENV, "DATABASE_URL": database_url},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
 
 
 def _app(database_url: str):
     from principles_app import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "backup", "ARGON2_TIME_COST": 1,
-                       "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "backup",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
 
 
 def load_demo_and_vote(database_url: str) -> int:
@@ -50,12 +64,15 @@ def load_demo_and_vote(database_url: str) -> int:
         if current is not None:
             closing.close_round(secretariat, current)
         vote = rounds.create_round(secretariat, document, "voting", "Backup drill", utcnow() + timedelta(days=1))
-        for amendment in db.session.execute(select(Amendment).where(Amendment.document_id == document.id,
-                                                                    Amendment.status == AmendmentStatus.OPEN)).scalars():
+        for amendment in db.session.execute(
+            select(Amendment).where(Amendment.document_id == document.id, Amendment.status == AmendmentStatus.OPEN)
+        ).scalars():
             motion_service.put_motion(secretariat, vote, amendment)
         closing.open_round(secretariat, vote)
-        electorate = {m.organisation_id for m in db.session.execute(
-            select(ElectorateMember).where(ElectorateMember.round_id == vote.id)).scalars()}
+        electorate = {
+            m.organisation_id
+            for m in db.session.execute(select(ElectorateMember).where(ElectorateMember.round_id == vote.id)).scalars()
+        }
         delegates = {}
         for user in db.session.execute(select(User).where(User.role == "member", User.active.is_(True))).scalars():
             if user.organisation_id in electorate:
@@ -78,8 +95,10 @@ def results_of(database_url: str) -> dict[int, Any]:
 
     app = _app(database_url)
     with app.app_context():
-        results = {motion.id: (result_service.tally_of(motion), result_service.result_for(motion))
-                   for motion in db.session.execute(select(Motion).order_by(Motion.id)).scalars()}
+        results = {
+            motion.id: (result_service.tally_of(motion), result_service.result_for(motion))
+            for motion in db.session.execute(select(Motion).order_by(Motion.id)).scalars()
+        }
         db.session.remove()
         db.engine.dispose()
     return results

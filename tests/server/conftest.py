@@ -1,4 +1,5 @@
 """Server tests: the PostgreSQL restart test exists only in PostgreSQL runs."""
+
 from __future__ import annotations
 
 import os

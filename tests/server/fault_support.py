@@ -3,6 +3,7 @@
 The seed follows benchmarks/bench_voting.py (rows straight in, exact weights, one amendment per
 motion) at a size a test can afford.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -26,6 +27,7 @@ from sqlalchemy import create_engine, text
 from principles_app.domain.tally import CHOICES, REGIONS
 from tests.conftest import pg_url_for
 from tests.live_server import ROOT, free_port
+
 REQUEST_TIMEOUT = 15  # no single request may hang longer than this
 
 
@@ -73,45 +75,94 @@ def seed_ballot_network(database_url: str, organisations: int, motions: int) -> 
     from principles_app.services import amendments, auth, closing, drafts, rounds
     from principles_app.services import motions as motion_service
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "faults", "ARGON2_TIME_COST": 1,
-                      "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "faults",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
     with app.app_context():
         db.create_all()
-        home = Organisation(name="Secretariat", region="international", category="secretariat",
-                            vote_weight=Decimal(0), active=True, credit_opt_out=False)
+        home = Organisation(
+            name="Secretariat",
+            region="international",
+            category="secretariat",
+            vote_weight=Decimal(0),
+            active=True,
+            credit_opt_out=False,
+        )
         db.session.add(home)
         db.session.flush()
-        secretariat = User(email="sec@example.org", name="Sec", password_hash="!", role=Role.SECRETARIAT,
-                           organisation_id=home.id, active=True)
+        secretariat = User(
+            email="sec@example.org",
+            name="Sec",
+            password_hash="!",
+            role=Role.SECRETARIAT,
+            organisation_id=home.id,
+            active=True,
+        )
         db.session.add(secretariat)
         members = []
         for i in range(organisations):
-            org = Organisation(name=f"Member {i}", region=REGIONS[i % len(REGIONS)], category="member",
-                               vote_weight=weight_of(i), active=True, credit_opt_out=False)
+            org = Organisation(
+                name=f"Member {i}",
+                region=REGIONS[i % len(REGIONS)],
+                category="member",
+                vote_weight=weight_of(i),
+                active=True,
+                credit_opt_out=False,
+            )
             db.session.add(org)
             db.session.flush()
-            member = User(email=f"m{i}@example.org", name=f"Delegate {i}", password_hash="!", role=Role.MEMBER,
-                          organisation_id=org.id, active=True)
+            member = User(
+                email=f"m{i}@example.org",
+                name=f"Delegate {i}",
+                password_hash="!",
+                role=Role.MEMBER,
+                organisation_id=org.id,
+                active=True,
+            )
             db.session.add(member)
             members.append(member)
         db.session.commit()
-        document = drafts.create_document(secretariat, "principles", "Principles", "", [
-            {"title": f"Principle {n}", "text": f"We work together in good faith on matter number {n} of ours."}
-            for n in range(1, motions + 1)])
+        document = drafts.create_document(
+            secretariat,
+            "principles",
+            "Principles",
+            "",
+            [
+                {"title": f"Principle {n}", "text": f"We work together in good faith on matter number {n} of ours."}
+                for n in range(1, motions + 1)
+            ],
+        )
         drafting = rounds.create_round(secretariat, document, "amendments", "Drafting", utcnow() + timedelta(days=1))
         closing.open_round(secretariat, drafting)
-        proposals = [amendments.propose(members[n % organisations], document, "modify", "Clearer.",
-                                        principle_id=p.id, text=p.text.replace("good faith", "good faith and openly"))
-                     for n, p in enumerate(drafts.live_principles(document))]
+        proposals = [
+            amendments.propose(
+                members[n % organisations],
+                document,
+                "modify",
+                "Clearer.",
+                principle_id=p.id,
+                text=p.text.replace("good faith", "good faith and openly"),
+            )
+            for n, p in enumerate(drafts.live_principles(document))
+        ]
         closing.close_round(secretariat, drafting)
         vote = rounds.create_round(secretariat, document, "voting", "Vote", utcnow() + timedelta(hours=6))
         for proposal in proposals:
             motion_service.put_motion(secretariat, vote, proposal)
         closing.open_round(secretariat, vote)
-        network = BallotNetwork(tokens=[auth.issue_token(m)[0] for m in members],
-                                weights=[weight_of(i) for i in range(organisations)],
-                                motions=[m.id for m in motion_service.motions_of(vote)], round_id=vote.id,
-                                secretariat_token=auth.issue_token(secretariat)[0])
+        network = BallotNetwork(
+            tokens=[auth.issue_token(m)[0] for m in members],
+            weights=[weight_of(i) for i in range(organisations)],
+            motions=[m.id for m in motion_service.motions_of(vote)],
+            round_id=vote.id,
+            secretariat_token=auth.issue_token(secretariat)[0],
+        )
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -133,14 +184,37 @@ class Gunicorn:
 
     def __init__(self, database_url: str, workers: int, extra_env: dict[str, str] | None = None):
         self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "faults", "SESSION_COOKIE_SECURE": "0",
-               "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "1024", "ARGON2_PARALLELISM": "1",
-               **(extra_env or {})}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "faults",
+            "SESSION_COOKIE_SECURE": "0",
+            "ARGON2_TIME_COST": "1",
+            "ARGON2_MEMORY_COST": "1024",
+            "ARGON2_PARALLELISM": "1",
+            **(extra_env or {}),
+        }
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "30", "--graceful-timeout", "5", "principles_app:create_app()"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "30",
+                "--graceful-timeout",
+                "5",
+                "principles_app:create_app()",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
         self.workers = workers
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -189,8 +263,14 @@ class Gunicorn:
         Path(self.log.name).unlink(missing_ok=True)
 
 
-def request(port: int, method: str, path: str, token: str | None = None, body: dict | None = None,
-            timeout: float = REQUEST_TIMEOUT) -> tuple[int, dict[str, str], bytes]:
+def request(
+    port: int,
+    method: str,
+    path: str,
+    token: str | None = None,
+    body: dict | None = None,
+    timeout: float = REQUEST_TIMEOUT,
+) -> tuple[int, dict[str, str], bytes]:
     """Send one request on a fresh connection; connection errors propagate to the caller."""
     headers = {"Connection": "close"}
     if token:

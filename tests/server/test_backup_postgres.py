@@ -2,6 +2,7 @@
 
 Collected only on PostgreSQL runs (see tests/server/conftest.py).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -22,10 +23,22 @@ def test_pg_dump_and_pg_restore_keep_every_result_and_an_intact_audit_chain(db_u
     with scratch_database(db_url) as live, scratch_database(db_url) as restored:
         assert load_demo_and_vote(live) > 0
         # As the README documents: a custom-format dump, restored into an empty database.
-        subprocess.run(["pg_dump", *_libpq_args(live), "-Fc", "-f", str(dump), make_url(live).database],
-                       check=True, timeout=120)
-        subprocess.run(["pg_restore", *_libpq_args(restored), "--no-owner", "--exit-on-error",
-                        "-d", make_url(restored).database, str(dump)], check=True, timeout=120)
+        subprocess.run(
+            ["pg_dump", *_libpq_args(live), "-Fc", "-f", str(dump), make_url(live).database], check=True, timeout=120
+        )
+        subprocess.run(
+            [
+                "pg_restore",
+                *_libpq_args(restored),
+                "--no-owner",
+                "--exit-on-error",
+                "-d",
+                make_url(restored).database,
+                str(dump),
+            ],
+            check=True,
+            timeout=120,
+        )
         verified = flask(restored, "audit", "verify")
         assert verified.returncode == 0, verified.stderr
         assert "intact" in verified.stdout

@@ -1,4 +1,5 @@
 """A SQLite backup taken while the app runs restores to the same audit chain and the same results."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -1,4 +1,5 @@
 """When the database stops answering, people get 503 with Retry-After, never a 500, and nothing half-written."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,10 @@ from tests.factories import auth_header, make_scene, make_user, sign_in, token_f
 
 
 def _counts():
-    return tuple(db.session.scalar(select(func.count()).select_from(model))
-                 for model in (Ballot, BallotChange, AuditEntry, Organisation))
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Ballot, BallotChange, AuditEntry, Organisation)
+    )
 
 
 def _assert_unavailable(response):
@@ -64,9 +67,16 @@ def test_a_form_whose_insert_fails_writes_nothing(client):
     sign_in(client, make_user("secretariat"))
     before = _counts()
     with database_fails(lambda statement: statement.lstrip().upper().startswith("INSERT")):
-        response = client.post("/admin/organisations/new", data={
-            "name": "Voices of the Coast", "region": "africa", "category": "member", "vote_weight": "2",
-            "active": "y"})
+        response = client.post(
+            "/admin/organisations/new",
+            data={
+                "name": "Voices of the Coast",
+                "region": "africa",
+                "category": "member",
+                "vote_weight": "2",
+                "active": "y",
+            },
+        )
     _assert_unavailable(response)
     db.session.expire_all()
     assert _counts() == before

@@ -3,6 +3,7 @@
 Collected only on PostgreSQL runs (see tests/server/conftest.py): a SQLite file has no server
 that could drop the connection.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -17,8 +18,9 @@ from tests.conftest import TEST_CONFIG, pg_url_for
 
 @contextmanager
 def _server(db_url: str, ping_after_idle: float):
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": pg_url_for(db_url),
-                      "DATABASE_PING_AFTER_IDLE": ping_after_idle})
+    app = create_app(
+        {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": pg_url_for(db_url), "DATABASE_PING_AFTER_IDLE": ping_after_idle}
+    )
     try:
         yield app
     finally:
@@ -48,6 +50,7 @@ def cut_connection(db_url):
         pid = _backend_of(app)
         _cut(db_url, pid)
         return pid
+
     return cut
 
 
@@ -65,7 +68,8 @@ def test_a_connection_that_died_while_idle_is_replaced_before_any_request_sees_i
 
 
 def test_a_connection_that_died_in_steady_use_fails_one_request_with_503_and_the_next_reconnects(
-        db_url, cut_connection):
+    db_url, cut_connection
+):
     # Within the idle limit nothing is tested in advance: a request costs no extra round trip.
     with _server(db_url, ping_after_idle=3600) as app:
         client = app.test_client()

@@ -1,4 +1,5 @@
 """Several gunicorn workers share sign-in limits through Redis, so spreading attempts over workers gains nothing."""
+
 from __future__ import annotations
 
 import json
@@ -24,16 +25,36 @@ def redis_backed_server(e2e_database):
         client.flushdb()
     except redis.exceptions.ConnectionError as error:
         raise RuntimeError(f"Redis is needed at {REDIS_URL} for this test") from error
-    env = {**os.environ, "DATABASE_URL": e2e_database, "SECRET_KEY": "multiworker", "REDIS_URL": REDIS_URL,
-           "SESSION_COOKIE_SECURE": "0", "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "1024",
-           "ARGON2_PARALLELISM": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": e2e_database,
+        "SECRET_KEY": "multiworker",
+        "REDIS_URL": REDIS_URL,
+        "SESSION_COOKIE_SECURE": "0",
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_COST": "1024",
+        "ARGON2_PARALLELISM": "1",
+    }
     flask = [sys.executable, "-m", "flask", "--app", "principles_app"]
     subprocess.run(flask + ["db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
     subprocess.run(flask + ["demo", "load"], env=env, check=True, cwd=ROOT, capture_output=True)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}",
-         "principles_app:create_app()"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "principles_app:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
@@ -49,8 +70,12 @@ def redis_backed_server(e2e_database):
 
 def _token_request(base: str, password: str) -> tuple[int, dict]:
     body = json.dumps({"email": "amina@sahel.example.org", "password": password}).encode()
-    request = urllib.request.Request(base + "/api/v1/auth/token", data=body, method="POST",
-                                     headers={"Content-Type": "application/json", "Connection": "close"})
+    request = urllib.request.Request(
+        base + "/api/v1/auth/token",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "Connection": "close"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers)

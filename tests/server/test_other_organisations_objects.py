@@ -1,4 +1,5 @@
 """Another organisation's secret ballot and a hidden comment stay out of reach, and their existence does not leak."""
+
 from __future__ import annotations
 
 import json
@@ -53,16 +54,27 @@ def test_a_secret_ballot_is_never_shown_to_another_organisation(client):
 def test_a_hidden_comment_text_reaches_nobody_but_the_secretariat(client):
     staff, author, other, observer = (make_user("secretariat"), make_user(), make_user(), make_user("observer"))
     principle = make_principle()
-    posted = client.post("/api/v1/comments", json={"target_type": "principle", "target_id": principle.id,
-                                                    "body": SECRET_TEXT}, headers=_headers(author))
+    posted = client.post(
+        "/api/v1/comments",
+        json={"target_type": "principle", "target_id": principle.id, "body": SECRET_TEXT},
+        headers=_headers(author),
+    )
     assert posted.status_code == 201
     comment_id = posted.get_json()["id"]
-    reply = client.post("/api/v1/comments", json={"target_type": "principle", "target_id": principle.id,
-                                                  "parent_id": comment_id, "body": "A reply that stays"},
-                        headers=_headers(other))
+    reply = client.post(
+        "/api/v1/comments",
+        json={
+            "target_type": "principle",
+            "target_id": principle.id,
+            "parent_id": comment_id,
+            "body": "A reply that stays",
+        },
+        headers=_headers(other),
+    )
     assert reply.status_code == 201
-    hidden = client.post(f"/api/v1/comments/{comment_id}/hide", json={"reason": "Names a person at risk"},
-                         headers=_headers(staff))
+    hidden = client.post(
+        f"/api/v1/comments/{comment_id}/hide", json={"reason": "Names a person at risk"}, headers=_headers(staff)
+    )
     assert hidden.status_code == 200
     db.session.expire_all()
 

@@ -3,6 +3,7 @@
 Collected only on PostgreSQL runs (see tests/server/conftest.py): on SQLite there is no server to restart.
 It restarts the machine's PostgreSQL cluster, so every other client of it sees a few seconds of outage.
 """
+
 from __future__ import annotations
 
 import json
@@ -97,8 +98,13 @@ def test_a_postgres_restart_gives_503_then_the_app_recovers_and_keeps_every_ball
                 for j, motion_id in enumerate(network.motions):
                     choice = CHOICES[(i + j + turn) % 3]
                     while time.monotonic() < deadline:
-                        status, _payload = call("ballot", "PUT", f"/api/v1/motions/{motion_id}/ballot",
-                                               network.tokens[i], {"choice": choice})
+                        status, _payload = call(
+                            "ballot",
+                            "PUT",
+                            f"/api/v1/motions/{motion_id}/ballot",
+                            network.tokens[i],
+                            {"choice": choice},
+                        )
                         if status == 200:
                             with lock:
                                 acknowledged[(i, j)] = choice
@@ -109,8 +115,10 @@ def test_a_postgres_restart_gives_503_then_the_app_recovers_and_keeps_every_ball
             turn += 1
 
     threads = [threading.Thread(target=health_client, daemon=True) for _ in range(HEALTH_CLIENTS)]
-    threads += [threading.Thread(target=ballot_client, args=(list(range(k, ORGANISATIONS, BALLOT_CLIENTS)),),
-                                 daemon=True) for k in range(BALLOT_CLIENTS)]
+    threads += [
+        threading.Thread(target=ballot_client, args=(list(range(k, ORGANISATIONS, BALLOT_CLIENTS)),), daemon=True)
+        for k in range(BALLOT_CLIENTS)
+    ]
     try:
         for thread in threads:
             thread.start()
@@ -152,20 +160,27 @@ def test_a_postgres_restart_gives_503_then_the_app_recovers_and_keeps_every_ball
     # Every acknowledged ballot is in the database exactly once, with the last acknowledged choice.
     engine = create_engine(database_url, pool_pre_ping=True)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT b.organisation_id, b.motion_id, b.choice, COUNT(*) OVER "
-                                 "(PARTITION BY b.motion_id, b.organisation_id) FROM ballot b")).all()
+        rows = conn.execute(
+            text(
+                "SELECT b.organisation_id, b.motion_id, b.choice, COUNT(*) OVER "
+                "(PARTITION BY b.motion_id, b.organisation_id) FROM ballot b"
+            )
+        ).all()
     engine.dispose()
     assert all(count == 1 for *_rest, count in rows)
     assert len(rows) == len(acknowledged)
     for (i, j), choice in acknowledged.items():
-        status, _headers, body = request(server.port, "GET", f"/api/v1/motions/{network.motions[j]}/ballot",
-                                         network.tokens[i])
+        status, _headers, body = request(
+            server.port, "GET", f"/api/v1/motions/{network.motions[j]}/ballot", network.tokens[i]
+        )
         assert status == 200 and json.loads(body)["choice"] == choice
 
-    status, _headers, body = request(server.port, "POST", f"/api/v1/rounds/{network.round_id}/close",
-                                     network.secretariat_token, timeout=60)
+    status, _headers, body = request(
+        server.port, "POST", f"/api/v1/rounds/{network.round_id}/close", network.secretariat_token, timeout=60
+    )
     assert status == 200, body
     for j, motion_id in enumerate(network.motions):
-        status, _headers, body = request(server.port, "GET", f"/api/v1/motions/{motion_id}/result",
-                                         network.secretariat_token)
+        status, _headers, body = request(
+            server.port, "GET", f"/api/v1/motions/{motion_id}/result", network.secretariat_token
+        )
         assert json.loads(body)["tally"] == expected_tally(acknowledged, network, j)

@@ -1,4 +1,5 @@
 """Sessions as gunicorn serves them: a new session at sign-in, an old one worthless, cookie flags set."""
+
 from __future__ import annotations
 
 import http.client
@@ -26,8 +27,12 @@ def _call(port: int, method: str, path: str, cookie: str | None = None, form: di
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         set_cookies = [v for k, v in response.getheaders() if k.lower() == "set-cookie" and v.startswith("session=")]
-        return (response.status, response.getheader("Location"), set_cookies[-1] if set_cookies else None,
-                response.read().decode())
+        return (
+            response.status,
+            response.getheader("Location"),
+            set_cookies[-1] if set_cookies else None,
+            response.read().decode(),
+        )
     finally:
         connection.close()
 
@@ -38,7 +43,8 @@ def _value(set_cookie: str) -> str:
 
 def _csrf(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
     assert match, "no CSRF token on the page"
     return match.group(1)
 
@@ -52,8 +58,13 @@ def test_signing_in_gives_a_new_session_and_the_old_one_opens_nothing(port):
     status, _location, set_cookie, html = _call(port, "GET", "/sign-in")
     assert status == 200 and set_cookie
     before = _value(set_cookie)
-    status, location, set_cookie, _html = _call(port, "POST", "/sign-in", before, {
-        "csrf_token": _csrf(html), "email": MEMBER[0], "password": MEMBER[1], "next": ""})
+    status, location, set_cookie, _html = _call(
+        port,
+        "POST",
+        "/sign-in",
+        before,
+        {"csrf_token": _csrf(html), "email": MEMBER[0], "password": MEMBER[1], "next": ""},
+    )
     assert status == 302 and set_cookie, status
     after = _value(set_cookie)
     assert after != before
@@ -63,8 +74,7 @@ def test_signing_in_gives_a_new_session_and_the_old_one_opens_nothing(port):
 
     # The cookie from before sign-in never opens a signed-in page, during the session or after it.
     assert _call(port, "GET", "/account", before)[0] == 302
-    status, _location, cleared, _html = _call(port, "POST", "/sign-out", current,
-                                             {"csrf_token": _csrf(account)})
+    status, _location, cleared, _html = _call(port, "POST", "/sign-out", current, {"csrf_token": _csrf(account)})
     assert status == 302 and cleared
     status, location, _cookie, _html = _call(port, "GET", "/account", before)
     assert status == 302 and "/sign-in" in location

@@ -1,4 +1,5 @@
 """A gunicorn worker killed in the middle of a ballot load loses no ballot and duplicates none."""
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,9 @@ def test_killing_a_worker_during_the_ballot_load_loses_and_duplicates_nothing(ne
         # A reset connection may or may not have been applied: resending the same choice is safe.
         while time.monotonic() < deadline:
             try:
-                status, headers, body = request(server.port, "PUT", f"/api/v1/motions/{motion_id}/ballot",
-                                                network.tokens[i], {"choice": choice})
+                status, headers, body = request(
+                    server.port, "PUT", f"/api/v1/motions/{motion_id}/ballot", network.tokens[i], {"choice": choice}
+                )
             except CONNECTION_ERRORS as error:
                 with lock:
                     retried.append(type(error).__name__)
@@ -109,26 +111,30 @@ def test_killing_a_worker_during_the_ballot_load_loses_and_duplicates_nothing(ne
 
     # Every organisation reads back its last acknowledged choice.
     for (i, j), choice in acknowledged.items():
-        status, _headers, body = request(server.port, "GET", f"/api/v1/motions/{network.motions[j]}/ballot",
-                                         network.tokens[i])
+        status, _headers, body = request(
+            server.port, "GET", f"/api/v1/motions/{network.motions[j]}/ballot", network.tokens[i]
+        )
         assert status == 200 and json.loads(body)["choice"] == choice, (i, j, status, body)
 
     # One ballot per organisation per motion in the database, nothing more.
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT motion_id, organisation_id, COUNT(*) FROM ballot "
-                                 "GROUP BY motion_id, organisation_id")).all()
+        rows = conn.execute(
+            text("SELECT motion_id, organisation_id, COUNT(*) FROM ballot GROUP BY motion_id, organisation_id")
+        ).all()
         history = conn.execute(text("SELECT COUNT(*) FROM ballot_change")).scalar_one()
     engine.dispose()
     assert len(rows) == ORGANISATIONS * MOTIONS and all(count == 1 for *_key, count in rows)
     # Each cast and change left one history row; a resent request may add one of its own.
     assert 2 * ORGANISATIONS * MOTIONS <= history <= 2 * ORGANISATIONS * MOTIONS + len(retried)
 
-    status, _headers, body = request(server.port, "POST", f"/api/v1/rounds/{network.round_id}/close",
-                                     network.secretariat_token, timeout=60)
+    status, _headers, body = request(
+        server.port, "POST", f"/api/v1/rounds/{network.round_id}/close", network.secretariat_token, timeout=60
+    )
     assert status == 200, body
     for j, motion_id in enumerate(network.motions):
-        status, _headers, body = request(server.port, "GET", f"/api/v1/motions/{motion_id}/result",
-                                         network.secretariat_token)
+        status, _headers, body = request(
+            server.port, "GET", f"/api/v1/motions/{motion_id}/result", network.secretariat_token
+        )
         assert status == 200
         assert json.loads(body)["tally"] == expected_tally(acknowledged, network, j)

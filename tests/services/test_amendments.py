@@ -1,4 +1,5 @@
 """Amendments: proposals, revisions, merges that make versions and rebase the siblings."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,15 +19,21 @@ from principles_app.services import rounds as round_service
 from principles_app.services.errors import Conflict, ValidationFailed
 from tests.factories import make_document, make_user, open_amendments_round, principle, propose
 
-TEXT = ("Partners listen to each other before they decide anything together. "
-        "They meet in every region and they share what they learn with everyone.")
+TEXT = (
+    "Partners listen to each other before they decide anything together. "
+    "They meet in every region and they share what they learn with everyone."
+)
 
 
 @pytest.fixture
 def draft():
-    document = make_document(principles=[{"title": "Listen", "text": TEXT},
-                                         {"title": "Credit", "text": "Every organisation is credited."},
-                                         {"title": "Safety", "text": "Nobody is exposed."}])
+    document = make_document(
+        principles=[
+            {"title": "Listen", "text": TEXT},
+            {"title": "Credit", "text": "Every organisation is credited."},
+            {"title": "Safety", "text": "Nobody is exposed."},
+        ]
+    )
     open_amendments_round(document)
     return document
 
@@ -60,11 +67,14 @@ def test_a_round_past_its_closing_time_takes_no_proposals_even_before_it_is_clos
         propose(members[0], draft)
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"text": TEXT}, "text"),
-    ({"rationale": "   "}, "rationale"),
-    ({"text": "x" * 20_001}, "text"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"text": TEXT}, "text"),
+        ({"rationale": "   "}, "rationale"),
+        ({"text": "x" * 20_001}, "text"),
+    ],
+)
 def test_bad_proposals_are_refused_with_the_field_named(draft, members, changes, field):
     with pytest.raises(ValidationFailed) as refused:
         propose(members[0], draft, **changes)
@@ -74,8 +84,15 @@ def test_bad_proposals_are_refused_with_the_field_named(draft, members, changes,
 def test_an_insert_after_a_principle_of_another_document_is_refused(draft, members):
     other = make_document(slug="other")
     with pytest.raises(ValidationFailed) as refused:
-        amendment_service.propose(members[0], draft, "insert", "Because.",
-                                  after_principle_id=principle(other, 1).id, title="New", text="Text.")
+        amendment_service.propose(
+            members[0],
+            draft,
+            "insert",
+            "Because.",
+            after_principle_id=principle(other, 1).id,
+            title="New",
+            text="Text.",
+        )
     assert "after_principle_id" in refused.value.fields
 
 
@@ -123,7 +140,9 @@ def test_revising_a_conflicted_amendment_reopens_it_on_the_current_text(draft, m
     amendment_service.merge_amendment(None, first)
     db.session.commit()
     current = principle(draft, 1).text
-    amendment_service.revise(members[1], second, text=current.replace("hear one another", "hear and consult one another"))
+    amendment_service.revise(
+        members[1], second, text=current.replace("hear one another", "hear and consult one another")
+    )
     db.session.commit()
     assert second.status == "open" and second.base_version == 2 and second.base_text == current
     result = amendment_service.merge_amendment(None, second)
@@ -156,10 +175,12 @@ def test_final_amendments_cannot_be_merged_revised_or_withdrawn(draft, members):
     amendment = propose(members[0], draft)
     amendment_service.withdraw(members[0], amendment)
     db.session.commit()
-    for action in (lambda: amendment_service.merge_amendment(None, amendment),
-                   lambda: amendment_service.revise(members[0], amendment, text="Other."),
-                   lambda: amendment_service.withdraw(members[0], amendment),
-                   lambda: amendment_service.reject(None, amendment)):
+    for action in (
+        lambda: amendment_service.merge_amendment(None, amendment),
+        lambda: amendment_service.revise(members[0], amendment, text="Other."),
+        lambda: amendment_service.withdraw(members[0], amendment),
+        lambda: amendment_service.reject(None, amendment),
+    ):
         with pytest.raises(Conflict):
             action()
         db.session.rollback()

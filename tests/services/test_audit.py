@@ -1,4 +1,5 @@
 """The audit log is an unbroken hash chain; tampering is named by `audit verify`."""
+
 from __future__ import annotations
 
 import threading
@@ -95,11 +96,20 @@ def test_two_writers_at_once_never_fork_the_chain(app):
 
 def test_entries_in_any_script_hash_the_same_where_they_are_written_and_where_they_are_checked(app):
     # On PostgreSQL the database numbers and hashes the entry; `audit verify` hashes it again in Python.
-    texts = ["حرية التعبير", "Libertad de expresión", "« liberté » d’expression", 'quote " and \\ backslash',
-             "emoji ✊🏾", "line\nbreak\ttab", "", "汉字"]
+    texts = [
+        "حرية التعبير",
+        "Libertad de expresión",
+        "« liberté » d’expression",
+        'quote " and \\ backslash',
+        "emoji ✊🏾",
+        "line\nbreak\ttab",
+        "",
+        "汉字",
+    ]
     for i, note in enumerate(texts):
-        audit.record(f"test.{i}", "thing", note or None, {"note": note, "n": i, "nested": {"z": note, "a": [note]}},
-                     None)
+        audit.record(
+            f"test.{i}", "thing", note or None, {"note": note, "n": i, "nested": {"z": note, "a": [note]}}, None
+        )
     db.session.commit()
     entries = db.session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars().all()
     assert [e.payload["note"] for e in entries] == texts

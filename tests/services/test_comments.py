@@ -1,4 +1,5 @@
 """Threads as readers and moderators notice them: replies, tombstones, flags, anonymity, limits."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,8 +24,9 @@ def _request(app):
 
 
 def post(user, target, body="A thought.", **kwargs):
-    comment = service.post_comment(user, target_type=kwargs.pop("target_type", "principle"),
-                                   target_id=target.id, body=body, **kwargs)
+    comment = service.post_comment(
+        user, target_type=kwargs.pop("target_type", "principle"), target_id=target.id, body=body, **kwargs
+    )
     db.session.commit()
     return comment
 
@@ -246,8 +248,13 @@ def test_secretariat_hides_with_a_reason_and_restores(app):
     service.restore_comment(staff, comment)
     db.session.commit()
     assert not comment.is_hidden
-    actions = db.session.execute(select(AuditEntry.action).where(AuditEntry.object_type == "comment")
-                                 .order_by(AuditEntry.seq)).scalars().all()
+    actions = (
+        db.session.execute(
+            select(AuditEntry.action).where(AuditEntry.object_type == "comment").order_by(AuditEntry.seq)
+        )
+        .scalars()
+        .all()
+    )
     assert actions == ["comment.hide", "comment.restore"]
 
 
@@ -267,8 +274,12 @@ def test_restoring_dismisses_the_flags_so_they_do_not_hide_it_again(app):
 
 def test_anonymous_authors_are_shown_by_region_and_category_only(app):
     author = make_user(region="mena")
-    for region, category in (("mena", "member"), ("mena", "member"), ("europe_central_asia", "ally"),
-                             ("europe_central_asia", "donor")):
+    for region, category in (
+        ("mena", "member"),
+        ("mena", "member"),
+        ("europe_central_asia", "ally"),
+        ("europe_central_asia", "donor"),
+    ):
         make_organisation(region=region, category=category)  # groups large enough to be named
     principle = make_principle()
     post(author, principle, "Safety first", anonymous=True)
@@ -319,8 +330,9 @@ def test_a_thread_loads_with_the_same_number_of_queries_whatever_its_size(app, c
     for target, size in ((small, 10), (large, 200)):
         parent = None
         for n in range(size):
-            comment = service.post_comment(member, target_type="principle", target_id=target.id,
-                                           body=f"c{n}", parent_id=parent, stance="support")
+            comment = service.post_comment(
+                member, target_type="principle", target_id=target.id, body=f"c{n}", parent_id=parent, stance="support"
+            )
             parent = comment.id if n % 7 else None
             if n % 3 == 0:
                 service.edit_comment(member, comment, f"edited {n}")

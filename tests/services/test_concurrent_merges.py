@@ -1,4 +1,5 @@
 """Two merges on one document at the same instant: no gap, no duplicate, no lost update."""
+
 from __future__ import annotations
 
 import threading
@@ -51,15 +52,18 @@ def test_two_simultaneous_merges_number_versions_without_gap_and_keep_both_chang
         thread.join(timeout=30)
     assert errors == []
 
-    versions = list(db.session.scalars(select(Version.number).where(Version.document_id == document_id)
-                                       .order_by(Version.number)))
+    versions = list(
+        db.session.scalars(select(Version.number).where(Version.document_id == document_id).order_by(Version.number))
+    )
     assert versions == [1, 2, 3]
     text = db.session.scalars(select(Principle.text).where(Principle.document_id == document_id)).one()
     assert "BETA" in text and "KAPPA" in text
     sibling = db.session.get(Amendment, sibling_id)
     if sibling.status == "open":
         assert sibling.base_text == text and sibling.base_version == 3
-        assert "OMICRON" in sibling.proposed_text and "BETA" in sibling.proposed_text and "KAPPA" in sibling.proposed_text
+        assert (
+            "OMICRON" in sibling.proposed_text and "BETA" in sibling.proposed_text and "KAPPA" in sibling.proposed_text
+        )
     else:
         assert sibling.status == "conflicted"
     statuses = set(db.session.scalars(select(Amendment.status).where(Amendment.id.in_(ids))))
@@ -95,8 +99,10 @@ def test_a_withdrawal_racing_a_merge_never_overwrites_the_outcome(app):
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=act, args=(fn,)) for fn in
-               (lambda actor, a: amendment_service.merge_amendment(None, a), amendment_service.withdraw)]
+    threads = [
+        threading.Thread(target=act, args=(fn,))
+        for fn in (lambda actor, a: amendment_service.merge_amendment(None, a), amendment_service.withdraw)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,4 +1,5 @@
 """`flask demo load`: the demo network through the public services, once, however often it runs."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -9,8 +10,10 @@ from principles_app.models import Amendment, Motion, Publication, Round, User
 
 
 def _counts() -> dict[str, int]:
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (User, Amendment, Round, Motion, Publication)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Amendment, Round, Motion, Publication)
+    }
 
 
 def test_loading_the_demo_twice_gives_the_same_network_and_prints_every_account(app):
@@ -26,6 +29,11 @@ def test_loading_the_demo_twice_gives_the_same_network_and_prints_every_account(
     assert set(db.session.scalars(select(User.email))) == emails
     assert all(u["email"] in again.output and u["password"] in again.output for u in network["users"])
     # The voting step merged one amendment and adopted the draft, which the last step published as 1.0.
-    assert loaded == {"User": len(emails), "Amendment": len(network["amendments"]), "Round": 4, "Motion": 2,
-                      "Publication": 1}
+    assert loaded == {
+        "User": len(emails),
+        "Amendment": len(network["amendments"]),
+        "Round": 4,
+        "Motion": 2,
+        "Publication": 1,
+    }
     assert db.session.scalars(select(Publication.label)).all() == ["1.0"]

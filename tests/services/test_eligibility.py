@@ -1,4 +1,5 @@
 """Who may vote is one rule: the query that freezes an electorate selects exactly whom the rule admits."""
+
 from __future__ import annotations
 
 import itertools
@@ -20,5 +21,6 @@ def test_the_sql_filter_and_the_predicate_admit_the_same_organisations(app):
     assert by_query == by_rule
     # Only the active member organisations with weight: two weights above zero.
     assert len(by_rule) == 2
-    assert all(o.category is Category.MEMBER and o.active and o.vote_weight > 0
-               for o in organisations if o.id in by_rule)
+    assert all(
+        o.category is Category.MEMBER and o.active and o.vote_weight > 0 for o in organisations if o.id in by_rule
+    )

@@ -1,8 +1,9 @@
 """Email notifications reach people through a real SMTP server, in their language and time zone."""
+
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +24,7 @@ from principles_app.services.notifications import (
 from tests.factories import make_document, make_organisation, make_user, open_amendments_round, principle, propose
 from tests.mail_server import html, plain, start_server
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.fixture
@@ -87,8 +88,11 @@ def test_nothing_is_sent_to_someone_who_chose_no_email(mail):
 
 def test_an_event_rolled_back_sends_nothing(mail):
     member = make_user("member")
-    notify(member, "amendment_rejected", {"number": 1, "principle_number": 1, "document_title": "T",
-                                          "rationale": "", "version": None, "url": "/"})
+    notify(
+        member,
+        "amendment_rejected",
+        {"number": 1, "principle_number": 1, "document_title": "T", "rationale": "", "version": None, "url": "/"},
+    )
     db.session.rollback()
     assert outbox_count() == 0
 
@@ -97,8 +101,18 @@ def test_a_digest_reader_gets_one_message_a_day_with_everything_in_it(mail):
     reader = with_preferences(make_user("member", region="africa"), "en", "Africa/Lagos", "digest")  # UTC+1
     document = make_document()
     open_amendments_round(document)
-    notify(reader, "amendment_rejected", {"number": 7, "principle_number": 2, "document_title": "Our charter",
-                                          "rationale": "", "version": None, "url": "/"})
+    notify(
+        reader,
+        "amendment_rejected",
+        {
+            "number": 7,
+            "principle_number": 2,
+            "document_title": "Our charter",
+            "rationale": "",
+            "version": None,
+            "url": "/",
+        },
+    )
     db.session.commit()
     today = utcnow().date()
     before_seven_in_lagos = datetime(today.year, today.month, today.day, 5, 30, tzinfo=UTC) + timedelta(days=1)
@@ -112,8 +126,18 @@ def test_a_digest_reader_gets_one_message_a_day_with_everything_in_it(mail):
     assert "2 updates" in digest["Subject"]
     assert "Amendment 7" in plain(digest) and "Our charter" in plain(digest)
     assert "Amendment 7" in html(digest)
-    notify(reader, "amendment_rejected", {"number": 8, "principle_number": 2, "document_title": "Our charter",
-                                          "rationale": "", "version": None, "url": "/"})
+    notify(
+        reader,
+        "amendment_rejected",
+        {
+            "number": 8,
+            "principle_number": 2,
+            "document_title": "Our charter",
+            "rationale": "",
+            "version": None,
+            "url": "/",
+        },
+    )
     db.session.commit()
     assert outbox.send_outbox(now=before_seven_in_lagos + timedelta(hours=5)).sent == 0  # once a day
     assert outbox.send_outbox(now=before_seven_in_lagos + timedelta(days=1, hours=2)).sent == 1
@@ -127,11 +151,18 @@ def test_a_reply_tells_the_parent_author_without_revealing_an_anonymous_replier(
     make_organisation(region="asia_pacific"), make_organisation(region="asia_pacific")  # a group to hide in
     replier = make_user("member", organisation=replier_org)
     target = principle(document, 1)
-    parent = comment_service.post_comment(parent_author, target_type="principle", target_id=target.id,
-                                          body="We should listen more.")
+    parent = comment_service.post_comment(
+        parent_author, target_type="principle", target_id=target.id, body="We should listen more."
+    )
     db.session.commit()
-    reply = comment_service.post_comment(replier, target_type="principle", target_id=target.id,
-                                         body="Agreed, and *credit* people.", parent_id=parent.id, anonymous=True)
+    reply = comment_service.post_comment(
+        replier,
+        target_type="principle",
+        target_id=target.id,
+        body="Agreed, and *credit* people.",
+        parent_id=parent.id,
+        anonymous=True,
+    )
     db.session.commit()
     if outbox_count() == 0:  # before the comments service reports replies itself
         notify_reply(reply)
@@ -153,10 +184,12 @@ def test_a_named_reply_names_its_author_and_a_reply_to_oneself_is_silent(mail):
     other = make_user("member")
     target = principle(document, 1)
     parent = comment_service.post_comment(author, target_type="principle", target_id=target.id, body="First.")
-    own = comment_service.post_comment(author, target_type="principle", target_id=target.id, body="Me again.",
-                                       parent_id=parent.id)
-    reply = comment_service.post_comment(other, target_type="principle", target_id=target.id, body="Hello.",
-                                         parent_id=parent.id)
+    own = comment_service.post_comment(
+        author, target_type="principle", target_id=target.id, body="Me again.", parent_id=parent.id
+    )
+    reply = comment_service.post_comment(
+        other, target_type="principle", target_id=target.id, body="Hello.", parent_id=parent.id
+    )
     db.session.commit()
     if outbox_count() == 0:
         notify_reply(own)
@@ -171,8 +204,18 @@ def test_a_named_reply_names_its_author_and_a_reply_to_oneself_is_silent(mail):
 def test_two_concurrent_senders_deliver_each_message_exactly_once(app, mail):
     members = [make_user("member") for _ in range(12)]
     for index, member in enumerate(members):
-        notify(member, "amendment_rejected", {"number": index, "principle_number": 1, "document_title": "T",
-                                              "rationale": "", "version": None, "url": "/"})
+        notify(
+            member,
+            "amendment_rejected",
+            {
+                "number": index,
+                "principle_number": 1,
+                "document_title": "T",
+                "rationale": "",
+                "version": None,
+                "url": "/",
+            },
+        )
     db.session.commit()
     start = threading.Barrier(2)
     reports, problems = [], []
@@ -183,7 +226,7 @@ def test_two_concurrent_senders_deliver_each_message_exactly_once(app, mail):
                 start.wait()
                 reports.append(outbox.deliver_due())
                 db.session.remove()
-        except Exception as error:  # noqa: BLE001  surfaced by the assertion below
+        except Exception as error:
             problems.append(error)
 
     threads = [threading.Thread(target=run) for _ in range(2)]
@@ -202,8 +245,11 @@ def test_two_concurrent_senders_deliver_each_message_exactly_once(app, mail):
 
 def test_a_failing_mail_server_is_recorded_and_retried_later_with_backoff(mail):
     member = make_user("member")
-    notify(member, "amendment_rejected", {"number": 3, "principle_number": 1, "document_title": "T",
-                                          "rationale": "", "version": None, "url": "/"})
+    notify(
+        member,
+        "amendment_rejected",
+        {"number": 3, "principle_number": 1, "document_title": "T", "rationale": "", "version": None, "url": "/"},
+    )
     db.session.commit()
     mail.failing = True
     now = utcnow()
@@ -233,8 +279,11 @@ def test_an_unreachable_mail_server_is_given_up_on_after_the_last_attempt(app, m
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens
     member = make_user("member")
-    notify(member, "amendment_rejected", {"number": 3, "principle_number": 1, "document_title": "T",
-                                          "rationale": "", "version": None, "url": "/"})
+    notify(
+        member,
+        "amendment_rejected",
+        {"number": 3, "principle_number": 1, "document_title": "T", "rationale": "", "version": None, "url": "/"},
+    )
     db.session.commit()
     moment = utcnow()
     for _ in range(outbox.MAX_ATTEMPTS):
@@ -249,8 +298,11 @@ def test_an_unreachable_mail_server_is_given_up_on_after_the_last_attempt(app, m
 
 def test_the_send_command_delivers_the_outbox(app, mail):
     member = make_user("member")
-    notify(member, "amendment_rejected", {"number": 3, "principle_number": 1, "document_title": "T",
-                                          "rationale": "", "version": None, "url": "/"})
+    notify(
+        member,
+        "amendment_rejected",
+        {"number": 3, "principle_number": 1, "document_title": "T", "rationale": "", "version": None, "url": "/"},
+    )
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["notifications", "send"])
     assert result.exit_code == 0, result.output
@@ -304,7 +356,8 @@ def test_a_merge_tells_each_proposer_what_happened_to_their_amendment(mail):
     document = make_document()
     open_amendments_round(document)
     merged_by, rebased_by, conflicted_by, rejected_by = (
-        with_preferences(make_user("member"), language, None) for language in ("en", "fr", "es", "ar"))
+        with_preferences(make_user("member"), language, None) for language in ("en", "fr", "es", "ar")
+    )
     base = principle(document, 1).text
     merged = propose(merged_by, document, text=base.replace("listen to", "hear"))
     rebased = propose(rebased_by, document, text=base.replace("together", "jointly"))

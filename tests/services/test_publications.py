@@ -1,4 +1,5 @@
 """Publishing an adopted version: what the secretariat and later readers would notice."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -38,8 +39,9 @@ def test_the_hash_is_the_hash_of_the_adopted_version(app):
 
     scenario = adopted_document()
     publication = publish(scenario)
-    version = db.session.execute(select(Version).where(
-        Version.document_id == scenario.document.id, Version.number == scenario.adopted_version)).scalar_one()
+    version = db.session.execute(
+        select(Version).where(Version.document_id == scenario.document.id, Version.number == scenario.adopted_version)
+    ).scalar_one()
     assert publication.sha256 == version.sha256
 
 
@@ -94,8 +96,9 @@ def test_the_version_before_an_open_adoption_round_cannot_be_published(app):
 
     scenario = adopted_document()
     # A second adoption vote on the same text is under way: its outcome is not known yet.
-    again = rounds_service.create_round(scenario.secretariat, scenario.document, "adoption", "Again",
-                                        utcnow() + timedelta(days=3))
+    again = rounds_service.create_round(
+        scenario.secretariat, scenario.document, "adoption", "Again", utcnow() + timedelta(days=3)
+    )
     closing.open_round(scenario.secretariat, again)
     db.session.commit()
     with pytest.raises(Conflict):
@@ -156,4 +159,5 @@ def test_the_demo_step_publishes_once_and_skips_without_an_adoption(app):
     db.session.commit()
     published = publications_service.publications_of(scenario.document)
     assert [(p.label, p.meeting, p.approved_at) for p in published] == [
-        ("1.0", "General Meeting, Berlin 2024", date(2024, 6, 14))]
+        ("1.0", "General Meeting, Berlin 2024", date(2024, 6, 14))
+    ]

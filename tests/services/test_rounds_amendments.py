@@ -1,4 +1,5 @@
 """Amendments rounds: one open per document (by the database), the server's clock decides."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -19,8 +20,11 @@ from tests.factories import make_document, open_amendments_round
 def test_the_database_refuses_a_second_open_round_of_a_document():
     document = make_document()
     open_amendments_round(document)
-    db.session.add(Round(document_id=document.id, kind="voting", title="Sneaky", state="open",
-                         closes_at=utcnow() + timedelta(days=1)))
+    db.session.add(
+        Round(
+            document_id=document.id, kind="voting", title="Sneaky", state="open", closes_at=utcnow() + timedelta(days=1)
+        )
+    )
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
@@ -57,6 +61,7 @@ def test_every_round_change_is_audited():
     round_service.extend_round(None, current, current.closes_at + timedelta(days=2))
     closing.close_round(None, current)
     db.session.commit()
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "round")
-                                 .order_by(AuditEntry.seq)).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.object_type == "round").order_by(AuditEntry.seq)
+    ).all()
     assert actions == ["round.created", "round.opened", "round.extended", "round.closed"]

@@ -1,5 +1,6 @@
 """The shape of the use cases: each module stands alone, none reaches up into the web layer, no cycles,
 and closing a round tallies it whoever imports what."""
+
 from __future__ import annotations
 
 import ast
@@ -18,8 +19,9 @@ SERVICES = sorted(p.stem for p in (PACKAGE / "services").glob("*.py") if p.stem 
 def _run(code: str, tmp_path: Path) -> subprocess.CompletedProcess:
     """Run Python code in a fresh interpreter, with this tree first on the path."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def _module_name(path: Path) -> str:
@@ -54,7 +56,7 @@ from principles_app.models import AuditEntry, Motion
 from principles_app.services import closing, drafts, organisations, rounds
 
 app = Flask("script")
-app.config.update(SQLALCHEMY_DATABASE_URI="sqlite:///{tmp_path / 'script.sqlite'}")
+app.config.update(SQLALCHEMY_DATABASE_URI="sqlite:///{tmp_path / "script.sqlite"}")
 db.init_app(app)
 with app.app_context():
     db.create_all()
@@ -83,9 +85,17 @@ def test_each_service_module_imports_alone_in_a_fresh_interpreter(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     failed = {}
     for start in range(0, len(modules), 4):
-        batch = {module: subprocess.Popen([sys.executable, "-c", f"import {module}"], cwd=tmp_path, env=env,
-                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for module in modules[start:start + 4]}
+        batch = {
+            module: subprocess.Popen(
+                [sys.executable, "-c", f"import {module}"],
+                cwd=tmp_path,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for module in modules[start : start + 4]
+        }
         for module, process in batch.items():
             _out, err = process.communicate(timeout=120)
             if process.returncode != 0:
@@ -115,7 +125,7 @@ def test_the_services_import_each_other_without_a_cycle():
         state[name] = "open"
         for imported in sorted(graph[name]):
             if state.get(imported) == "open":
-                cycles.append(path[path.index(imported):] + [imported])
+                cycles.append(path[path.index(imported) :] + [imported])
             elif imported not in state:
                 visit(imported, path + [imported])
         state[name] = "done"

@@ -1,4 +1,5 @@
 """Voting rounds as the secretariat and delegates live them: electorate, ballots, results, effects."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -66,7 +67,9 @@ def test_changing_a_ballot_keeps_one_ballot_a_new_receipt_and_the_history():
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
     history = ballot_service.ballot_history(scene.delegates[1], motion)
     assert [(h.from_choice, h.to_choice, h.user_id) for h in history] == [
-        (None, "yes", scene.delegates[1].id), ("yes", "no", colleague.id)]
+        (None, "yes", scene.delegates[1].id),
+        ("yes", "no", colleague.id),
+    ]
     _close(target)
     receipts = [entry["receipt"] for entry in result_service.result_for(motion)["bulletin"]]
     assert receipts == [second.receipt]  # the first receipt is void
@@ -127,7 +130,11 @@ def test_while_open_only_participation_shows_and_at_close_the_full_tally():
     assert during["state"] == "open"
     assert during["participation"]["count"] == 2 and during["participation"]["weight"] == "3.0000"
     assert during["participation"]["by_region"]["mena"] == {
-        "count": 0, "weight": "0.0000", "eligible_count": 1, "eligible_weight": "3.0000"}
+        "count": 0,
+        "weight": "0.0000",
+        "eligible_count": 1,
+        "eligible_weight": "3.0000",
+    }
     _close(target)
     after = result_service.result_for(motion)
     assert after["state"] == "closed"
@@ -168,17 +175,35 @@ def test_a_tie_never_passes_and_the_amendment_is_rejected():
 
 def test_closing_merges_passed_motions_in_order_and_reports_a_conflicted_one():
     scene = make_scene(weights=("1", "1", "1"), amendments=0)
-    drafting = round_service.create_round(scene.secretariat, scene.document, "amendments", "Drafting",
-                                          utcnow() + timedelta(days=1))
+    drafting = round_service.create_round(
+        scene.secretariat, scene.document, "amendments", "Drafting", utcnow() + timedelta(days=1)
+    )
     closing.open_round(scene.secretariat, drafting)
     principle = scene.document.principles[0]
-    first = amendment_service.propose(scene.delegates[0], scene.document, "modify", "Why",
-                                      principle_id=principle.id, text="We listen to everyone before we decide.")
-    clashing = amendment_service.propose(scene.delegates[1], scene.document, "modify", "Why",
-                                         principle_id=principle.id, text="We listen to members only.")
-    other = amendment_service.propose(scene.delegates[2], scene.document, "modify", "Why",
-                                      principle_id=scene.document.principles[1].id,
-                                      text="Every organisation that contributes is named.")
+    first = amendment_service.propose(
+        scene.delegates[0],
+        scene.document,
+        "modify",
+        "Why",
+        principle_id=principle.id,
+        text="We listen to everyone before we decide.",
+    )
+    clashing = amendment_service.propose(
+        scene.delegates[1],
+        scene.document,
+        "modify",
+        "Why",
+        principle_id=principle.id,
+        text="We listen to members only.",
+    )
+    other = amendment_service.propose(
+        scene.delegates[2],
+        scene.document,
+        "modify",
+        "Why",
+        principle_id=scene.document.principles[1].id,
+        text="Every organisation that contributes is named.",
+    )
     closing.close_round(scene.secretariat, drafting)
     db.session.commit()
     scene.amendments = [first, clashing, other]
@@ -191,7 +216,10 @@ def test_closing_merges_passed_motions_in_order_and_reports_a_conflicted_one():
     _close(target)
     summary = result_service.round_summary(target)
     assert [(s["amendment_id"], s["outcome"], s["effect"]) for s in summary] == [
-        (first.id, "passed", "merged"), (clashing.id, "passed", "conflicted"), (other.id, "failed", "rejected")]
+        (first.id, "passed", "merged"),
+        (clashing.id, "passed", "conflicted"),
+        (other.id, "failed", "rejected"),
+    ]
     assert scene.document.current_version == 2
     assert clashing.status == AmendmentStatus.CONFLICTED
 
@@ -212,8 +240,13 @@ def test_an_adoption_round_gets_its_one_motion_and_a_pass_makes_the_version_adop
     assert result_service.passed_adoption_motion(scene.document.id, 1).id == motion.id  # 2/3 exactly passes
     summary = result_service.adoption_summary(motion)
     assert summary["passed"] is True and summary["majority"] == "two_thirds"
-    assert summary["weights"] == {"yes": "2.0000", "no": "1.0000", "abstain": "0.0000",
-                                  "eligible": "4.0000", "participation": "3.0000"}
+    assert summary["weights"] == {
+        "yes": "2.0000",
+        "no": "1.0000",
+        "abstain": "0.0000",
+        "eligible": "4.0000",
+        "participation": "3.0000",
+    }
     assert summary["counts"]["participation"] == 2 and summary["closed_at"]
 
 
@@ -228,7 +261,9 @@ def test_close_due_closes_each_due_round_once():
     assert closing.close_due_rounds(later) == []
     db.session.refresh(motion)
     assert motion.outcome == "passed" and motion.effect == "merged"
-    decided = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "motion.decided"))
+    decided = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "motion.decided")
+    )
     assert decided == 2
 
 
@@ -256,8 +291,9 @@ def test_the_close_due_command_closes_rounds_past_their_time(app):
     target = voting_round(scene)
     runner = app.test_cli_runner()
     assert "Closed 0 round(s)." in runner.invoke(args=["rounds", "close-due"]).output
-    db.session.execute(Round.__table__.update().where(Round.id == target.id)
-                       .values(closes_at=utcnow() - timedelta(minutes=1)))
+    db.session.execute(
+        Round.__table__.update().where(Round.id == target.id).values(closes_at=utcnow() - timedelta(minutes=1))
+    )
     db.session.commit()
     result = runner.invoke(args=["rounds", "close-due"])
     assert result.exit_code == 0 and f"Closed 1 round(s): {target.id}." in result.output

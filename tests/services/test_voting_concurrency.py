@@ -2,6 +2,7 @@
 
 Real threads, each with its own database connection, on SQLite and on PostgreSQL.
 """
+
 from __future__ import annotations
 
 import threading
@@ -40,7 +41,7 @@ def _run_together(app, jobs) -> list[BaseException]:
                 barrier.wait(timeout=10)
                 job()
                 db.session.commit()
-            except BaseException as error:  # noqa: BLE001 - every failure is the test's business
+            except BaseException as error:
                 db.session.rollback()
                 errors.append(error)
             finally:
@@ -68,6 +69,7 @@ def test_delegates_of_one_organisation_voting_at_the_same_instant_leave_one_ball
             from principles_app.models import User
 
             ballot_service.cast_ballot(db.session.get(User, user_id), motion_id, choice)
+
         return job
 
     errors = _run_together(app, [cast(u, c) for u, c in zip(user_ids, choices)])
@@ -101,9 +103,14 @@ def test_two_close_due_runs_at_once_close_each_round_once(app):
     assert sorted(closed, key=len) == [[], [], [target.id]]
     db.session.expire_all()
     assert db.session.get(Round, target.id).state == "closed"
-    closings = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "round.closed", AuditEntry.object_id == str(target.id)))
-    decided = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "motion.decided"))
+    closings = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.action == "round.closed", AuditEntry.object_id == str(target.id))
+    )
+    decided = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "motion.decided")
+    )
     assert (closings, decided) == (1, 2)
     assert db.session.get(Document, scene.document.id).current_version == 3  # both motions merged once
 
@@ -127,6 +134,7 @@ def test_ballots_racing_the_close_are_either_counted_or_refused(app):
                 ballot_service.cast_ballot(db.session.get(User, user_id), motion_id, "yes")
             except Conflict:
                 refused.append(user_id)
+
         return job
 
     def close():
@@ -165,6 +173,7 @@ def test_the_ballot_committed_last_counts_and_is_last_in_the_history(app, monkey
             if after_the_stall:
                 assert slow_waiting.wait(timeout=20)
             seen[choice] = ballot_service.cast_ballot(db.session.get(User, user_id), motion_id, choice)
+
         return job
 
     def quick_cast():

@@ -1,4 +1,5 @@
 """Threads in the browser, without JavaScript: post, reply, edit, delete, flag, moderate, stay anonymous."""
+
 from __future__ import annotations
 
 import re
@@ -41,9 +42,16 @@ def comment_count() -> int:
 def test_public_readers_get_404_for_every_thread_page(client):
     principle = make_principle()
     comment = write(make_user(), principle, "Private deliberation")
-    for url in (f"/threads/principle/{principle.id}", f"/comments/{comment.id}", f"/comments/{comment.id}/reply",
-                f"/comments/{comment.id}/edit", f"/comments/{comment.id}/flag", "/moderation/comments",
-                "/activity", "/threads/principle/999999"):
+    for url in (
+        f"/threads/principle/{principle.id}",
+        f"/comments/{comment.id}",
+        f"/comments/{comment.id}/reply",
+        f"/comments/{comment.id}/edit",
+        f"/comments/{comment.id}/flag",
+        "/moderation/comments",
+        "/activity",
+        "/threads/principle/999999",
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert "Private deliberation" not in response.get_data(as_text=True)
@@ -162,8 +170,10 @@ def test_flag_and_moderation_queue(client):
     assert "Names a source" in queue and "Risky details" in queue and "1 flag" in queue
     no_reason = client.post(f"/comments/{comment.id}/hide", data={"category": "personal_information", "reason": ""})
     assert no_reason.status_code == 422
-    hidden = client.post(f"/comments/{comment.id}/hide?next=queue",
-                         data={"category": "personal_information", "reason": "Exposes a source"})
+    hidden = client.post(
+        f"/comments/{comment.id}/hide?next=queue",
+        data={"category": "personal_information", "reason": "Exposes a source"},
+    )
     assert hidden.status_code == 302
     client.post("/sign-out")
     signed_in(client, "observer")
@@ -187,8 +197,16 @@ def test_anonymous_comment_html_reveals_nobody_but_to_the_secretariat(client):
     for url in (f"/threads/principle/{principle.id}", f"/comments/{comment.id}", f"/comments/{comment.id}/reply"):
         html = client.get(url).get_data(as_text=True)
         assert "a member organisation from Africa" in html
-        for secret in (author.name, author.email, author.organisation.name, f"user-{author.id}",
-                       f'data-user="{author.id}"', f"/users/{author.id}", "gravatar", "avatar"):
+        for secret in (
+            author.name,
+            author.email,
+            author.organisation.name,
+            f"user-{author.id}",
+            f'data-user="{author.id}"',
+            f"/users/{author.id}",
+            "gravatar",
+            "avatar",
+        ):
             assert secret not in html, (url, secret)
     client.post("/sign-out")
     # The author sees themselves as others see them.
@@ -261,8 +279,15 @@ def test_page_authorisation_matrix(client, page, role):
         sign_in(client, author)
     elif role != "anonymous":
         signed_in(client, role)
-    urls = {"thread": f"/threads/principle/{principle.id}", "continue": f"/comments/{comment.id}",
-            "reply": f"/comments/{comment.id}/reply", "edit": f"/comments/{comment.id}/edit",
-            "delete": f"/comments/{comment.id}/delete", "flag": f"/comments/{comment.id}/flag",
-            "hide": f"/comments/{comment.id}/hide", "moderation": "/moderation/comments", "activity": "/activity"}
+    urls = {
+        "thread": f"/threads/principle/{principle.id}",
+        "continue": f"/comments/{comment.id}",
+        "reply": f"/comments/{comment.id}/reply",
+        "edit": f"/comments/{comment.id}/edit",
+        "delete": f"/comments/{comment.id}/delete",
+        "flag": f"/comments/{comment.id}/flag",
+        "hide": f"/comments/{comment.id}/hide",
+        "moderation": "/moderation/comments",
+        "activity": "/activity",
+    }
     assert client.get(urls[page]).status_code == PAGES[page][role]

@@ -1,4 +1,5 @@
 """The draft, amendment, version and round pages work in a browser without JavaScript."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,15 +12,18 @@ from principles_app.extensions import db
 from principles_app.models import Amendment, AmendmentCosponsor, Round
 from tests.factories import make_document, make_user, open_amendments_round, principle, propose, sign_in, token_for
 
-TEXT = ("Partners listen to each other before they decide anything together. "
-        "They meet in every region and they share what they learn with everyone in the network.")
+TEXT = (
+    "Partners listen to each other before they decide anything together. "
+    "They meet in every region and they share what they learn with everyone in the network."
+)
 
 
 @pytest.fixture
 def document(app):
     app.config["LINE_WIDTH"] = 40
-    found = make_document(principles=[{"title": "Listen", "text": TEXT},
-                                      {"title": "Credit", "text": "Every organisation is credited."}])
+    found = make_document(
+        principles=[{"title": "Listen", "text": TEXT}, {"title": "Credit", "text": "Every organisation is credited."}]
+    )
     open_amendments_round(found)
     return found
 
@@ -58,20 +62,30 @@ def test_a_member_proposes_in_a_prefilled_form_and_reads_the_redline(app, docume
     target = principle(document, 1)
     form = client.get(f"/documents/{document.slug}/amendments/new?principle={target.id}&kind=modify")
     assert form.status_code == 200 and TEXT in form.get_data(as_text=True)
-    response = client.post(f"/documents/{document.slug}/amendments/new?principle={target.id}&kind=modify", data={
-        "kind": "modify", "principle_id": str(target.id), "after_principle_id": str(target.id),
-        "title": "Listen", "text": TEXT.replace("listen to", "really listen to"), "rationale": "It matters."})
+    response = client.post(
+        f"/documents/{document.slug}/amendments/new?principle={target.id}&kind=modify",
+        data={
+            "kind": "modify",
+            "principle_id": str(target.id),
+            "after_principle_id": str(target.id),
+            "title": "Listen",
+            "text": TEXT.replace("listen to", "really listen to"),
+            "rationale": "It matters.",
+        },
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "<ins><span class=\"visually-hidden\">inserted: </span>really </ins>" in page
+    assert '<ins><span class="visually-hidden">inserted: </span>really </ins>' in page
     assert "Principle 1, line 1" in page and "It matters." in page
 
 
 def test_a_bad_proposal_re_renders_the_form_with_the_problem_and_changes_nothing(app, document):
     member, client = signed_in(app)
     target = principle(document, 1)
-    response = client.post(f"/documents/{document.slug}/amendments/new?principle={target.id}", data={
-        "kind": "modify", "principle_id": str(target.id), "title": "Listen", "text": TEXT, "rationale": "Same."})
+    response = client.post(
+        f"/documents/{document.slug}/amendments/new?principle={target.id}",
+        data={"kind": "modify", "principle_id": str(target.id), "title": "Listen", "text": TEXT, "rationale": "Same."},
+    )
     assert response.status_code == 422
     assert "identical" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Amendment.id))) == 0
@@ -80,12 +94,21 @@ def test_a_bad_proposal_re_renders_the_form_with_the_problem_and_changes_nothing
 def test_an_insert_and_a_delete_can_be_proposed_from_the_browser(app, document):
     member, client = signed_in(app)
     target = principle(document, 1)
-    inserted = client.post(f"/documents/{document.slug}/amendments/new", data={
-        "kind": "insert", "after_principle_id": str(target.id), "title": "Be patient", "text": "It takes time.",
-        "rationale": "Missing."})
+    inserted = client.post(
+        f"/documents/{document.slug}/amendments/new",
+        data={
+            "kind": "insert",
+            "after_principle_id": str(target.id),
+            "title": "Be patient",
+            "text": "It takes time.",
+            "rationale": "Missing.",
+        },
+    )
     assert inserted.status_code == 302
-    deleted = client.post(f"/documents/{document.slug}/amendments/new?principle={target.id}&kind=delete", data={
-        "kind": "delete", "principle_id": str(target.id), "rationale": "Redundant."})
+    deleted = client.post(
+        f"/documents/{document.slug}/amendments/new?principle={target.id}&kind=delete",
+        data={"kind": "delete", "principle_id": str(target.id), "rationale": "Redundant."},
+    )
     assert deleted.status_code == 302
     kinds = sorted(db.session.scalars(select(Amendment.kind)))
     assert kinds == ["delete", "insert"]
@@ -122,8 +145,10 @@ def test_competing_amendments_link_to_each_other(app, document):
 def test_the_proposer_revises_and_withdraws_and_another_organisation_co_sponsors(app, document):
     member, client = signed_in(app)
     amendment = propose(member, document, text=TEXT.replace("listen to", "really listen to"))
-    revised = client.post(f"/amendments/{amendment.id}/revise", data={
-        "title": "Listen", "text": TEXT.replace("listen to", "truly listen to"), "rationale": "Better word."})
+    revised = client.post(
+        f"/amendments/{amendment.id}/revise",
+        data={"title": "Listen", "text": TEXT.replace("listen to", "truly listen to"), "rationale": "Better word."},
+    )
     assert revised.status_code == 302
     other, other_client = signed_in(app, region="americas")
     assert other_client.get(f"/amendments/{amendment.id}/revise").status_code == 403
@@ -165,8 +190,10 @@ def test_the_secretariat_schedules_opens_extends_and_closes_a_round(app):
     document = make_document(slug="rounds-web")
     _staff, client = signed_in(app, "secretariat")
     closes = (utcnow() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
-    created = client.post(f"/documents/{document.slug}/rounds/",
-                          data={"kind": "amendments", "title": "First reading", "closes_at": closes})
+    created = client.post(
+        f"/documents/{document.slug}/rounds/",
+        data={"kind": "amendments", "title": "First reading", "closes_at": closes},
+    )
     assert created.status_code == 302
     found = db.session.scalars(select(Round)).one()
     assert client.post(f"/rounds/{found.id}/open").status_code == 302
@@ -182,9 +209,15 @@ def test_the_secretariat_schedules_opens_extends_and_closes_a_round(app):
 
 def test_the_secretariat_creates_a_document_in_the_browser(app):
     _staff, client = signed_in(app, "secretariat")
-    response = client.post("/documents/new", data={
-        "slug": "web-doc", "title": "Web document", "preamble": "",
-        "principles": "## One\nFirst text.\n\n## Two\nSecond text.\n"})
+    response = client.post(
+        "/documents/new",
+        data={
+            "slug": "web-doc",
+            "title": "Web document",
+            "preamble": "",
+            "principles": "## One\nFirst text.\n\n## Two\nSecond text.\n",
+        },
+    )
     assert response.status_code == 302
     page = client.get("/documents/web-doc/").get_data(as_text=True)
     assert "Principle 2" in page and "Second text." in page
@@ -211,17 +244,27 @@ def test_the_draft_page_and_amendment_list_use_as_many_queries_for_many_amendmen
     for n in range(2):
         propose(proposers[n], document, text=TEXT.replace("everyone", f"everyone {n}"))
     propose(proposers[2], document, kind="insert", title="New 0", text="Inserted 0.")
-    few = (_count_queries(client, f"/documents/{document.slug}/"),
-           _count_queries(client, f"/documents/{document.slug}/amendments/"))
+    few = (
+        _count_queries(client, f"/documents/{document.slug}/"),
+        _count_queries(client, f"/documents/{document.slug}/amendments/"),
+    )
     propose(proposers[2], document, kind="insert", title="New 1", text="Inserted 1.")
     api = {"Authorization": f"Bearer {token_for(proposers[0])}"}
     few += (_count_queries(app.test_client(), f"/api/v1/documents/{document.slug}/amendments", api),)
     for n in range(2, 20):
-        propose(proposers[n % 3], document, number=1 + n % 2,
-                text=(TEXT if n % 2 == 0 else "Every organisation is credited.").replace(".", f" {n}.", 1))
+        propose(
+            proposers[n % 3],
+            document,
+            number=1 + n % 2,
+            text=(TEXT if n % 2 == 0 else "Every organisation is credited.").replace(".", f" {n}.", 1),
+        )
         if n % 5 == 0:
-            propose(proposers[n % 3], document, number=1 + n % 2, kind="insert", title=f"New {n}", text=f"Inserted {n}.")
-    many = (_count_queries(client, f"/documents/{document.slug}/"),
-            _count_queries(client, f"/documents/{document.slug}/amendments/"),
-            _count_queries(app.test_client(), f"/api/v1/documents/{document.slug}/amendments", api))
+            propose(
+                proposers[n % 3], document, number=1 + n % 2, kind="insert", title=f"New {n}", text=f"Inserted {n}."
+            )
+    many = (
+        _count_queries(client, f"/documents/{document.slug}/"),
+        _count_queries(client, f"/documents/{document.slug}/amendments/"),
+        _count_queries(app.test_client(), f"/api/v1/documents/{document.slug}/amendments", api),
+    )
     assert many == few

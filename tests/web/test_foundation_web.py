@@ -1,4 +1,5 @@
 """Sign-in, the secretariat's pages, language switching and security headers in the browser."""
+
 from __future__ import annotations
 
 import re
@@ -139,17 +140,26 @@ def test_anonymous_visitor_is_sent_to_sign_in_for_admin_pages(client):
 
 def test_secretariat_creates_and_edits_an_organisation_weight_without_javascript(client):
     sign_in(client, make_user("secretariat"))
-    response = client.post("/admin/organisations/new", data={
-        "name": "Levant Voices", "region": "mena", "category": "member", "vote_weight": "1.5", "active": "y"})
+    response = client.post(
+        "/admin/organisations/new",
+        data={"name": "Levant Voices", "region": "mena", "category": "member", "vote_weight": "1.5", "active": "y"},
+    )
     assert response.status_code == 302
     org = db.session.execute(db.select(Organisation).where(Organisation.name == "Levant Voices")).scalar_one()
     assert org.vote_weight == Decimal("1.5")
-    client.post(f"/admin/organisations/{org.id}/edit", data={
-        "name": "Levant Voices", "region": "mena", "category": "member", "vote_weight": "2.25", "active": "y"})
+    client.post(
+        f"/admin/organisations/{org.id}/edit",
+        data={"name": "Levant Voices", "region": "mena", "category": "member", "vote_weight": "2.25", "active": "y"},
+    )
     db.session.expire_all()
     assert db.session.get(Organisation, org.id).vote_weight == Decimal("2.2500")
-    actions = db.session.execute(db.select(AuditEntry.action).where(AuditEntry.object_id == str(org.id))
-                                 .order_by(AuditEntry.seq)).scalars().all()
+    actions = (
+        db.session.execute(
+            db.select(AuditEntry.action).where(AuditEntry.object_id == str(org.id)).order_by(AuditEntry.seq)
+        )
+        .scalars()
+        .all()
+    )
     assert actions == ["organisation.create", "organisation.weight"]
     listing = client.get("/admin/organisations").get_data(as_text=True)
     assert "Levant Voices" in listing and "2.2500" in listing
@@ -158,8 +168,10 @@ def test_secretariat_creates_and_edits_an_organisation_weight_without_javascript
 @pytest.mark.parametrize("weight", ["-1", "abc", "1.23456"])
 def test_a_bad_weight_in_the_form_gets_a_message_and_changes_nothing(client, weight):
     sign_in(client, make_user("secretariat"))
-    response = client.post("/admin/organisations/new", data={
-        "name": "Bad Weight", "region": "mena", "category": "member", "vote_weight": weight})
+    response = client.post(
+        "/admin/organisations/new",
+        data={"name": "Bad Weight", "region": "mena", "category": "member", "vote_weight": weight},
+    )
     assert response.status_code == 422
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
     assert db.session.execute(db.select(Organisation).where(Organisation.name == "Bad Weight")).first() is None
@@ -168,8 +180,10 @@ def test_a_bad_weight_in_the_form_gets_a_message_and_changes_nothing(client, wei
 def test_a_duplicate_organisation_name_in_the_form_gets_a_message(client):
     make_organisation("Existing Org")
     sign_in(client, make_user("secretariat"))
-    response = client.post("/admin/organisations/new", data={
-        "name": "Existing Org", "region": "mena", "category": "member", "vote_weight": "1"})
+    response = client.post(
+        "/admin/organisations/new",
+        data={"name": "Existing Org", "region": "mena", "category": "member", "vote_weight": "1"},
+    )
     assert response.status_code == 409
     assert "Already taken" in response.get_data(as_text=True)
 
@@ -177,27 +191,49 @@ def test_a_duplicate_organisation_name_in_the_form_gets_a_message(client):
 def test_secretariat_creates_a_user_and_changes_the_role_with_an_audit_entry(client):
     sign_in(client, make_user("secretariat"))
     member_org = make_organisation("Member Org")
-    response = client.post("/admin/users/new", data={
-        "email": "New@Example.org", "name": "New Person", "role": "member", "organisation_id": member_org.id,
-        "password": "long enough password", "active": "y"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "email": "New@Example.org",
+            "name": "New Person",
+            "role": "member",
+            "organisation_id": member_org.id,
+            "password": "long enough password",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     user = db.session.execute(db.select(User).where(User.email == "new@example.org")).scalar_one()
     ally = make_organisation("Ally Org", category="ally")
-    client.post(f"/admin/users/{user.id}/edit", data={
-        "email": user.email, "name": "New Person", "role": "observer", "organisation_id": ally.id, "active": "y"})
+    client.post(
+        f"/admin/users/{user.id}/edit",
+        data={"email": user.email, "name": "New Person", "role": "observer", "organisation_id": ally.id, "active": "y"},
+    )
     db.session.expire_all()
     assert db.session.get(User, user.id).role.value == "observer"
-    payloads = db.session.execute(db.select(AuditEntry.payload).where(AuditEntry.action == "user.update")
-                                  .order_by(AuditEntry.seq)).scalars().all()
+    payloads = (
+        db.session.execute(
+            db.select(AuditEntry.payload).where(AuditEntry.action == "user.update").order_by(AuditEntry.seq)
+        )
+        .scalars()
+        .all()
+    )
     assert payloads[-1]["role"] == {"from": "member", "to": "observer"}
 
 
 def test_a_role_that_does_not_fit_the_organisation_is_refused_in_the_form(client):
     sign_in(client, make_user("secretariat"))
     ally = make_organisation("Ally Two", category="ally")
-    response = client.post("/admin/users/new", data={
-        "email": "wrong@example.org", "name": "Wrong", "role": "member", "organisation_id": ally.id,
-        "password": "long enough password"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "email": "wrong@example.org",
+            "name": "Wrong",
+            "role": "member",
+            "organisation_id": ally.id,
+            "password": "long enough password",
+        },
+    )
     assert response.status_code == 422
     assert db.session.execute(db.select(User).where(User.email == "wrong@example.org")).first() is None
 
@@ -243,8 +279,14 @@ def _sent_to_sign_in(response) -> bool:
 
 
 def _user_form(user: User, **changes) -> dict:
-    fields = {"email": user.email, "name": user.name, "role": user.role.value,
-              "organisation_id": user.organisation_id, "active": "y", **changes}
+    fields = {
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.value,
+        "organisation_id": user.organisation_id,
+        "active": "y",
+        **changes,
+    }
     return {name: value for name, value in fields.items() if value is not None}
 
 
@@ -299,11 +341,14 @@ def test_deactivating_a_user_ends_their_live_session(app, client):
     assert _sent_to_sign_in(browser.get("/account"))
 
 
-@pytest.mark.parametrize("change, ends_sessions", [
-    ({"password": "a brand new password"}, True),
-    ({"role": "observer"}, True),
-    ({"name": "Renamed Delegate"}, False),
-])
+@pytest.mark.parametrize(
+    "change, ends_sessions",
+    [
+        ({"password": "a brand new password"}, True),
+        ({"role": "observer"}, True),
+        ({"name": "Renamed Delegate"}, False),
+    ],
+)
 def test_a_password_reset_or_role_change_ends_the_users_sessions(app, client, change, ends_sessions):
     member = make_user()
     if change.get("role") == "observer":
@@ -327,10 +372,31 @@ def test_changing_ones_own_password_keeps_this_session_and_ends_the_others(app, 
     assert sign_in(other_browser, staff, password="a brand new password").status_code == 302
 
 
-@pytest.mark.parametrize("identity", [
-    "abc", "", "{id}", "{id}:", ":0", "{id}:0:0", "0{id}:0", "{id}:00", "-{id}:0", "{id}:-1", " {id}:0",
-    "{id}:0\n", "{id}:０", "²:0", "99999999999:0", "2147483648:0", "{id}:99999999999", 5, None, ["{id}", "0"],
-])
+@pytest.mark.parametrize(
+    "identity",
+    [
+        "abc",
+        "",
+        "{id}",
+        "{id}:",
+        ":0",
+        "{id}:0:0",
+        "0{id}:0",
+        "{id}:00",
+        "-{id}:0",
+        "{id}:-1",
+        " {id}:0",
+        "{id}:0\n",
+        "{id}:０",
+        "²:0",
+        "99999999999:0",
+        "2147483648:0",
+        "{id}:99999999999",
+        5,
+        None,
+        ["{id}", "0"],
+    ],
+)
 def test_a_malformed_user_id_in_the_session_is_an_anonymous_visitor(client, identity):
     user = make_user()
     if isinstance(identity, str):
@@ -358,10 +424,13 @@ def test_an_address_with_a_nul_character_names_nothing(client, path):
     assert client.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("request_args", [
-    {"path": "/principles/", "query_string": {"lang": "es\x00"}},
-    {"path": "/sign-in", "method": "POST", "data": {"email": "a\x00@example.org", "password": "x"}},
-])
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        {"path": "/principles/", "query_string": {"lang": "es\x00"}},
+        {"path": "/sign-in", "method": "POST", "data": {"email": "a\x00@example.org", "password": "x"}},
+    ],
+)
 def test_a_nul_character_in_a_query_or_a_form_is_a_400_not_a_500(client, request_args):
     request_args = dict(request_args)
     response = client.open(request_args.pop("path"), **request_args)

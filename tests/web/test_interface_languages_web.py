@@ -1,4 +1,5 @@
 """Readers who chose Spanish, French or Arabic read statuses, choices, labels and error pages in that language."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,9 @@ def _choose_language(client, language: str) -> None:
 
 
 def _vote(client, motion, choice: str) -> None:
-    client.post(f"/motions/{motion.id}/ballot", data={f"m{motion.id}-motion_id": str(motion.id),
-                                                      f"m{motion.id}-choice": choice})
+    client.post(
+        f"/motions/{motion.id}/ballot", data={f"m{motion.id}-motion_id": str(motion.id), f"m{motion.id}-choice": choice}
+    )
 
 
 def _text(html: str) -> str:

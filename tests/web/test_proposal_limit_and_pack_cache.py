@@ -1,4 +1,5 @@
 """Work a member can make the server do: proposals are rate limited, generated files render once."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,18 +8,22 @@ from sqlalchemy import func, select
 from principles_app import create_app
 from principles_app.extensions import db
 from principles_app.models import Amendment, GeneratedFile
-from principles_app.services import ballots, closing, motions
 from principles_app.services import amendments as amendment_service
+from principles_app.services import ballots, closing, motions
 from principles_app.services import organisations as org_service
 from principles_app.services.errors import ValidationFailed
 from principles_app.web.publications import desk
 from tests.factories import (
+    auth_header,
+    error_of,
     make_document,
+    make_user,
     open_amendments_round,
     principle,
     propose,
+    sign_in,
+    token_for,
 )
-from tests.factories import auth_header, error_of, make_user, sign_in, token_for
 
 PACK = "/documents/charter/versions/1/meeting-pack"
 
@@ -35,8 +40,12 @@ def amendments() -> int:
 
 
 def modify(number: int, words: str) -> dict:
-    return {"kind": "modify", "principle_id": number, "text": f"Partners {words} before they decide anything.",
-            "rationale": "Clearer."}
+    return {
+        "kind": "modify",
+        "principle_id": number,
+        "text": f"Partners {words} before they decide anything.",
+        "rationale": "Clearer.",
+    }
 
 
 # --- Proposals ---------------------------------------------------------------------------------
@@ -49,17 +58,26 @@ def test_proposing_too_fast_gets_429_with_retry_after_in_the_api(app, document, 
     client = app.test_client()
     target = principle(document, 1).id
     for words in ("listen", "listen well"):
-        assert client.post("/api/v1/documents/charter/amendments", json=modify(target, words),
-                           headers=headers).status_code == 201
-    refused = client.post("/api/v1/documents/charter/amendments", json=modify(target, "listen closely"),
-                          headers=headers)
+        assert (
+            client.post("/api/v1/documents/charter/amendments", json=modify(target, words), headers=headers).status_code
+            == 201
+        )
+    refused = client.post(
+        "/api/v1/documents/charter/amendments", json=modify(target, "listen closely"), headers=headers
+    )
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
     assert error_of(refused)["code"] == "rate_limited"
     assert amendments() == 2
     # The limit is per user: a colleague of the same organisation still proposes.
     colleague = make_user(organisation=member.organisation)
-    assert client.post("/api/v1/documents/charter/amendments", json=modify(target, "listen closely"),
-                       headers=auth_header(token_for(colleague))).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/documents/charter/amendments",
+            json=modify(target, "listen closely"),
+            headers=auth_header(token_for(colleague)),
+        ).status_code
+        == 201
+    )
 
 
 def test_proposing_too_fast_shows_a_message_on_the_form(app, document, monkeypatch):
@@ -71,9 +89,17 @@ def test_proposing_too_fast_shows_a_message_on_the_form(app, document, monkeypat
     url = f"/documents/charter/amendments/new?principle={target.id}&kind=modify"
 
     def post(words: str):
-        return client.post(url, data={"kind": "modify", "principle_id": str(target.id),
-                                      "after_principle_id": str(target.id), "title": target.title,
-                                      "text": f"Partners {words} before they decide anything.", "rationale": "Why."})
+        return client.post(
+            url,
+            data={
+                "kind": "modify",
+                "principle_id": str(target.id),
+                "after_principle_id": str(target.id),
+                "title": target.title,
+                "text": f"Partners {words} before they decide anything.",
+                "rationale": "Why.",
+            },
+        )
 
     assert post("listen").status_code == 302
     refused = post("listen well")
@@ -86,8 +112,9 @@ def test_refused_proposals_do_not_use_up_the_limit(app, document, monkeypatch):
     monkeypatch.setitem(app.config, "PROPOSAL_RATE_LIMIT", "1 per minute")
     member = make_user()
     with pytest.raises(ValidationFailed):
-        amendment_service.propose(member, document, "modify", "Why.", principle_id=principle(document, 1).id,
-                                  text=principle(document, 1).text)  # identical: refused
+        amendment_service.propose(
+            member, document, "modify", "Why.", principle_id=principle(document, 1).id, text=principle(document, 1).text
+        )  # identical: refused
     db.session.rollback()
     propose(member, document)
     assert amendments() == 1
@@ -101,9 +128,11 @@ def renders(monkeypatch):
     """Count the renderings of each format of the meeting pack."""
     counted = {"html": 0, "pdf": 0}
     for fmt, render in list(desk.PACK_RENDERERS.items()):
+
         def counting(pack, fmt=fmt, render=render):
             counted[fmt] += 1
             return render(pack)
+
         monkeypatch.setitem(desk.PACK_RENDERERS, fmt, counting)
     return counted
 
@@ -129,7 +158,7 @@ def test_the_pack_renders_once_and_again_only_when_what_it_shows_changes(app, do
     amendment_service.reject(None, db.session.get(Amendment, amendment.id))
     db.session.commit()
     third = client.get(PACK + ".html").get_data(as_text=True)
-    assert "Renamed Voices" in third, third[third.find("Proposed by"):third.find("Proposed by")+300]
+    assert "Renamed Voices" in third, third[third.find("Proposed by") : third.find("Proposed by") + 300]
     assert "Status: rejected" in third and renders["html"] == 3
     client.get(PACK + ".html")
     assert renders["html"] == 3
@@ -187,8 +216,9 @@ def test_a_translated_export_renders_once_per_state_of_its_translation(app, monk
 
     def translate(prefix: str) -> None:
         for p in drafts_service.live_principles(scenario.document, refresh=True):
-            translation_service.put_translation(scenario.proposer, p, "es", f"{prefix} {p.number}",
-                                                f"{prefix} — {p.number}.")
+            translation_service.put_translation(
+                scenario.proposer, p, "es", f"{prefix} {p.number}", f"{prefix} — {p.number}."
+            )
         db.session.commit()
 
     calls = []

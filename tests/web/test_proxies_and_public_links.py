@@ -1,4 +1,5 @@
 """Behind a proxy only TRUSTED_PROXIES makes X-Forwarded-* count; links never follow the request's Host."""
+
 from __future__ import annotations
 
 import types
@@ -8,8 +9,7 @@ import pytest
 
 from principles_app import create_app
 from tests.conftest import TEST_CONFIG
-from tests.factories import PASSWORD, make_user
-from tests.factories import adopted_document, publish
+from tests.factories import PASSWORD, adopted_document, make_user, publish
 
 PUBLIC_URL = "https://principles.example.org"
 PROXY = {"REMOTE_ADDR": "10.0.0.2"}
@@ -19,15 +19,25 @@ EVIL = {"Host": "evil.example"}
 @pytest.fixture
 def proxied(app):
     """The same site behind one trusted reverse proxy."""
-    behind = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                         "TRUSTED_PROXIES": 1, "SIGN_IN_ADDRESS_LIMIT": "2 per 15 minutes"})
+    behind = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "TRUSTED_PROXIES": 1,
+            "SIGN_IN_ADDRESS_LIMIT": "2 per 15 minutes",
+        }
+    )
     return behind.test_client()
 
 
 def fail_from(client, address: str, times: int = 2) -> None:
     for _ in range(times):
-        client.post("/sign-in", data={"email": make_user().email, "password": "a wrong guess"},
-                    environ_base=PROXY, headers={"X-Forwarded-For": address})
+        client.post(
+            "/sign-in",
+            data={"email": make_user().email, "password": "a wrong guess"},
+            environ_base=PROXY,
+            headers={"X-Forwarded-For": address},
+        )
 
 
 def test_without_trusted_proxies_x_forwarded_for_is_ignored(app, client, monkeypatch):
@@ -36,30 +46,47 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(app, client, monkeyp
     fail_from(client, "203.0.113.1", 1)
     fail_from(client, "203.0.113.2", 1)
     owner = make_user()
-    response = client.post("/sign-in", data={"email": owner.email, "password": PASSWORD},
-                           environ_base=PROXY, headers={"X-Forwarded-For": "198.51.100.7"})
+    response = client.post(
+        "/sign-in",
+        data={"email": owner.email, "password": PASSWORD},
+        environ_base=PROXY,
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
     assert response.status_code == 429
 
 
 def test_with_a_trusted_proxy_each_client_address_counts_on_its_own(proxied):
     fail_from(proxied, "203.0.113.66")
     owner = make_user()
-    refused = proxied.post("/sign-in", data={"email": owner.email, "password": PASSWORD},
-                           environ_base=PROXY, headers={"X-Forwarded-For": "203.0.113.66"})
+    refused = proxied.post(
+        "/sign-in",
+        data={"email": owner.email, "password": PASSWORD},
+        environ_base=PROXY,
+        headers={"X-Forwarded-For": "203.0.113.66"},
+    )
     assert refused.status_code == 429, "the address that failed is refused"
-    welcomed = proxied.post("/sign-in", data={"email": owner.email, "password": PASSWORD},
-                            environ_base=PROXY, headers={"X-Forwarded-For": "198.51.100.7"})
+    welcomed = proxied.post(
+        "/sign-in",
+        data={"email": owner.email, "password": PASSWORD},
+        environ_base=PROXY,
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
     assert welcomed.status_code == 302, "another client behind the same proxy is not"
     # Only the last hop is trusted: an address the client put in front of it changes nothing.
-    spoofed = proxied.post("/sign-in", data={"email": owner.email, "password": PASSWORD},
-                           environ_base=PROXY, headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.66"})
+    spoofed = proxied.post(
+        "/sign-in",
+        data={"email": owner.email, "password": PASSWORD},
+        environ_base=PROXY,
+        headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.66"},
+    )
     assert spoofed.status_code == 429
 
 
 def test_hsts_only_over_https(app, client, proxied):
     assert "Strict-Transport-Security" not in client.get("/sign-in").headers
-    assert client.get("/sign-in", base_url="https://localhost").headers["Strict-Transport-Security"].startswith(
-        "max-age=")
+    assert (
+        client.get("/sign-in", base_url="https://localhost").headers["Strict-Transport-Security"].startswith("max-age=")
+    )
     # Anyone can claim HTTPS in a header; only a trusted proxy is believed.
     assert "Strict-Transport-Security" not in client.get("/sign-in", headers={"X-Forwarded-Proto": "https"}).headers
     behind = proxied.get("/sign-in", environ_base=PROXY, headers={"X-Forwarded-Proto": "https"})

@@ -1,4 +1,5 @@
 """The public site of published principles: what any reader, without signing in, would notice."""
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,9 @@ def published(app):
 def test_the_index_lists_published_documents_only(client, published):
     from principles_app.services import drafts as drafts_service
 
-    drafts_service.create_document(published.secretariat, "unpublished-draft", "A secret draft title", "",
-                                   [{"title": "T", "text": "x"}])
+    drafts_service.create_document(
+        published.secretariat, "unpublished-draft", "A secret draft title", "", [{"title": "T", "text": "x"}]
+    )
     db.session.commit()
     page = client.get("/principles/")
     assert page.status_code == 200
@@ -55,9 +57,18 @@ def test_the_latest_page_shows_the_text_hash_adoption_and_credits(client, publis
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     publication = db.session.execute(select(Publication)).scalar_one()
-    for expected in ("Principle title 1", "as amended", ARABIC_SENTENCE, publication.sha256, "1.0",
-                     "General Meeting, Berlin 2024", "2024-06-14", "Voices of the Sahel", "Andes Press Freedom",
-                     "3.0000"):
+    for expected in (
+        "Principle title 1",
+        "as amended",
+        ARABIC_SENTENCE,
+        publication.sha256,
+        "1.0",
+        "General Meeting, Berlin 2024",
+        "2024-06-14",
+        "Voices of the Sahel",
+        "Andes Press Freedom",
+        "3.0000",
+    ):
         assert expected in body
     assert "<script" not in body
     assert page.headers["Cache-Control"] == "public, max-age=60"
@@ -106,12 +117,20 @@ def test_the_latest_page_changes_when_a_new_publication_appears(client, publishe
     assert "A better principle 3." not in client.get("/principles/principles/1.0/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url", [
-    "/principles/nope/", "/principles/nope/1.0/", "/principles/principles/9.9/",
-    "/principles/principles/9.9/export.pdf", "/principles/principles/1.0/export.exe",
-    "/principles/principles/1.0/export.", "/principles/principles/compare/1.0/9.9/",
-    "/principles/principles/compare/9.9/1.0/", "/principles/nope/compare/1.0/1.0/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/principles/nope/",
+        "/principles/nope/1.0/",
+        "/principles/principles/9.9/",
+        "/principles/principles/9.9/export.pdf",
+        "/principles/principles/1.0/export.exe",
+        "/principles/principles/1.0/export.",
+        "/principles/principles/compare/1.0/9.9/",
+        "/principles/principles/compare/9.9/1.0/",
+        "/principles/nope/compare/1.0/1.0/",
+    ],
+)
 def test_unknown_documents_labels_sides_and_formats_are_404(client, published, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -132,8 +151,9 @@ def test_the_json_export_lets_anyone_recompute_the_hash(client, published):
     assert response.status_code == 200 and response.headers["Cache-Control"] == IMMUTABLE
     exported = json.loads(response.data)
     # Only the downloaded file: the canonical snapshot serialised as the README says.
-    canonical = json.dumps(exported["canonical"]["snapshot"], ensure_ascii=False, sort_keys=True,
-                           separators=(",", ":")).encode("utf-8")
+    canonical = json.dumps(
+        exported["canonical"]["snapshot"], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
     assert hashlib.sha256(canonical).hexdigest() == exported["sha256"]
     assert exported["label"] == "1.0" and exported["adoption"]["passed"] is True
     assert exported["credits"] == ["Andes Press Freedom", "Voices of the Sahel"]
@@ -151,7 +171,9 @@ def test_the_pdf_export_carries_label_hash_titles_and_arabic_and_is_cached(clien
     assert db.session.execute(select(func.count()).select_from(ExportCache)).scalar_one() == 1
     again = client.get("/principles/principles/1.0/export.pdf")
     assert again.data == response.data and again.headers["ETag"] == response.headers["ETag"]
-    conditional = client.get("/principles/principles/1.0/export.pdf", headers={"If-None-Match": response.headers["ETag"]})
+    conditional = client.get(
+        "/principles/principles/1.0/export.pdf", headers={"If-None-Match": response.headers["ETag"]}
+    )
     assert conditional.status_code == 304 and conditional.data == b""
 
 
@@ -160,7 +182,8 @@ def test_the_docx_export_reads_back_with_python_docx(client, published):
     assert response.status_code == 200
     document = docx.Document(io.BytesIO(response.data))
     text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
-        cell.text for table in document.tables for row in table.rows for cell in row.cells)
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading") or p.style.name == "Title"]
     assert any("Principle title 1" in h for h in headings)
     assert "1.0" in text and "General Meeting, Berlin 2024" in text
@@ -198,16 +221,27 @@ def test_public_pages_show_no_draft_amendment_or_comment_text(client, published)
     from principles_app.services import drafts as drafts_service
 
     principle = drafts_service.live_principles(published.document)[0]
-    comments_service.post_comment(published.proposer, target_type="principle", target_id=principle.id,
-                                  body="A private thread remark")
+    comments_service.post_comment(
+        published.proposer, target_type="principle", target_id=principle.id, body="A private thread remark"
+    )
     merge_amendment(published, "Principle title 1", DRAFT_ONLY_TEXT)  # merged into the draft, never adopted
     db.session.commit()
-    pages = ["/principles/", "/principles/principles/", "/principles/principles/1.0/", "/principles/feed.atom",
-             *[f"/principles/principles/1.0/export.{fmt}" for fmt in ("html", "md", "json")]]
+    pages = [
+        "/principles/",
+        "/principles/principles/",
+        "/principles/principles/1.0/",
+        "/principles/feed.atom",
+        *[f"/principles/principles/1.0/export.{fmt}" for fmt in ("html", "md", "json")],
+    ]
     for url in pages:
         body = client.get(url).get_data(as_text=True)
-        for secret in (DRAFT_ONLY_TEXT, RATIONALE, "A private thread remark", published.proposer.name,
-                       published.proposer.email):
+        for secret in (
+            DRAFT_ONLY_TEXT,
+            RATIONALE,
+            "A private thread remark",
+            published.proposer.name,
+            published.proposer.email,
+        ):
             assert secret not in body, (url, secret)
 
 
@@ -228,19 +262,35 @@ def test_the_secretariat_publishes_from_the_browser(client, app):
     sign_in(client, scenario.secretariat)
     form = client.get("/documents/principles/publish")
     assert form.status_code == 200
-    response = client.post("/documents/principles/publish", data={
-        "version": str(scenario.adopted_version), "label": "1.0", "approved_at": "2024-06-14",
-        "meeting": "General Meeting, Berlin 2024"})
+    response = client.post(
+        "/documents/principles/publish",
+        data={
+            "version": str(scenario.adopted_version),
+            "label": "1.0",
+            "approved_at": "2024-06-14",
+            "meeting": "General Meeting, Berlin 2024",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/principles/principles/1.0/")
-    twice = client.post("/documents/principles/publish", data={
-        "version": str(scenario.adopted_version), "label": "1.0", "approved_at": "2024-06-14",
-        "meeting": "General Meeting, Berlin 2024"})
+    twice = client.post(
+        "/documents/principles/publish",
+        data={
+            "version": str(scenario.adopted_version),
+            "label": "1.0",
+            "approved_at": "2024-06-14",
+            "meeting": "General Meeting, Berlin 2024",
+        },
+    )
     assert twice.status_code == 409
-    not_adopted = client.post("/documents/principles/publish", data={
-        "version": "1", "label": "0.9", "approved_at": "2024-06-14", "meeting": "Somewhere"})
+    not_adopted = client.post(
+        "/documents/principles/publish",
+        data={"version": "1", "label": "0.9", "approved_at": "2024-06-14", "meeting": "Somewhere"},
+    )
     assert not_adopted.status_code == 409
-    bad_date = client.post("/documents/principles/publish", data={
-        "version": "2", "label": "0.8", "approved_at": "14/06/2024", "meeting": "Somewhere"})
+    bad_date = client.post(
+        "/documents/principles/publish",
+        data={"version": "2", "label": "0.8", "approved_at": "14/06/2024", "meeting": "Somewhere"},
+    )
     assert bad_date.status_code == 422
     assert db.session.execute(select(func.count()).select_from(Publication)).scalar_one() == 1
 
@@ -249,8 +299,10 @@ def test_the_secretariat_publishes_from_the_browser(client, app):
 def test_only_the_secretariat_may_publish(client, app, role):
     scenario = adopted_document()
     sign_in(client, make_user(role))
-    response = client.post("/documents/principles/publish", data={
-        "version": str(scenario.adopted_version), "label": "1.0", "approved_at": "2024-06-14", "meeting": "GM"})
+    response = client.post(
+        "/documents/principles/publish",
+        data={"version": str(scenario.adopted_version), "label": "1.0", "approved_at": "2024-06-14", "meeting": "GM"},
+    )
     assert response.status_code == 403
     assert db.session.execute(select(func.count()).select_from(Publication)).scalar_one() == 0
 
@@ -291,15 +343,24 @@ def test_the_meeting_pack_shows_the_result_of_a_voted_amendment(client, app):
     scenario = adopted_document()
     document = scenario.document
     before = document.current_version
-    proposals = rounds_service.create_round(scenario.secretariat, document, "amendments", "Proposals",
-                                            utcnow() + timedelta(days=2))
+    proposals = rounds_service.create_round(
+        scenario.secretariat, document, "amendments", "Proposals", utcnow() + timedelta(days=2)
+    )
     closing.open_round(scenario.secretariat, proposals)
     principle = drafts_service.live_principles(document)[2]
-    amendment = amendments_service.propose(scenario.proposer, document, "modify", "Voted on at the meeting",
-                                           principle_id=principle.id, title=principle.title,
-                                           text="Principle three, as the meeting voted it.")
+    amendment = amendments_service.propose(
+        scenario.proposer,
+        document,
+        "modify",
+        "Voted on at the meeting",
+        principle_id=principle.id,
+        title=principle.title,
+        text="Principle three, as the meeting voted it.",
+    )
     closing.close_round(scenario.secretariat, proposals)
-    ballot = rounds_service.create_round(scenario.secretariat, document, "voting", "Votes", utcnow() + timedelta(days=2))
+    ballot = rounds_service.create_round(
+        scenario.secretariat, document, "voting", "Votes", utcnow() + timedelta(days=2)
+    )
     closing.open_round(scenario.secretariat, ballot)
     motion = motion_service.put_motion(scenario.secretariat, ballot, amendment)
     ballot_service.cast_ballot(scenario.proposer, motion.id, "yes")

@@ -1,4 +1,5 @@
 """The audit log never ties a secret ballot to its organisation, while or after the round runs."""
+
 from __future__ import annotations
 
 import re
@@ -10,11 +11,9 @@ from principles_app.models import AuditEntry
 from principles_app.services import audit, closing
 from principles_app.services import ballots as ballot_service
 from principles_app.services import motions as motion_service
-from tests.factories import sign_in
-from tests.factories import make_scene, voting_round
+from tests.factories import make_scene, sign_in, voting_round
 
-ROW = re.compile(r"<tr><td>\d+</td><td>.*?</td><td>(?P<action>[^<]*)</td>\s*<td>(?P<object>[^<]*)</td>",
-                 re.DOTALL)
+ROW = re.compile(r"<tr><td>\d+</td><td>.*?</td><td>(?P<action>[^<]*)</td>\s*<td>(?P<object>[^<]*)</td>", re.DOTALL)
 
 
 def _listed(client, secretariat) -> set[tuple[str, str]]:
@@ -46,8 +45,7 @@ def test_secret_ballots_are_in_the_chain_but_never_listed(client):
 
     while_open = _listed(client, scene.secretariat)
     assert ("ballot.cast", f"motion {named_motion.id}") in while_open  # named rounds keep their roll-call
-    assert not any(obj == f"motion {secret_motion.id}" and action.startswith("ballot.")
-                   for action, obj in while_open)
+    assert not any(obj == f"motion {secret_motion.id}" and action.startswith("ballot.") for action, obj in while_open)
 
     closing.close_round(scene.secretariat, secret)
     db.session.commit()
@@ -55,8 +53,13 @@ def test_secret_ballots_are_in_the_chain_but_never_listed(client):
     assert ("motion.decided", f"motion {secret_motion.id}") in after
     assert not any(obj == f"motion {secret_motion.id}" and action.startswith("ballot.") for action, obj in after)
     # The chain still holds every secret ballot, without its choice, and still verifies.
-    secret_entries = db.session.execute(select(AuditEntry).where(
-        AuditEntry.action.like("ballot.%"), AuditEntry.object_id == str(secret_motion.id))).scalars().all()
+    secret_entries = (
+        db.session.execute(
+            select(AuditEntry).where(AuditEntry.action.like("ballot.%"), AuditEntry.object_id == str(secret_motion.id))
+        )
+        .scalars()
+        .all()
+    )
     assert len(secret_entries) == 4
     assert all("choice" not in e.payload and "from" not in e.payload for e in secret_entries)
     assert audit.verify_chain().ok

@@ -1,4 +1,5 @@
 """Sign-in limits nobody can turn against a delegate: failures from one address never lock the owner out."""
+
 from __future__ import annotations
 
 import re
@@ -31,14 +32,17 @@ def attack(client, user, times: int = 6) -> None:
 
 def link_messages(user) -> list[OutboxMessage]:
     db.session.expire_all()
-    return list(db.session.execute(select(OutboxMessage).where(
-        OutboxMessage.user_id == user.id, OutboxMessage.event == "sign_in_link")).scalars())
+    return list(
+        db.session.execute(
+            select(OutboxMessage).where(OutboxMessage.user_id == user.id, OutboxMessage.event == "sign_in_link")
+        ).scalars()
+    )
 
 
 def link_path(message: OutboxMessage) -> str:
     url = re.search(r"https?://\S+/sign-in/link/\S+", message.body_text)[0]
     assert url.startswith(PUBLIC_URL + "/sign-in/link/")
-    return url[len(PUBLIC_URL):]
+    return url[len(PUBLIC_URL) :]
 
 
 def without_tokens(response) -> str:
@@ -56,8 +60,12 @@ def test_an_attacker_elsewhere_never_locks_the_owner_out(app, client):
     db.session.commit()
     attack(client, owner)
     # The owner, at another address, with the right password: not locked out, asked for the e-mailed link.
-    page = client.post("/sign-in", data={"email": owner.email, "password": PASSWORD}, environ_base=OWNER,
-                       headers={"Host": "evil.example"})
+    page = client.post(
+        "/sign-in",
+        data={"email": owner.email, "password": PASSWORD},
+        environ_base=OWNER,
+        headers={"Host": "evil.example"},
+    )
     assert page.status_code == 200 and "sign-in link" in page.get_data(as_text=True)
     assert not signed_in_as(client, owner)
     [message] = link_messages(owner)
@@ -125,8 +133,10 @@ def test_an_address_that_failed_too_often_is_refused_but_others_are_not(app, cli
         client.post("/sign-in", data={"email": victim.email, "password": "a wrong guess"}, environ_base=ATTACKER)
     refused = client.post("/sign-in", data={"email": owner.email, "password": PASSWORD}, environ_base=ATTACKER)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
-    assert client.post("/sign-in", data={"email": owner.email, "password": PASSWORD},
-                       environ_base=OWNER).status_code == 302
+    assert (
+        client.post("/sign-in", data={"email": owner.email, "password": PASSWORD}, environ_base=OWNER).status_code
+        == 302
+    )
 
 
 def test_many_right_passwords_from_one_address_are_never_throttled(app, client):
@@ -146,5 +156,9 @@ def test_the_api_keeps_answering_429_once_the_account_limit_is_spent(app, client
     assert error_of(refused)["code"] == "rate_limited"
     assert link_messages(owner) == [], "the API sends no link it cannot follow"
     bystander = make_user()
-    assert client.post("/api/v1/auth/token", json={"email": bystander.email, "password": PASSWORD},
-                       environ_base=OWNER).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/auth/token", json={"email": bystander.email, "password": PASSWORD}, environ_base=OWNER
+        ).status_code
+        == 200
+    )

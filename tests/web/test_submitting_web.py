@@ -1,4 +1,5 @@
 """Every form page treats a refusal alike: the input stays, the reason stands where it applies, nothing is written."""
+
 from __future__ import annotations
 
 import re
@@ -13,13 +14,11 @@ from wtforms.validators import Length
 from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import Amendment, Ballot, Category, Document, Organisation, Region, Round
-from principles_app.services import rounds as round_service
 from principles_app.services import closing, motions
+from principles_app.services import rounds as round_service
 from principles_app.services.errors import Conflict, ValidationFailed
 from principles_app.web.submitting import refuse, submit
-from tests.factories import make_document, principle
-from tests.factories import make_user, sign_in
-from tests.factories import make_scene, voting_round
+from tests.factories import make_document, make_scene, make_user, principle, sign_in, voting_round
 
 
 def signed_in(app, role="member"):
@@ -46,15 +45,20 @@ class _Form(FlaskForm):
     token = HiddenField()
 
 
-@pytest.mark.parametrize(("refusal", "beside_title", "at_top"), [
-    (ValidationFailed(fields={"title": "Give a title."}), ["Give a title."], []),
-    (ValidationFailed(fields={"principles.2.title": "Too long."}), [], ["Too long."]),
-    (ValidationFailed(fields={"token": "Stale."}), [], ["Stale."]),
-    (Conflict("Taken already.", fields={"title": "Choose another."}), ["Choose another."], ["Taken already."]),
-    (Conflict("Taken already."), [], ["Taken already."]),
-], ids=["named-field", "unknown-field", "hidden-field", "message-and-field", "message-only"])
-def test_a_refusal_goes_beside_the_field_it_names_and_the_rest_to_the_top_of_the_form(app, refusal, beside_title,
-                                                                                        at_top):
+@pytest.mark.parametrize(
+    ("refusal", "beside_title", "at_top"),
+    [
+        (ValidationFailed(fields={"title": "Give a title."}), ["Give a title."], []),
+        (ValidationFailed(fields={"principles.2.title": "Too long."}), [], ["Too long."]),
+        (ValidationFailed(fields={"token": "Stale."}), [], ["Stale."]),
+        (Conflict("Taken already.", fields={"title": "Choose another."}), ["Choose another."], ["Taken already."]),
+        (Conflict("Taken already."), [], ["Taken already."]),
+    ],
+    ids=["named-field", "unknown-field", "hidden-field", "message-and-field", "message-only"],
+)
+def test_a_refusal_goes_beside_the_field_it_names_and_the_rest_to_the_top_of_the_form(
+    app, refusal, beside_title, at_top
+):
     with app.test_request_context(method="POST", data={"title": "Mine"}):
         form = _Form()
         form.validate()
@@ -75,8 +79,10 @@ def test_a_refused_submission_is_rolled_back_and_reports_the_refusals_status(app
 
         outcome = submit(form, write_then_refuse)
         assert (outcome.succeeded, outcome.status, form.form_errors) == (False, 409, ["No."])
-        assert db.session.scalar(select(func.count()).select_from(Organisation).where(
-            Organisation.name == "Half written")) == 0
+        assert (
+            db.session.scalar(select(func.count()).select_from(Organisation).where(Organisation.name == "Half written"))
+            == 0
+        )
 
 
 def test_a_form_not_yet_sent_is_shown_with_200_and_invalid_input_with_422(app):
@@ -95,9 +101,15 @@ def test_a_form_not_yet_sent_is_shown_with_200_and_invalid_input_with_422(app):
 def test_a_taken_slug_keeps_the_typed_document_and_says_why_beside_the_slug(app):
     make_document(slug="taken")
     _staff, client = signed_in(app, "secretariat")
-    response = client.post("/documents/new", data={
-        "slug": "taken", "title": "My second charter", "preamble": "Kept as typed.",
-        "principles": "## One\nFirst text.\n"})
+    response = client.post(
+        "/documents/new",
+        data={
+            "slug": "taken",
+            "title": "My second charter",
+            "preamble": "Kept as typed.",
+            "principles": "## One\nFirst text.\n",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert field_error(html, "slug") == "Already taken."
@@ -108,9 +120,15 @@ def test_a_taken_slug_keeps_the_typed_document_and_says_why_beside_the_slug(app)
 
 def test_a_bad_principle_is_marked_on_the_principles_field(app):
     _staff, client = signed_in(app, "secretariat")
-    response = client.post("/documents/new", data={
-        "slug": "long-title", "title": "Charter", "preamble": "",
-        "principles": "## " + "Long " * 60 + "\nText.\n"})
+    response = client.post(
+        "/documents/new",
+        data={
+            "slug": "long-title",
+            "title": "Charter",
+            "preamble": "",
+            "principles": "## " + "Long " * 60 + "\nText.\n",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert field_error(html, "principles") == "A title is one line of at most 200 characters."
@@ -121,9 +139,16 @@ def test_a_proposal_outside_an_amendments_round_shows_why_at_the_top_and_keeps_t
     document = make_document()
     member, client = signed_in(app)
     target = principle(document, 1)
-    response = client.post(f"/documents/{document.slug}/amendments/new?principle={target.id}", data={
-        "kind": "modify", "principle_id": str(target.id), "title": target.title, "text": "Listen carefully.",
-        "rationale": "My careful reason."})
+    response = client.post(
+        f"/documents/{document.slug}/amendments/new?principle={target.id}",
+        data={
+            "kind": "modify",
+            "principle_id": str(target.id),
+            "title": target.title,
+            "text": "Listen carefully.",
+            "rationale": "My careful reason.",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "only while an amendments round is open" in summary(html)
@@ -169,8 +194,10 @@ def test_the_ballot_page_shows_each_change_and_a_refused_ballot_says_why_and_cha
     assert len(re.findall(r"<li>[^<]*→[^<]*</li>", page)) == 2
     closing.close_round(scene.secretariat, target)
     db.session.commit()
-    refused = client.post(f"/motions/{motion.id}/ballot", data={
-        f"m{motion.id}-motion_id": str(motion.id), f"m{motion.id}-choice": "abstain"})
+    refused = client.post(
+        f"/motions/{motion.id}/ballot",
+        data={f"m{motion.id}-motion_id": str(motion.id), f"m{motion.id}-choice": "abstain"},
+    )
     assert refused.status_code == 409
     assert '<p class="error" role="alert">This round is not open for ballots.</p>' in refused.get_data(as_text=True)
     assert db.session.execute(select(Ballot.choice)).scalar_one() == "no"

@@ -1,21 +1,22 @@
 """HTML forms refuse text the platform could not serve, with a message by the field, and change nothing."""
+
 from __future__ import annotations
 
 import pytest
-from flask import current_app
 from sqlalchemy import func, select
 
 from principles_app.extensions import db
 from principles_app.models import Comment, Document, Organisation, PrincipleTranslation, User
-from tests.factories import make_document, principle
-from tests.factories import make_organisation, make_user, sign_in
+from tests.factories import make_document, make_organisation, make_user, principle, sign_in
 
 MESSAGES = ("control character", "direction override", "one line")
 
 
 def _counts() -> tuple[int, ...]:
-    return tuple(db.session.scalar(select(func.count()).select_from(model))
-                 for model in (Organisation, User, Document, Comment, PrincipleTranslation))
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Organisation, User, Document, Comment, PrincipleTranslation)
+    )
 
 
 def _refused(response) -> None:
@@ -29,8 +30,11 @@ def _refused(response) -> None:
 def test_the_organisation_form_refuses_a_name_the_platform_could_not_serve(client, name):
     sign_in(client, make_user("secretariat"))
     before = _counts()
-    _refused(client.post("/admin/organisations/new", data={
-        "name": name, "region": "mena", "category": "member", "vote_weight": "1"}))
+    _refused(
+        client.post(
+            "/admin/organisations/new", data={"name": name, "region": "mena", "category": "member", "vote_weight": "1"}
+        )
+    )
     assert _counts() == before
 
 
@@ -39,14 +43,24 @@ def test_the_user_form_refuses_a_name_with_a_control_character(client):
     organisation = make_organisation("Sahel Voices")
     sign_in(client, secretariat)
     before = _counts()
-    _refused(client.post("/admin/users/new", data={
-        "email": "new@example.org", "name": "New\x1bName", "password": "long enough pw", "role": "member",
-        "organisation_id": str(organisation.id)}))
+    _refused(
+        client.post(
+            "/admin/users/new",
+            data={
+                "email": "new@example.org",
+                "name": "New\x1bName",
+                "password": "long enough pw",
+                "role": "member",
+                "organisation_id": str(organisation.id),
+            },
+        )
+    )
     assert _counts() == before
 
 
-@pytest.mark.parametrize("field,value", [("title", "Charter\x85"), ("preamble", "We \u2066agree"),
-                                         ("principles", "## One\n\nText\x0c one.")])
+@pytest.mark.parametrize(
+    "field,value", [("title", "Charter\x85"), ("preamble", "We \u2066agree"), ("principles", "## One\n\nText\x0c one.")]
+)
 def test_the_document_form_refuses_control_characters_and_overrides(client, field, value):
     sign_in(client, make_user("secretariat"))
     data = {"slug": "new-one", "title": "New one", "preamble": "", "principles": "## One\n\nText one."}
@@ -69,21 +83,37 @@ def test_a_translation_with_a_control_character_is_refused(client):
     document = make_document(actor=make_user("secretariat"))
     sign_in(client, make_user("member"))
     before = _counts()
-    _refused(client.post(f"/principles/{principle(document, 1).id}/translations/fr/edit",
-                         data={"title": "Titre", "text": "Texte\x02.", "source_version": "1"}))
+    _refused(
+        client.post(
+            f"/principles/{principle(document, 1).id}/translations/fr/edit",
+            data={"title": "Titre", "text": "Texte\x02.", "source_version": "1"},
+        )
+    )
     assert _counts() == before
 
 
 def test_paragraph_fields_keep_tabs_and_line_breaks(client):
     sign_in(client, make_user("secretariat"))
-    response = client.post("/documents/new", data={
-        "slug": "tabs", "title": "Tabs 🌍", "preamble": "One\tTab.\r\nSecond line.",
-        "principles": "## One\n\nText\twith a tab 👩🏽\u200d💻 نلتزم."})
+    response = client.post(
+        "/documents/new",
+        data={
+            "slug": "tabs",
+            "title": "Tabs 🌍",
+            "preamble": "One\tTab.\r\nSecond line.",
+            "principles": "## One\n\nText\twith a tab 👩🏽\u200d💻 نلتزم.",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("zone,when", [("Pacific/Pago_Pago", "9999-12-31T23:59"), ("Pacific/Kiritimati", "0001-01-01T00:00"),
-                                       ("UTC", "9999-12-31T23:59")])
+@pytest.mark.parametrize(
+    "zone,when",
+    [
+        ("Pacific/Pago_Pago", "9999-12-31T23:59"),
+        ("Pacific/Kiritimati", "0001-01-01T00:00"),
+        ("UTC", "9999-12-31T23:59"),
+    ],
+)
 def test_a_round_closing_at_the_edge_of_the_calendar_is_a_form_message(client, zone, when):
     from principles_app.models import Round
 
@@ -92,8 +122,10 @@ def test_a_round_closing_at_the_edge_of_the_calendar_is_a_form_message(client, z
     db.session.commit()
     document = make_document(actor=secretariat)
     sign_in(client, secretariat)
-    response = client.post(f"/documents/{document.slug}/rounds/", data={
-        "kind": "amendments", "title": "Edge", "closes_at": when, "majority": "simple", "secrecy": "named"})
+    response = client.post(
+        f"/documents/{document.slug}/rounds/",
+        data={"kind": "amendments", "title": "Edge", "closes_at": when, "majority": "simple", "secrecy": "named"},
+    )
     assert response.status_code == 422
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Round)) == 0

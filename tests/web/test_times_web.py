@@ -1,7 +1,8 @@
 """Readers see times in their own zone, deadlines as time remaining, and type times in their zone."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import render_template_string
 from flask_babel import force_locale
@@ -15,7 +16,7 @@ from principles_app.formatting import deadline, time_remaining
 from principles_app.web.forms_common import LocalDateTimeField
 from tests.factories import make_user
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
 
 

@@ -1,4 +1,5 @@
 """Reading and writing translations in the browser, on the draft and on the public site."""
+
 from __future__ import annotations
 
 import hashlib
@@ -76,8 +77,10 @@ def test_a_member_adds_a_translation_through_the_form(client, people):
     sign_in(client, people["member"])
     form = client.get(f"/principles/{target.id}/translations/fr/edit")
     assert form.status_code == 200 and target.text in form.get_data(as_text=True)
-    response = client.post(f"/principles/{target.id}/translations/fr/edit",
-                           data={"title": "Écouter d'abord", "text": "Les partenaires s'écoutent.", "source_version": "1"})
+    response = client.post(
+        f"/principles/{target.id}/translations/fr/edit",
+        data={"title": "Écouter d'abord", "text": "Les partenaires s'écoutent.", "source_version": "1"},
+    )
     assert response.status_code == 302 and "text_lang=fr" in response.headers["Location"]
     assert translation_service.find_translation(target, "fr").title == "Écouter d'abord"
 
@@ -110,8 +113,10 @@ def test_observers_get_no_translation_form(client, people):
     target = principle(draft_in_round(), 1)
     sign_in(client, people["observer"])
     assert client.get(f"/principles/{target.id}/translations/es/edit").status_code == 403
-    assert client.post(f"/principles/{target.id}/translations/es/edit",
-                       data={"title": "T", "text": "X"}).status_code == 403
+    assert (
+        client.post(f"/principles/{target.id}/translations/es/edit", data={"title": "T", "text": "X"}).status_code
+        == 403
+    )
     page = client.get("/documents/charter/?text_lang=es").get_data(as_text=True)
     assert "/translations/es/edit" not in page
 
@@ -134,8 +139,9 @@ def published(app):
 
 def translate_all(scenario, language: str, prefix: str) -> None:
     for p in drafts_service.live_principles(scenario.document, refresh=True):
-        translation_service.put_translation(scenario.proposer, p, language, f"{prefix} {p.number}",
-                                            f"{prefix} — {p.number}.")
+        translation_service.put_translation(
+            scenario.proposer, p, language, f"{prefix} {p.number}", f"{prefix} — {p.number}."
+        )
     db.session.commit()
 
 
@@ -180,8 +186,9 @@ def test_the_arabic_export_is_a_marked_translation_whose_hash_still_checks(clien
     assert "العربية (ar)" in markdown and "English (en)" in markdown
     exported = json.loads(client.get("/principles/principles/1.0/export.json?text_lang=ar").data)
     assert exported["is_translation"] is True and exported["direction"] == "rtl" and exported["language"] == "ar"
-    canonical = json.dumps(exported["canonical"]["snapshot"], ensure_ascii=False, sort_keys=True,
-                           separators=(",", ":")).encode("utf-8")
+    canonical = json.dumps(
+        exported["canonical"]["snapshot"], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
     assert hashlib.sha256(canonical).hexdigest() == exported["sha256"]
     assert "Principle title 1" in json.dumps(exported["canonical"]["snapshot"])
     assert client.get("/principles/principles/1.0/export.pdf?text_lang=ar").status_code == 200

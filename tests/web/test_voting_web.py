@@ -1,4 +1,5 @@
 """Voting in the browser, without JavaScript: put motions, cast ballots, watch turnout, read results."""
+
 from __future__ import annotations
 
 import re
@@ -122,13 +123,23 @@ def test_the_secretariat_schedules_a_secret_voting_round_with_its_settings_in_th
     scene = make_scene(amendments=0)
     sign_in(client, scene.secretariat)
     closes = (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(f"/documents/{scene.document.slug}/rounds/", data={
-        "kind": "voting", "title": "Final vote", "closes_at": closes, "majority": "three_quarters",
-        "quorum": "0.6", "secrecy": "secret"})
+    response = client.post(
+        f"/documents/{scene.document.slug}/rounds/",
+        data={
+            "kind": "voting",
+            "title": "Final vote",
+            "closes_at": closes,
+            "majority": "three_quarters",
+            "quorum": "0.6",
+            "secrecy": "secret",
+        },
+    )
     assert response.status_code == 302
     created = db.session.execute(select(Round).where(Round.title == "Final vote")).scalar_one()
     assert (created.majority, str(created.quorum), created.secrecy) == ("three_quarters", "0.6000", "secret")
-    bad = client.post(f"/documents/{scene.document.slug}/rounds/", data={
-        "kind": "voting", "title": "Bad", "closes_at": closes, "quorum": "2"})
+    bad = client.post(
+        f"/documents/{scene.document.slug}/rounds/",
+        data={"kind": "voting", "title": "Bad", "closes_at": closes, "quorum": "2"},
+    )
     assert bad.status_code == 422
     assert db.session.execute(select(Round).where(Round.title == "Bad")).first() is None

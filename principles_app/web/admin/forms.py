@@ -1,4 +1,5 @@
 """Secretariat forms: organisations and users."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -25,9 +26,12 @@ class OrganisationForm(TextSafeForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     region = SelectField(_l("Region"), choices=enum_options(Region, REGION_NAMES))
     category = SelectField(_l("Category"), choices=enum_options(Category, CATEGORY_NAMES))
-    vote_weight = DecimalField(_l("Vote weight"), places=None, default=Decimal("0"),
-                               validators=[Optional(),
-                                           NumberRange(min=0, max=99999999), four_places])
+    vote_weight = DecimalField(
+        _l("Vote weight"),
+        places=None,
+        default=Decimal("0"),
+        validators=[Optional(), NumberRange(min=0, max=99999999), four_places],
+    )
     active = BooleanField(_l("Active"), default=True)
     credit_opt_out = BooleanField(_l("Do not name this organisation in credits"))
     submit = SubmitField(_l("Save organisation"))
@@ -41,7 +45,9 @@ class UserForm(TextSafeForm):
     role = SelectField(_l("Role"), choices=enum_options(Role, ROLE_NAMES))
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=1024)],
-                             description=_l("At least 12 characters and not easy to guess. Leave empty to keep "
-                                            "the current password."))
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(max=1024)],
+        description=_l("At least 12 characters and not easy to guess. Leave empty to keep the current password."),
+    )
     submit = SubmitField(_l("Save user"))

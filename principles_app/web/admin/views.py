@@ -1,4 +1,5 @@
 """Secretariat pages: organisations, weights, users and the audit log."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -44,17 +45,23 @@ def new_organisation():
 def edit_organisation(organisation_id: int):
     organisation = org_service.get_organisation(organisation_id)
     form = OrganisationForm(obj=organisation)
-    outcome = submit(form, lambda: org_service.update_organisation(current_user, organisation,
-                                                                   **_organisation_fields(form)))
+    outcome = submit(
+        form, lambda: org_service.update_organisation(current_user, organisation, **_organisation_fields(form))
+    )
     if outcome.succeeded:
         return done(_("Organisation saved."), url_for("admin.organisations"))
     return render_template("admin/organisation_form.html", form=form, organisation=organisation), outcome.status
 
 
 def _organisation_fields(form: OrganisationForm) -> dict:
-    return {"name": form.name.data, "region": form.region.data, "category": form.category.data,
-            "vote_weight": form.vote_weight.data or Decimal("0"), "active": form.active.data,
-            "credit_opt_out": form.credit_opt_out.data}
+    return {
+        "name": form.name.data,
+        "region": form.region.data,
+        "category": form.category.data,
+        "vote_weight": form.vote_weight.data or Decimal("0"),
+        "active": form.active.data,
+        "credit_opt_out": form.credit_opt_out.data,
+    }
 
 
 def _user_form(user=None) -> UserForm:
@@ -75,11 +82,17 @@ def new_user():
     def create():
         if not form.password.data:
             raise ValidationFailed(fields={"password": _("Give a password for the new user.")})
-        auth_service.check_new_password(form.password.data, field="password",
-                                        user_inputs=(form.email.data, form.name.data))
+        auth_service.check_new_password(
+            form.password.data, field="password", user_inputs=(form.email.data, form.name.data)
+        )
         user = org_service.create_user(
-            current_user, email=form.email.data, name=form.name.data, password=form.password.data,
-            role=form.role.data, organisation=org_service.get_organisation(form.organisation_id.data))
+            current_user,
+            email=form.email.data,
+            name=form.name.data,
+            password=form.password.data,
+            role=form.role.data,
+            organisation=org_service.get_organisation(form.organisation_id.data),
+        )
         if not form.active.data:
             org_service.update_user(current_user, user, active=False)
 
@@ -98,9 +111,14 @@ def edit_user(user_id: int):
         if form.password.data:
             auth_service.check_new_password(form.password.data, field="password", user_inputs=(user.email, user.name))
         return org_service.update_user(
-            current_user, user, name=form.name.data, role=form.role.data,
+            current_user,
+            user,
+            name=form.name.data,
+            role=form.role.data,
             organisation=org_service.get_organisation(form.organisation_id.data),
-            active=form.active.data, password=form.password.data or None)
+            active=form.active.data,
+            password=form.password.data or None,
+        )
 
     outcome = submit(form, save)
     if outcome.succeeded:

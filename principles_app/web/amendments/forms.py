@@ -1,9 +1,11 @@
 """Forms of the amendment pages: propose, revise, and the one-button actions."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
 from principles_app.domain.amendments import AmendmentKind
 from principles_app.labels import AMENDMENT_KIND_CHOICE_NAMES
 from principles_app.web.choices import enum_options
@@ -17,11 +19,15 @@ class ProposeForm(TextSafeForm):
     principle_id = HiddenField()
     after_principle_id = SelectField(_l("Place the new principle after"), coerce=str, validators=[Optional()])
     title = StringField(_l("Title of the principle"), validators=[Optional(), Length(max=200)])
-    text = TextAreaField(_l("Text of the principle"), validators=[Optional(), Length(max=20_000)],
-                         render_kw={"rows": 10},
-                         description=_l("Edit the current text; the redline will show your changes."))
-    rationale = TextAreaField(_l("Why? (rationale)"), validators=[DataRequired(), Length(max=20_000)],
-                              render_kw={"rows": 5})
+    text = TextAreaField(
+        _l("Text of the principle"),
+        validators=[Optional(), Length(max=20_000)],
+        render_kw={"rows": 10},
+        description=_l("Edit the current text; the redline will show your changes."),
+    )
+    rationale = TextAreaField(
+        _l("Why? (rationale)"), validators=[DataRequired(), Length(max=20_000)], render_kw={"rows": 5}
+    )
     submit = SubmitField(_l("Propose amendment"))
 
 
@@ -30,8 +36,9 @@ class ReviseForm(TextSafeForm):
 
     title = StringField(_l("Title of the principle"), validators=[Optional(), Length(max=200)])
     text = TextAreaField(_l("Proposed text"), validators=[Optional(), Length(max=20_000)], render_kw={"rows": 10})
-    rationale = TextAreaField(_l("Why? (rationale)"), validators=[DataRequired(), Length(max=20_000)],
-                              render_kw={"rows": 5})
+    rationale = TextAreaField(
+        _l("Why? (rationale)"), validators=[DataRequired(), Length(max=20_000)], render_kw={"rows": 5}
+    )
     submit = SubmitField(_l("Save revision"))
 
 

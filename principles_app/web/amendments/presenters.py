@@ -1,4 +1,5 @@
 """What the amendment pages show: headings, redlines and line ranges, computed once per page."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -73,8 +74,14 @@ def describe(amendment: Amendment, competing: list[int] | None = None, viewer=No
     lines = amendment_service.amendment_lines(amendment)
     if competing is None:
         competing = amendment_service.competing_with(amendment)
-    return AmendmentView(amendment, heading(amendment, lines), lines, lines_label(lines),
-                         amendment_service.proposer_label(amendment, viewer), competing)
+    return AmendmentView(
+        amendment,
+        heading(amendment, lines),
+        lines,
+        lines_label(lines),
+        amendment_service.proposer_label(amendment, viewer),
+        competing,
+    )
 
 
 def describe_all(amendments: list[Amendment], viewer=None) -> list[AmendmentView]:

@@ -1,8 +1,11 @@
 """Amendment pages: propose, read with its redline, revise, withdraw, co-sponsor, merge, reject."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from principles_app import permissions
@@ -37,8 +40,10 @@ def propose(slug: str):
         abort(403)
     principles = draft_service.live_principles(document)
     form = ProposeForm()
-    form.after_principle_id.choices = options([("first", _("At the start"))] + [
-        (str(p.id), _("Principle %(n)s: %(title)s", n=p.number, title=p.title)) for p in principles])
+    form.after_principle_id.choices = options(
+        [("first", _("At the start"))]
+        + [(str(p.id), _("Principle %(n)s: %(title)s", n=p.number, title=p.title)) for p in principles]
+    )
     target = None
     requested = request.args.get("principle", type=int) or _int_or_none(form.principle_id.data)
     if requested is not None:
@@ -46,7 +51,9 @@ def propose(slug: str):
         if target is None:
             abort(404)
     if request.method == "GET":
-        form.kind.data = request.args.get("kind") if request.args.get("kind") in tuple(AmendmentKind) else AmendmentKind.MODIFY.value
+        form.kind.data = (
+            request.args.get("kind") if request.args.get("kind") in tuple(AmendmentKind) else AmendmentKind.MODIFY.value
+        )
         if target is not None:
             form.principle_id.data = str(target.id)
             form.after_principle_id.data = str(target.id)
@@ -54,15 +61,24 @@ def propose(slug: str):
                 form.title.data, form.text.data = target.title, target.text
     accepting = round_service.accepting_amendments(document) is not None
     kind = form.kind.data
-    outcome = submit(form, lambda: amendment_service.propose(
-        current_user, document, kind, form.rationale.data,
-        principle_id=target.id if target is not None and kind != AmendmentKind.INSERT else None,
-        after_principle_id=_int_or_none(form.after_principle_id.data) if kind == AmendmentKind.INSERT else None,
-        title=form.title.data, text=form.text.data if kind != AmendmentKind.DELETE else None))
+    outcome = submit(
+        form,
+        lambda: amendment_service.propose(
+            current_user,
+            document,
+            kind,
+            form.rationale.data,
+            principle_id=target.id if target is not None and kind != AmendmentKind.INSERT else None,
+            after_principle_id=_int_or_none(form.after_principle_id.data) if kind == AmendmentKind.INSERT else None,
+            title=form.title.data,
+            text=form.text.data if kind != AmendmentKind.DELETE else None,
+        ),
+    )
     if outcome.succeeded:
         return done(_("Your amendment was proposed."), url_for("amendments.show", amendment_id=outcome.result.id))
-    return render_template("amendments/propose.html", form=form, document=document, target=target,
-                           accepting=accepting), outcome.status
+    return render_template(
+        "amendments/propose.html", form=form, document=document, target=target, accepting=accepting
+    ), outcome.status
 
 
 @bp.get("/amendments/<int:amendment_id>")
@@ -73,15 +89,23 @@ def show(amendment_id: int):
     user = current_user
     actions = set(allowed_actions(amendment.status))
     return render_template(
-        "amendments/amendment.html", view=view, amendment=amendment, document=amendment.document,
-        competitors=[describe(c, [], user) for c in competitors], action_form=ActionForm(),
+        "amendments/amendment.html",
+        view=view,
+        amendment=amendment,
+        document=amendment.document,
+        competitors=[describe(c, [], user) for c in competitors],
+        action_form=ActionForm(),
         revision_redline=lambda r: redline(word_diff(r.base_text, r.proposed_text)),
-        can={"revise": "revise" in actions and permissions.can_revise_amendment(user, amendment),
-             "withdraw": "withdraw" in actions and permissions.can_withdraw_amendment(user, amendment),
-             "cosponsor": "cosponsor" in actions and permissions.can_cosponsor_amendment(user, amendment)
-             and all(c.organisation_id != user.organisation_id for c in amendment.cosponsors),
-             "merge": "merge" in actions and permissions.can_merge_amendment(user, amendment),
-             "reject": "reject" in actions and permissions.can_reject_amendment(user, amendment)})
+        can={
+            "revise": "revise" in actions and permissions.can_revise_amendment(user, amendment),
+            "withdraw": "withdraw" in actions and permissions.can_withdraw_amendment(user, amendment),
+            "cosponsor": "cosponsor" in actions
+            and permissions.can_cosponsor_amendment(user, amendment)
+            and all(c.organisation_id != user.organisation_id for c in amendment.cosponsors),
+            "merge": "merge" in actions and permissions.can_merge_amendment(user, amendment),
+            "reject": "reject" in actions and permissions.can_reject_amendment(user, amendment),
+        },
+    )
 
 
 @bp.route("/amendments/<int:amendment_id>/revise", methods=["GET", "POST"])
@@ -94,13 +118,21 @@ def revise(amendment_id: int):
         form.rationale.data = amendment.rationale
         form.title.data = amendment.proposed_title
         form.text.data = amendment.proposed_text
-    outcome = submit(form, lambda: amendment_service.revise(
-        current_user, amendment, rationale=form.rationale.data, title=form.title.data or None,
-        text=None if amendment.kind == AmendmentKind.DELETE else form.text.data))
+    outcome = submit(
+        form,
+        lambda: amendment_service.revise(
+            current_user,
+            amendment,
+            rationale=form.rationale.data,
+            title=form.title.data or None,
+            text=None if amendment.kind == AmendmentKind.DELETE else form.text.data,
+        ),
+    )
     if outcome.succeeded:
         return done(_("Your revision was saved."), url_for("amendments.show", amendment_id=amendment.id))
-    return render_template("amendments/revise.html", form=form, amendment=amendment,
-                           document=amendment.document), outcome.status
+    return render_template(
+        "amendments/revise.html", form=form, amendment=amendment, document=amendment.document
+    ), outcome.status
 
 
 def _act(amendment_id: int, allowed, action, said):
@@ -113,20 +145,26 @@ def _act(amendment_id: int, allowed, action, said):
 
 @bp.post("/amendments/<int:amendment_id>/withdraw")
 def withdraw(amendment_id: int):
-    return _act(amendment_id, permissions.can_withdraw_amendment, amendment_service.withdraw,
-                _("The amendment was withdrawn."))
+    return _act(
+        amendment_id, permissions.can_withdraw_amendment, amendment_service.withdraw, _("The amendment was withdrawn.")
+    )
 
 
 @bp.post("/amendments/<int:amendment_id>/cosponsor")
 def cosponsor(amendment_id: int):
-    return _act(amendment_id, permissions.can_cosponsor_amendment, amendment_service.cosponsor,
-                _("Your organisation now co-sponsors this amendment."))
+    return _act(
+        amendment_id,
+        permissions.can_cosponsor_amendment,
+        amendment_service.cosponsor,
+        _("Your organisation now co-sponsors this amendment."),
+    )
 
 
 @bp.post("/amendments/<int:amendment_id>/reject")
 def reject(amendment_id: int):
-    return _act(amendment_id, permissions.can_reject_amendment, amendment_service.reject,
-                _("The amendment was rejected."))
+    return _act(
+        amendment_id, permissions.can_reject_amendment, amendment_service.reject, _("The amendment was rejected.")
+    )
 
 
 @bp.post("/amendments/<int:amendment_id>/merge")
@@ -134,12 +172,21 @@ def merge(amendment_id: int):
     def said(result):
         sentences = [_("Merged as version %(v)s.", v=result.version.number)]
         if result.rebased_ids:
-            sentences.append(ngettext("%(num)d other amendment was moved onto the new text.",
-                                      "%(num)d other amendments were moved onto the new text.", len(result.rebased_ids)))
+            sentences.append(
+                ngettext(
+                    "%(num)d other amendment was moved onto the new text.",
+                    "%(num)d other amendments were moved onto the new text.",
+                    len(result.rebased_ids),
+                )
+            )
         if result.conflicted_ids:
-            sentences.append(ngettext("%(num)d other amendment now conflicts with it and needs revision.",
-                                      "%(num)d other amendments now conflict with it and need revision.",
-                                      len(result.conflicted_ids)))
+            sentences.append(
+                ngettext(
+                    "%(num)d other amendment now conflicts with it and needs revision.",
+                    "%(num)d other amendments now conflict with it and need revision.",
+                    len(result.conflicted_ids),
+                )
+            )
         return " ".join(sentences)
 
     return _act(amendment_id, permissions.can_merge_amendment, amendment_service.merge_amendment, said)

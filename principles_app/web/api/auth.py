@@ -1,4 +1,5 @@
 """Bearer-token authentication for the JSON API (never the session cookie)."""
+
 from __future__ import annotations
 
 from flask import g, request

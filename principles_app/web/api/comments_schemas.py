@@ -1,4 +1,5 @@
 """Request and response shapes of comments and threads."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,11 +24,19 @@ class CommentCreate(StrictModel):
     target_type: TARGET_TYPES
     target_id: int
     parent_id: int | None = None
-    body: str = Field(max_length=20_000, json_schema_extra=MULTILINE, description="Markdown subset: emphasis, links, lists, quotes; 1 to 10,000 characters")
+    body: str = Field(
+        max_length=20_000,
+        json_schema_extra=MULTILINE,
+        description="Markdown subset: emphasis, links, lists, quotes; 1 to 10,000 characters",
+    )
     stance: STANCES | None = None
-    anonymous: bool = Field(default=False, description=(
-        'Show me as "a member organisation from <region>", or as "a participant" while my group (region and '
-        'category) has fewer than ANONYMITY_MIN_GROUP active organisations'))
+    anonymous: bool = Field(
+        default=False,
+        description=(
+            'Show me as "a member organisation from <region>", or as "a participant" while my group (region and '
+            "category) has fewer than ANONYMITY_MIN_GROUP active organisations"
+        ),
+    )
 
 
 class CommentPatch(StrictModel):

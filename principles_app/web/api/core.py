@@ -1,4 +1,5 @@
 """Tokens, the signed-in user, organisations, users, the OpenAPI document."""
+
 from __future__ import annotations
 
 from flask import current_app, g, jsonify, request
@@ -39,8 +40,16 @@ def require(allowed: bool) -> None:
 
 
 @bp.post("/auth/token")
-@endpoint(Endpoint("Exchange email and password for a bearer token", auth="public", body=TokenRequest,
-                   response=TokenResponse, errors=(401, 429), tag="auth"))
+@endpoint(
+    Endpoint(
+        "Exchange email and password for a bearer token",
+        auth="public",
+        body=TokenRequest,
+        response=TokenResponse,
+        errors=(401, 429),
+        tag="auth",
+    )
+)
 def create_token(body: TokenRequest):
     user = auth_service.authenticate(body.email, body.password, request.remote_addr)
     token, row = auth_service.issue_token(user, body.expires_in)
@@ -63,8 +72,7 @@ def me():
 
 
 @bp.patch("/me")
-@endpoint(Endpoint("Change my language, time zone or notification choice", body=MePatch, response=UserOut,
-                   tag="users"))
+@endpoint(Endpoint("Change my language, time zone or notification choice", body=MePatch, response=UserOut, tag="users"))
 def update_me(body: MePatch):
     org_service.update_preferences(g.api_user, **body.model_dump(exclude_unset=True))
     db.session.commit()
@@ -72,11 +80,19 @@ def update_me(body: MePatch):
 
 
 @bp.post("/me/password")
-@endpoint(Endpoint("Change my password; my other sessions and API tokens end, this token stays",
-                   body=PasswordChange, status=204, errors=(422, 429), tag="users"))
+@endpoint(
+    Endpoint(
+        "Change my password; my other sessions and API tokens end, this token stays",
+        body=PasswordChange,
+        status=204,
+        errors=(422, 429),
+        tag="users",
+    )
+)
 def change_my_password(body: PasswordChange):
-    auth_service.change_password(g.api_user, body.current_password, body.new_password, request.remote_addr,
-                                 keep_token_id=g.api_token_id)
+    auth_service.change_password(
+        g.api_user, body.current_password, body.new_password, request.remote_addr, keep_token_id=g.api_token_id
+    )
     db.session.commit()
     return "", 204
 
@@ -90,8 +106,17 @@ def list_organisations():
 
 
 @bp.post("/organisations")
-@endpoint(Endpoint("Create an organisation", auth="secretariat", body=OrganisationCreate,
-                   response=OrganisationOut, status=201, errors=(409,), tag="organisations"))
+@endpoint(
+    Endpoint(
+        "Create an organisation",
+        auth="secretariat",
+        body=OrganisationCreate,
+        response=OrganisationOut,
+        status=201,
+        errors=(409,),
+        tag="organisations",
+    )
+)
 def create_organisation(body: OrganisationCreate):
     require(permissions.can_manage_organisations(g.api_user))
     organisation = org_service.create_organisation(g.api_user, **body.model_dump())
@@ -100,8 +125,16 @@ def create_organisation(body: OrganisationCreate):
 
 
 @bp.patch("/organisations/<int:organisation_id>")
-@endpoint(Endpoint("Change an organisation, its weight or active flag", auth="secretariat",
-                   body=OrganisationPatch, response=OrganisationOut, errors=(409,), tag="organisations"))
+@endpoint(
+    Endpoint(
+        "Change an organisation, its weight or active flag",
+        auth="secretariat",
+        body=OrganisationPatch,
+        response=OrganisationOut,
+        errors=(409,),
+        tag="organisations",
+    )
+)
 def update_organisation(organisation_id: int, body: OrganisationPatch):
     require(permissions.can_manage_organisations(g.api_user))
     organisation = org_service.get_organisation(organisation_id)
@@ -112,8 +145,17 @@ def update_organisation(organisation_id: int, body: OrganisationPatch):
 
 
 @bp.post("/users")
-@endpoint(Endpoint("Create a user in an organisation", auth="secretariat", body=UserCreate, response=UserOut,
-                   status=201, errors=(404, 409), tag="users"))
+@endpoint(
+    Endpoint(
+        "Create a user in an organisation",
+        auth="secretariat",
+        body=UserCreate,
+        response=UserOut,
+        status=201,
+        errors=(404, 409),
+        tag="users",
+    )
+)
 def create_user(body: UserCreate):
     require(permissions.can_manage_users(g.api_user))
     auth_service.check_new_password(body.password, field="password", user_inputs=(body.email, body.name))

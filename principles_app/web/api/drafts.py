@@ -1,4 +1,5 @@
 """Documents, versions, rounds and amendments over JSON."""
+
 from __future__ import annotations
 
 from flask import g, request
@@ -39,24 +40,46 @@ from principles_app.web.api.voting import motions_json
 
 def document_out(document: Document) -> DocumentOut:
     """Describe a document's working draft."""
-    principles = [PrincipleOut(id=p.id, number=p.number, title=p.title, text=p.text)
-                  for p in draft_service.live_principles(document)]
-    return DocumentOut(slug=document.slug, title=document.title, preamble=document.preamble or "",
-                       version=document.current_version, principles=principles)
+    principles = [
+        PrincipleOut(id=p.id, number=p.number, title=p.title, text=p.text)
+        for p in draft_service.live_principles(document)
+    ]
+    return DocumentOut(
+        slug=document.slug,
+        title=document.title,
+        preamble=document.preamble or "",
+        version=document.current_version,
+        principles=principles,
+    )
 
 
 def _version_brief(version: Version) -> dict:
-    return {"number": version.number, "sha256": version.sha256, "created_at": version.created_at,
-            "merged_amendment_ids": list(version.merged_amendment_ids or [])}
+    return {
+        "number": version.number,
+        "sha256": version.sha256,
+        "created_at": version.created_at,
+        "merged_amendment_ids": list(version.merged_amendment_ids or []),
+    }
 
 
 def round_out(found: Round) -> RoundOut:
     """Describe a round."""
-    return RoundOut(id=found.id, document=found.document.slug, kind=found.kind.value, title=found.title,
-                    state=found.state.value, closes_at=found.closes_at, opened_at=found.opened_at,
-                    closed_at=found.closed_at, accepts_input=accepts_input(found.state, found.closes_at, utcnow()),
-                    majority=found.majority, quorum=found.quorum, secrecy=found.secrecy, created_at=found.created_at,
-                    motions=_motions_json(found))
+    return RoundOut(
+        id=found.id,
+        document=found.document.slug,
+        kind=found.kind.value,
+        title=found.title,
+        state=found.state.value,
+        closes_at=found.closes_at,
+        opened_at=found.opened_at,
+        closed_at=found.closed_at,
+        accepts_input=accepts_input(found.state, found.closes_at, utcnow()),
+        majority=found.majority,
+        quorum=found.quorum,
+        secrecy=found.secrecy,
+        created_at=found.created_at,
+        motions=_motions_json(found),
+    )
 
 
 def _motions_json(found: Round) -> list[dict]:
@@ -70,23 +93,45 @@ def amendment_out(amendment: Amendment, competing: list[int] | None = None) -> A
     if competing is None:
         competing = amendment_service.competing_with(amendment)
     return AmendmentOut(
-        id=amendment.id, document=amendment.document.slug, kind=amendment.kind.value, status=amendment.status.value,
-        principle_id=amendment.principle_id, after_principle_id=amendment.after_principle_id,
+        id=amendment.id,
+        document=amendment.document.slug,
+        kind=amendment.kind.value,
+        status=amendment.status.value,
+        principle_id=amendment.principle_id,
+        after_principle_id=amendment.after_principle_id,
         principle_number=amendment.principle_number,
-        base_version=amendment.base_version, base_title=amendment.base_title, base_text=amendment.base_text,
-        title=amendment.proposed_title, proposed_text=amendment.proposed_text,
+        base_version=amendment.base_version,
+        base_title=amendment.base_title,
+        base_text=amendment.base_text,
+        title=amendment.proposed_title,
+        proposed_text=amendment.proposed_text,
         original_proposed_title=amendment.original_proposed_title,
-        original_proposed_text=amendment.original_proposed_text, rationale=amendment.rationale,
+        original_proposed_text=amendment.original_proposed_text,
+        rationale=amendment.rationale,
         proposer=amendment_service.proposer_label(amendment, g.get("api_user")),
-        cosponsors=[{"organisation_id": c.organisation_id, "organisation": c.organisation.name,
-                     "created_at": c.created_at} for c in amendment.cosponsors],
+        cosponsors=[
+            {"organisation_id": c.organisation_id, "organisation": c.organisation.name, "created_at": c.created_at}
+            for c in amendment.cosponsors
+        ],
         diff=amendment_service.amendment_diff(amendment),
         lines={"first": lines[0], "last": lines[1]} if lines else None,
-        competing_with=competing, merged_in_version=amendment.merged_in_version,
-        created_at=amendment.created_at, updated_at=amendment.updated_at,
-        revisions=[{"number": r.number, "reason": r.reason, "base_version": r.base_version,
-                    "proposed_title": r.proposed_title, "proposed_text": r.proposed_text, "rationale": r.rationale,
-                    "created_at": r.created_at} for r in amendment.revisions])
+        competing_with=competing,
+        merged_in_version=amendment.merged_in_version,
+        created_at=amendment.created_at,
+        updated_at=amendment.updated_at,
+        revisions=[
+            {
+                "number": r.number,
+                "reason": r.reason,
+                "base_version": r.base_version,
+                "proposed_title": r.proposed_title,
+                "proposed_text": r.proposed_text,
+                "rationale": r.rationale,
+                "created_at": r.created_at,
+            }
+            for r in amendment.revisions
+        ],
+    )
 
 
 # --- Documents and versions -----------------------------------------------------------------
@@ -96,17 +141,33 @@ def amendment_out(amendment: Amendment, competing: list[int] | None = None) -> A
 @endpoint(Endpoint("List documents", response=DocumentList, tag="documents"))
 def list_documents():
     require(permissions.can_read_drafts(g.api_user))
-    return ok(DocumentList(documents=[DocumentBrief(slug=d.slug, title=d.title, version=d.current_version)
-                                      for d in draft_service.list_documents()]))
+    return ok(
+        DocumentList(
+            documents=[
+                DocumentBrief(slug=d.slug, title=d.title, version=d.current_version)
+                for d in draft_service.list_documents()
+            ]
+        )
+    )
 
 
 @bp.post("/documents")
-@endpoint(Endpoint("Create a document as version 1", auth="secretariat", body=DocumentCreate, response=DocumentOut,
-                   status=201, errors=(409,), tag="documents"))
+@endpoint(
+    Endpoint(
+        "Create a document as version 1",
+        auth="secretariat",
+        body=DocumentCreate,
+        response=DocumentOut,
+        status=201,
+        errors=(409,),
+        tag="documents",
+    )
+)
 def create_document(body: DocumentCreate):
     require(permissions.can_create_document(g.api_user))
-    document = draft_service.create_document(g.api_user, body.slug, body.title, body.preamble,
-                                             [p.model_dump() for p in body.principles])
+    document = draft_service.create_document(
+        g.api_user, body.slug, body.title, body.preamble, [p.model_dump() for p in body.principles]
+    )
     db.session.commit()
     return ok(document_out(document), 201)
 
@@ -138,13 +199,30 @@ def get_version(slug: str, number: int):
 
 
 @bp.post("/documents/<slug>/rounds")
-@endpoint(Endpoint("Schedule a round of a document", auth="secretariat", body=RoundCreate, response=RoundOut,
-                   status=201, errors=(409,), tag="rounds"))
+@endpoint(
+    Endpoint(
+        "Schedule a round of a document",
+        auth="secretariat",
+        body=RoundCreate,
+        response=RoundOut,
+        status=201,
+        errors=(409,),
+        tag="rounds",
+    )
+)
 def create_round(slug: str, body: RoundCreate):
     require(permissions.can_manage_rounds(g.api_user))
     document = draft_service.get_document(slug)
-    created = round_service.create_round(g.api_user, document, body.kind, body.title, body.closes_at,
-                                         majority=body.majority, quorum=body.quorum, secrecy=body.secrecy)
+    created = round_service.create_round(
+        g.api_user,
+        document,
+        body.kind,
+        body.title,
+        body.closes_at,
+        majority=body.majority,
+        quorum=body.quorum,
+        secrecy=body.secrecy,
+    )
     db.session.commit()
     return ok(round_out(created), 201)
 
@@ -157,8 +235,15 @@ def get_round(round_id: int):
 
 
 @bp.post("/rounds/<int:round_id>/open")
-@endpoint(Endpoint("Open a scheduled round (one open round per document)", auth="secretariat", response=RoundOut,
-                   errors=(409,), tag="rounds"))
+@endpoint(
+    Endpoint(
+        "Open a scheduled round (one open round per document)",
+        auth="secretariat",
+        response=RoundOut,
+        errors=(409,),
+        tag="rounds",
+    )
+)
 def open_round(round_id: int):
     require(permissions.can_manage_rounds(g.api_user))
     found = closing.open_round(g.api_user, round_service.get_round(round_id))
@@ -176,8 +261,11 @@ def close_round(round_id: int):
 
 
 @bp.patch("/rounds/<int:round_id>")
-@endpoint(Endpoint("Extend an open round", auth="secretariat", body=RoundPatch, response=RoundOut, errors=(409,),
-                   tag="rounds"))
+@endpoint(
+    Endpoint(
+        "Extend an open round", auth="secretariat", body=RoundPatch, response=RoundOut, errors=(409,), tag="rounds"
+    )
+)
 def extend_round(round_id: int, body: RoundPatch):
     require(permissions.can_manage_rounds(g.api_user))
     found = round_service.extend_round(g.api_user, round_service.get_round(round_id), body.closes_at)
@@ -189,54 +277,89 @@ def extend_round(round_id: int, body: RoundPatch):
 
 
 @bp.post("/documents/<slug>/amendments")
-@endpoint(Endpoint("Propose an amendment (only while an amendments round is open)", body=AmendmentCreate,
-                   response=AmendmentOut, status=201, errors=(403, 409, 429), tag="amendments"))
+@endpoint(
+    Endpoint(
+        "Propose an amendment (only while an amendments round is open)",
+        body=AmendmentCreate,
+        response=AmendmentOut,
+        status=201,
+        errors=(403, 409, 429),
+        tag="amendments",
+    )
+)
 def propose_amendment(slug: str, body: AmendmentCreate):
     document = draft_service.get_document(slug)
     require(permissions.can_propose_amendment(g.api_user, document))
-    amendment = amendment_service.propose(g.api_user, document, body.kind, body.rationale,
-                                          principle_id=body.principle_id, after_principle_id=body.after_principle_id,
-                                          title=body.title, text=body.text)
+    amendment = amendment_service.propose(
+        g.api_user,
+        document,
+        body.kind,
+        body.rationale,
+        principle_id=body.principle_id,
+        after_principle_id=body.after_principle_id,
+        title=body.title,
+        text=body.text,
+    )
     db.session.commit()
     return ok(amendment_out(amendment), 201)
 
 
 @bp.get("/documents/<slug>/amendments")
-@endpoint(Endpoint("A document's amendments", response=AmendmentList, tag="amendments",
-                   query={"status": {"type": "string", "enum": [status.value for status in AmendmentStatus]}}))
+@endpoint(
+    Endpoint(
+        "A document's amendments",
+        response=AmendmentList,
+        tag="amendments",
+        query={"status": {"type": "string", "enum": [status.value for status in AmendmentStatus]}},
+    )
+)
 def list_amendments(slug: str):
     require(permissions.can_read_drafts(g.api_user))
     document = draft_service.get_document(slug)
-    listed = amendment_service.list_amendments(document, status=request.args.get("status") or None,
-                                               with_revisions=True)
+    listed = amendment_service.list_amendments(document, status=request.args.get("status") or None, with_revisions=True)
     competing = amendment_service.competing_map(listed)
     return ok(AmendmentList(amendments=[amendment_out(a, competing.get(a.id, [])) for a in listed]))
 
 
 @bp.get("/amendments/<int:amendment_id>")
-@endpoint(Endpoint("An amendment with its redline, lines and competitors", response=AmendmentOut,
-                   tag="amendments"))
+@endpoint(Endpoint("An amendment with its redline, lines and competitors", response=AmendmentOut, tag="amendments"))
 def get_amendment(amendment_id: int):
     require(permissions.can_read_drafts(g.api_user))
     return ok(amendment_out(amendment_service.get_amendment(amendment_id)))
 
 
 @bp.patch("/amendments/<int:amendment_id>")
-@endpoint(Endpoint("Revise an amendment (proposer's organisation; clears a conflict)", body=AmendmentPatch,
-                   response=AmendmentOut, errors=(403, 409), tag="amendments"))
+@endpoint(
+    Endpoint(
+        "Revise an amendment (proposer's organisation; clears a conflict)",
+        body=AmendmentPatch,
+        response=AmendmentOut,
+        errors=(403, 409),
+        tag="amendments",
+    )
+)
 def revise_amendment(amendment_id: int, body: AmendmentPatch):
     amendment = amendment_service.get_amendment(amendment_id)
     require(permissions.can_revise_amendment(g.api_user, amendment))
     changes = body.model_dump(exclude_unset=True)
-    amendment_service.revise(g.api_user, amendment, rationale=changes.get("rationale"), title=changes.get("title"),
-                             text=changes.get("text"), after_principle_id=changes.get("after_principle_id", ...))
+    amendment_service.revise(
+        g.api_user,
+        amendment,
+        rationale=changes.get("rationale"),
+        title=changes.get("title"),
+        text=changes.get("text"),
+        after_principle_id=changes.get("after_principle_id", ...),
+    )
     db.session.commit()
     return ok(amendment_out(amendment))
 
 
 @bp.post("/amendments/<int:amendment_id>/withdraw")
-@endpoint(Endpoint("Withdraw an amendment (proposer's organisation)", response=AmendmentOut, errors=(403, 409),
-                   tag="amendments"))
+@endpoint(
+    Endpoint(
+        "Withdraw an amendment (proposer's organisation)", response=AmendmentOut, errors=(403, 409), tag="amendments"
+    )
+)
 def withdraw_amendment(amendment_id: int):
     amendment = amendment_service.get_amendment(amendment_id)
     require(permissions.can_withdraw_amendment(g.api_user, amendment))
@@ -246,8 +369,15 @@ def withdraw_amendment(amendment_id: int):
 
 
 @bp.post("/amendments/<int:amendment_id>/cosponsors")
-@endpoint(Endpoint("Co-sponsor an amendment for my organisation", response=AmendmentOut, status=201,
-                   errors=(403, 409), tag="amendments"))
+@endpoint(
+    Endpoint(
+        "Co-sponsor an amendment for my organisation",
+        response=AmendmentOut,
+        status=201,
+        errors=(403, 409),
+        tag="amendments",
+    )
+)
 def cosponsor_amendment(amendment_id: int):
     amendment = amendment_service.get_amendment(amendment_id)
     require(permissions.can_cosponsor_amendment(g.api_user, amendment))
@@ -257,8 +387,15 @@ def cosponsor_amendment(amendment_id: int):
 
 
 @bp.post("/amendments/<int:amendment_id>/merge")
-@endpoint(Endpoint("Merge an amendment into a new version; rebase the others", auth="secretariat",
-                   response=MergeOut, errors=(409,), tag="amendments"))
+@endpoint(
+    Endpoint(
+        "Merge an amendment into a new version; rebase the others",
+        auth="secretariat",
+        response=MergeOut,
+        errors=(409,),
+        tag="amendments",
+    )
+)
 def merge_amendment(amendment_id: int):
     amendment = amendment_service.get_amendment(amendment_id)
     require(permissions.can_merge_amendment(g.api_user, amendment))
@@ -268,8 +405,7 @@ def merge_amendment(amendment_id: int):
 
 
 @bp.post("/amendments/<int:amendment_id>/reject")
-@endpoint(Endpoint("Reject an amendment", auth="secretariat", response=AmendmentOut, errors=(409,),
-                   tag="amendments"))
+@endpoint(Endpoint("Reject an amendment", auth="secretariat", response=AmendmentOut, errors=(409,), tag="amendments"))
 def reject_amendment(amendment_id: int):
     amendment = amendment_service.get_amendment(amendment_id)
     require(permissions.can_reject_amendment(g.api_user, amendment))

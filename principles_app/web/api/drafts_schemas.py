@@ -1,4 +1,5 @@
 """Request and response shapes of documents, versions, rounds and amendments."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -113,7 +114,7 @@ class RoundCreate(StrictModel):
     title: str = Field(min_length=1, max_length=200)
     closes_at: UtcDateTime
     majority: MAJORITIES | None = None
-    quorum: WeightString | None = Field(default=None, description="fraction of eligible weight, e.g. \"0.5\"")
+    quorum: WeightString | None = Field(default=None, description='fraction of eligible weight, e.g. "0.5"')
     secrecy: SECRECIES | None = None
 
 

@@ -1,4 +1,5 @@
 """The API's error body: {"error": {"code", "message", "fields"?}}."""
+
 from __future__ import annotations
 
 from flask import jsonify
@@ -50,7 +51,9 @@ def http_error_response(error: HTTPException):
         413: _("The request body is too large."),
         429: _("Too many requests. Try again later."),
     }
-    response = error_body(status, HTTP_CODES.get(status, "error"), messages.get(status, error.description or error.name))
+    response = error_body(
+        status, HTTP_CODES.get(status, "error"), messages.get(status, error.description or error.name)
+    )
     if status == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if status == 429:

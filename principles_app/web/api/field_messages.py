@@ -3,6 +3,7 @@
 Pydantic reports each problem with a stable ``type`` and its limits in ``ctx``; its own ``msg`` is
 English only. The API's error body names each field with a message from this table instead.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,11 +1,13 @@
 """Describe each API endpoint once; the OpenAPI document is generated from those descriptions."""
+
 from __future__ import annotations
 
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, get_args
+from typing import Any, get_args
 
 from flask import Flask, g, request
 from flask_babel import gettext as _
@@ -81,7 +83,9 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         raise BadRequest(_("The body must be a JSON object."))
     problems = _text_problems(parsed, model)
     if problems:
-        raise ValidationFailed(_("Some fields need attention."), fields={place: _(message) for place, message in problems.items()})
+        raise ValidationFailed(
+            _("Some fields need attention."), fields={place: _(message) for place, message in problems.items()}
+        )
     try:
         return model.model_validate_json(raw)
     except ValidationError as error:
@@ -183,13 +187,16 @@ def _openapi_path(rule: str) -> tuple[str, list[dict]]:
     for segment in rule.split("/"):
         if segment.startswith("<") and segment.endswith(">"):
             converter, _sep, name = segment[1:-1].rpartition(":")
-            parameters.append({
-                "name": name,
-                "in": "path",
-                "required": True,
-                "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1} if converter == "int"
-                else {"type": "string"},
-            })
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+                    if converter == "int"
+                    else {"type": "string"},
+                }
+            )
             parts.append("{" + name + "}")
         else:
             parts.append(segment)
@@ -215,8 +222,9 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         if spec is None:
             continue
         path, parameters = _openapi_path(rule.rule)
-        parameters += [{"name": name, "in": "query", "required": False, "schema": schema}
-                       for name, schema in spec.query.items()]
+        parameters += [
+            {"name": name, "in": "query", "required": False, "schema": schema} for name, schema in spec.query.items()
+        ]
         operation: dict[str, Any] = {
             "operationId": f"{rule.endpoint}_{method.lower()}",
             "summary": spec.summary,
@@ -234,7 +242,9 @@ def build_openapi(app: Flask) -> dict[str, Any]:
             }
         success: dict[str, Any] = {"description": "Success"}
         if spec.response is not None:
-            success["content"] = {"application/json": {"schema": _schema_ref(spec.response, components, "serialization")}}
+            success["content"] = {
+                "application/json": {"schema": _schema_ref(spec.response, components, "serialization")}
+            }
         operation["responses"][str(spec.status)] = success
         errors = set(spec.errors)
         if spec.auth != "public":
@@ -257,7 +267,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
             "title": "Principles for Collaboration API",
             "version": "1.0.0",
             "description": "Draft, amend, debate, vote on and publish a network's shared principles. "
-                           "Decimals travel as strings; times are ISO 8601 in UTC.",
+            "Decimals travel as strings; times are ISO 8601 in UTC.",
         },
         "servers": [{"url": app.config["PUBLIC_URL"].rstrip("/") + "/"}],
         "paths": dict(sorted(paths.items())),

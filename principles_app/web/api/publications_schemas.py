@@ -1,4 +1,5 @@
 """Request and response shapes of publications."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

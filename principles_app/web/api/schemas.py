@@ -1,4 +1,5 @@
 """Request and response shapes of the API; the OpenAPI document is generated from them."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -8,13 +9,20 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
-from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
-                      WithJsonSchema)
-
-from principles_app.domain.times import within_calendar
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 
 from principles_app.domain.languages import Language
 from principles_app.domain.organisations import Category, NotificationPreference, Region, Role
+from principles_app.domain.times import within_calendar
 
 
 def literal_of(members: Iterable[StrEnum]) -> Any:
@@ -38,7 +46,7 @@ def _decimal_from_string(value):
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(_("Give the number as a string, e.g. \"1.5\"."))
+        raise ValueError(_('Give the number as a string, e.g. "1.5".'))
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
@@ -88,7 +96,9 @@ class TokenRequest(StrictModel):
 
     email: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
-    expires_in: int | None = Field(default=None, description="Lifetime in seconds (60 to 31536000); none = until revoked")
+    expires_in: int | None = Field(
+        default=None, description="Lifetime in seconds (60 to 31536000); none = until revoked"
+    )
 
 
 class TokenResponse(BaseModel):

@@ -1,4 +1,5 @@
 """Motions, ballots and results over JSON."""
+
 from __future__ import annotations
 
 from flask import g, jsonify
@@ -25,9 +26,15 @@ from principles_app.web.api.voting_schemas import (
 
 def motion_out(motion: Motion) -> MotionOut:
     """Describe a motion; its outcome is null until the round closes."""
-    return MotionOut(id=motion.id, round_id=motion.round_id, position=motion.position,
-                     amendment_id=motion.amendment_id, version_number=motion.version_number,
-                     outcome=motion.outcome, effect=motion.effect)
+    return MotionOut(
+        id=motion.id,
+        round_id=motion.round_id,
+        position=motion.position,
+        amendment_id=motion.amendment_id,
+        version_number=motion.version_number,
+        outcome=motion.outcome,
+        effect=motion.effect,
+    )
 
 
 def motions_json(round_) -> list[dict]:
@@ -41,8 +48,17 @@ def ballot_out(ballot: Ballot, weight) -> BallotOut:
 
 
 @bp.post("/rounds/<int:round_id>/motions")
-@endpoint(Endpoint("Put an open amendment to the vote in a voting round", auth="secretariat", body=MotionCreate,
-                   response=MotionOut, status=201, errors=(409,), tag="voting"))
+@endpoint(
+    Endpoint(
+        "Put an open amendment to the vote in a voting round",
+        auth="secretariat",
+        body=MotionCreate,
+        response=MotionOut,
+        status=201,
+        errors=(409,),
+        tag="voting",
+    )
+)
 def put_motion(round_id: int, body: MotionCreate):
     """Put an open amendment to the vote."""
     require(permissions.can_put_motion(g.api_user))
@@ -54,8 +70,15 @@ def put_motion(round_id: int, body: MotionCreate):
 
 
 @bp.delete("/motions/<int:motion_id>")
-@endpoint(Endpoint("Remove an amendment's motion from a scheduled round", auth="secretariat", status=204,
-                   errors=(404, 409), tag="voting"))
+@endpoint(
+    Endpoint(
+        "Remove an amendment's motion from a scheduled round",
+        auth="secretariat",
+        status=204,
+        errors=(404, 409),
+        tag="voting",
+    )
+)
 def remove_motion(motion_id: int):
     """Take a motion off a scheduled round; the amendment can then change again."""
     require(permissions.can_remove_motion(g.api_user))
@@ -65,8 +88,15 @@ def remove_motion(motion_id: int):
 
 
 @bp.put("/motions/<int:motion_id>/ballot")
-@endpoint(Endpoint("Cast or change my organisation's ballot; every call returns a new receipt", body=BallotIn,
-                   response=BallotOut, errors=(403, 409), tag="voting"))
+@endpoint(
+    Endpoint(
+        "Cast or change my organisation's ballot; every call returns a new receipt",
+        body=BallotIn,
+        response=BallotOut,
+        errors=(403, 409),
+        tag="voting",
+    )
+)
 def cast_ballot(motion_id: int, body: BallotIn):
     """Cast or change the caller's organisation's ballot."""
     require(permissions.can_vote(g.api_user))
@@ -76,8 +106,7 @@ def cast_ballot(motion_id: int, body: BallotIn):
 
 
 @bp.get("/motions/<int:motion_id>/ballot")
-@endpoint(Endpoint("My organisation's current ballot and receipt", response=BallotOut, errors=(403,),
-                   tag="voting"))
+@endpoint(Endpoint("My organisation's current ballot and receipt", response=BallotOut, errors=(403,), tag="voting"))
 def get_ballot(motion_id: int):
     """Show the caller's organisation's current ballot."""
     require(permissions.can_vote(g.api_user))
@@ -87,8 +116,13 @@ def get_ballot(motion_id: int):
 
 
 @bp.get("/motions/<int:motion_id>/result")
-@endpoint(Endpoint("Participation while the round is open; the full tally and bulletin once it is closed",
-                   response=MotionResult, tag="voting"))
+@endpoint(
+    Endpoint(
+        "Participation while the round is open; the full tally and bulletin once it is closed",
+        response=MotionResult,
+        tag="voting",
+    )
+)
 def motion_result(motion_id: int):
     """Show participation while open, the full result once closed."""
     require(permissions.can_read_results(g.api_user))

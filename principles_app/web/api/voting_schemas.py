@@ -1,4 +1,5 @@
 """Request and response shapes of motions, ballots and results."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -131,7 +132,9 @@ class MotionResult(BaseModel):
     outcome: OUTCOMES | None = None
     effect: str | None = None
     by_region: dict[str, GroupTallyOut] | None = Field(
-        default=None, description="by region; in a secret round small regions are merged under `other`")
+        default=None, description="by region; in a secret round small regions are merged under `other`"
+    )
     by_category: dict[str, GroupTallyOut] | None = Field(
-        default=None, description="by category; in a secret round small categories are merged under `other`")
+        default=None, description="by category; in a secret round small categories are merged under `other`"
+    )
     bulletin: list[BulletinEntry] | None = None

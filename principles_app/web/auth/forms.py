@@ -1,4 +1,5 @@
 """Sign-in, password change and password reset forms."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -32,12 +33,19 @@ class SignOutForm(TextSafeForm):
 class ChangePasswordForm(TextSafeForm):
     """The current password and the new one, on the account page beside the preferences form."""
 
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)],
-                                     render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)],
-                                 render_kw={"autocomplete": "new-password"},
-                                 description=_l("At least 12 characters and not easy to guess: a few uncommon "
-                                                "words together are easy to remember."))
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+        description=_l(
+            "At least 12 characters and not easy to guess: a few uncommon words together are easy to remember."
+        ),
+    )
     change_password = SubmitField(_l("Change password"))
 
 
@@ -51,8 +59,12 @@ class ForgotPasswordForm(TextSafeForm):
 class ResetPasswordForm(TextSafeForm):
     """The new password chosen through an e-mailed link."""
 
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)],
-                                 render_kw={"autocomplete": "new-password"},
-                                 description=_l("At least 12 characters and not easy to guess: a few uncommon "
-                                                "words together are easy to remember."))
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+        description=_l(
+            "At least 12 characters and not easy to guess: a few uncommon words together are easy to remember."
+        ),
+    )
     submit = SubmitField(_l("Save the new password"))

@@ -1,4 +1,5 @@
 """Sign in and out in the browser."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -28,8 +29,9 @@ def sign_in():
     form = SignInForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-    outcome = submit(form, lambda: auth_service.sign_in_or_send_link(form.email.data, form.password.data,
-                                                                      request.remote_addr))
+    outcome = submit(
+        form, lambda: auth_service.sign_in_or_send_link(form.email.data, form.password.data, request.remote_addr)
+    )
     if outcome.succeeded:
         if outcome.result is None:
             # The account has failed too often: the same page whether or not the password was right.
@@ -92,16 +94,25 @@ def change_password():
     """Change one's own password from the account page; this browser stays signed in, every other session ends."""
     form = ChangePasswordForm()
     user = current_user._get_current_object()  # the user itself: the proxy would sign in as itself
-    outcome = submit(form, lambda: auth_service.change_password(
-        user, form.current_password.data, form.new_password.data, request.remote_addr))
+    outcome = submit(
+        form,
+        lambda: auth_service.change_password(
+            user, form.current_password.data, form.new_password.data, request.remote_addr
+        ),
+    )
     if outcome.succeeded:
         login_user(user)  # the session epoch moved on: this browser signs in again at the new one
-        return done(_("Your password is changed. Every other session and API token of your account has ended."),
-                    url_for("main.account"))
+        return done(
+            _("Your password is changed. Every other session and API token of your account has ended."),
+            url_for("main.account"),
+        )
     preferences = PreferencesForm(formdata=None, obj=current_user)
     preferences.notifications.data = current_user.notifications.value
-    return (render_template("main/account.html", form=preferences, password_form=form), outcome.status,
-            _retry_after(outcome))
+    return (
+        render_template("main/account.html", form=preferences, password_form=form),
+        outcome.status,
+        _retry_after(outcome),
+    )
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -112,8 +123,11 @@ def forgot_password():
     if outcome.succeeded:
         return render_template("auth/reset_sent.html")
     throttled = isinstance(outcome.refusal, RateLimited)
-    return (render_template("auth/forgot_password.html", form=form, throttled=throttled), outcome.status,
-            _retry_after(outcome))
+    return (
+        render_template("auth/forgot_password.html", form=form, throttled=throttled),
+        outcome.status,
+        _retry_after(outcome),
+    )
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])

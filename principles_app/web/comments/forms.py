@@ -1,9 +1,11 @@
 """Comment forms: post or reply, edit, flag, hide."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
+
 from principles_app.domain.comments import MODERATOR_HIDDEN_CATEGORIES, Stance
 from principles_app.labels import HIDDEN_CATEGORY_CHOICE_NAMES, STANCE_NAMES
 from principles_app.web.choices import SelectChoice, enum_options
@@ -17,8 +19,12 @@ HIDE_CHOICES = enum_options(MODERATOR_HIDDEN_CATEGORIES, HIDDEN_CATEGORY_CHOICE_
 class CommentForm(TextSafeForm):
     """Write a comment or a reply."""
 
-    body = TextAreaField(_l("Your comment"), description=_l(
-        "Markdown: *emphasis*, **strong**, [links](https://example.org), lists and > quotes. Up to 10,000 characters."))
+    body = TextAreaField(
+        _l("Your comment"),
+        description=_l(
+            "Markdown: *emphasis*, **strong**, [links](https://example.org), lists and > quotes. Up to 10,000 characters."
+        ),
+    )
     stance = SelectField(_l("Stance"), choices=STANCE_CHOICES, validators=[Optional()])
     anonymous = BooleanField(_l("Show me only as an organisation from my region (the secretariat still sees who)"))
     parent_id = HiddenField()

@@ -1,4 +1,5 @@
 """Thread pages, replies, edits, flags, moderation queue and the activity page (no JavaScript)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,9 +7,8 @@ from typing import Any
 
 from babel.dates import format_date
 from flask import Blueprint, abort, g, render_template, request, url_for
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale, get_timezone, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from principles_app import permissions
@@ -35,17 +35,36 @@ def _signed_in_only():
 def comment_labels() -> dict[str, str]:
     """Return the thread's fixed words, translated once per page instead of once per comment."""
     return {
-        "support": _("Support"), "oppose": _("Oppose"), "question": _("Question"),
-        "edited": _("edited"), "deleted": _("deleted"), "link": _("Link"), "reply": _("Reply"), "edit": _("Edit"),
-        "delete": _("Delete"), "flag": _("Flag"), "hide": _("Hide"), "restore": _("Restore"),
-        "flagged": _("Flagged by your organisation"), "you_anonymous": _("you, shown anonymously"),
-        "posted_anonymously": _("posted anonymously"), "was_deleted": _("This comment was deleted."),
-        "hidden_text": _("Hidden text (secretariat only)"), "reason": _("Reason:"),
+        "support": _("Support"),
+        "oppose": _("Oppose"),
+        "question": _("Question"),
+        "edited": _("edited"),
+        "deleted": _("deleted"),
+        "link": _("Link"),
+        "reply": _("Reply"),
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "flag": _("Flag"),
+        "hide": _("Hide"),
+        "restore": _("Restore"),
+        "flagged": _("Flagged by your organisation"),
+        "you_anonymous": _("you, shown anonymously"),
+        "posted_anonymously": _("posted anonymously"),
+        "was_deleted": _("This comment was deleted."),
+        "hidden_text": _("Hidden text (secretariat only)"),
+        "reason": _("Reason:"),
         "history": _("Earlier versions (secretariat only)"),
-        "hidden": {category: _("This comment is hidden: %(reason)s.", reason=reason) for category, reason in (
-            ("pending_review", _("flagged by several organisations, waiting for review")),
-            ("abusive", _("abusive")), ("personal_information", _("exposed personal information")),
-            ("off_topic", _("off topic")), ("spam", _("spam")), ("other", _("other reasons")))},
+        "hidden": {
+            category: _("This comment is hidden: %(reason)s.", reason=reason)
+            for category, reason in (
+                ("pending_review", _("flagged by several organisations, waiting for review")),
+                ("abusive", _("abusive")),
+                ("personal_information", _("exposed personal information")),
+                ("off_topic", _("off topic")),
+                ("spam", _("spam")),
+                ("other", _("other reasons")),
+            )
+        },
         "comments_base": url_for("comments.continue_thread", comment_id=0)[:-1],
     }
 
@@ -54,8 +73,11 @@ def comment_labels() -> dict[str, str]:
 def anonymity_offer() -> dict[str, Any]:
     """Say how the signed-in user would be shown if they posted anonymously, and whether by their group."""
     label = anonymity.offered_label(current_user) if current_user.is_authenticated else None
-    return {"label": str(label.display) if label else None, "narrow": label is None or label.region is not None,
-            "min_group": anonymity.min_group()}
+    return {
+        "label": str(label.display) if label else None,
+        "narrow": label is None or label.region is not None,
+        "min_group": anonymity.min_group(),
+    }
 
 
 @bp.app_template_global("continue_label")
@@ -72,8 +94,12 @@ def comment_time(value: datetime) -> str:
     cache = g.get("_comment_time_cache")
     if cache is None:
         zone = get_timezone()
-        cache = g._comment_time_cache = {"locale": get_locale(), "zone": zone,
-                                         "zone_name": getattr(zone, "key", None) or str(zone), "days": {}}
+        cache = g._comment_time_cache = {
+            "locale": get_locale(),
+            "zone": zone,
+            "zone_name": getattr(zone, "key", None) or str(zone),
+            "days": {},
+        }
     local = value.astimezone(cache["zone"])
     day = cache["days"].get(local.date())
     if day is None:
@@ -114,11 +140,20 @@ def post_comment(target_type: str, target_id: int):
     return _save_comment(form, target_type, target_id, parent_id=int(raw_parent) if raw_parent else None)
 
 
-def _save_comment(form: CommentForm, target_type: str, target_id: int, parent_id: int | None,
-                  reply_to=None):
-    outcome = submit(form, lambda: comment_service.post_comment(
-        current_user, target_type=target_type, target_id=target_id, body=form.body.data or "",
-        parent_id=parent_id, stance=form.stance.data or None, anonymous=form.anonymous.data), raise_for=(404, 429))
+def _save_comment(form: CommentForm, target_type: str, target_id: int, parent_id: int | None, reply_to=None):
+    outcome = submit(
+        form,
+        lambda: comment_service.post_comment(
+            current_user,
+            target_type=target_type,
+            target_id=target_id,
+            body=form.body.data or "",
+            parent_id=parent_id,
+            stance=form.stance.data or None,
+            anonymous=form.anonymous.data,
+        ),
+        raise_for=(404, 429),
+    )
     if outcome.succeeded:
         return done(_("Your comment is posted."), _comment_url(outcome.result))
     if reply_to is not None:
@@ -129,8 +164,9 @@ def _save_comment(form: CommentForm, target_type: str, target_id: int, parent_id
 def _reply_page(comment, form: CommentForm, status: int = 200):
     view = load_thread(comment.target_type.value, comment.target_id, current_user, focus_id=comment.id)
     view.display_depth = 1
-    return render_template("comments/reply.html", view=view, form=form, comment=comment,
-                           target_url=target_url(view.target)), status
+    return render_template(
+        "comments/reply.html", view=view, form=form, comment=comment, target_url=target_url(view.target)
+    ), status
 
 
 @bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
@@ -157,16 +193,20 @@ def edit(comment_id: int):
     form = EditCommentForm(obj=None if request.method == "POST" else comment)
     if request.method == "GET":
         form.stance.data = comment.stance.value if comment.stance else ""
-    outcome = submit(form, lambda: comment_service.edit_comment(
-        current_user, comment, form.body.data or "", form.stance.data or None))
+    outcome = submit(
+        form,
+        lambda: comment_service.edit_comment(current_user, comment, form.body.data or "", form.stance.data or None),
+    )
     if outcome.succeeded:
         return done(_("Your comment is saved."), _comment_url(comment))
     return render_template("comments/edit.html", form=form, comment=comment), outcome.status
 
 
 def _comment_url(comment) -> str:
-    return url_for("comments.thread", target_type=comment.target_type.value,
-                   target_id=comment.target_id) + f"#comment-{comment.id}"
+    return (
+        url_for("comments.thread", target_type=comment.target_type.value, target_id=comment.target_id)
+        + f"#comment-{comment.id}"
+    )
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
@@ -178,11 +218,15 @@ def delete(comment_id: int):
     outcome = submit(form, lambda: comment_service.delete_comment(current_user, comment))
     if outcome.succeeded:
         return done(_("The comment is deleted; its replies stay."), _comment_url(comment))
-    return render_template("comments/confirm.html", form=form, comment=comment,
-                           title=_("Delete this comment?"),
-                           explanation=_("Its text disappears; a placeholder keeps the replies in place."),
-                           button=_("Delete comment"),
-                           action=url_for("comments.delete", comment_id=comment.id)), outcome.status
+    return render_template(
+        "comments/confirm.html",
+        form=form,
+        comment=comment,
+        title=_("Delete this comment?"),
+        explanation=_("Its text disappears; a placeholder keeps the replies in place."),
+        button=_("Delete comment"),
+        action=url_for("comments.delete", comment_id=comment.id),
+    ), outcome.status
 
 
 @bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
@@ -203,8 +247,9 @@ def hide(comment_id: int):
     if not permissions.can_moderate(current_user):
         abort(403)
     form = HideForm()
-    outcome = submit(form, lambda: comment_service.hide_comment(
-        current_user, comment, form.reason.data or "", form.category.data))
+    outcome = submit(
+        form, lambda: comment_service.hide_comment(current_user, comment, form.reason.data or "", form.category.data)
+    )
     if outcome.succeeded:
         return done(_("The comment is hidden."), _back_to_queue_or(comment))
     return render_template("comments/hide.html", form=form, comment=comment), outcome.status

@@ -1,4 +1,5 @@
 """Forms of the draft pages: a new document."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -11,13 +12,19 @@ from principles_app.web.forms_common import TextSafeForm
 class DocumentForm(TextSafeForm):
     """Create a document; each principle starts with a line "## Title"."""
 
-    slug = StringField(_l("Short name for addresses (slug)"), validators=[DataRequired(), Length(max=100)],
-                       description=_l("Lowercase letters, digits and hyphens, e.g. principles-2025."))
+    slug = StringField(
+        _l("Short name for addresses (slug)"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("Lowercase letters, digits and hyphens, e.g. principles-2025."),
+    )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     preamble = TextAreaField(_l("Preamble"), validators=[Optional(), Length(max=20_000)])
-    principles = TextAreaField(_l("Principles"), validators=[DataRequired(), Length(max=500_000)],
-                               render_kw={"rows": 16},
-                               description=_l("Start each principle with a line \"## Title\", then its text."))
+    principles = TextAreaField(
+        _l("Principles"),
+        validators=[DataRequired(), Length(max=500_000)],
+        render_kw={"rows": 16},
+        description=_l('Start each principle with a line "## Title", then its text.'),
+    )
     submit = SubmitField(_l("Create document"))
 
 

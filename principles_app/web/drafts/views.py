@@ -1,4 +1,5 @@
 """Draft pages: documents, the working draft with line numbers, versions and redlines."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -11,10 +12,10 @@ from principles_app.domain.diffing import numbered_lines
 from principles_app.services import amendments as amendment_service
 from principles_app.services import drafts as draft_service
 from principles_app.services import rounds as round_service
+from principles_app.services.translations import TRANSLATION_LANGUAGES
 from principles_app.web.amendments.presenters import describe_all
 from principles_app.web.drafts.forms import DocumentForm, parse_principles
 from principles_app.web.submitting import done, submit
-from principles_app.services.translations import TRANSLATION_LANGUAGES
 from principles_app.web.translations.views import draft_translations, requested_text_language
 
 bp = Blueprint("drafts", __name__, url_prefix="/documents")
@@ -46,8 +47,12 @@ def new_document():
     if not permissions.can_create_document(current_user):
         abort(403)
     form = DocumentForm()
-    outcome = submit(form, lambda: draft_service.create_document(
-        current_user, form.slug.data, form.title.data, form.preamble.data, parse_principles(form.principles.data)))
+    outcome = submit(
+        form,
+        lambda: draft_service.create_document(
+            current_user, form.slug.data, form.title.data, form.preamble.data, parse_principles(form.principles.data)
+        ),
+    )
     if outcome.succeeded:
         return done(_("Document created as version 1."), url_for("drafts.document", slug=outcome.result.slug))
     return render_template("drafts/new_document.html", form=form), outcome.status
@@ -67,19 +72,31 @@ def document(slug: str):
             after_principle.setdefault(a.after_principle_id, []).append(view)
         else:
             on_principle.setdefault(a.principle_id, []).append(view)
-    rows = [{"principle": p, "lines": numbered_lines(p.text, width), "amendments": on_principle.get(p.id, []),
-             "inserts_after": after_principle.get(p.id, [])} for p in principles]
+    rows = [
+        {
+            "principle": p,
+            "lines": numbered_lines(p.text, width),
+            "amendments": on_principle.get(p.id, []),
+            "inserts_after": after_principle.get(p.id, []),
+        }
+        for p in principles
+    ]
     text_lang = requested_text_language()
-    return render_template("drafts/document.html", document=found, rows=rows,
-                           text_lang=text_lang, text_languages=TRANSLATION_LANGUAGES,
-                           translations=draft_translations(principles, text_lang),
-                           switch_url=lambda code: url_for("drafts.document", slug=found.slug, text_lang=code),
-                           can_translate=permissions.can_translate(current_user),
-                           inserts_first=after_principle.get(None, []),
-                           current_round=round_service.open_round_of(found),
-                           accepting=round_service.accepting_amendments(found) is not None,
-                           can_propose=permissions.can_propose_amendment(current_user, found),
-                           open_count=len(views))
+    return render_template(
+        "drafts/document.html",
+        document=found,
+        rows=rows,
+        text_lang=text_lang,
+        text_languages=TRANSLATION_LANGUAGES,
+        translations=draft_translations(principles, text_lang),
+        switch_url=lambda code: url_for("drafts.document", slug=found.slug, text_lang=code),
+        can_translate=permissions.can_translate(current_user),
+        inserts_first=after_principle.get(None, []),
+        current_round=round_service.open_round_of(found),
+        accepting=round_service.accepting_amendments(found) is not None,
+        can_propose=permissions.can_propose_amendment(current_user, found),
+        open_count=len(views),
+    )
 
 
 @bp.get("/<slug>/amendments/")
@@ -89,8 +106,13 @@ def amendments(slug: str):
     if status is not None and status not in {s.value for s in AmendmentStatus}:
         abort(404)
     views = describe_all(amendment_service.list_amendments(found, status=status), current_user)
-    return render_template("drafts/amendments.html", document=found, views=views, status=status,
-                           statuses=[s.value for s in AmendmentStatus])
+    return render_template(
+        "drafts/amendments.html",
+        document=found,
+        views=views,
+        status=status,
+        statuses=[s.value for s in AmendmentStatus],
+    )
 
 
 @bp.get("/<slug>/versions/")

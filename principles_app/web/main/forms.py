@@ -1,4 +1,5 @@
 """Forms of the home area: language switch and personal preferences."""
+
 from __future__ import annotations
 
 from zoneinfo import available_timezones
@@ -25,10 +26,14 @@ class LanguageForm(TextSafeForm):
 class PreferencesForm(TextSafeForm):
     """A user's language, time zone and notification choice."""
 
-    language = SelectField(_l("Language"), choices=[SelectChoice("", _l("As my browser asks")),
-                                                    *enum_options(Language, LANGUAGE_NAMES)], validators=[Optional()])
-    time_zone = StringField(_l("Time zone"), validators=[Optional()],
-                            description=_l("An IANA name such as Africa/Dakar or America/Lima."))
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("", _l("As my browser asks")), *enum_options(Language, LANGUAGE_NAMES)],
+        validators=[Optional()],
+    )
+    time_zone = StringField(
+        _l("Time zone"), validators=[Optional()], description=_l("An IANA name such as Africa/Dakar or America/Lima.")
+    )
     notifications = SelectField(
         _l("Email notifications"),
         choices=enum_options(NotificationPreference, NOTIFICATION_PREFERENCE_NAMES),

@@ -1,4 +1,5 @@
 """Home page, health check, language switch and personal preferences."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -35,8 +36,9 @@ def home():
 
 
 @bp.get("/healthz")
-@endpoint(Endpoint("Whether the service and its database answer", auth="public", response=Health,
-                   errors=(503,), tag="meta"))
+@endpoint(
+    Endpoint("Whether the service and its database answer", auth="public", response=Health, errors=(503,), tag="meta")
+)
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
@@ -66,9 +68,15 @@ def account():
     form = PreferencesForm(obj=current_user)
     if request.method == "GET":
         form.notifications.data = current_user.notifications.value
-    outcome = submit(form, lambda: org_service.update_preferences(
-        current_user, language=form.language.data or None, time_zone=form.time_zone.data or None,
-        notifications=form.notifications.data))
+    outcome = submit(
+        form,
+        lambda: org_service.update_preferences(
+            current_user,
+            language=form.language.data or None,
+            time_zone=form.time_zone.data or None,
+            notifications=form.notifications.data,
+        ),
+    )
     if outcome.succeeded:
         return done(_("Your preferences are saved."), url_for("main.account"))
     password_form = ChangePasswordForm(formdata=None)

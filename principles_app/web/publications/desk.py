@@ -1,4 +1,5 @@
 """Signed-in pages around publication: the secretariat's publish form and the meeting pack."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -38,14 +39,24 @@ def publish(slug: str):
     form = PublishForm()
     if request.method == "GET" and form.version.data is None:
         form.version.data = request.args.get("version", type=int) or document.current_version
-    outcome = submit(form, lambda: publications_service.publish(
-        current_user, document, form.version.data, form.label.data, form.approved_at.data, form.meeting.data))
+    outcome = submit(
+        form,
+        lambda: publications_service.publish(
+            current_user, document, form.version.data, form.label.data, form.approved_at.data, form.meeting.data
+        ),
+    )
     if outcome.succeeded:
         published = outcome.result
-        return done(_("Published as %(label)s.", label=published.label),
-                    url_for("public.publication", slug=document.slug, label=published.label))
-    return render_template("publications/publish.html", form=form, document=document,
-                           publications=publications_service.publications_of(document)), outcome.status
+        return done(
+            _("Published as %(label)s.", label=published.label),
+            url_for("public.publication", slug=document.slug, label=published.label),
+        )
+    return render_template(
+        "publications/publish.html",
+        form=form,
+        document=document,
+        publications=publications_service.publications_of(document),
+    ), outcome.status
 
 
 PACK_TEMPLATE = "publications/meeting_pack.html"
@@ -80,8 +91,13 @@ def _pack_response(slug: str, number: int, fmt: str, mimetype: str) -> Response:
     document = drafts_service.get_document(slug)
     pack = pack_service.build_meeting_pack(document, number, current_user)
     stored = generated_files.generated_file(
-        "meeting-pack", f"{document.id}:{number}", fmt, str(get_locale() or DEFAULT_LANGUAGE),
-        pack_service.pack_fingerprint(pack, pack_layout()), lambda: PACK_RENDERERS[fmt](pack))
+        "meeting-pack",
+        f"{document.id}:{number}",
+        fmt,
+        str(get_locale() or DEFAULT_LANGUAGE),
+        pack_service.pack_fingerprint(pack, pack_layout()),
+        lambda: PACK_RENDERERS[fmt](pack),
+    )
     db.session.commit()
     response = Response(stored.body, mimetype=mimetype)
     response.set_etag(stored.etag)
@@ -94,7 +110,8 @@ def _pack_response(slug: str, number: int, fmt: str, mimetype: str) -> Response:
 def meeting_pack_html(slug: str, number: int):
     response = _pack_response(slug, number, "html", "text/html")
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
     return response
 
 

@@ -5,6 +5,7 @@ the site's address), so a cached body is always the body a fresh render would gi
 lives in process memory only as an accelerator: another worker that misses renders the same
 bytes and so sends the same ETag.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -87,8 +88,9 @@ class FreshFor:
 recent_keys = FreshFor()
 
 
-def conditional_response(body: bytes, etag: str, mimetype: str, cache_control: str,
-                         vary: str = "Accept-Language, Cookie") -> Response:
+def conditional_response(
+    body: bytes, etag: str, mimetype: str, cache_control: str, vary: str = "Accept-Language, Cookie"
+) -> Response:
     """Answer with a strong ETag and cache lifetime; 304 without a body when If-None-Match matches."""
     response = Response(body, mimetype=mimetype)
     response.set_etag(etag)

@@ -3,6 +3,7 @@
 No sign-in and no JavaScript. Nothing here reads drafts, amendments, threads or ballots: every
 page is built from a publication's frozen record.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -18,9 +19,6 @@ from principles_app.extensions import db
 from principles_app.models import Publication
 from principles_app.services import drafts as drafts_service
 from principles_app.services import publications as publications_service
-from principles_app.web.templating import public_url_for
-from principles_app.web.translations.public import public_text_variant, translated_export_body, variant_context
-from principles_app.web.translations.views import requested_text_language
 from principles_app.web.publications.page_cache import (
     IMMUTABLE,
     SHORT_LIVED,
@@ -28,6 +26,9 @@ from principles_app.web.publications.page_cache import (
     pages,
     recent_keys,
 )
+from principles_app.web.templating import public_url_for
+from principles_app.web.translations.public import public_text_variant, translated_export_body, variant_context
+from principles_app.web.translations.views import requested_text_language
 
 public_bp = Blueprint("public", __name__, url_prefix="/principles")
 
@@ -71,8 +72,9 @@ def atom_time(value: datetime | None) -> str:
 def _keys(slug: str | None = None, label: str | None = None, limit: int | None = None) -> list:
     """Return the publication keys a page depends on; 404 for an unpublished slug or unknown label."""
     seconds = float(current_app.config["PUBLIC_KEYS_FRESH_SECONDS"])
-    keys = recent_keys.get_or_fetch((slug, label, limit), seconds,
-                                    lambda: publications_service.publication_keys(slug, label, limit))
+    keys = recent_keys.get_or_fetch(
+        (slug, label, limit), seconds, lambda: publications_service.publication_keys(slug, label, limit)
+    )
     if slug is not None and not keys:
         abort(404)
     return keys
@@ -81,8 +83,12 @@ def _keys(slug: str | None = None, label: str | None = None, limit: int | None =
 @public_bp.get("/")
 def index():
     keys = _keys()
-    return _page(("index", publications_service.publication_fingerprint(keys)), "publications/index.html",
-                 SHORT_LIVED, lambda: {"publications": publications_service.latest_by_document()})
+    return _page(
+        ("index", publications_service.publication_fingerprint(keys)),
+        "publications/index.html",
+        SHORT_LIVED,
+        lambda: {"publications": publications_service.latest_by_document()},
+    )
 
 
 @public_bp.get("/<slug>/")
@@ -92,11 +98,19 @@ def latest(slug: str):
 
     def context() -> dict:
         history = [db.session.get(Publication, key.id) for key in keys]
-        return {"history": history, "is_latest": True, **_view_of(history[0]),
-                **variant_context(history[0], text_lang, current)}
+        return {
+            "history": history,
+            "is_latest": True,
+            **_view_of(history[0]),
+            **variant_context(history[0], text_lang, current),
+        }
 
-    return _page(("latest", publications_service.publication_fingerprint(keys), text_lang, translations),
-                 "publications/publication.html", SHORT_LIVED, context)
+    return _page(
+        ("latest", publications_service.publication_fingerprint(keys), text_lang, translations),
+        "publications/publication.html",
+        SHORT_LIVED,
+        context,
+    )
 
 
 @public_bp.get("/<slug>/<label>/")
@@ -109,8 +123,12 @@ def publication(slug: str, label: str):
         found = db.session.get(Publication, keys[0].id)
         return {"history": None, "is_latest": False, **_view_of(found), **variant_context(found, text_lang, current)}
 
-    return _page(("label", publications_service.publication_fingerprint(keys), text_lang, translations),
-                 "publications/publication.html", IMMUTABLE if text_lang is None else SHORT_LIVED, context)
+    return _page(
+        ("label", publications_service.publication_fingerprint(keys), text_lang, translations),
+        "publications/publication.html",
+        IMMUTABLE if text_lang is None else SHORT_LIVED,
+        context,
+    )
 
 
 @public_bp.get("/<slug>/<label>/export.<fmt>")
@@ -139,7 +157,8 @@ def export(slug: str, label: str, fmt: str):
         # A standalone file with its stylesheet inlined; it runs no script.
         response.headers["Content-Security-Policy"] = (
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-            "form-action 'none'; frame-ancestors 'none'")
+            "form-action 'none'; frame-ancestors 'none'"
+        )
     return response
 
 
@@ -152,14 +171,23 @@ def compare(slug: str, a: str, b: str):
         comparison = drafts_service.compare_snapshots(first.record, second.record, _("deleted:"), _("inserted:"))
         return {"first": first, "second": second, "comparison": comparison, "Markup": Markup}
 
-    return _page(("compare", publications_service.publication_fingerprint(keys)), "publications/compare.html",
-                 IMMUTABLE, context)
+    return _page(
+        ("compare", publications_service.publication_fingerprint(keys)), "publications/compare.html", IMMUTABLE, context
+    )
 
 
 @public_bp.get("/feed.atom")
 def feed():
     keys = _keys(limit=FEED_SIZE)
     key = ("feed", publications_service.publication_fingerprint(keys))
-    return _page(key, "publications/feed.xml", SHORT_LIVED, lambda: {
-        "publications": publications_service.all_publications(limit=FEED_SIZE), "feed_url": public_url_for("public.feed"),
-        "index_url": public_url_for("public.index")}, mimetype="application/atom+xml")
+    return _page(
+        key,
+        "publications/feed.xml",
+        SHORT_LIVED,
+        lambda: {
+            "publications": publications_service.all_publications(limit=FEED_SIZE),
+            "feed_url": public_url_for("public.feed"),
+            "index_url": public_url_for("public.index"),
+        },
+        mimetype="application/atom+xml",
+    )

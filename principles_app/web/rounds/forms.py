@@ -1,4 +1,5 @@
 """Secretariat forms for rounds: schedule one, extend it, and the state buttons."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -19,12 +20,20 @@ class RoundForm(TextSafeForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     closes_at = LocalDateTimeField(_l("Closes at"), validators=[InputRequired()])
     # Voting and adoption settings; empty means the kind's default (simple / two-thirds, quorum 0.5).
-    majority = SelectField(_l("Majority"), default="", choices=[
-        SelectChoice("", _l("Default for the kind of round")), *enum_options(Majority, MAJORITY_CHOICE_NAMES)])
-    quorum = StringField(_l("Quorum"), default="", validators=[Length(max=12)],
-                         description=_l("Fraction of the eligible weight that must vote, e.g. 0.5; empty for 0.5."))
-    secrecy = SelectField(_l("Ballots"), default=DEFAULT_SECRECY.value,
-                          choices=enum_options(Secrecy, SECRECY_CHOICE_NAMES))
+    majority = SelectField(
+        _l("Majority"),
+        default="",
+        choices=[SelectChoice("", _l("Default for the kind of round")), *enum_options(Majority, MAJORITY_CHOICE_NAMES)],
+    )
+    quorum = StringField(
+        _l("Quorum"),
+        default="",
+        validators=[Length(max=12)],
+        description=_l("Fraction of the eligible weight that must vote, e.g. 0.5; empty for 0.5."),
+    )
+    secrecy = SelectField(
+        _l("Ballots"), default=DEFAULT_SECRECY.value, choices=enum_options(Secrecy, SECRECY_CHOICE_NAMES)
+    )
     submit = SubmitField(_l("Schedule round"))
 
 

@@ -1,4 +1,5 @@
 """Secretariat pages for a document's rounds: schedule, open, extend and close."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
@@ -28,10 +29,16 @@ def _page(document, form, status: int = 200, refused: dict[int, ExtendForm] | No
     rounds = round_service.list_rounds(document)
     extend_forms = {r.id: ExtendForm(prefix=f"r{r.id}", closes_at=r.closes_at) for r in rounds}
     extend_forms.update(refused or {})  # a refused extension is shown again as typed, with its errors
-    return render_template("rounds/rounds.html", document=document, rounds=rounds, form=form,
-                           extend_forms=extend_forms,
-                           action_form=ActionForm(), allowed={r.id: allowed_actions(r.state) for r in rounds},
-                           can_manage=permissions.can_manage_rounds(current_user)), status
+    return render_template(
+        "rounds/rounds.html",
+        document=document,
+        rounds=rounds,
+        form=form,
+        extend_forms=extend_forms,
+        action_form=ActionForm(),
+        allowed={r.id: allowed_actions(r.state) for r in rounds},
+        can_manage=permissions.can_manage_rounds(current_user),
+    ), status
 
 
 @bp.route("/documents/<slug>/rounds/", methods=["GET", "POST"])
@@ -40,10 +47,19 @@ def rounds(slug: str):
     form = RoundForm()
     if form.is_submitted() and not permissions.can_manage_rounds(current_user):
         abort(403)
-    outcome = submit(form, lambda: round_service.create_round(
-        current_user, document, form.kind.data, form.title.data, form.closes_at.data,
-        majority=form.majority.data or None, quorum=(form.quorum.data or "").strip() or None,
-        secrecy=form.secrecy.data or None))
+    outcome = submit(
+        form,
+        lambda: round_service.create_round(
+            current_user,
+            document,
+            form.kind.data,
+            form.title.data,
+            form.closes_at.data,
+            majority=form.majority.data or None,
+            quorum=(form.quorum.data or "").strip() or None,
+            secrecy=form.secrecy.data or None,
+        ),
+    )
     if outcome.succeeded:
         return done(_("Round scheduled. Open it when it should start."), url_for("rounds.rounds", slug=slug))
     return _page(document, form, outcome.status)

@@ -1,4 +1,5 @@
 """Forms of the translation pages."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -12,8 +13,7 @@ class TranslationForm(TextSafeForm):
     """Translate a principle's title and text into one language."""
 
     title = StringField(_l("Translated title"), validators=[DataRequired(), Length(max=200)])
-    text = TextAreaField(_l("Translated text"), validators=[DataRequired(), Length(max=20_000)],
-                         render_kw={"rows": 10})
+    text = TextAreaField(_l("Translated text"), validators=[DataRequired(), Length(max=20_000)], render_kw={"rows": 10})
     # The document version the translator was shown; a merge in between asks for confirmation.
     source_version = HiddenField()
     confirm_stale = BooleanField(_l("I have checked the changes: my translation follows the current text"))

@@ -6,6 +6,7 @@ reads the translations that are current for the published text; because a transl
 still be corrected or completed, those variants are cached briefly (ETag per body) instead of
 for a year; their exports are stored once per state of the translation (services/generated_files.py).
 """
+
 from __future__ import annotations
 
 from flask import request
@@ -54,7 +55,12 @@ def translated_export_body(publication: Publication, fmt: str, text_lang: str) -
             return render(fmt, translation_service.translated_export(publication, text_lang))
 
     stored = generated_files.generated_file(
-        "translated-export", str(publication.id), fmt, text_lang,
-        translation_service.translations_fingerprint(current), build)
+        "translated-export",
+        str(publication.id),
+        fmt,
+        text_lang,
+        translation_service.translations_fingerprint(current),
+        build,
+    )
     db.session.commit()
     return stored.body, stored.etag

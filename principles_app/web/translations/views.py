@@ -1,4 +1,5 @@
 """Translate a principle; the draft and public pages read translations through the helpers below."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -46,19 +47,39 @@ def edit(principle_id: int, language: str):
         if existing is not None:
             form.title.data, form.text.data = existing.title, existing.text
     source_version = int(form.source_version.data) if (form.source_version.data or "").isdigit() else None
-    outcome = submit(form, lambda: translation_service.put_translation(
-        current_user, principle, language, form.title.data, form.text.data,
-        source_version=source_version, confirm_stale=form.confirm_stale.data))
+    outcome = submit(
+        form,
+        lambda: translation_service.put_translation(
+            current_user,
+            principle,
+            language,
+            form.title.data,
+            form.text.data,
+            source_version=source_version,
+            confirm_stale=form.confirm_stale.data,
+        ),
+    )
     if outcome.succeeded:
-        return done(_("Translation saved."), url_for("drafts.document", slug=document.slug, text_lang=language,
-                                                     _anchor=f"principle-{principle.id}"))
+        return done(
+            _("Translation saved."),
+            url_for("drafts.document", slug=document.slug, text_lang=language, _anchor=f"principle-{principle.id}"),
+        )
     status = outcome.status
     # A refused stale save shows what changed since the version the translator started from.
     since = None
     if status == 409 and (form.source_version.data or "").isdigit():
         before = translation_service.principle_at_version(principle, int(form.source_version.data))
         if before is not None:
-            since = translation_service.source_changes(before["title"], before["text"], principle,
-                                                         _("deleted:"), _("inserted:"))
-    return render_template("translations/edit.html", principle=principle, document=document, language=language,
-                           form=form, existing=view, since=since, stale_refused=status == 409), status
+            since = translation_service.source_changes(
+                before["title"], before["text"], principle, _("deleted:"), _("inserted:")
+            )
+    return render_template(
+        "translations/edit.html",
+        principle=principle,
+        document=document,
+        language=language,
+        form=form,
+        existing=view,
+        since=since,
+        stale_refused=status == 409,
+    ), status

@@ -1,4 +1,5 @@
 """Server-rendered SVG bar charts of results; every chart has a table next to it."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -26,10 +27,22 @@ def choice_bars(tally: dict, eligible_weight: str, eligible_count: int, title_id
     rows = []
     for choice in Choice:
         figure, name = tally[choice], CHOICE_NAMES[choice]
-        rows.append((_("%(choice)s · weight", choice=name), _share(Decimal(figure["weight"]), Decimal(eligible_weight)),
-                     COLOURS[choice], figure["weight"]))
-        rows.append((_("%(choice)s · organisations", choice=name),
-                     _share(Decimal(figure["count"]), Decimal(eligible_count)), COLOURS[choice], str(figure["count"])))
+        rows.append(
+            (
+                _("%(choice)s · weight", choice=name),
+                _share(Decimal(figure["weight"]), Decimal(eligible_weight)),
+                COLOURS[choice],
+                figure["weight"],
+            )
+        )
+        rows.append(
+            (
+                _("%(choice)s · organisations", choice=name),
+                _share(Decimal(figure["count"]), Decimal(eligible_count)),
+                COLOURS[choice],
+                str(figure["count"]),
+            )
+        )
     return _svg(rows, title_id)
 
 
@@ -38,17 +51,27 @@ def participation_bars(groups: dict[str, dict], names: dict, title_id: str) -> M
     rows = []
     for key, group in groups.items():
         share = _share(Decimal(group["weight"]), Decimal(group["eligible_weight"]))
-        rows.append((str(names.get(key, key)), share, "#2166ac" if group["count"] else "#b2182b",
-                     f'{group["count"]}/{group["eligible_count"]}'))
+        rows.append(
+            (
+                str(names.get(key, key)),
+                share,
+                "#2166ac" if group["count"] else "#b2182b",
+                f"{group['count']}/{group['eligible_count']}",
+            )
+        )
     return _svg(rows, title_id)
 
 
 def _svg(rows: list[tuple[str, Decimal, str, str]], title_id: str) -> Markup:
     label_width = 190
     height = ROW * len(rows) + 4
-    parts = [(f'<svg class="chart" role="img" aria-labelledby="{escape(title_id)}" '
-              f'viewBox="0 0 {label_width + int(WIDTH) + 70} {height}" width="100%" '
-              f'xmlns="http://www.w3.org/2000/svg">')]
+    parts = [
+        (
+            f'<svg class="chart" role="img" aria-labelledby="{escape(title_id)}" '
+            f'viewBox="0 0 {label_width + int(WIDTH) + 70} {height}" width="100%" '
+            f'xmlns="http://www.w3.org/2000/svg">'
+        )
+    ]
     for i, (label, bar, colour, figure) in enumerate(rows):
         y = i * ROW + 2
         parts.append(f'<text x="0" y="{y + 15}" font-size="12">{escape(label)}</text>')

@@ -1,4 +1,5 @@
 """Forms of the voting pages: put a motion, cast a ballot."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -23,5 +24,7 @@ class BallotForm(TextSafeForm):
     """Cast or change the organisation's ballot on one motion."""
 
     motion_id = HiddenField(validators=[DataRequired()])
-    choice = RadioField(_l("Your organisation's vote"), choices=enum_options(Choice, CHOICE_NAMES), validators=[InputRequired()])
+    choice = RadioField(
+        _l("Your organisation's vote"), choices=enum_options(Choice, CHOICE_NAMES), validators=[InputRequired()]
+    )
     submit = SubmitField(_l("Cast ballot"))

@@ -1,4 +1,5 @@
 """Voting pages: a round's motions and participation, the ballot page, results with charts."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
@@ -14,17 +15,17 @@ from principles_app.domain.rounds import (
     accepts_input,
     allowed_actions,
 )
+from principles_app.labels import CATEGORY_NAMES, REGION_NAMES
 from principles_app.services import amendments as amendment_service
-from principles_app.services import rounds as round_service
 from principles_app.services import ballots, motions, results
+from principles_app.services import rounds as round_service
 from principles_app.web.amendments.forms import ActionForm
 from principles_app.web.amendments.presenters import describe
+from principles_app.web.choices import options
 from principles_app.web.rounds.forms import ExtendForm
-from principles_app.labels import CATEGORY_NAMES, REGION_NAMES
+from principles_app.web.submitting import act, done, submit
 from principles_app.web.voting.charts import choice_bars, participation_bars
 from principles_app.web.voting.forms import BallotForm, PutMotionForm
-from principles_app.web.choices import options
-from principles_app.web.submitting import act, done, submit
 
 bp = Blueprint("voting", __name__)
 
@@ -40,21 +41,32 @@ def _motion_views(target) -> list[dict]:
     """Describe each motion with its redline (amendments) or the version it adopts."""
     views = []
     for motion in motions.motions_of(target):
-        views.append({"motion": motion,
-                      "amendment": describe(motion.amendment, viewer=current_user) if motion.amendment else None,
-                      "participation": results.result_for(motion)["participation"]
-                      if not results.is_decided(motion) else None})
+        views.append(
+            {
+                "motion": motion,
+                "amendment": describe(motion.amendment, viewer=current_user) if motion.amendment else None,
+                "participation": results.result_for(motion)["participation"]
+                if not results.is_decided(motion)
+                else None,
+            }
+        )
     return views
 
 
 def _put_form(target) -> PutMotionForm | None:
-    if not (permissions.can_put_motion(current_user) and target.kind == RoundKind.VOTING
-            and target.state != RoundState.CLOSED):
+    if not (
+        permissions.can_put_motion(current_user)
+        and target.kind == RoundKind.VOTING
+        and target.state != RoundState.CLOSED
+    ):
         return None
     form = PutMotionForm()
     already = {m.amendment_id for m in motions.motions_of(target)}
-    candidates = [a for a in amendment_service.list_amendments(target.document, status=AmendmentStatus.OPEN.value)
-                  if a.id not in already]
+    candidates = [
+        a
+        for a in amendment_service.list_amendments(target.document, status=AmendmentStatus.OPEN.value)
+        if a.id not in already
+    ]
     form.amendment_id.choices = options((a.id, describe(a).heading) for a in candidates)
     return form
 
@@ -62,11 +74,19 @@ def _put_form(target) -> PutMotionForm | None:
 def _round_page(target, put_form=None, status: int = 200):
     now = utcnow()
     return render_template(
-        "voting/round.html", round=target, motions=_motion_views(target), put_form=put_form or _put_form(target),
-        action_form=ActionForm(), extend_form=ExtendForm(prefix=f"r{target.id}", closes_at=target.closes_at),
-        allowed=allowed_actions(target.state), can_manage=permissions.can_manage_rounds(current_user),
-        can_vote=permissions.can_vote(current_user), accepting=accepts_input(target.state, target.closes_at, now),
-        chart=participation_bars, REGION_NAMES=REGION_NAMES), status
+        "voting/round.html",
+        round=target,
+        motions=_motion_views(target),
+        put_form=put_form or _put_form(target),
+        action_form=ActionForm(),
+        extend_form=ExtendForm(prefix=f"r{target.id}", closes_at=target.closes_at),
+        allowed=allowed_actions(target.state),
+        can_manage=permissions.can_manage_rounds(current_user),
+        can_vote=permissions.can_vote(current_user),
+        accepting=accepts_input(target.state, target.closes_at, now),
+        chart=participation_bars,
+        REGION_NAMES=REGION_NAMES,
+    ), status
 
 
 @bp.get("/rounds/<int:round_id>/")
@@ -84,8 +104,11 @@ def put_motion(round_id: int):
     form = _put_form(target)
     if form is None:
         abort(409)
-    outcome = submit(form, lambda: motions.put_motion(
-        current_user, target, amendment_service.get_amendment(form.amendment_id.data)), raise_for=(404,))
+    outcome = submit(
+        form,
+        lambda: motions.put_motion(current_user, target, amendment_service.get_amendment(form.amendment_id.data)),
+        raise_for=(404,),
+    )
     if outcome.succeeded:
         return done(_("The amendment is put to the vote."), url_for("voting.round_page", round_id=round_id))
     return _round_page(target, form, outcome.status)
@@ -99,8 +122,9 @@ def remove_motion(motion_id: int):
     motion = motions.get_motion(motion_id)
     round_id = motion.round_id
     act(ActionForm(), lambda: motions.remove_motion(current_user, motion))
-    return done(_("The motion is removed; the amendment can change again."),
-                url_for("voting.round_page", round_id=round_id))
+    return done(
+        _("The motion is removed; the amendment can change again."), url_for("voting.round_page", round_id=round_id)
+    )
 
 
 def _ballot_rows(target, refused: BallotForm | None = None):
@@ -110,8 +134,9 @@ def _ballot_rows(target, refused: BallotForm | None = None):
     for view in _motion_views(target):
         motion = view["motion"]
         ballot, history = sheet.get(motion.id, (None, []))
-        form = BallotForm(prefix=f"m{motion.id}", formdata=None, motion_id=str(motion.id),
-                          choice=ballot.choice if ballot else None)
+        form = BallotForm(
+            prefix=f"m{motion.id}", formdata=None, motion_id=str(motion.id), choice=ballot.choice if ballot else None
+        )
         if refused is not None and refused.motion_id.data == str(motion.id):
             form = refused  # shown again as the delegate sent it, with the reason it was refused
         rows.append({**view, "ballot": ballot, "form": form, "history": history})
@@ -130,8 +155,13 @@ def _may_vote_in(target) -> None:
 
 def _ballot_page(target, status: int = 200, refused: BallotForm | None = None):
     elector = motions.elector_of(target, current_user.organisation_id)
-    return render_template("voting/ballot.html", round=target, rows=_ballot_rows(target, refused), elector=elector,
-                           accepting=accepts_input(target.state, target.closes_at, utcnow())), status
+    return render_template(
+        "voting/ballot.html",
+        round=target,
+        rows=_ballot_rows(target, refused),
+        elector=elector,
+        accepting=accepts_input(target.state, target.closes_at, utcnow()),
+    ), status
 
 
 @bp.get("/rounds/<int:round_id>/ballot")
@@ -153,8 +183,10 @@ def cast_ballot(motion_id: int):
         return _ballot_page(target, 422)
     outcome = submit(form, lambda: ballots.cast_ballot(current_user, motion.id, form.choice.data))
     if outcome.succeeded:
-        return done(_("Ballot recorded. Your receipt: %(receipt)s", receipt=outcome.result.receipt),
-                    url_for("voting.ballot_page", round_id=target.id))
+        return done(
+            _("Ballot recorded. Your receipt: %(receipt)s", receipt=outcome.result.receipt),
+            url_for("voting.ballot_page", round_id=target.id),
+        )
     return _ballot_page(target, outcome.status, refused=form)
 
 
@@ -166,10 +198,23 @@ def result_page(motion_id: int):
     view = describe(motion.amendment, viewer=current_user) if motion.amendment else None
     charts = {}
     if result["state"] == RoundState.CLOSED:
-        charts["overall"] = choice_bars(result["tally"], result["participation"]["eligible_weight"],
-                                        result["participation"]["eligible_count"], "chart-overall-title")
+        charts["overall"] = choice_bars(
+            result["tally"],
+            result["participation"]["eligible_weight"],
+            result["participation"]["eligible_count"],
+            "chart-overall-title",
+        )
     else:
-        charts["participation"] = participation_bars(result["participation"]["by_region"], REGION_NAMES,
-                                                     "chart-participation-title")
-    return render_template("voting/result.html", motion=motion, round=motion.round, result=result, view=view,
-                           charts=charts, REGION_NAMES=REGION_NAMES, CATEGORY_NAMES=CATEGORY_NAMES)
+        charts["participation"] = participation_bars(
+            result["participation"]["by_region"], REGION_NAMES, "chart-participation-title"
+        )
+    return render_template(
+        "voting/result.html",
+        motion=motion,
+        round=motion.round,
+        result=result,
+        view=view,
+        charts=charts,
+        REGION_NAMES=REGION_NAMES,
+        CATEGORY_NAMES=CATEGORY_NAMES,
+    )
