@@ -52,6 +52,8 @@ SUBJECTS = {
     "amendment_rejected": _l("Your amendment %(number)s was rejected"),
     "comment_reply": _l("%(author)s replied to your comment"),
     "sign_in_link": _l("Your sign-in link"),
+    "password_reset": _l("Choose a new password"),
+    "password_changed": _l("Your password was changed"),
 }
 
 
