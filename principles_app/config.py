@@ -51,6 +51,9 @@ def load_config(instance_path: Path, testing: bool = False) -> dict:
         "SIGN_IN_ADDRESS_LIMIT": os.environ.get("SIGN_IN_ADDRESS_LIMIT", "20 per 15 minutes"),
         # Once an account's limit is spent, the browser sign-in asks for an e-mailed link this short-lived.
         "SIGN_IN_LINK_MINUTES": int(os.environ.get("SIGN_IN_LINK_MINUTES", "15")),
+        # "Forgot password" requests: refused (429) past the address's limit, silently not sent past the account's.
+        "PASSWORD_RESET_ADDRESS_LIMIT": os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "10 per hour"),
+        "PASSWORD_RESET_ACCOUNT_LIMIT": os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", "3 per hour"),
         # How many reverse proxies stand in front of the app; only then is X-Forwarded-For/-Proto read.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "MAX_CONTENT_LENGTH": 1024 * 1024,

@@ -161,3 +161,23 @@ class SignInLink(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class PasswordResetLink(Base):
+    """A single-use link, valid an hour, that lets a person who forgot their password choose a new one.
+
+    Only its hash is stored. Like a sign-in link it dies with the sessions of its time, so a reset
+    or a change of the password ends every other link still out.
+    """
+
+    __tablename__ = "password_reset_link"
+
+    id: Mapped[int_pk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    session_epoch: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")

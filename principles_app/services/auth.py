@@ -13,14 +13,22 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
 from sqlalchemy import bindparam, or_, select, update
+from zxcvbn import zxcvbn
 
 from principles_app.db import utcnow
 from principles_app.extensions import db, limiter
-from principles_app.models import ApiToken, SignInLink, User
+from principles_app.models import ApiToken, PasswordResetLink, SignInLink, User
+from principles_app.ratelimits import count, seconds_until_allowed
+from principles_app.services import audit
 from principles_app.services.errors import RateLimited, Unauthorised, ValidationFailed
-from principles_app.services.notifications import link_to, notify_account
+from principles_app.services.notifications import link_to, notify_account, render_message
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 8  # the floor of every password, the administrators' command line included
+# A password a person chooses, or the secretariat sets, must be this long and this hard to guess.
+POLICY_PASSWORD_LENGTH = 12
+POLICY_MIN_SCORE = 3  # zxcvbn's score, 0 to 4: 3 resists an offline attack on a slow hash
+POLICY_CHECKED_LENGTH = 72  # zxcvbn takes no more; what follows is only more to guess
+RESET_LINK_MINUTES = 60
 MAX_TOKEN_LIFETIME = 365 * 24 * 3600
 # A session identity is "<user id>:<session epoch>", exactly as User.get_id writes it.
 SESSION_IDENTITY = re.compile(r"([1-9][0-9]{0,9}):(0|[1-9][0-9]{0,9})")
@@ -42,6 +50,43 @@ def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(fields={"password": str(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))})
     return password_hasher().hash(password)
+
+
+# Why zxcvbn found a password easy to guess, by the pattern of its weakest part, in the user's language.
+_WEAKNESSES = {
+    "dictionary": _l("It is a common password or word, or a name."),
+    "repeat": _l("It repeats characters or words."),
+    "sequence": _l("It is a sequence such as abc or 6543."),
+    "spatial": _l("It follows a pattern of keys on the keyboard."),
+    "date": _l("It is a date or a year."),
+    "regex": _l("It is a date or a year."),
+}
+
+
+def password_weakness(password: str, *, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Return why a new password is refused, in the user's language, or None if the policy accepts it.
+
+    At least 12 characters and not easy to guess (zxcvbn, which knows common passwords, words,
+    names and patterns, and the person's own name and e-mail); no other composition rules.
+    """
+    if len(password) < POLICY_PASSWORD_LENGTH:
+        return str(_l("Use at least %(n)d characters.", n=POLICY_PASSWORD_LENGTH))
+    inputs = [part for value in user_inputs for part in re.split(r"[\s@.]+", value.lower()) if len(part) > 2]
+    result = zxcvbn(password[:POLICY_CHECKED_LENGTH], user_inputs=inputs)
+    if result["score"] >= POLICY_MIN_SCORE:
+        return None
+    weakest = max(result["sequence"], key=lambda match: len(match["token"]), default=None)
+    reason = _WEAKNESSES.get(weakest["pattern"]) if weakest else None
+    if weakest and weakest["pattern"] == "dictionary" and weakest.get("dictionary_name") == "user_inputs":
+        reason = _l("It contains your name or e-mail address.")
+    advice = _l("This password is too easy to guess. Use a few uncommon words together.")
+    return f"{reason} {advice}" if reason else str(advice)
+
+
+def check_new_password(password: str, *, field: str = "new_password", user_inputs: tuple[str, ...] = ()) -> None:
+    """Refuse (422 naming the field, saying why) a password the policy does not accept."""
+    if (weakness := password_weakness(password, user_inputs=user_inputs)) is not None:
+        raise ValidationFailed(fields={field: weakness})
 
 
 def _password_matches(user: User, password: str) -> bool:
@@ -240,13 +285,129 @@ def revoke_token(row: ApiToken) -> None:
     row.revoked_at = utcnow()
 
 
-def revoke_all_tokens(user: User, at: datetime | None = None) -> int:
-    """Revoke every live token of a user, e.g. when the account is deactivated."""
+def revoke_all_tokens(user: User, at: datetime | None = None, keep_token_id: int | None = None) -> int:
+    """Revoke every live token of a user (but ``keep_token_id``), e.g. when the account is deactivated."""
     rows = (
-        db.session.execute(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+        db.session.execute(
+            select(ApiToken).where(
+                ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.id != (keep_token_id or 0)
+            )
+        )
         .scalars()
         .all()
     )
     for row in rows:
         row.revoked_at = at or utcnow()
     return len(rows)
+
+
+def _own_inputs(user: User) -> tuple[str, ...]:
+    return (user.email, user.name)
+
+
+def _set_password(user: User, password: str, keep_token_id: int | None = None) -> None:
+    """Store a new password; every API token (but the one making the change) and browser session ends."""
+    user.password_hash = hash_password(password)
+    revoke_all_tokens(user, keep_token_id=keep_token_id)
+    end_sessions(user)
+
+
+def change_password(
+    user: User, current_password: str, new_password: str, remote_addr: str | None, keep_token_id: int | None = None
+) -> User:
+    """Change a signed-in user's own password, after the current one; tell them by e-mail.
+
+    A wrong current password counts as a failed sign-in against the account and the address,
+    and once either limit is spent the change is refused (429) even with the right one, so a
+    borrowed session cannot be used to guess it. Every API token and every session ends: the
+    caller signs the browser that made the change in again; an API client keeps the token it
+    made the change with (``keep_token_id``).
+    """
+    email = normalise_email(user.email)
+    if current_app.config["RATELIMIT_ENABLED"]:
+        for limit, identifiers in _throttle_keys(email, remote_addr):
+            if (wait := _seconds_until_reset(limit, identifiers)) is not None:
+                raise RateLimited(retry_after=wait)
+    if not _password_matches(user, current_password):
+        if current_app.config["RATELIMIT_ENABLED"]:
+            for limit, identifiers in _throttle_keys(email, remote_addr):
+                limiter.limiter.hit(limit, *identifiers)
+        raise ValidationFailed(fields={"current_password": str(_l("This is not your current password."))})
+    check_new_password(new_password, user_inputs=_own_inputs(user))
+    _set_password(user, new_password, keep_token_id)
+    audit.record("user.password_change", "user", user.id, {"by": "self"}, user)
+    notify_account(user, "password_changed", {"url": link_to("auth.forgot_password")})
+    return user
+
+
+def request_password_reset(email: str, remote_addr: str | None) -> None:
+    """E-mail a single-use link, valid an hour, to choose a new password, if the address has an active account.
+
+    The answer is the same whether or not it does, and so is the work: a token is drawn and
+    hashed and the limits counted either way. An address that asks too often is refused (429);
+    an account asked for too often gets no more links in the window, silently.
+    """
+    if (wait := seconds_until_allowed("PASSWORD_RESET_ADDRESS_LIMIT", remote_addr or "unknown")) is not None:
+        raise RateLimited(retry_after=wait)
+    count("PASSWORD_RESET_ADDRESS_LIMIT", remote_addr or "unknown")
+    email = normalise_email(email)
+    account_spent = seconds_until_allowed("PASSWORD_RESET_ACCOUNT_LIMIT", email) is not None
+    count("PASSWORD_RESET_ACCOUNT_LIMIT", email)
+    token = secrets.token_urlsafe(32)
+    digest = _token_digest(token)
+    context = {"url": link_to("auth.reset_password", token=token), "minutes": RESET_LINK_MINUTES}
+    user = find_user_by_email(email)
+    if user is None or not user.active or account_spent:
+        render_message("password_reset", "en", "UTC", context)  # the work of a message, none queued
+        return
+    db.session.flush()
+    db.session.add(
+        PasswordResetLink(
+            user_id=user.id,
+            token_hash=digest,
+            session_epoch=user.session_epoch,
+            expires_at=utcnow() + timedelta(minutes=RESET_LINK_MINUTES),
+        )
+    )
+    notify_account(user, "password_reset", context)
+    db.session.flush()
+
+
+def password_reset_link(token: object) -> PasswordResetLink | None:
+    """Return the live reset link a token names, or None if it is unknown, used, expired or outdated."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    found = db.session.execute(
+        select(PasswordResetLink).where(PasswordResetLink.token_hash == _token_digest(token))
+    ).scalar_one_or_none()
+    if found is None or found.used_at is not None or found.expires_at <= utcnow():
+        return None
+    if not found.user.active or found.user.session_epoch != found.session_epoch:
+        return None
+    return found
+
+
+def reset_password(token: object, new_password: str) -> User | None:
+    """Spend a reset link on a new password; return its user, or None if the link is not live.
+
+    A refused password (422) leaves the link unspent, to try again. Every session, every API
+    token and every other link of the user end; the person is told by e-mail.
+    """
+    link = password_reset_link(token)
+    if link is None:
+        return None
+    user = link.user
+    check_new_password(new_password, user_inputs=_own_inputs(user))
+    # The conditional UPDATE is what makes it single-use: of two concurrent submissions one changes a row.
+    spent = db.session.execute(
+        update(PasswordResetLink)
+        .where(PasswordResetLink.id == link.id, PasswordResetLink.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if spent != 1:
+        return None
+    _set_password(user, new_password)
+    audit.record("user.password_reset", "user", user.id, {"by": "link"}, user)
+    notify_account(user, "password_changed", {"url": link_to("auth.forgot_password")})
+    return user

@@ -55,6 +55,8 @@ SUBJECTS = {
     "recommendation_answered": _l("Your organisation answered the recommendation on amendment %(number)s"),
     "comment_reply": _l("%(author)s replied to your comment"),
     "sign_in_link": _l("Your sign-in link"),
+    "password_reset": _l("Choose a new password"),
+    "password_changed": _l("Your password was changed"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import auth_header, make_organisation, make_user, token_for
+from tests.factories import PASSWORD, auth_header, make_organisation, make_user, token_for
 
 ROLES = ("anonymous", "observer", "member", "secretariat")
 
@@ -21,6 +21,12 @@ def _routes(org_id):
     return [
         ("GET", "/api/v1/me", None, {"observer", "member", "secretariat"}),
         ("PATCH", "/api/v1/me", {"language": "fr"}, {"observer", "member", "secretariat"}),
+        (
+            "POST",
+            "/api/v1/me/password",
+            {"current_password": PASSWORD, "new_password": "kettle mango lantern"},
+            {"observer", "member", "secretariat"},
+        ),
         ("GET", "/api/v1/organisations", None, {"observer", "member", "secretariat"}),
         (
             "POST",
@@ -48,7 +54,7 @@ def _routes(org_id):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("index", range(9))
+@pytest.mark.parametrize("index", range(10))
 def test_foundation_route_matrix(client, role, index):
     org = make_organisation("Target Org")
     method, path, body, allowed = _routes(org.id)[index]
@@ -62,6 +68,35 @@ def test_foundation_route_matrix(client, role, index):
 
 
 WEB_PAGES = ["/admin/organisations", "/admin/organisations/new", "/admin/users", "/admin/users/new", "/admin/audit"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_account_password_page_matrix(client, role):
+    """Every signed-in role changes its own password on the account page; an anonymous visitor is sent to sign in."""
+    from tests.factories import sign_in
+
+    if role != "anonymous":
+        sign_in(client, make_user(role))
+    page = client.get("/account")
+    changed = client.post(
+        "/account/password", data={"current_password": PASSWORD, "new_password": "kettle mango lantern"}
+    )
+    if role == "anonymous":
+        assert page.status_code == 302 and changed.status_code == 302
+        assert "/sign-in" in changed.headers["Location"]
+    else:
+        assert page.status_code == 200 and 'name="current_password"' in page.get_data(as_text=True)
+        assert changed.status_code == 302 and changed.headers["Location"].endswith("/account")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_forgot_password_pages_are_public(client, role):
+    from tests.factories import sign_in
+
+    if role != "anonymous":
+        sign_in(client, make_user(role))
+    assert client.get("/forgot-password").status_code == 200
+    assert client.get("/reset-password/" + "x" * 43).status_code == 410
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -31,7 +31,8 @@ def test_a_member_signs_in_and_out(page, live_server):
 
 def test_a_wrong_password_is_explained_on_the_form(page, live_server):
     sign_in(page, live_server, "amina@sahel.example.org", "not the password")
-    expect(page.locator(".error").first).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("The email or password is not right")
+    expect(page.locator("#email")).to_have_value("amina@sahel.example.org")
 
 
 def test_the_secretariat_sees_every_organisation_with_its_weight(page, live_server):

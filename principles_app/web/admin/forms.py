@@ -47,7 +47,7 @@ class UserForm(TextSafeForm):
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
         _l("Password"),
-        validators=[Optional(), Length(min=8, max=1024)],
-        description=_l("At least 8 characters. Leave empty to keep the current password."),
+        validators=[Optional(), Length(max=1024)],
+        description=_l("At least 12 characters and not easy to guess. Leave empty to keep the current password."),
     )
     submit = SubmitField(_l("Save user"))

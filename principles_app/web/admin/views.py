@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user
 
 from principles_app import permissions
 from principles_app.services import audit_listing
+from principles_app.services import auth as auth_service
 from principles_app.services import organisations as org_service
 from principles_app.services.errors import ValidationFailed
 from principles_app.web.admin.forms import OrganisationForm, UserForm
@@ -81,6 +82,9 @@ def new_user():
     def create():
         if not form.password.data:
             raise ValidationFailed(fields={"password": _("Give a password for the new user.")})
+        auth_service.check_new_password(
+            form.password.data, field="password", user_inputs=(form.email.data, form.name.data)
+        )
         user = org_service.create_user(
             current_user,
             email=form.email.data,
@@ -102,9 +106,11 @@ def new_user():
 def edit_user(user_id: int):
     user = org_service.get_user(user_id)
     form = _user_form(user)
-    outcome = submit(
-        form,
-        lambda: org_service.update_user(
+
+    def save():
+        if form.password.data:
+            auth_service.check_new_password(form.password.data, field="password", user_inputs=(user.email, user.name))
+        return org_service.update_user(
             current_user,
             user,
             name=form.name.data,
@@ -112,8 +118,9 @@ def edit_user(user_id: int):
             organisation=org_service.get_organisation(form.organisation_id.data),
             active=form.active.data,
             password=form.password.data or None,
-        ),
-    )
+        )
+
+    outcome = submit(form, save)
     if outcome.succeeded:
         if user.id == current_user.id and user.active:
             login_user(user)  # changing one's own password or role ends other sessions, not this one

@@ -18,6 +18,7 @@ from principles_app.web.api.schemas import (
     OrganisationList,
     OrganisationOut,
     OrganisationPatch,
+    PasswordChange,
     TokenRequest,
     TokenResponse,
     UserCreate,
@@ -76,6 +77,24 @@ def update_me(body: MePatch):
     org_service.update_preferences(g.api_user, **body.model_dump(exclude_unset=True))
     db.session.commit()
     return ok(UserOut.model_validate(g.api_user))
+
+
+@bp.post("/me/password")
+@endpoint(
+    Endpoint(
+        "Change my password; my other sessions and API tokens end, this token stays",
+        body=PasswordChange,
+        status=204,
+        errors=(422, 429),
+        tag="users",
+    )
+)
+def change_my_password(body: PasswordChange):
+    auth_service.change_password(
+        g.api_user, body.current_password, body.new_password, request.remote_addr, keep_token_id=g.api_token_id
+    )
+    db.session.commit()
+    return "", 204
 
 
 @bp.get("/organisations")
@@ -139,6 +158,7 @@ def update_organisation(organisation_id: int, body: OrganisationPatch):
 )
 def create_user(body: UserCreate):
     require(permissions.can_manage_users(g.api_user))
+    auth_service.check_new_password(body.password, field="password", user_inputs=(body.email, body.name))
     organisation = org_service.get_organisation(body.organisation_id)
     fields = body.model_dump(exclude={"organisation_id"})
     user = org_service.create_user(g.api_user, organisation=organisation, **fields)

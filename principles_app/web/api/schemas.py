@@ -189,6 +189,13 @@ class UserOut(BaseModel):
     notifications: NOTIFICATIONS
 
 
+class PasswordChange(StrictModel):
+    """The signed-in user's current password and the new one (at least 12 characters, not easy to guess)."""
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
 class MePatch(StrictModel):
     """The signed-in user's own preferences."""
 

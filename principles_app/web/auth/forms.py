@@ -1,4 +1,4 @@
-"""Sign-in form."""
+"""Sign-in, password change and password reset forms."""
 
 from __future__ import annotations
 
@@ -28,3 +28,43 @@ class SignOutForm(TextSafeForm):
     """A CSRF-protected sign-out button."""
 
     submit = SubmitField(_l("Sign out"))
+
+
+class ChangePasswordForm(TextSafeForm):
+    """The current password and the new one, on the account page beside the preferences form."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+        description=_l(
+            "At least 12 characters and not easy to guess: a few uncommon words together are easy to remember."
+        ),
+    )
+    change_password = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(TextSafeForm):
+    """The address to send a link to choose a new password."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(TextSafeForm):
+    """The new password chosen through an e-mailed link."""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+        description=_l(
+            "At least 12 characters and not easy to guess: a few uncommon words together are easy to remember."
+        ),
+    )
+    submit = SubmitField(_l("Save the new password"))

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from principles_app.extensions import db
 from principles_app.services import auth as auth_service
 from principles_app.services.errors import RateLimited
-from principles_app.web.auth.forms import SignInForm, SignInLinkForm, SignOutForm
+from principles_app.web.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignInLinkForm,
+    SignOutForm,
+)
+from principles_app.web.main.forms import PreferencesForm
 from principles_app.web.main.views import safe_next
-from principles_app.web.submitting import submit
+from principles_app.web.submitting import done, submit
 
 bp = Blueprint("auth", __name__)
 
@@ -74,3 +82,65 @@ def sign_out():
         session.clear()
         flash(_("You are signed out."), "success")
     return redirect(url_for("main.home"))
+
+
+def _retry_after(outcome) -> dict[str, str]:
+    return {"Retry-After": str(outcome.refusal.retry_after)} if isinstance(outcome.refusal, RateLimited) else {}
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    """Change one's own password from the account page; this browser stays signed in, every other session ends."""
+    form = ChangePasswordForm()
+    user = current_user._get_current_object()  # the user itself: the proxy would sign in as itself
+    outcome = submit(
+        form,
+        lambda: auth_service.change_password(
+            user, form.current_password.data, form.new_password.data, request.remote_addr
+        ),
+    )
+    if outcome.succeeded:
+        login_user(user)  # the session epoch moved on: this browser signs in again at the new one
+        return done(
+            _("Your password is changed. Every other session and API token of your account has ended."),
+            url_for("main.account"),
+        )
+    preferences = PreferencesForm(formdata=None, obj=current_user)
+    preferences.notifications.data = current_user.notifications.value
+    return (
+        render_template("main/account.html", form=preferences, password_form=form),
+        outcome.status,
+        _retry_after(outcome),
+    )
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a link to choose a new password; the same answer whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    outcome = submit(form, lambda: auth_service.request_password_reset(form.email.data, request.remote_addr))
+    if outcome.succeeded:
+        return render_template("auth/reset_sent.html")
+    throttled = isinstance(outcome.refusal, RateLimited)
+    return (
+        render_template("auth/forgot_password.html", form=form, throttled=throttled),
+        outcome.status,
+        _retry_after(outcome),
+    )
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password with an e-mailed link; only a saved password spends it. Every session ends."""
+    if auth_service.password_reset_link(token) is None:
+        return render_template("auth/reset_password.html", form=None), 410
+    form = ResetPasswordForm()
+    outcome = submit(form, lambda: auth_service.reset_password(token, form.new_password.data))
+    if outcome.succeeded and outcome.result is None:  # spent by another submission meanwhile
+        return render_template("auth/reset_password.html", form=None), 410
+    if outcome.succeeded:
+        logout_user()
+        session.clear()
+        return done(_("Your password is changed. Sign in with it."), url_for("auth.sign_in"))
+    return render_template("auth/reset_password.html", form=form), outcome.status, {"Referrer-Policy": "no-referrer"}

@@ -13,6 +13,7 @@ from principles_app.extensions import db
 from principles_app.services import organisations as org_service
 from principles_app.web.api.openapi import Endpoint, endpoint
 from principles_app.web.api.schemas import Health
+from principles_app.web.auth.forms import ChangePasswordForm
 from principles_app.web.main.forms import LanguageForm, PreferencesForm
 from principles_app.web.submitting import done, submit
 
@@ -78,4 +79,5 @@ def account():
     )
     if outcome.succeeded:
         return done(_("Your preferences are saved."), url_for("main.account"))
-    return render_template("main/account.html", form=form), outcome.status
+    password_form = ChangePasswordForm(formdata=None)
+    return render_template("main/account.html", form=form, password_form=password_form), outcome.status
