@@ -1,7 +1,7 @@
 """amendment recommendations: the secretariat's recommendation per amendment and the proposer's answer
 
 Revision ID: 3e5b7d9f1a24
-Revises: 7c4e9a2d1f60
+Revises: 8a3f5c7e2b91
 Create Date: 2026-12-04 16:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import principles_app.db
 
 # revision identifiers, used by Alembic.
 revision = "3e5b7d9f1a24"
-down_revision = "7c4e9a2d1f60"
+down_revision = "8a3f5c7e2b91"
 branch_labels = None
 depends_on = None
 
