@@ -20,6 +20,7 @@ from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.comments import MODERATOR_HIDDEN_CATEGORIES, HiddenCategory, Stance
 from principles_app.domain.organisations import AuthorCategory, Category, NotificationPreference, Region, Role
 from principles_app.domain.organisations import author_category as describe_author
+from principles_app.domain.procedure import Answer, Procedure
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.voting import Choice, Majority, MotionEffect, Secrecy
 
@@ -52,6 +53,14 @@ AMENDMENT_STATUS_NAMES = {
     AmendmentStatus.MERGED: _l("merged"),
     AmendmentStatus.CONFLICTED: _l("conflicted — needs revision"),
 }
+PROCEDURE_NAMES = {
+    Procedure.ACCEPT: _l("accept"),
+    Procedure.REJECT: _l("reject"),
+    Procedure.MODIFIED: _l("accept in a modified form"),
+    Procedure.COVERED_BY: _l("covered by another amendment"),
+    Procedure.VOTE: _l("the meeting votes"),
+}
+ANSWER_NAMES = {Answer.AGREE: _l("agreed"), Answer.OBJECT: _l("objected")}
 #: The choices of the proposal form: what the proposer means to do.
 AMENDMENT_KIND_CHOICE_NAMES = {
     AmendmentKind.MODIFY: _l("Change this principle"),
@@ -121,6 +130,8 @@ LABEL_TABLES: dict[str, tuple[Iterable[StrEnum], Mapping[StrEnum, Any]]] = {
     "ROLE_NAMES": (Role, ROLE_NAMES),
     "NOTIFICATION_PREFERENCE_NAMES": (NotificationPreference, NOTIFICATION_PREFERENCE_NAMES),
     "AMENDMENT_STATUS_NAMES": (AmendmentStatus, AMENDMENT_STATUS_NAMES),
+    "PROCEDURE_NAMES": (Procedure, PROCEDURE_NAMES),
+    "ANSWER_NAMES": (Answer, ANSWER_NAMES),
     "AMENDMENT_KIND_CHOICE_NAMES": (AmendmentKind, AMENDMENT_KIND_CHOICE_NAMES),
     "ROUND_KIND_NAMES": (RoundKind, ROUND_KIND_NAMES),
     "ROUND_KIND_CHOICE_NAMES": (RoundKind, ROUND_KIND_CHOICE_NAMES),

@@ -139,6 +139,16 @@ def can_reject_amendment(user, amendment=None) -> bool:
     return is_secretariat(user)
 
 
+def can_recommend_amendment(user, amendment=None) -> bool:
+    """Only the secretariat, as drafting committee, recommends on amendments."""
+    return is_secretariat(user)
+
+
+def can_answer_recommendation(user, amendment) -> bool:
+    """Only the proposer's organisation answers the recommendation on its amendment."""
+    return _acts_for_active_organisation(user) and user.organisation_id == amendment.organisation_id
+
+
 def can_publish(user: User | None) -> bool:
     """Only the secretariat publishes an adopted version."""
     return is_secretariat(user)

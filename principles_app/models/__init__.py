@@ -16,6 +16,7 @@ from principles_app.models.drafts import (
     AmendmentRevision,
     Document,
     Principle,
+    Recommendation,
     Version,
 )
 from principles_app.models.notifications import OutboxMessage
@@ -45,6 +46,7 @@ __all__ = [
     "AmendmentRevision",
     "Document",
     "Principle",
+    "Recommendation",
     "PrincipleTranslation",
     "ExportCache",
     "GeneratedFile",

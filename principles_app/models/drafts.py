@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from principles_app.db import Base, UTCDateTime, created_at, int_pk, str_name, utcnow
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
+from principles_app.domain.procedure import Answer, Procedure
 from principles_app.models.organisation import Organisation, User, enum_column
 
 
@@ -115,6 +116,10 @@ class Amendment(Base):
     revisions: Mapped[list[AmendmentRevision]] = relationship(
         back_populates="amendment", order_by="AmendmentRevision.number"
     )
+    # Loaded with the amendment in one more query per list, never one per amendment.
+    recommendation: Mapped[Recommendation | None] = relationship(
+        back_populates="amendment", uselist=False, lazy="selectin", foreign_keys="Recommendation.amendment_id"
+    )
 
     @property
     def principle_number(self) -> int | None:
@@ -165,3 +170,29 @@ class AmendmentCosponsor(Base):
     amendment: Mapped[Amendment] = relationship(back_populates="cosponsors")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     user: Mapped[User] = relationship()
+
+
+class Recommendation(Base):
+    """The secretariat's recommendation on an amendment, and the proposer's answer to it."""
+
+    __tablename__ = "amendment_recommendation"
+
+    id: Mapped[int_pk]
+    amendment_id: Mapped[int] = mapped_column(
+        ForeignKey("amendment.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    procedure: Mapped[Procedure] = mapped_column(enum_column(Procedure, "recommendation_procedure"), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    # For ``modified``: the committee's text for the principle.
+    text: Mapped[str | None] = mapped_column(Text)
+    # For ``covered_by``: the amendment that says the same.
+    covered_by_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), nullable=False)
+    answer: Mapped[Answer | None] = mapped_column(enum_column(Answer, "recommendation_answer"))
+    answer_comment: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    amendment: Mapped[Amendment] = relationship(back_populates="recommendation", foreign_keys=[amendment_id])

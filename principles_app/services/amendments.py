@@ -29,6 +29,7 @@ from principles_app.domain.diffing import (
     word_diff,
     wrap_lines,
 )
+from principles_app.domain.procedure import Answer, Procedure
 from principles_app.domain.publication import normalise
 from principles_app.domain.rounds import RoundState
 from principles_app.extensions import db
@@ -40,6 +41,7 @@ from principles_app.models import (
     Document,
     Motion,
     Principle,
+    Recommendation,
     Round,
     User,
     Version,
@@ -69,9 +71,19 @@ def get_amendment(amendment_id: int) -> Amendment:
 
 
 def list_amendments(
-    document: Document, status: str | None = None, principle_id: int | None = None, with_revisions: bool = False
+    document: Document,
+    status: str | None = None,
+    principle_id: int | None = None,
+    with_revisions: bool = False,
+    procedure: str | None = None,
+    answer: str | None = None,
+    needs_vote: bool = False,
 ) -> list[Amendment]:
-    """Return a document's amendments in order of proposal, with what their pages show."""
+    """Return a document's amendments in order of proposal, with what their pages show.
+
+    ``procedure`` and ``answer`` filter by the recommendation (``answer="none"``: not answered yet);
+    ``needs_vote`` keeps the active amendments recommended ``vote`` or whose proposer objected.
+    """
     query = (
         select(Amendment)
         .where(Amendment.document_id == document.id)
@@ -93,6 +105,26 @@ def list_amendments(
             raise ValidationFailed(fields={"status": str(_l("Unknown status."))}) from None
     if principle_id is not None:
         query = query.where(Amendment.principle_id == principle_id)
+    if procedure is not None or answer is not None or needs_vote:
+        query = query.join(Recommendation, Recommendation.amendment_id == Amendment.id)
+    if procedure is not None:
+        try:
+            query = query.where(Recommendation.procedure == Procedure(procedure))
+        except ValueError:
+            raise ValidationFailed(fields={"procedure": str(_l("Unknown recommendation."))}) from None
+    if answer is not None:
+        if answer == "none":
+            query = query.where(Recommendation.answer.is_(None))
+        else:
+            try:
+                query = query.where(Recommendation.answer == Answer(answer))
+            except ValueError:
+                raise ValidationFailed(fields={"answer": str(_l("Unknown answer."))}) from None
+    if needs_vote:
+        query = query.where(
+            Amendment.status.in_(ACTIVE),
+            (Recommendation.procedure == Procedure.VOTE) | (Recommendation.answer == Answer.OBJECT),
+        )
     return list(db.session.execute(query).scalars())
 
 
@@ -207,6 +239,9 @@ def _lock(amendment: Amendment) -> Amendment:
     return db.session.execute(
         select(Amendment).where(Amendment.id == amendment.id).execution_options(populate_existing=True)
     ).scalar_one()
+
+
+lock = _lock  # the recommendation service serialises with the same lock
 
 
 def _refuse_while_voted_on(amendment: Amendment) -> None:
@@ -366,8 +401,14 @@ def revise(
     title: str | None = None,
     text: str | None = None,
     after_principle_id: Any = ...,
+    reason: str = "revised",
+    during_round: bool = True,
 ) -> Amendment:
-    """Revise an open or conflicted amendment onto the current text; clears a conflict."""
+    """Revise an open or conflicted amendment onto the current text; clears a conflict.
+
+    ``reason`` names the revision in the history; agreeing to the committee's text revises with
+    ``during_round=False``, since the procedure runs after the amendments round.
+    """
     amendment = _lock(amendment)
     new_status = _move(amendment, "revise")
     _refuse_while_voted_on(amendment)
@@ -394,7 +435,8 @@ def revise(
             amendment.proposed_text if text is None else text,
         )
     new_rationale = amendment.rationale if rationale is None else _check_rationale(rationale)
-    _require_round(document)
+    if during_round:
+        _require_round(document)
     for name, value in fields.items():
         setattr(amendment, name, value)
     amendment.rationale = new_rationale
@@ -402,12 +444,17 @@ def revise(
     previous = amendment.status
     amendment.status = new_status
     amendment.updated_at = utcnow()
-    _revision(amendment, "revised", actor)
+    _revision(amendment, reason, actor)
     audit.record(
         "amendment.revised",
         "amendment",
         amendment.id,
-        {"from_status": previous.value, "status": new_status.value, "base_version": amendment.base_version},
+        {
+            "from_status": previous.value,
+            "status": new_status.value,
+            "base_version": amendment.base_version,
+            "reason": reason,
+        },
         actor,
     )
     return amendment

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.diffing import numbered_lines, render_redline, word_diff
 from principles_app.extensions import db
+from principles_app.labels import ANSWER_NAMES, PROCEDURE_NAMES, name_of
 from principles_app.models import Amendment, Document, Motion, User, Version
 from principles_app.services import amendments as amendments_service
 from principles_app.services import disclosure
@@ -43,6 +44,8 @@ class PackAmendment:
     proposer: dict[str, str]
     cosponsors: list[str]
     result: dict[str, Any] | None
+    # The secretariat's recommendation: procedure and answer named in the reader's language.
+    recommendation: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,20 @@ def _heading(amendment: Amendment) -> str:
     if first == last:
         return _("Principle %(n)s, line %(first)s", n=number, first=first)
     return _("Principle %(n)s, lines %(first)s–%(last)s", n=number, first=first, last=last)
+
+
+def _recommendation(amendment: Amendment) -> dict[str, Any] | None:
+    found = amendment.recommendation
+    if found is None:
+        return None
+    return {
+        "procedure": str(name_of(PROCEDURE_NAMES, found.procedure)),
+        "reason": found.reason,
+        "text": found.text,
+        "covered_by_id": found.covered_by_id,
+        "answer": str(name_of(ANSWER_NAMES, found.answer)) if found.answer else None,
+        "answer_comment": found.answer_comment,
+    }
 
 
 def _vote_results(document: Document) -> dict[int, dict[str, Any] | None]:
@@ -137,6 +154,7 @@ def build_meeting_pack(document: Document, number: int, viewer: User | None) -> 
                 proposer=amendments_service.proposer_label(amendment, viewer),
                 cosponsors=[c.organisation.name for c in amendment.cosponsors],
                 result=results.get(amendment.id),
+                recommendation=_recommendation(amendment),
             )
         )
     return MeetingPack(document, version, principles, rows)

@@ -20,11 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from principles_app.db import utcnow
 from principles_app.domain.amendments import AmendmentNews
 from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
+from principles_app.domain.procedure import Answer, Procedure
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.times import zone_for
 from principles_app.extensions import db
 from principles_app.formatting import deadline, time_in_zone
-from principles_app.labels import author_category
+from principles_app.labels import ANSWER_NAMES, PROCEDURE_NAMES, author_category, name_of
 from principles_app.models import (
     Amendment,
     Ballot,
@@ -50,6 +51,8 @@ SUBJECTS = {
     "amendment_rebased": _l("Your amendment %(number)s was moved onto the new text"),
     "amendment_conflicted": _l("Your amendment %(number)s conflicts with the new text"),
     "amendment_rejected": _l("Your amendment %(number)s was rejected"),
+    "recommendation_made": _l("The secretariat recommends on your amendment %(number)s"),
+    "recommendation_answered": _l("Your organisation answered the recommendation on amendment %(number)s"),
     "comment_reply": _l("%(author)s replied to your comment"),
     "sign_in_link": _l("Your sign-in link"),
     "password_reset": _l("Choose a new password"),
@@ -207,6 +210,33 @@ def notify_amendment_outcome(amendment: Amendment, outcome: AmendmentNews | str)
         raise ValueError(f"unknown amendment outcome {outcome!r}") from None
     proposer = db.session.get(User, amendment.proposer_id)
     return notify(proposer, f"amendment_{news.value}", _amendment_context(amendment))
+
+
+def notify_recommendation(amendment: Amendment, answer_cleared: bool = False) -> OutboxMessage | None:
+    """Tell the proposer what the secretariat recommends on their amendment (and that an answer was cleared)."""
+    recommendation = amendment.recommendation
+    procedure = recommendation.procedure
+    context = _amendment_context(amendment) | {
+        "procedure": Localised(lambda: name_of(PROCEDURE_NAMES, procedure)),
+        "reason": recommendation.reason,
+        "committee_text": recommendation.text,
+        "covered_by_id": recommendation.covered_by_id,
+        "answer_cleared": answer_cleared,
+    }
+    return notify(db.session.get(User, amendment.proposer_id), "recommendation_made", context)
+
+
+def notify_recommendation_answer(amendment: Amendment) -> OutboxMessage | None:
+    """Tell the proposer how their organisation answered the recommendation on their amendment."""
+    recommendation = amendment.recommendation
+    procedure, answer = recommendation.procedure, recommendation.answer
+    context = _amendment_context(amendment) | {
+        "procedure": Localised(lambda: name_of(PROCEDURE_NAMES, procedure)),
+        "answer": Localised(lambda: name_of(ANSWER_NAMES, answer)),
+        "comment": recommendation.answer_comment,
+        "adopted_text": recommendation.text if answer == Answer.AGREE and procedure == Procedure.MODIFIED else None,
+    }
+    return notify(db.session.get(User, amendment.proposer_id), "recommendation_answered", context)
 
 
 def _author_label(comment: Comment) -> Localised | str:

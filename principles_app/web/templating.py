@@ -7,6 +7,7 @@ from flask import Flask, current_app, url_for
 from principles_app import formatting, labels
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.languages import LANGUAGE_NAMES, SOURCE_LANGUAGE, direction_of
+from principles_app.domain.procedure import Answer, Procedure
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.text import xml_characters
 from principles_app.domain.voting import MotionEffect, MotionOutcome, Secrecy
@@ -26,7 +27,17 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["direction_of"] = direction_of
     app.jinja_env.globals["SOURCE_LANGUAGE"] = SOURCE_LANGUAGE
     # Templates compare stored values with the domain's enums, never with spelt-out strings.
-    for vocabulary in (AmendmentKind, AmendmentStatus, RoundKind, RoundState, Secrecy, MotionOutcome, MotionEffect):
+    for vocabulary in (
+        AmendmentKind,
+        AmendmentStatus,
+        RoundKind,
+        RoundState,
+        Secrecy,
+        MotionOutcome,
+        MotionEffect,
+        Procedure,
+        Answer,
+    ):
         app.jinja_env.globals[vocabulary.__name__] = vocabulary
     app.jinja_env.globals["public_url_for"] = public_url_for
     for names in (
@@ -39,5 +50,7 @@ def register_template_helpers(app: Flask) -> None:
         "CHOICE_NAMES",
         "MOTION_EFFECT_NAMES",
         "MAJORITY_NAMES",
+        "PROCEDURE_NAMES",
+        "ANSWER_NAMES",
     ):
         app.jinja_env.globals[names] = getattr(labels, names)

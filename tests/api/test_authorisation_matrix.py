@@ -113,3 +113,48 @@ def test_secretariat_pages_matrix(client, role):
             assert status == 302, path
         else:
             assert status == 403, path
+
+
+# The editorial procedure: who records a recommendation and who answers it.
+PROCEDURE_ROLES = ("anonymous", "observer", "member", "proposer_colleague", "secretariat")
+
+
+def _recommendation_scene():
+    from principles_app.extensions import db
+    from principles_app.services import recommendations
+    from tests.factories import draft_in_round, propose
+
+    proposer = make_user("member")
+    amendment = propose(proposer, draft_in_round())
+    recommendations.recommend(make_user("secretariat"), amendment, "vote", "The meeting decides.")
+    db.session.commit()
+    return proposer, amendment
+
+
+@pytest.mark.parametrize("role", PROCEDURE_ROLES)
+@pytest.mark.parametrize("route", ["recommend", "answer"])
+def test_procedure_route_matrix(client, role, route):
+    proposer, amendment = _recommendation_scene()
+    if role == "anonymous":
+        headers = {}
+    elif role == "proposer_colleague":
+        headers = auth_header(token_for(make_user("member", organisation=proposer.organisation)))
+    else:
+        headers = auth_header(token_for(make_user(role)))
+    if route == "recommend":
+        response = client.put(
+            f"/api/v1/amendments/{amendment.id}/recommendation",
+            headers=headers,
+            json={"procedure": "accept", "reason": "On reflection."},
+        )
+        allowed = {"secretariat"}
+    else:
+        response = client.post(
+            f"/api/v1/amendments/{amendment.id}/recommendation/answer", headers=headers, json={"agree": False}
+        )
+        allowed = {"proposer_colleague"}
+    if role in allowed:
+        assert response.status_code == 200, (role, route, response.get_json())
+    else:
+        assert response.status_code == (401 if role == "anonymous" else 403), (role, route, response.status_code)
+        assert "error" in response.get_json()

@@ -7,7 +7,8 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, Length, Optional
 
 from principles_app.domain.amendments import AmendmentKind
-from principles_app.labels import AMENDMENT_KIND_CHOICE_NAMES
+from principles_app.domain.procedure import Procedure
+from principles_app.labels import AMENDMENT_KIND_CHOICE_NAMES, PROCEDURE_NAMES
 from principles_app.web.choices import enum_options
 from principles_app.web.forms_common import TextSafeForm
 
@@ -44,3 +45,29 @@ class ReviseForm(TextSafeForm):
 
 class ActionForm(TextSafeForm):
     """A button that changes state (CSRF-protected)."""
+
+
+class RecommendForm(TextSafeForm):
+    """The secretariat's recommendation on an amendment; it may change until the proposer answers."""
+
+    procedure = SelectField(_l("Recommendation"), choices=enum_options(Procedure, PROCEDURE_NAMES))
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=20_000)], render_kw={"rows": 4})
+    text = TextAreaField(
+        _l("The committee’s text (only for a modified recommendation)"),
+        validators=[Optional(), Length(max=20_000)],
+        render_kw={"rows": 8},
+    )
+    covered_by_id = SelectField(
+        _l("Covered by (only for a covered-by recommendation)"), coerce=str, validators=[Optional()]
+    )
+    submit = SubmitField(_l("Save recommendation"))
+
+
+class AnswerForm(TextSafeForm):
+    """The proposer's organisation agrees or objects, with an optional comment."""
+
+    comment = TextAreaField(
+        _l("Comment (optional)"), validators=[Optional(), Length(max=20_000)], render_kw={"rows": 3}
+    )
+    agree = SubmitField(_l("Agree"))
+    object = SubmitField(_l("Object"))

@@ -9,12 +9,14 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from principles_app import permissions
-from principles_app.domain.amendments import AmendmentKind, allowed_actions
+from principles_app.domain.amendments import AmendmentKind, AmendmentStatus, allowed_actions
 from principles_app.domain.diffing import word_diff
+from principles_app.domain.procedure import Procedure
 from principles_app.services import amendments as amendment_service
 from principles_app.services import drafts as draft_service
+from principles_app.services import recommendations as recommendation_service
 from principles_app.services import rounds as round_service
-from principles_app.web.amendments.forms import ActionForm, ProposeForm, ReviseForm
+from principles_app.web.amendments.forms import ActionForm, AnswerForm, ProposeForm, RecommendForm, ReviseForm
 from principles_app.web.amendments.presenters import describe, redline
 from principles_app.web.choices import options
 from principles_app.web.submitting import act, done, submit
@@ -95,6 +97,7 @@ def show(amendment_id: int):
         document=amendment.document,
         competitors=[describe(c, [], user) for c in competitors],
         action_form=ActionForm(),
+        **_procedure_forms(amendment),
         revision_redline=lambda r: redline(word_diff(r.base_text, r.proposed_text)),
         can={
             "revise": "revise" in actions and permissions.can_revise_amendment(user, amendment),
@@ -192,10 +195,110 @@ def merge(amendment_id: int):
     return _act(amendment_id, permissions.can_merge_amendment, amendment_service.merge_amendment, said)
 
 
-REVISION_NAMES = {"proposed": _l("Proposed"), "revised": _l("Revised"), "rebased": _l("Rebased onto a newer version")}
+REVISION_NAMES = {
+    "proposed": _l("Proposed"),
+    "revised": _l("Revised"),
+    "rebased": _l("Rebased onto a newer version"),
+    "recommendation": _l("The committee’s text, agreed by the proposer"),
+}
 
 
 @bp.app_context_processor
 def _revision_names():
     # Amendment statuses are named in principles_app.labels, shared with the services.
     return {"REVISION_NAMES": REVISION_NAMES}
+
+
+# --- The editorial procedure: recommendation and answer ------------------------------------------
+
+
+def _recommend_form(amendment, form: RecommendForm | None = None) -> RecommendForm:
+    form = form or RecommendForm()
+    others = [
+        a
+        for a in amendment_service.list_amendments(amendment.document, status=AmendmentStatus.OPEN.value)
+        if a.id != amendment.id
+    ]
+    form.covered_by_id.choices = options([("", _("—"))] + [(str(a.id), _("Amendment %(id)s", id=a.id)) for a in others])
+    return form
+
+
+def _procedure_forms(amendment) -> dict:
+    """What the amendment page shows of the procedure: the committee's redline and the forms the viewer may use."""
+    recommendation = amendment.recommendation
+    shown = {"recommend_form": None, "answer_form": None, "committee_redline": None}
+    if recommendation is not None and recommendation.procedure == Procedure.MODIFIED and recommendation.text:
+        shown["committee_redline"] = redline(word_diff(amendment.proposed_text, recommendation.text))
+    if amendment.status == AmendmentStatus.OPEN and permissions.can_recommend_amendment(current_user, amendment):
+        form = _recommend_form(amendment)
+        if recommendation is not None:
+            form.procedure.data, form.reason.data = recommendation.procedure.value, recommendation.reason
+            form.text.data = recommendation.text or ""
+            form.covered_by_id.data = str(recommendation.covered_by_id or "")
+        shown["recommend_form"] = form
+    if (
+        amendment.status == AmendmentStatus.OPEN
+        and recommendation is not None
+        and recommendation.answer is None
+        and permissions.can_answer_recommendation(current_user, amendment)
+    ):
+        shown["answer_form"] = AnswerForm()
+    return shown
+
+
+@bp.route("/amendments/<int:amendment_id>/recommendation", methods=["GET", "POST"])
+def recommend(amendment_id: int):
+    amendment = amendment_service.get_amendment(amendment_id)
+    if not permissions.can_recommend_amendment(current_user, amendment):
+        abort(403)
+    form = _recommend_form(amendment)
+    procedure = form.procedure.data
+    outcome = submit(
+        form,
+        lambda: recommendation_service.recommend(
+            current_user,
+            amendment,
+            procedure,
+            form.reason.data,
+            text=(form.text.data or None) if procedure == Procedure.MODIFIED else None,
+            covered_by_id=_int_or_none(form.covered_by_id.data) if procedure == Procedure.COVERED_BY else None,
+        ),
+        raise_for=(404,),
+    )
+    if outcome.succeeded:
+        return done(_("The recommendation was saved."), url_for("amendments.show", amendment_id=amendment.id))
+    return render_template(
+        "amendments/recommendation_form.html",
+        amendment=amendment,
+        document=amendment.document,
+        recommend_form=form,
+        answer_form=None,
+    ), outcome.status
+
+
+@bp.route("/amendments/<int:amendment_id>/recommendation/answer", methods=["GET", "POST"])
+def answer(amendment_id: int):
+    amendment = amendment_service.get_amendment(amendment_id)
+    if not permissions.can_answer_recommendation(current_user, amendment):
+        abort(403)
+    form = AnswerForm()
+    outcome = submit(
+        form,
+        lambda: recommendation_service.answer(
+            current_user,
+            amendment,
+            True if form.agree.data else (False if form.object.data else None),
+            form.comment.data or None,
+        ),
+        raise_for=(404,),
+    )
+    if outcome.succeeded:
+        said = _("Your organisation agreed.") if form.agree.data else _("Your organisation objected.")
+        return done(said, url_for("amendments.show", amendment_id=amendment.id))
+    return render_template(
+        "amendments/recommendation_form.html",
+        amendment=amendment,
+        document=amendment.document,
+        recommend_form=None,
+        answer_form=form,
+    ), outcome.status

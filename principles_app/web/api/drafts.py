@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import gettext as _
 
 from principles_app import permissions
 from principles_app.db import utcnow
 from principles_app.domain.amendments import AmendmentStatus
+from principles_app.domain.procedure import Answer, Procedure
 from principles_app.domain.rounds import accepts_input
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Round, Version
 from principles_app.services import amendments as amendment_service
 from principles_app.services import closing
 from principles_app.services import drafts as draft_service
+from principles_app.services import recommendations as recommendation_service
 from principles_app.services import rounds as round_service
+from principles_app.services.errors import ValidationFailed
 from principles_app.web.api import bp
 from principles_app.web.api.core import ok, require
 from principles_app.web.api.drafts_schemas import (
@@ -27,6 +31,9 @@ from principles_app.web.api.drafts_schemas import (
     DocumentOut,
     MergeOut,
     PrincipleOut,
+    RecommendationAnswerIn,
+    RecommendationIn,
+    RecommendationOut,
     RoundCreate,
     RoundOut,
     RoundPatch,
@@ -87,6 +94,23 @@ def _motions_json(found: Round) -> list[dict]:
     return motions_json(found)
 
 
+def recommendation_out(amendment: Amendment) -> RecommendationOut | None:
+    """Describe an amendment's recommendation, or None when it has none."""
+    found = amendment.recommendation
+    if found is None:
+        return None
+    return RecommendationOut(
+        procedure=found.procedure.value,
+        reason=found.reason,
+        text=found.text,
+        covered_by_id=found.covered_by_id,
+        answer=found.answer.value if found.answer else None,
+        answer_comment=found.answer_comment,
+        answered_at=found.answered_at,
+        updated_at=found.updated_at,
+    )
+
+
 def amendment_out(amendment: Amendment, competing: list[int] | None = None) -> AmendmentOut:
     """Describe an amendment with its diff, lines and competitors."""
     lines = amendment_service.amendment_lines(amendment)
@@ -131,6 +155,7 @@ def amendment_out(amendment: Amendment, competing: list[int] | None = None) -> A
             }
             for r in amendment.revisions
         ],
+        recommendation=recommendation_out(amendment),
     )
 
 
@@ -310,13 +335,31 @@ def propose_amendment(slug: str, body: AmendmentCreate):
         "A document's amendments",
         response=AmendmentList,
         tag="amendments",
-        query={"status": {"type": "string", "enum": [status.value for status in AmendmentStatus]}},
+        query={
+            "status": {"type": "string", "enum": [status.value for status in AmendmentStatus]},
+            "procedure": {"type": "string", "enum": [p.value for p in Procedure]},
+            "answer": {"type": "string", "enum": [a.value for a in Answer] + ["none"]},
+            "needs_vote": {
+                "type": "boolean",
+                "description": "only the open amendments recommended vote or whose proposer objected",
+            },
+        },
     )
 )
 def list_amendments(slug: str):
     require(permissions.can_read_drafts(g.api_user))
     document = draft_service.get_document(slug)
-    listed = amendment_service.list_amendments(document, status=request.args.get("status") or None, with_revisions=True)
+    needs_vote = request.args.get("needs_vote", "false")
+    if needs_vote not in ("true", "false"):
+        raise ValidationFailed(fields={"needs_vote": _("Give true or false.")})
+    listed = amendment_service.list_amendments(
+        document,
+        status=request.args.get("status") or None,
+        with_revisions=True,
+        procedure=request.args.get("procedure") or None,
+        answer=request.args.get("answer") or None,
+        needs_vote=needs_vote == "true",
+    )
     competing = amendment_service.competing_map(listed)
     return ok(AmendmentList(amendments=[amendment_out(a, competing.get(a.id, [])) for a in listed]))
 
@@ -410,5 +453,45 @@ def reject_amendment(amendment_id: int):
     amendment = amendment_service.get_amendment(amendment_id)
     require(permissions.can_reject_amendment(g.api_user, amendment))
     amendment_service.reject(g.api_user, amendment)
+    db.session.commit()
+    return ok(amendment_out(amendment))
+
+
+@bp.put("/amendments/<int:amendment_id>/recommendation")
+@endpoint(
+    Endpoint(
+        "Record or change the recommendation on an open amendment (clears an answer)",
+        auth="secretariat",
+        body=RecommendationIn,
+        response=AmendmentOut,
+        errors=(403, 409),
+        tag="amendments",
+    )
+)
+def recommend_amendment(amendment_id: int, body: RecommendationIn):
+    amendment = amendment_service.get_amendment(amendment_id)
+    require(permissions.can_recommend_amendment(g.api_user, amendment))
+    recommendation_service.recommend(
+        g.api_user, amendment, body.procedure, body.reason, text=body.text, covered_by_id=body.covered_by_id
+    )
+    db.session.commit()
+    return ok(amendment_out(amendment))
+
+
+@bp.post("/amendments/<int:amendment_id>/recommendation/answer")
+@endpoint(
+    Endpoint(
+        "Agree or object to the recommendation (proposer's organisation; agreeing to modified adopts "
+        "the committee's text)",
+        body=RecommendationAnswerIn,
+        response=AmendmentOut,
+        errors=(403, 409),
+        tag="amendments",
+    )
+)
+def answer_recommendation(amendment_id: int, body: RecommendationAnswerIn):
+    amendment = amendment_service.get_amendment(amendment_id)
+    require(permissions.can_answer_recommendation(g.api_user, amendment))
+    recommendation_service.answer(g.api_user, amendment, body.agree, body.comment)
     db.session.commit()
     return ok(amendment_out(amendment))

@@ -8,9 +8,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
+from principles_app.domain.procedure import Answer, Procedure
 from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.voting import Majority, Secrecy
-from principles_app.web.api.schemas import MULTILINE, StrictModel, UtcDateTime, WeightString, literal_of
+from principles_app.web.api.schemas import MULTILINE, Id, StrictModel, UtcDateTime, WeightString, literal_of
 
 AMENDMENT_KINDS = literal_of(AmendmentKind)
 AMENDMENT_STATUSES = literal_of(AmendmentStatus)
@@ -18,6 +19,8 @@ ROUND_KINDS = literal_of(RoundKind)
 ROUND_STATES = literal_of(RoundState)
 MAJORITIES = literal_of(Majority)
 SECRECIES = literal_of(Secrecy)
+PROCEDURES = literal_of(Procedure)
+ANSWERS = literal_of(Answer)
 
 
 class PrincipleIn(StrictModel):
@@ -197,6 +200,42 @@ class RevisionOut(BaseModel):
     created_at: datetime
 
 
+class RecommendationIn(StrictModel):
+    """The secretariat's recommendation on an open amendment; a change clears the proposer's answer."""
+
+    procedure: PROCEDURES
+    reason: str = Field(max_length=20_000, json_schema_extra=MULTILINE)
+    text: str | None = Field(
+        default=None,
+        max_length=20_000,
+        json_schema_extra=MULTILINE,
+        description="the committee's text for the principle; only with modified",
+    )
+    covered_by_id: Id | None = Field(
+        default=None, description="an open amendment of the same document; only with covered_by"
+    )
+
+
+class RecommendationAnswerIn(StrictModel):
+    """The proposer's organisation's answer to a recommendation."""
+
+    agree: bool
+    comment: str | None = Field(default=None, max_length=20_000, json_schema_extra=MULTILINE)
+
+
+class RecommendationOut(BaseModel):
+    """What the secretariat recommends for an amendment and how the proposer answered."""
+
+    procedure: PROCEDURES
+    reason: str
+    text: str | None = None
+    covered_by_id: int | None = None
+    answer: ANSWERS | None = None
+    answer_comment: str | None = None
+    answered_at: datetime | None = None
+    updated_at: datetime
+
+
 class AmendmentOut(BaseModel):
     """An amendment with its redline, lines and competitors."""
 
@@ -224,6 +263,9 @@ class AmendmentOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     revisions: list[RevisionOut]
+    recommendation: RecommendationOut | None = Field(
+        description="the secretariat's recommendation and the proposer's answer; null when none"
+    )
 
 
 class AmendmentList(BaseModel):

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from principles_app import permissions
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.diffing import numbered_lines
+from principles_app.domain.procedure import Answer, Procedure
 from principles_app.services import amendments as amendment_service
 from principles_app.services import drafts as draft_service
 from principles_app.services import rounds as round_service
@@ -105,13 +106,30 @@ def amendments(slug: str):
     status = request.args.get("status") or None
     if status is not None and status not in {s.value for s in AmendmentStatus}:
         abort(404)
-    views = describe_all(amendment_service.list_amendments(found, status=status), current_user)
+    procedure = request.args.get("procedure") or None
+    answer = request.args.get("answer") or None
+    needs_vote = request.args.get("needs_vote") == "true"
+    if procedure is not None and procedure not in {p.value for p in Procedure}:
+        abort(404)
+    if answer is not None and answer not in {a.value for a in Answer} | {"none"}:
+        abort(404)
+    views = describe_all(
+        amendment_service.list_amendments(
+            found, status=status, procedure=procedure, answer=answer, needs_vote=needs_vote
+        ),
+        current_user,
+    )
     return render_template(
         "drafts/amendments.html",
         document=found,
         views=views,
         status=status,
         statuses=[s.value for s in AmendmentStatus],
+        procedure=procedure,
+        answer=answer,
+        needs_vote=needs_vote,
+        procedures=list(Procedure),
+        answers=list(Answer),
     )
 
 
