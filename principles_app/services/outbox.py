@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from sqlalchemy import or_, select, update
 
 from principles_app.db import utcnow
@@ -134,8 +134,6 @@ def build_digests(now: datetime | None = None) -> int:
             ).scalars()
         )
         with force_locale(language):
-            from flask_babel import ngettext
-
             subject = ngettext("Your daily digest: %(num)d update", "Your daily digest: %(num)d updates", len(items))
         _subject, text, html = render_message(
             "digest", language, recipient_zone(user), {"items": items, "subject": subject}

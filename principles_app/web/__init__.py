@@ -161,24 +161,24 @@ def register_web(app: Flask) -> None:
     trust_proxies(app)
     # The views are loaded when the app is built, not when this package is imported (scripts, tests).
     from principles_app.web.admin.views import bp as admin_bp
+    from principles_app.web.amendments.views import bp as amendments_bp
     from principles_app.web.api import bp as api_bp
     from principles_app.web.auth.views import bp as auth_bp
     from principles_app.web.comments.views import bp as comments_bp
+    from principles_app.web.drafts.views import bp as drafts_bp
     from principles_app.web.main.views import bp as main_bp
     from principles_app.web.publications.desk import bp as publishing_bp
     from principles_app.web.publications.views import public_bp
+    from principles_app.web.rounds.views import bp as rounds_bp
     from principles_app.web.templating import register_template_helpers
+    from principles_app.web.translations.views import bp as translations_bp
+    from principles_app.web.voting.views import bp as voting_bp
 
     app.url_map.converters["int"] = IdConverter
     app.session_interface = NoSessionForTheApi()
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = None
-    from principles_app.web.amendments.views import bp as amendments_bp
-    from principles_app.web.drafts.views import bp as drafts_bp
-    from principles_app.web.rounds.views import bp as rounds_bp
-    from principles_app.web.translations.views import bp as translations_bp
-    from principles_app.web.voting.views import bp as voting_bp
 
     for blueprint in (
         main_bp,
