@@ -202,28 +202,39 @@ def send_sign_in_link(user: User) -> SignInLink:
 
 def use_sign_in_link(token: str) -> User | None:
     """Spend a sign-in link and return its user, or None if it is unknown, used, expired or outdated."""
+    link = _live_link(SignInLink, token)
+    if link is None or not _spend(SignInLink, link):
+        return None
+    link.user.last_seen_at = utcnow()
+    return link.user
+
+
+def _live_link(model: type[SignInLink] | type[PasswordResetLink], token: object):
+    """Return the unused, unexpired link a token names whose user is active and still in that epoch, or None."""
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
-    now = utcnow()
-    found = db.session.execute(
-        select(SignInLink).where(SignInLink.token_hash == _token_digest(token))
-    ).scalar_one_or_none()
-    if found is None or found.used_at is not None or found.expires_at <= now:
+    found = db.session.execute(select(model).where(model.token_hash == _token_digest(token))).scalar_one_or_none()
+    if found is None or found.used_at is not None or found.expires_at <= utcnow():
         return None
-    user = found.user
-    if not user.active or user.session_epoch != found.session_epoch:
+    if not found.user.active or found.user.session_epoch != found.session_epoch:
         return None
-    # The conditional UPDATE is what makes it single-use: of two concurrent clicks only one changes a row.
-    spent = db.session.execute(
-        update(SignInLink)
-        .where(SignInLink.id == found.id, SignInLink.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if spent != 1:
-        return None
-    user.last_seen_at = now
-    return user
+    return found
+
+
+def _spend(model: type[SignInLink] | type[PasswordResetLink], link) -> bool:
+    """Mark a link used; False if someone else spent it first.
+
+    The conditional UPDATE is what makes a link single-use: of two concurrent uses only one changes a row.
+    """
+    return (
+        db.session.execute(
+            update(model)
+            .where(model.id == link.id, model.used_at.is_(None))
+            .values(used_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
 
 
 def user_for_session(identity: object) -> User | None:
@@ -375,16 +386,7 @@ def request_password_reset(email: str, remote_addr: str | None) -> None:
 
 def password_reset_link(token: object) -> PasswordResetLink | None:
     """Return the live reset link a token names, or None if it is unknown, used, expired or outdated."""
-    if not isinstance(token, str) or not 20 <= len(token) <= 100:
-        return None
-    found = db.session.execute(
-        select(PasswordResetLink).where(PasswordResetLink.token_hash == _token_digest(token))
-    ).scalar_one_or_none()
-    if found is None or found.used_at is not None or found.expires_at <= utcnow():
-        return None
-    if not found.user.active or found.user.session_epoch != found.session_epoch:
-        return None
-    return found
+    return _live_link(PasswordResetLink, token)
 
 
 def reset_password(token: object, new_password: str) -> User | None:
@@ -398,14 +400,7 @@ def reset_password(token: object, new_password: str) -> User | None:
         return None
     user = link.user
     check_new_password(new_password, user_inputs=_own_inputs(user))
-    # The conditional UPDATE is what makes it single-use: of two concurrent submissions one changes a row.
-    spent = db.session.execute(
-        update(PasswordResetLink)
-        .where(PasswordResetLink.id == link.id, PasswordResetLink.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if spent != 1:
+    if not _spend(PasswordResetLink, link):
         return None
     _set_password(user, new_password)
     audit.record("user.password_reset", "user", user.id, {"by": "link"}, user)
