@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from principles_app.domain.organisations import AuthorCategory
 from principles_app.extensions import db
 from principles_app.labels import anonymous_display, author_category
 from principles_app.models import Organisation, User
@@ -49,7 +50,7 @@ def names_group(category: str, region: str, sizes: GroupSizes | None = None) -> 
 
     The secretariat's label names no region and no organisation but its own, so it always may.
     """
-    if category == "secretariat":
+    if category == AuthorCategory.SECRETARIAT:
         return True
     sizes = group_sizes() if sizes is None else sizes
     return sizes.get((category, region), 0) >= min_group()
