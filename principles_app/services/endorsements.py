@@ -112,6 +112,30 @@ def _context(endorsement: Endorsement, **extra: Any) -> dict[str, Any]:
     }
 
 
+def start_endorsement(
+    publication: Publication, fields: dict[str, Any], language: str | None
+) -> tuple[Endorsement, str]:
+    """Check and store an endorsement awaiting verification; return it with its verification token (to e-mail)."""
+    clean = _check(fields)
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    endorsement = Endorsement(
+        publication=publication,
+        **clean,
+        consent=True,
+        language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
+        state=EndorsementState.PENDING_VERIFICATION,
+        verification_hash=_digest(token),
+        verification_expires_at=now + timedelta(hours=rules.VERIFICATION_HOURS),
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(endorsement)
+    db.session.flush()
+    audit.record("endorsement.submitted", "endorsement", endorsement.id, {"publication_id": publication.id})
+    return endorsement, token
+
+
 def submit_endorsement(
     publication: Publication, fields: dict[str, Any], language: str | None, remote_addr: str | None
 ) -> Endorsement:
@@ -123,39 +147,15 @@ def submit_endorsement(
     address = remote_addr or "unknown"
     if (wait := seconds_until_allowed("ENDORSEMENT_ADDRESS_LIMIT", address)) is not None:
         raise RateLimited(retry_after=wait)
-    clean = _check(fields)
+    endorsement, token = start_endorsement(publication, fields, language)
     count("ENDORSEMENT_ADDRESS_LIMIT", address)
-    email_spent = seconds_until_allowed("ENDORSEMENT_EMAIL_LIMIT", clean["email"]) is not None
-    count("ENDORSEMENT_EMAIL_LIMIT", clean["email"])
-    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    token = secrets.token_urlsafe(32)
-    hours = rules.VERIFICATION_HOURS
-    now = utcnow()
-    endorsement = Endorsement(
-        publication=publication,
-        **clean,
-        consent=True,
-        language=language,
-        state=EndorsementState.PENDING_VERIFICATION,
-        verification_hash=_digest(token),
-        verification_expires_at=now + timedelta(hours=hours),
-        created_at=now,
-        updated_at=now,
-    )
-    db.session.add(endorsement)
-    db.session.flush()
+    email_spent = seconds_until_allowed("ENDORSEMENT_EMAIL_LIMIT", endorsement.email) is not None
+    count("ENDORSEMENT_EMAIL_LIMIT", endorsement.email)
+    context = _context(endorsement, url=link_to("endorsements.verify", token=token), hours=rules.VERIFICATION_HOURS)
     if email_spent:
-        # Looks accepted, but no more mail goes to this address today: nobody can verify this one.
-        render_message("endorsement_verify", language, "UTC", _context(endorsement, url="", hours=hours))
-        audit.record("endorsement.submitted", "endorsement", endorsement.id, {"publication_id": publication.id})
-        return endorsement
-    notify_address(
-        endorsement.email,
-        language,
-        "endorsement_verify",
-        _context(endorsement, url=link_to("endorsements.verify", token=token), hours=hours),
-    )
-    audit.record("endorsement.submitted", "endorsement", endorsement.id, {"publication_id": publication.id})
+        render_message("endorsement_verify", endorsement.language, "UTC", context)  # the same work, no mail
+    else:
+        notify_address(endorsement.email, endorsement.language, "endorsement_verify", context)
     return endorsement
 
 
