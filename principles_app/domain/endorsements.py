@@ -86,7 +86,11 @@ def is_website(url: str) -> bool:
         port = parts.port
     except ValueError:
         return False
-    host = parts.hostname or ""
+    try:
+        # An internationalised name (a Unicode host) is checked in its ASCII form.
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
     return (
         parts.scheme in ("http", "https")
         and "@" not in parts.netloc

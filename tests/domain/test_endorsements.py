@@ -32,7 +32,7 @@ def test_countries_are_the_assigned_iso_codes_only():
         assert not is_country(code)
 
 
-@pytest.mark.parametrize("url", ["https://example.org", "http://sub.example.org:8080/path?q=1"])
+@pytest.mark.parametrize("url", ["https://example.org", "http://sub.example.org:8080/path?q=1", "https://例え.jp/"])
 def test_websites_are_http_addresses_of_named_hosts(url):
     assert is_website(url)
 
