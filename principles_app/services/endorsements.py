@@ -281,6 +281,34 @@ def withdraw_endorsement(token: object) -> Endorsement:
     return endorsement
 
 
+def invite_to_renew(publication: Publication) -> int:
+    """Invite the organisations that endorsed an earlier publication of the document to endorse this one."""
+    earlier = db.session.execute(
+        select(Endorsement)
+        .join(Publication, Publication.id == Endorsement.publication_id)
+        .where(
+            Publication.document_id == publication.document_id,
+            Publication.id != publication.id,
+            Endorsement.state == EndorsementState.APPROVED,
+        )
+        .order_by(Endorsement.decided_at.desc(), Endorsement.id.desc())
+    ).scalars()
+    invited: set[str] = set()
+    url = link_to("endorsements.endorse", slug=publication.record["slug"], label=publication.label)
+    for endorsement in earlier:
+        if endorsement.name_key in invited:
+            continue  # the newest endorsement of each organisation speaks for it
+        invited.add(endorsement.name_key)
+        context = _context(endorsement, earlier_label=endorsement.publication.label, label=publication.label)
+        notify_address(
+            endorsement.email,
+            endorsement.language,
+            "endorsement_renew",
+            context | {"title": publication.record["title"], "url": url},
+        )
+    return len(invited)
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading
 

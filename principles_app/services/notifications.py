@@ -63,6 +63,7 @@ SUBJECTS = {
     "endorsement_duplicate": _l("“%(organisation)s” has already endorsed “%(title)s”"),
     "endorsement_approved": _l("Your endorsement of “%(title)s” is published"),
     "endorsement_rejected": _l("Your endorsement of “%(title)s” was not accepted"),
+    "endorsement_renew": _l("Version %(label)s of “%(title)s” is published: endorse it too"),
 }
 
 

@@ -163,9 +163,16 @@ def test_the_label_page_stays_immutable_and_links_to_its_short_lived_endorsement
 
 
 def test_a_later_publication_shows_earlier_endorsements_apart_and_invites_renewal(client, published):
-    approved_endorsement(published.publication, "Lagos Media", region="africa", country="NG")
+    approved_endorsement(published.publication, "Lagos Media", region="africa", country="NG", email="l@example.org")
+    withdrawn = approved_endorsement(published.publication, "Gone Org", email="gone@example.org")
+    withdrawn.state = "withdrawn"
+    db.session.commit()
     merge_amendment(published, "Principle title 2", "A better principle 2.", number=2)
     publish(published, "2.0", adopt(published))
+    (invitation,) = mail_to("l@example.org")[-1:]
+    assert invitation.event == "endorsement_renew" and "/principles/principles/2.0/endorse" in invitation.body_text
+    assert "version 1.0" in invitation.body_text and "Version 2.0" in invitation.subject
+    assert [m.event for m in mail_to("gone@example.org")].count("endorsement_renew") == 0
     page = client.get("/principles/principles/").get_data(as_text=True)
     assert "No organisation has endorsed this version yet." in page
     assert "Endorsements of earlier versions" in page and "Lagos Media" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g, request
 
 from principles_app import permissions
+from principles_app.domain.languages import LANGUAGES
 from principles_app.extensions import db
 from principles_app.models import Endorsement
 from principles_app.services import endorsements as endorsement_service
@@ -53,8 +54,9 @@ def _review(endorsement: Endorsement) -> EndorsementReview:
 )
 def create_endorsement(slug: str, label: str, body: EndorsementCreate):
     publication = _publication(slug, label)
+    # The language the endorser reads: a signed-in caller's choice, else the request's Accept-Language.
     language = g.api_user.language if g.get("api_user") is not None and g.api_user.language else None
-    language = language or request.accept_languages.best_match(["en", "es", "fr", "ar"])
+    language = language or request.accept_languages.best_match(list(LANGUAGES))
     endorsement = endorsement_service.submit_endorsement(publication, body.model_dump(), language, request.remote_addr)
     db.session.commit()
     return ok(EndorsementAccepted(id=endorsement.id, state=endorsement.state), 202)
