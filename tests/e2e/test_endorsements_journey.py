@@ -1,4 +1,4 @@
-"""Endorsements in a real browser: the public pages in four languages pass axe-core; endorsing needs no script."""
+"""Endorsements in a real browser: the pages pass axe-core and the HTML checker in four languages; endorsing needs no script."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import pg_url_for
 from tests.e2e.conftest import axe_violations
+from tests.e2e.html_checker import html_errors
 
 pytestmark = pytest.mark.e2e
 SLUG = "principles-for-collaboration"
@@ -19,10 +20,12 @@ PAGES = (f"/principles/{SLUG}/", f"/principles/{SLUG}/1.0/endorsements", f"/prin
 def test_pages_with_endorsements_are_accessible_in_every_language(browser, live_server, language):
     context = browser.new_context(locale=language, extra_http_headers={"Accept-Language": language}, bypass_csp=True)
     page = context.new_page()
+    sent: dict[str, str] = {}
     try:
         for path in PAGES:
             response = page.goto(live_server + path)
             assert response.status == 200, (path, response.status)
+            sent[path] = response.text()
             assert page.locator("html").get_attribute("lang") == language, path
             assert axe_violations(page) == [], (language, path, axe_violations(page))
             if "endorse" not in path.rsplit("/", 1)[-1]:
@@ -31,6 +34,8 @@ def test_pages_with_endorsements_are_accessible_in_every_language(browser, live_
                 assert "Colectivo Voces Libres" in page.content() and "@" not in page.locator("main").inner_text()
     finally:
         context.close()
+    errors = html_errors(sent)
+    assert errors == [], "\n".join(errors)
 
 
 def _verification_link(database: str, address: str) -> str:
