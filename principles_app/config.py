@@ -89,4 +89,7 @@ def load_config(instance_path: Path, testing: bool = False) -> dict:
         # How long the public site may reuse its list of publications before asking the database again;
         # tests see every publication at once.
         "PUBLIC_KEYS_FRESH_SECONDS": float(os.environ.get("PUBLIC_KEYS_FRESH_SECONDS", "0" if testing else "1.0")),
+        # Endorsements: refused (429) past the address's limit, silently not sent past the e-mail's.
+        "ENDORSEMENT_ADDRESS_LIMIT": os.environ.get("ENDORSEMENT_ADDRESS_LIMIT", "10 per hour"),
+        "ENDORSEMENT_EMAIL_LIMIT": os.environ.get("ENDORSEMENT_EMAIL_LIMIT", "3 per day"),
     }

@@ -194,3 +194,11 @@ def can_read_results(user: User | None) -> bool:
 def can_translate(user, principle=None) -> bool:
     """Members and the secretariat of an active organisation translate principles; observers never."""
     return _acts_for_active_organisation(user)
+
+
+# --- Endorsements (SPEC §17) --------------------------------------------------------------------
+
+
+def can_moderate_endorsements(user: User | None) -> bool:
+    """Only the secretariat sees the verified endorsements and approves or rejects them."""
+    return is_secretariat(user)

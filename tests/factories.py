@@ -427,3 +427,31 @@ def publish(scenario: Scenario, label: str = "1.0", version: int | None = None):
     )
     db.session.commit()
     return publication
+
+
+# --- Endorsements (SPEC §17) ------------------------------------------------------------------
+
+
+def endorsement_fields(name: str = "Red de Periodistas Libres", **changes) -> dict:
+    """Return the fields of an endorsement as the form and the API take them."""
+    fields = {
+        "organisation_name": name,
+        "country": "CL",
+        "region": "americas",
+        "website": "https://periodistas.example.org",
+        "email": "contacto@periodistas.example.org",
+        "statement": "We stand with these principles.",
+        "consent": True,
+    }
+    return fields | changes
+
+
+def approved_endorsement(publication, name: str = "Red de Periodistas Libres", **changes):
+    """Have an organisation endorse a publication, verified and approved by the secretariat, and commit."""
+    from principles_app.services import endorsements as endorsement_service
+
+    _pending, token = endorsement_service.start_endorsement(publication, endorsement_fields(name, **changes), "en")
+    endorsement, _verification = endorsement_service.verify_endorsement(token)
+    endorsement_service.approve_endorsement(make_user("secretariat"), endorsement)
+    db.session.commit()
+    return endorsement

@@ -25,6 +25,8 @@ NOT_NAMED = {
     "AuthorCategory": "readers see an anonymous author's phrase (threads.anonymous_display), the API the value",
     "MotionOutcome": "a template says passed or failed beside the result",
     "AmendmentNews": "each is told by a notification subject of its own (services.notifications.SUBJECTS)",
+    "EndorsementState": "readers see approved endorsements only, the secretariat's queue verified ones; "
+    "the endorser hears of each state by an e-mail of its own",
 }
 
 

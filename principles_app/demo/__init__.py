@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from principles_app.demo.comments import load_thread
 from principles_app.demo.drafts import load_draft
+from principles_app.demo.endorsements import endorse_demo_publication
 from principles_app.demo.publications import publish_adopted
 from principles_app.demo.translations import load_translations
 from principles_app.demo.voting import load_votes
@@ -75,6 +76,7 @@ DEMO_STEPS: list[Callable[[dict[str, Any]], None]] = [
     load_votes,
     load_translations,
     publish_adopted,
+    endorse_demo_publication,  # endorsements need the publication
 ]
 
 

@@ -19,6 +19,7 @@ from principles_app.models.drafts import (
     Recommendation,
     Version,
 )
+from principles_app.models.endorsements import Endorsement
 from principles_app.models.notifications import OutboxMessage
 from principles_app.models.organisation import (
     ApiToken,
@@ -72,4 +73,5 @@ __all__ = [
     "Stance",
     "TargetType",
     "User",
+    "Endorsement",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from principles_app.db import Base, UTCDateTime, created_at, int_pk, utcnow
@@ -20,10 +20,15 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_due", "sent_at", "send_after"),)
+    __table_args__ = (
+        Index("ix_outbox_message_due", "sent_at", "send_after"),
+        CheckConstraint("user_id IS NOT NULL OR to_address IS NOT NULL", name="has_recipient"),
+    )
 
     id: Mapped[int_pk]
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    # A message to someone without an account (an endorser confirming their address) names the address.
+    to_address: Mapped[str | None] = mapped_column(String(254))
     event: Mapped[str] = mapped_column(String(64), nullable=False)
     subject: Mapped[str] = mapped_column(String(300), nullable=False)
     body_text: Mapped[str] = mapped_column(Text, nullable=False)
@@ -42,4 +47,4 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship(lazy="joined")

@@ -72,3 +72,11 @@ class RateLimited(ServiceError):
     def __init__(self, retry_after: int, message=None):
         super().__init__(message)
         self.retry_after = max(1, int(retry_after))
+
+
+class Gone(ServiceError):
+    """The link was used already or has expired."""
+
+    status = 410
+    code = "gone"
+    default_message = _l("This link has expired or was already used.")

@@ -57,6 +57,13 @@ SUBJECTS = {
     "sign_in_link": _l("Your sign-in link"),
     "password_reset": _l("Choose a new password"),
     "password_changed": _l("Your password was changed"),
+    # Endorsements (SPEC §17): sent to the address the endorser gave, in the language they used.
+    "endorsement_verify": _l("Confirm your endorsement of “%(title)s”"),
+    "endorsement_confirmed": _l("Your endorsement of “%(title)s” is confirmed"),
+    "endorsement_duplicate": _l("“%(organisation)s” has already endorsed “%(title)s”"),
+    "endorsement_approved": _l("Your endorsement of “%(title)s” is published"),
+    "endorsement_rejected": _l("Your endorsement of “%(title)s” was not accepted"),
+    "endorsement_renew": _l("Version %(label)s of “%(title)s” is published: endorse it too"),
 }
 
 
@@ -133,6 +140,27 @@ def notify(user: User, event: str, context: dict[str, Any], dedup_key: str | Non
 def notify_account(user: User, event: str, context: dict[str, Any]) -> OutboxMessage:
     """Queue an email about the account itself (a sign-in link): sent at once, whatever the user chose."""
     message = _message(user, event, context, digest=False)
+    db.session.add(message)
+    return message
+
+
+def notify_address(address: str, language: str, event: str, context: dict[str, Any]) -> OutboxMessage:
+    """Queue an email to an address without an account (an endorser), in the language they used, at once."""
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    subject, text, html = render_message(event, language, "UTC", context)
+    now = utcnow()
+    message = OutboxMessage(
+        to_address=address,
+        event=event,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        language=language,
+        digest=False,
+        created_at=now,
+        send_after=now,
+        attempts=0,
+    )
     db.session.add(message)
     return message
 

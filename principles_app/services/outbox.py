@@ -158,14 +158,15 @@ def compose(message: OutboxMessage, sender: str) -> EmailMessage:
             "subject": message.subject,
             "language": language,
             "direction": direction_of(language),
-            "account_url": absolute_url("/account"),
+            # Someone without an account (an endorser) has no settings to change.
+            "account_url": absolute_url("/account") if message.user_id is not None else None,
         }
         text = render_template("email/_layout.txt", body=message.body_text.rstrip(), **context)
         html = render_template("email/_layout.html", body=message.body_html, **context)
     email = EmailMessage()
     email["Subject"] = message.subject
     email["From"] = sender
-    email["To"] = message.user.email
+    email["To"] = message.to_address or message.user.email
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = make_msgid(idstring=f"outbox.{message.id}", domain=sender.rpartition("@")[2] or None)
     email["Auto-Submitted"] = "auto-generated"

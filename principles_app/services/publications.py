@@ -40,6 +40,7 @@ from principles_app.models import (
     Version,
 )
 from principles_app.services import audit, results
+from principles_app.services import endorsements as endorsement_service
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
 
 LABEL_PATTERN = re.compile(r"^[0-9A-Za-z](?:[0-9A-Za-z._-]{0,38}[0-9A-Za-z])?$")
@@ -236,6 +237,8 @@ def publish(
         },
         actor,
     )
+    # Organisations that endorsed an earlier publication are invited to endorse this one (SPEC §17).
+    endorsement_service.invite_to_renew(publication)
     return publication
 
 

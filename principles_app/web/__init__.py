@@ -166,6 +166,7 @@ def register_web(app: Flask) -> None:
     from principles_app.web.auth.views import bp as auth_bp
     from principles_app.web.comments.views import bp as comments_bp
     from principles_app.web.drafts.views import bp as drafts_bp
+    from principles_app.web.endorsements.views import bp as endorsements_bp
     from principles_app.web.main.views import bp as main_bp
     from principles_app.web.publications.desk import bp as publishing_bp
     from principles_app.web.publications.views import public_bp
@@ -193,6 +194,7 @@ def register_web(app: Flask) -> None:
         rounds_bp,
         voting_bp,
         translations_bp,
+        endorsements_bp,
     ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)

@@ -158,3 +158,66 @@ def test_procedure_route_matrix(client, role, route):
     else:
         assert response.status_code == (401 if role == "anonymous" else 403), (role, route, response.status_code)
         assert "error" in response.get_json()
+
+
+# Endorsements (SPEC §17): anyone endorses and reads approved ones; only the secretariat decides.
+ENDORSEMENT_ROUTES = {
+    "endorse": ("POST", "/api/v1/publications/principles/1.0/endorsements", set(ROLES)),
+    "list": ("GET", "/api/v1/publications/principles/1.0/endorsements", set(ROLES)),
+    "queue": ("GET", "/api/v1/endorsements", {"secretariat"}),
+    "approve": ("POST", "/api/v1/endorsements/{id}/approve", {"secretariat"}),
+    "reject": ("POST", "/api/v1/endorsements/{id}/reject", {"secretariat"}),
+}
+
+
+def _verified_endorsement():
+    from principles_app.extensions import db
+    from principles_app.services import endorsements as endorsement_service
+    from tests.factories import adopted_document, endorsement_fields, publish
+
+    publication = publish(adopted_document())
+    endorsement, token = endorsement_service.start_endorsement(publication, endorsement_fields(), "en")
+    endorsement_service.verify_endorsement(token)
+    db.session.commit()
+    return endorsement
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ENDORSEMENT_ROUTES)
+def test_endorsement_route_matrix(client, role, route):
+    from principles_app.models import Endorsement
+    from tests.factories import endorsement_fields
+
+    endorsement = _verified_endorsement()
+    method, path, allowed = ENDORSEMENT_ROUTES[route]
+    body = {"endorse": endorsement_fields("Matrix Org"), "reject": {"reason": "Not an organisation."}}.get(route)
+    response = _call(client, role, method, path.format(id=endorsement.id), body)
+    if role in allowed:
+        assert response.status_code < 400, (role, route, response.get_json())
+    else:
+        assert response.status_code == (401 if role == "anonymous" else 403), (role, route, response.status_code)
+        assert "error" in response.get_json()
+        from principles_app.extensions import db
+
+        assert db.session.get(Endorsement, endorsement.id).state == "verified"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_endorsement_pages_matrix(client, role):
+    from tests.factories import sign_in
+
+    endorsement = _verified_endorsement()
+    if role != "anonymous":
+        sign_in(client, make_user(role))
+    for path in ("/principles/principles/1.0/endorse", "/principles/principles/1.0/endorsements"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/principles/principles/1.0/endorsements.csv").status_code == 200
+    secretariat_only = [
+        ("GET", "/endorsements/queue"),
+        ("GET", f"/endorsements/{endorsement.id}/reject"),
+        ("POST", f"/endorsements/{endorsement.id}/approve"),
+    ]
+    for method, path in secretariat_only:
+        status = client.open(path, method=method).status_code
+        expected = {"secretariat": 302 if method == "POST" else 200, "anonymous": 302}.get(role, 403)
+        assert status == expected, (role, method, path, status)

@@ -37,3 +37,19 @@ def test_loading_the_demo_twice_gives_the_same_network_and_prints_every_account(
         "Publication": 1,
     }
     assert db.session.scalars(select(Publication.label)).all() == ["1.0"]
+
+
+def test_the_demo_publication_is_endorsed_by_three_organisations_from_three_regions(app, client):
+    from principles_app.models import Endorsement
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    endorsements = db.session.scalars(select(Endorsement)).all()
+    assert len(endorsements) == 3 and {e.state for e in endorsements} == {"approved"}
+    assert len({e.region for e in endorsements}) == 3
+    slug = demo_network()["document"]["slug"]
+    listed = client.get(f"/api/v1/publications/{slug}/1.0/endorsements").get_json()
+    assert listed["count"] == 3 and len(listed["by_region"]) == 3
+    page = client.get(f"/principles/{slug}/").get_data(as_text=True)
+    assert "Colectivo Voces Libres" in page and "hola@voceslibres" not in page

@@ -18,6 +18,7 @@ from principles_app.exports import CONTENT_TYPES, RENDERERS
 from principles_app.extensions import db
 from principles_app.models import Publication
 from principles_app.services import drafts as drafts_service
+from principles_app.services import endorsements as endorsement_service
 from principles_app.services import publications as publications_service
 from principles_app.web.publications.page_cache import (
     IMMUTABLE,
@@ -91,6 +92,18 @@ def index():
     )
 
 
+def _endorsements_of(keys: list) -> dict:
+    """Return the approved endorsements of the first publication by region, and those of earlier ones by label."""
+    endorsements = endorsement_service.approved_endorsements([key.id for key in keys])
+    current = [e for e in endorsements if e.publication_id == keys[0].id]
+    earlier = [
+        (key, [e for e in endorsements if e.publication_id == key.id])
+        for key in keys[1:]
+        if any(e.publication_id == key.id for e in endorsements)
+    ]
+    return {"endorsements": current, "endorsement_groups": endorsement_service.by_region(current), "earlier": earlier}
+
+
 @public_bp.get("/<slug>/")
 def latest(slug: str):
     keys = _keys(slug)
@@ -103,10 +116,13 @@ def latest(slug: str):
             "is_latest": True,
             **_view_of(history[0]),
             **variant_context(history[0], text_lang, current),
+            **_endorsements_of(keys),
         }
 
+    # Approving or withdrawing an endorsement changes the page: its key says which are shown.
+    endorsed = endorsement_service.endorsement_fingerprint([key.id for key in keys])
     return _page(
-        ("latest", publications_service.publication_fingerprint(keys), text_lang, translations),
+        ("latest", publications_service.publication_fingerprint(keys), text_lang, translations, endorsed),
         "publications/publication.html",
         SHORT_LIVED,
         context,
@@ -127,6 +143,26 @@ def publication(slug: str, label: str):
         ("label", publications_service.publication_fingerprint(keys), text_lang, translations),
         "publications/publication.html",
         IMMUTABLE if text_lang is None else SHORT_LIVED,
+        context,
+    )
+
+
+@public_bp.get("/<slug>/<label>/endorsements")
+def endorsements(slug: str, label: str):
+    """Show who endorses one publication, by region, newest first; it changes, so it is short-lived."""
+    keys = _keys(slug, label)
+    latest_keys = _keys(slug)
+
+    def context() -> dict:
+        found = db.session.get(Publication, keys[0].id)
+        newer = latest_keys[0] if latest_keys[0].id != found.id else None
+        return {**_view_of(found), **_endorsements_of(keys), "newer": newer}
+
+    endorsed = endorsement_service.endorsement_fingerprint([keys[0].id])
+    return _page(
+        ("endorsements", publications_service.publication_fingerprint(keys), latest_keys[0].id, endorsed),
+        "publications/endorsements.html",
+        SHORT_LIVED,
         context,
     )
 
@@ -179,13 +215,15 @@ def compare(slug: str, a: str, b: str):
 @public_bp.get("/feed.atom")
 def feed():
     keys = _keys(limit=FEED_SIZE)
-    key = ("feed", publications_service.publication_fingerprint(keys))
+    ids = [key.id for key in keys]
+    key = ("feed", publications_service.publication_fingerprint(keys), endorsement_service.endorsement_fingerprint(ids))
     return _page(
         key,
         "publications/feed.xml",
         SHORT_LIVED,
         lambda: {
             "publications": publications_service.all_publications(limit=FEED_SIZE),
+            "endorsements": endorsement_service.approved_endorsements(ids)[:FEED_SIZE],
             "feed_url": public_url_for("public.feed"),
             "index_url": public_url_for("public.index"),
         },
