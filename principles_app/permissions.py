@@ -194,3 +194,16 @@ def can_read_results(user: User | None) -> bool:
 def can_translate(user, principle=None) -> bool:
     """Members and the secretariat of an active organisation translate principles; observers never."""
     return _acts_for_active_organisation(user)
+
+
+# --- Voices ---------------------------------------------------------------------------------
+
+
+def can_read_voices(user: User | None) -> bool:
+    """Every signed-in user sees who shaped a draft and who took part."""
+    return _signed_in(user)
+
+
+def can_invite_quiet_members(user: User | None) -> bool:
+    """Only the secretariat sees the quiet members of a round and invites them."""
+    return is_secretariat(user)

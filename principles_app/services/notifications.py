@@ -57,6 +57,7 @@ SUBJECTS = {
     "sign_in_link": _l("Your sign-in link"),
     "password_reset": _l("Choose a new password"),
     "password_changed": _l("Your password was changed"),
+    "participation_invitation": _l("Your organisation's views are invited on “%(document)s”"),
 }
 
 
