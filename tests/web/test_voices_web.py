@@ -116,3 +116,19 @@ def test_the_rounds_page_shows_local_closing_times_and_warns_at_night(client, sc
     html = client.get("/documents/principles/rounds/").get_data(as_text=True)
     assert "falls between 22:00 and 06:00 for 2 of 3 member organisations" in html
     assert "America/Bogota" in html and "(at night)" in html and "nearest fairer closing time" in html
+
+
+def test_scheduling_a_round_at_night_says_so_and_still_schedules_it(client, scenario):
+    for user in (scenario.proposer, scenario.cosponsor):
+        user.time_zone = "America/Bogota"
+    db.session.commit()
+    sign_in(client, scenario.secretariat)
+    night = (datetime.now(UTC) + timedelta(days=3)).replace(hour=5, minute=0)
+    response = client.post(
+        "/documents/principles/rounds/",
+        data={"kind": "amendments", "title": "Late round", "closes_at": night.strftime("%Y-%m-%dT%H:%M")},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Round scheduled" in html
+    assert "flash-warning" in html and "for 2 of 3 member organisations" in html

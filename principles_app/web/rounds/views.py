@@ -14,6 +14,7 @@ from principles_app.services import rounds as round_service
 from principles_app.web.amendments.forms import ActionForm
 from principles_app.web.rounds.forms import ExtendForm, RoundForm
 from principles_app.web.submitting import act, done, submit
+from principles_app.web.voices.views import warn_of_night
 
 bp = Blueprint("rounds", __name__)
 
@@ -61,6 +62,7 @@ def rounds(slug: str):
         ),
     )
     if outcome.succeeded:
+        warn_of_night(outcome.result.closes_at)
         return done(_("Round scheduled. Open it when it should start."), url_for("rounds.rounds", slug=slug))
     return _page(document, form, outcome.status)
 
@@ -91,5 +93,6 @@ def extend_round(round_id: int):
     form = ExtendForm(prefix=f"r{round_id}")
     outcome = submit(form, lambda: round_service.extend_round(current_user, target, form.closes_at.data))
     if outcome.succeeded:
+        warn_of_night(target.closes_at)
         return done(_("The round now closes later."), url_for("rounds.rounds", slug=target.document.slug))
     return _page(target.document, RoundForm(formdata=None), outcome.status, refused={round_id: form})

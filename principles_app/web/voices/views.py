@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -99,6 +99,22 @@ def invite(round_id: int):
         else _("Every quiet organisation of this region was invited already.")
     )
     return done(message, url_for("voices.document_voices", slug=target.document.slug) + "#quiet-members")
+
+
+def warn_of_night(closes_at) -> None:
+    """Say, after scheduling or extending a round, when it closes at night for too many member organisations."""
+    judged = participation.deadline_fairness(closes_at)
+    if judged.unfair:
+        flash(
+            _(
+                "This closing time falls between 22:00 and 06:00 for %(night)s of %(total)s member organisations.",
+                night=judged.at_night,
+                total=judged.organisations,
+            )
+            + " "
+            + _("Local times by region are shown below."),
+            "warning",
+        )
 
 
 @bp.app_template_global()
