@@ -132,3 +132,21 @@ def test_scheduling_a_round_at_night_says_so_and_still_schedules_it(client, scen
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Round scheduled" in html
     assert "flash-warning" in html and "for 2 of 3 member organisations" in html
+
+
+def test_the_schedule_form_checks_the_closing_time_without_scheduling(client, scenario):
+    for user in (scenario.proposer, scenario.cosponsor):
+        user.time_zone = "America/Bogota"
+    db.session.commit()
+    sign_in(client, scenario.secretariat)
+    night = (datetime.now(UTC) + timedelta(days=3)).replace(hour=5, minute=0)
+    response = client.post(
+        "/documents/principles/rounds/",
+        data={"kind": "amendments", "title": "", "closes_at": night.strftime("%Y-%m-%dT%H:%M"), "preview": "1"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="deadline-preview"' in html and "for 2 of 3 member organisations" in html
+    assert len(round_service.list_rounds(scenario.document)) == 2  # the adopted document's two rounds only
+    bad = client.post("/documents/principles/rounds/", data={"closes_at": "tomorrow", "preview": "1"})
+    assert bad.status_code == 422 and 'id="deadline-preview"' not in bad.get_data(as_text=True)

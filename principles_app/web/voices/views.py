@@ -101,6 +101,11 @@ def invite(round_id: int):
     return done(message, url_for("voices.document_voices", slug=target.document.slug) + "#quiet-members")
 
 
+def deadline_preview(form):
+    """Judge the closing time typed in a round form (before anything is scheduled)."""
+    return participation.deadline_fairness(form.closes_at.data)
+
+
 def warn_of_night(closes_at) -> None:
     """Say, after scheduling or extending a round, when it closes at night for too many member organisations."""
     judged = participation.deadline_fairness(closes_at)
