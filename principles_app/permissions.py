@@ -202,3 +202,16 @@ def can_translate(user, principle=None) -> bool:
 def can_moderate_endorsements(user: User | None) -> bool:
     """Only the secretariat sees the verified endorsements and approves or rejects them."""
     return is_secretariat(user)
+
+
+# --- Voices ---------------------------------------------------------------------------------
+
+
+def can_read_voices(user: User | None) -> bool:
+    """Every signed-in user sees who shaped a draft and who took part."""
+    return _signed_in(user)
+
+
+def can_invite_quiet_members(user: User | None) -> bool:
+    """Only the secretariat sees the quiet members of a round and invites them."""
+    return is_secretariat(user)

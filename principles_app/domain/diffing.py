@@ -198,6 +198,26 @@ def word_diff(old: str, new: str) -> Diff:
     return _merge_adjacent([(op, "".join(map(token_of.__getitem__, chars))) for op, chars in encoded])
 
 
+# Up to this many items a sequence diff is exact (minimal); beyond, diff-match-patch's time limit applies.
+EXACT_SEQUENCE_DIFF_MAX = 6000
+
+
+def sequence_diff(old: list[str], new: list[str]) -> list[tuple[int, int]]:
+    """Diff two lists of items minimally; return (op, number of items) runs.
+
+    No cleanup and no half-match shortcut: an item kept in both lists stays equal even
+    between two edits, which is what attributing each word to its author needs.
+    """
+    encoding = _encode_tokens(old, new)
+    if encoding is None:
+        return [(op, n) for op, n in ((DELETE, len(old)), (INSERT, len(new))) if n]
+    encoded_old, encoded_new, _ = encoding
+    dmp = diff_match_patch()
+    if len(old) + len(new) <= EXACT_SEQUENCE_DIFF_MAX:
+        dmp.Diff_Timeout = 0
+    return [(op, len(chars)) for op, chars in dmp.diff_main(encoded_old, encoded_new, False) if chars]
+
+
 def apply_diff(base: str, diff: Diff) -> str:
     """Rebuild the new text from the base and a diff, checking the diff fits the base."""
     position = 0

@@ -32,6 +32,7 @@ from principles_app.models.organisation import (
     SignInLink,
     User,
 )
+from principles_app.models.participation import ParticipationInvitation
 from principles_app.models.publications import ExportCache, GeneratedFile, Publication
 from principles_app.models.rounds import Round
 from principles_app.models.translations import PrincipleTranslation
@@ -74,4 +75,5 @@ __all__ = [
     "TargetType",
     "User",
     "Endorsement",
+    "ParticipationInvitation",
 ]

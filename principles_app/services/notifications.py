@@ -64,6 +64,7 @@ SUBJECTS = {
     "endorsement_approved": _l("Your endorsement of “%(title)s” is published"),
     "endorsement_rejected": _l("Your endorsement of “%(title)s” was not accepted"),
     "endorsement_renew": _l("Version %(label)s of “%(title)s” is published: endorse it too"),
+    "participation_invitation": _l("Your organisation's views are invited on “%(document)s”"),
 }
 
 

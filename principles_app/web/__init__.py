@@ -173,6 +173,8 @@ def register_web(app: Flask) -> None:
     from principles_app.web.rounds.views import bp as rounds_bp
     from principles_app.web.templating import register_template_helpers
     from principles_app.web.translations.views import bp as translations_bp
+    from principles_app.web.voices.views import bp as voices_bp
+    from principles_app.web.voices.views import public_voices_bp
     from principles_app.web.voting.views import bp as voting_bp
 
     app.url_map.converters["int"] = IdConverter
@@ -195,6 +197,8 @@ def register_web(app: Flask) -> None:
         voting_bp,
         translations_bp,
         endorsements_bp,
+        voices_bp,
+        public_voices_bp,
     ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)

@@ -221,3 +221,33 @@ def test_endorsement_pages_matrix(client, role):
         status = client.open(path, method=method).status_code
         expected = {"secretariat": 302 if method == "POST" else 200, "anonymous": 302}.get(role, 403)
         assert status == expected, (role, method, path, status)
+# Voices (SPEC §14): attribution and participation for every signed-in role; invitations for the secretariat;
+# a publication's attribution for everyone.
+VOICES_API = ["/api/v1/documents/principles/versions/2/attribution", "/api/v1/documents/principles/voices"]
+VOICES_PAGES = ["/documents/principles/versions/2/attribution", "/documents/principles/voices"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_voices_route_matrix(client, role):
+    from principles_app.extensions import db
+    from principles_app.models import ParticipationInvitation
+    from tests.factories import adopted_document, open_amendments_round, publish, sign_in
+
+    scenario = adopted_document()
+    publish(scenario)
+    current = open_amendments_round(scenario.document)
+    headers = {} if role == "anonymous" else auth_header(token_for(user := make_user(role)))
+    for path in VOICES_API:
+        status = client.get(path, headers=headers).status_code
+        assert status == (401 if role == "anonymous" else 200), (role, path, status)
+    assert client.get("/principles/principles/1.0/attribution").status_code == 200
+    if role != "anonymous":
+        sign_in(client, user)
+    for path in VOICES_PAGES:
+        status = client.get(path).status_code
+        assert status == (302 if role == "anonymous" else 200), (role, path, status)
+    invited = client.post(f"/rounds/{current.id}/invitations", data={"region": "africa"})
+    expected = {"anonymous": 302, "secretariat": 302}.get(role, 403)
+    assert invited.status_code == expected, (role, invited.status_code)
+    sent = db.session.query(ParticipationInvitation).count()
+    assert sent == (1 if role == "secretariat" else 0)

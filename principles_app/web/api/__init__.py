@@ -17,5 +17,6 @@ from principles_app.web.api import (
     endorsements,  # noqa: F401
     publications,  # noqa: F401
     translations,  # noqa: F401
+    voices,  # noqa: F401
     voting,  # noqa: F401
 )

@@ -13,7 +13,7 @@ from principles_app.domain.rounds import accepts_input
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Round, Version
 from principles_app.services import amendments as amendment_service
-from principles_app.services import closing
+from principles_app.services import closing, participation
 from principles_app.services import drafts as draft_service
 from principles_app.services import recommendations as recommendation_service
 from principles_app.services import rounds as round_service
@@ -86,6 +86,7 @@ def round_out(found: Round) -> RoundOut:
         secrecy=found.secrecy,
         created_at=found.created_at,
         motions=_motions_json(found),
+        deadline_warnings=participation.deadline_fairness(found.closes_at).warnings,
     )
 
 

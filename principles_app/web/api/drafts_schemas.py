@@ -127,6 +127,14 @@ class RoundPatch(StrictModel):
     closes_at: UtcDateTime
 
 
+class DeadlineWarning(BaseModel):
+    """Member organisations of a region for whom a round closes at night, and their local closing time."""
+
+    region: str
+    organisations: int
+    local_time: str = Field(description="ISO 8601 local time with its UTC offset")
+
+
 class RoundOut(BaseModel):
     """A round and (for voting rounds) its motions."""
 
@@ -144,6 +152,13 @@ class RoundOut(BaseModel):
     secrecy: SECRECIES
     created_at: datetime
     motions: list[dict[str, Any]] = []
+    deadline_warnings: list[DeadlineWarning] = Field(
+        default=[],
+        description=(
+            "Regions whose member organisations see the closing time between 22:00 and 06:00, listed when "
+            "that is so for more than a quarter of them (a warning: nothing is refused)"
+        ),
+    )
 
 
 class AmendmentCreate(StrictModel):

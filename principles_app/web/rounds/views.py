@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +14,7 @@ from principles_app.services import rounds as round_service
 from principles_app.web.amendments.forms import ActionForm
 from principles_app.web.rounds.forms import ExtendForm, RoundForm
 from principles_app.web.submitting import act, done, submit
+from principles_app.web.voices.views import deadline_preview, warn_of_night
 
 bp = Blueprint("rounds", __name__)
 
@@ -25,7 +26,7 @@ def _signed_in_only():
         abort(403)
 
 
-def _page(document, form, status: int = 200, refused: dict[int, ExtendForm] | None = None):
+def _page(document, form, status: int = 200, refused: dict[int, ExtendForm] | None = None, preview=None):
     rounds = round_service.list_rounds(document)
     extend_forms = {r.id: ExtendForm(prefix=f"r{r.id}", closes_at=r.closes_at) for r in rounds}
     extend_forms.update(refused or {})  # a refused extension is shown again as typed, with its errors
@@ -38,6 +39,7 @@ def _page(document, form, status: int = 200, refused: dict[int, ExtendForm] | No
         action_form=ActionForm(),
         allowed={r.id: allowed_actions(r.state) for r in rounds},
         can_manage=permissions.can_manage_rounds(current_user),
+        preview_fairness=preview,
     ), status
 
 
@@ -47,6 +49,10 @@ def rounds(slug: str):
     form = RoundForm()
     if form.is_submitted() and not permissions.can_manage_rounds(current_user):
         abort(403)
+    if form.is_submitted() and request.form.get("preview"):
+        # Only shows the closing time in every region's local time; nothing is scheduled.
+        checked = form.closes_at.validate(form)
+        return _page(document, form, 200 if checked else 422, preview=deadline_preview(form) if checked else None)
     outcome = submit(
         form,
         lambda: round_service.create_round(
@@ -61,6 +67,7 @@ def rounds(slug: str):
         ),
     )
     if outcome.succeeded:
+        warn_of_night(outcome.result.closes_at)
         return done(_("Round scheduled. Open it when it should start."), url_for("rounds.rounds", slug=slug))
     return _page(document, form, outcome.status)
 
@@ -91,5 +98,6 @@ def extend_round(round_id: int):
     form = ExtendForm(prefix=f"r{round_id}")
     outcome = submit(form, lambda: round_service.extend_round(current_user, target, form.closes_at.data))
     if outcome.succeeded:
+        warn_of_night(target.closes_at)
         return done(_("The round now closes later."), url_for("rounds.rounds", slug=target.document.slug))
     return _page(target.document, RoundForm(formdata=None), outcome.status, refused={round_id: form})

@@ -1,0 +1,1 @@
+"""Voices: who wrote which words, who took part, the quiet members and fair deadlines."""
