@@ -31,6 +31,14 @@ from principles_app.models.organisation import (
     SignInLink,
     User,
 )
+from principles_app.models.points import (
+    KeyPoint,
+    KeyPointRevision,
+    PointSupport,
+    PointTranslation,
+    PrincipleSource,
+    Theme,
+)
 from principles_app.models.publications import ExportCache, GeneratedFile, Publication
 from principles_app.models.rounds import Round
 from principles_app.models.translations import PrincipleTranslation
@@ -72,4 +80,10 @@ __all__ = [
     "Stance",
     "TargetType",
     "User",
+    "KeyPoint",
+    "KeyPointRevision",
+    "PointSupport",
+    "PointTranslation",
+    "PrincipleSource",
+    "Theme",
 ]

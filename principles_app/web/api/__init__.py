@@ -14,6 +14,7 @@ from principles_app.web.api import (
     comments,  # noqa: F401
     core,  # noqa: F401  (routes register on import)
     drafts,  # noqa: F401
+    points,  # noqa: F401
     publications,  # noqa: F401
     translations,  # noqa: F401
     voting,  # noqa: F401
