@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from principles_app import permissions
@@ -45,10 +45,12 @@ from principles_app.models import (
     PointTranslation,
     Principle,
     PrincipleSource,
+    Publication,
     Region,
     Round,
     Theme,
     User,
+    Version,
 )
 from principles_app.services import anonymity, audit
 from principles_app.services import rounds as round_service
@@ -98,7 +100,8 @@ def latest_consultation(document: Document) -> Round | None:
     ).scalar_one_or_none()
 
 
-def _round_takes_input(point: KeyPoint) -> bool:
+def takes_input(point: KeyPoint) -> bool:
+    """Tell whether the point's consultation still takes edits and supports, by the server's clock."""
     target = db.session.get(Round, point.round_id)
     return target is not None and accepts_input(target.state, target.closes_at, utcnow())
 
@@ -232,7 +235,7 @@ def edit_point(
     """Change a point's wording while its consultation is open; the earlier wording is kept."""
     if not permissions.can_edit_point(actor, point):
         raise Forbidden(_l("Only whoever wrote a key point edits it."))
-    if not _round_takes_input(point):
+    if not takes_input(point):
         raise Conflict(_l("The consultation is closed; key points can no longer be edited."))
     text = _clean_text(text)
     language = chosen_language(_check_language(language), text)
@@ -262,7 +265,7 @@ def support_point(actor: User, point: KeyPoint) -> PointSupport:
     """Back another organisation's point, once per organisation, while the consultation is open."""
     if not permissions.can_support_point(actor, point):
         raise Forbidden()
-    if not _round_takes_input(point):
+    if not takes_input(point):
         raise Conflict(_l("The consultation is closed; supports can no longer change."))
     if point.organisation_id == actor.organisation_id:
         raise Conflict(_l("Your organisation raised this point; support points of other organisations."))
@@ -281,7 +284,7 @@ def withdraw_support(actor: User, point: KeyPoint) -> None:
     """Take back the actor's organisation's support while the consultation is open."""
     if not permissions.can_support_point(actor, point):
         raise Forbidden()
-    if not _round_takes_input(point):
+    if not takes_input(point):
         raise Conflict(_l("The consultation is closed; supports can no longer change."))
     support = db.session.execute(
         select(PointSupport).where(
@@ -350,6 +353,17 @@ def merge_themes(actor: User, source: Theme, target: Theme) -> Theme:
     db.session.delete(source)
     db.session.flush()
     return target
+
+
+def theme_counts(document: Document) -> dict[int, int]:
+    """Count the points under each theme of a document."""
+    return dict(
+        db.session.execute(
+            select(KeyPoint.theme_id, func.count())
+            .where(KeyPoint.document_id == document.id, KeyPoint.theme_id.is_not(None))
+            .group_by(KeyPoint.theme_id)
+        ).all()
+    )
 
 
 def set_point_theme(actor: User, point: KeyPoint, theme: Theme | None) -> KeyPoint:
@@ -662,6 +676,10 @@ def list_points(
     order = [supports.desc(), KeyPoint.id]
     if by_region:
         order = [Organisation.region, *order]
+        hidden = _hidden_groups_condition(viewer)
+        if hidden is not None:
+            # Points whose region may not be named come last, together, never among their region's.
+            order = [case((hidden, 1), else_=0), *order]
     rows = db.session.execute(base.where(*conditions).order_by(*order).offset(shown.offset).limit(per_page)).all()
     return _views(rows, viewer), shown
 
@@ -718,7 +736,7 @@ def set_sources(actor: User, principle: Principle, point_ids: list[int]) -> list
                     )
                 }
             )
-    version = principle.document.current_version
+    version = _effective_version(principle.document)
     current = (
         db.session.execute(
             select(PrincipleSource).where(
@@ -755,6 +773,31 @@ def set_sources(actor: User, principle: Principle, point_ids: list[int]) -> list
         actor,
     )
     return sources_rows(principle)
+
+
+def _effective_version(document: Document) -> int:
+    """Return the first version an edit of sources made now applies to.
+
+    The current version, unless it is published: a publication never changes, so the edit then
+    applies from the next version on (and to the working draft).
+    """
+    version = document.current_version
+    published = db.session.execute(
+        select(Publication.id).where(Publication.document_id == document.id, Publication.version_number == version)
+    ).first()
+    return version + 1 if published is not None else version
+
+
+def sources_of_version(document_id: int, version_number: int, viewer: User | None) -> dict[int, list[PointView]]:
+    """Return the points each principle of a version drew on, keyed by the principle's number in that version."""
+    version = db.session.execute(
+        select(Version).where(Version.document_id == document_id, Version.number == version_number)
+    ).scalar_one_or_none()
+    if version is None:
+        return {}
+    numbers = {entry["id"]: entry["number"] for entry in version.snapshot.get("principles", [])}
+    by_id = sources_by_principle(list(numbers), viewer, version_number)
+    return {numbers[principle_id]: views for principle_id, views in by_id.items()}
 
 
 def sources_rows(principle: Principle) -> list[PrincipleSource]:

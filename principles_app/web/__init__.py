@@ -167,6 +167,7 @@ def register_web(app: Flask) -> None:
     from principles_app.web.comments.views import bp as comments_bp
     from principles_app.web.drafts.views import bp as drafts_bp
     from principles_app.web.main.views import bp as main_bp
+    from principles_app.web.points.views import bp as points_bp
     from principles_app.web.publications.desk import bp as publishing_bp
     from principles_app.web.publications.views import public_bp
     from principles_app.web.rounds.views import bp as rounds_bp
@@ -193,6 +194,7 @@ def register_web(app: Flask) -> None:
         rounds_bp,
         voting_bp,
         translations_bp,
+        points_bp,
     ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
