@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask import has_request_context
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -439,13 +439,23 @@ class PointView:
     principle_ids: list[int] = field(default_factory=list)
 
 
+def _group_sizes() -> anonymity.GroupSizes:
+    """Count the anonymity groups once per request (or per call outside one): a page asks in one query."""
+    if has_request_context():
+        if "point_group_sizes" not in g:
+            g.point_group_sizes = anonymity.group_sizes()
+        return g.point_group_sizes
+    return anonymity.group_sizes()
+
+
 class _Labeller:
-    """Say who raised a point for one reader, counting the anonymity groups at most once."""
+    """Say who raised a point for one reader; a reader who may not see everyone has the groups counted once."""
 
     def __init__(self, viewer: User | None) -> None:
         self.viewer = viewer
         self.sees_all = permissions.is_secretariat(viewer)
-        self._sizes: anonymity.GroupSizes | None = None
+        # Counted whether or not this page holds an anonymous point, so every page takes as many queries.
+        self._sizes: anonymity.GroupSizes | None = None if self.sees_all else _group_sizes()
 
     def who(self, anonymous: bool, organisation_id: int, name: str, region: Any, category: Any):
         """Return (organisation id, display, region, category) as this reader may know them."""
@@ -453,8 +463,6 @@ class _Labeller:
         author = author_category(category)
         if not anonymous or self.sees_all:
             return organisation_id, name, region_value, author
-        if self._sizes is None:
-            self._sizes = anonymity.group_sizes()
         label = anonymity.protective_label(author, region_value, self._sizes)
         display = str(label.display) if has_request_context() else label.display
         return None, display, label.region, label.category
@@ -541,11 +549,11 @@ def _hidden_groups_condition(viewer: User | None):
     """Match anonymous points whose group is too small to be named: a region or category filter must skip them."""
     if permissions.is_secretariat(viewer):
         return None
+    sizes = _group_sizes()
     organisation_categories = {
         AuthorCategory.MEMBER.value: [Category.MEMBER],
         AuthorCategory.OBSERVER.value: [Category.ALLY, Category.DONOR],
     }
-    sizes = anonymity.group_sizes()
     small = []
     for author in organisation_categories:
         for region in Region:
