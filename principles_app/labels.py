@@ -72,6 +72,7 @@ ROUND_KIND_NAMES = {
     RoundKind.AMENDMENTS: _l("Amendments"),
     RoundKind.VOTING: _l("Voting"),
     RoundKind.ADOPTION: _l("Adoption"),
+    RoundKind.CONSULTATION: _l("Consultation (key points)"),
 }
 #: The choices of the round form, which say a little more than the names.
 ROUND_KIND_CHOICE_NAMES = {**ROUND_KIND_NAMES, RoundKind.AMENDMENTS: _l("Amendments (proposals and comments)")}

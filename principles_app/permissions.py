@@ -215,3 +215,46 @@ def can_read_voices(user: User | None) -> bool:
 def can_invite_quiet_members(user: User | None) -> bool:
     """Only the secretariat sees the quiet members of a round and invites them."""
     return is_secretariat(user)
+
+
+# --- Key points of a consultation (SPEC §16) --------------------------------------------------
+
+
+def _speaks_for_active_organisation(user) -> bool:
+    """Members, observers and the secretariat of an active organisation take part in a consultation."""
+    return _signed_in(user) and user.organisation is not None and user.organisation.active
+
+
+def can_raise_point(user) -> bool:
+    """Members, observers and the secretariat raise key points for their own organisation."""
+    return _speaks_for_active_organisation(user)
+
+
+def can_record_session_point(user) -> bool:
+    """Only the secretariat records a point raised by an organisation in a live engagement session."""
+    return is_secretariat(user)
+
+
+def can_edit_point(user, point) -> bool:
+    """Whoever wrote a key point (the secretariat for a session point) edits it."""
+    return _signed_in(user) and point is not None and point.author_id == user.id
+
+
+def can_support_point(user, point=None) -> bool:
+    """Members and observers back points on behalf of their active organisation; the secretariat only listens."""
+    return _speaks_for_active_organisation(user) and user.role in (Role.MEMBER, Role.OBSERVER)
+
+
+def can_manage_themes(user) -> bool:
+    """Only the secretariat renames and merges themes and sorts points into them."""
+    return is_secretariat(user)
+
+
+def can_link_sources(user) -> bool:
+    """Only the secretariat says which key points a principle draws on."""
+    return is_secretariat(user)
+
+
+def can_translate_point(user, point=None) -> bool:
+    """Members and the secretariat translate key points, as they translate principles."""
+    return _acts_for_active_organisation(user)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from principles_app.demo.comments import load_thread
 from principles_app.demo.drafts import load_draft
 from principles_app.demo.endorsements import endorse_demo_publication
+from principles_app.demo.points import load_consultation
 from principles_app.demo.publications import publish_adopted
 from principles_app.demo.translations import load_translations
 from principles_app.demo.voting import load_votes
@@ -71,6 +72,8 @@ def _load_users(network: dict[str, Any]) -> None:
 # needs the adoption.
 DEMO_STEPS: list[Callable[[dict[str, Any]], None]] = [
     _users_and_organisations,
+    # Key points come before the draft: the consultation is held on version 1 and closed.
+    load_consultation,
     load_draft,
     load_thread,
     load_votes,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from principles_app.db import utcnow
 from principles_app.domain.amendments import AmendmentKind
 from principles_app.domain.publication import normalise
+from principles_app.domain.rounds import RoundKind
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, User
 from principles_app.services import amendments as amendment_service
@@ -26,7 +27,7 @@ def load_draft(network: dict[str, Any]) -> None:
         document = draft_service.create_document(
             None, spec["slug"], spec["title"], spec.get("preamble"), spec["principles"]
         )
-    if not round_service.list_rounds(document):
+    if not any(r.kind == RoundKind.AMENDMENTS for r in round_service.list_rounds(document)):
         opened = round_service.create_round(
             None, document, "amendments", "Amendments to the draft", utcnow() + timedelta(days=14)
         )

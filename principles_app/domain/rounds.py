@@ -12,11 +12,12 @@ from enum import StrEnum
 
 
 class RoundKind(StrEnum):
-    """Say what a round collects: amendments, votes on them, or adoption."""
+    """Say what a round collects: amendments, votes on them, adoption, or key points before a draft."""
 
     AMENDMENTS = "amendments"
     VOTING = "voting"
     ADOPTION = "adoption"
+    CONSULTATION = "consultation"
 
 
 class RoundState(StrEnum):

@@ -70,6 +70,8 @@ ROUND_DEFAULTS: dict[RoundKind, RoundSettings] = {
     RoundKind.AMENDMENTS: RoundSettings(Majority.SIMPLE, DEFAULT_QUORUM),
     RoundKind.VOTING: RoundSettings(Majority.SIMPLE, DEFAULT_QUORUM),
     RoundKind.ADOPTION: RoundSettings(Majority.TWO_THIRDS, DEFAULT_QUORUM),
+    # A consultation collects key points, never ballots: its settings are only stored.
+    RoundKind.CONSULTATION: RoundSettings(Majority.SIMPLE, DEFAULT_QUORUM),
 }
 
 

@@ -33,6 +33,14 @@ from principles_app.models.organisation import (
     User,
 )
 from principles_app.models.participation import ParticipationInvitation
+from principles_app.models.points import (
+    KeyPoint,
+    KeyPointRevision,
+    PointSupport,
+    PointTranslation,
+    PrincipleSource,
+    Theme,
+)
 from principles_app.models.publications import ExportCache, GeneratedFile, Publication
 from principles_app.models.rounds import Round
 from principles_app.models.translations import PrincipleTranslation
@@ -76,4 +84,10 @@ __all__ = [
     "User",
     "Endorsement",
     "ParticipationInvitation",
+    "KeyPoint",
+    "KeyPointRevision",
+    "PointSupport",
+    "PointTranslation",
+    "PrincipleSource",
+    "Theme",
 ]

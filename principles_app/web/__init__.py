@@ -168,6 +168,7 @@ def register_web(app: Flask) -> None:
     from principles_app.web.drafts.views import bp as drafts_bp
     from principles_app.web.endorsements.views import bp as endorsements_bp
     from principles_app.web.main.views import bp as main_bp
+    from principles_app.web.points.views import bp as points_bp
     from principles_app.web.publications.desk import bp as publishing_bp
     from principles_app.web.publications.views import public_bp
     from principles_app.web.rounds.views import bp as rounds_bp
@@ -199,6 +200,7 @@ def register_web(app: Flask) -> None:
         endorsements_bp,
         voices_bp,
         public_voices_bp,
+        points_bp,
     ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)

@@ -221,6 +221,8 @@ def test_endorsement_pages_matrix(client, role):
         status = client.open(path, method=method).status_code
         expected = {"secretariat": 302 if method == "POST" else 200, "anonymous": 302}.get(role, 403)
         assert status == expected, (role, method, path, status)
+
+
 # Voices (SPEC §14): attribution and participation for every signed-in role; invitations for the secretariat;
 # a publication's attribution for everyone.
 VOICES_API = ["/api/v1/documents/principles/versions/2/attribution", "/api/v1/documents/principles/voices"]
@@ -251,3 +253,99 @@ def test_voices_route_matrix(client, role):
     assert invited.status_code == expected, (role, invited.status_code)
     sent = db.session.query(ParticipationInvitation).count()
     assert sent == (1 if role == "secretariat" else 0)
+
+
+# Key points of a consultation (SPEC §16): every role, and the point's own author, against every route.
+POINT_ROLES = ("anonymous", "observer", "member", "secretariat", "author")
+
+
+def _consultation_scene():
+    from datetime import timedelta
+
+    from principles_app.db import utcnow
+    from principles_app.extensions import db
+    from principles_app.services import closing
+    from principles_app.services import points as point_service
+    from principles_app.services import rounds as round_service
+    from tests.factories import make_document, principle
+
+    secretariat = make_user("secretariat")
+    document = make_document()
+    target = round_service.create_round(
+        secretariat, document, "consultation", "Key points", utcnow() + timedelta(days=3)
+    )
+    closing.open_round(secretariat, target)
+    author = make_user("member")
+    point = point_service.submit_point(author, document, "Credit every partner.", theme="Credit")
+    db.session.commit()
+    return author, point, principle(document, 1)
+
+
+def _point_routes(point_id: int, principle_id: int, theme_id: int, org_id: int):
+    """(method, path, body, status by role); a role not named gets 403, anonymous 401 (API) or 302 (pages)."""
+    signed_in = {"observer": 200, "member": 200, "secretariat": 200, "author": 200}
+    created = {"observer": 201, "member": 201, "secretariat": 201, "author": 201}
+    return [
+        ("POST", "/api/v1/documents/charter/points", {"text": "Listen first."}, created),
+        (
+            "POST",
+            "/api/v1/documents/charter/points",
+            {"text": "From the room.", "session": "Accra", "organisation_id": org_id},
+            {"secretariat": 201},
+        ),
+        ("GET", "/api/v1/documents/charter/points?unlinked=true", None, signed_in),
+        ("GET", f"/api/v1/points/{point_id}", None, signed_in),
+        ("PATCH", f"/api/v1/points/{point_id}", {"text": "Credit every partner by name."}, {"author": 200}),
+        ("POST", f"/api/v1/points/{point_id}/supports", None, {"observer": 201, "member": 201, "author": 409}),
+        ("DELETE", f"/api/v1/points/{point_id}/supports", None, {"observer": 409, "member": 409, "author": 409}),
+        (
+            "PUT",
+            f"/api/v1/points/{point_id}/translations/es",
+            {"text": "Acreditar."},
+            {"member": 200, "secretariat": 200, "author": 200},
+        ),
+        ("PUT", f"/api/v1/principles/{principle_id}/sources", {"point_ids": [point_id]}, {"secretariat": 200}),
+        ("GET", f"/api/v1/principles/{principle_id}/sources", None, signed_in),
+        ("GET", "/documents/charter/consultation/", None, signed_in),
+        (
+            "POST",
+            "/documents/charter/consultation/",
+            {"text": "A page point."},
+            {"observer": 302, "member": 302, "secretariat": 302, "author": 302},
+        ),
+        ("GET", "/documents/charter/consultation/not-taken-up", None, signed_in),
+        ("GET", "/documents/charter/consultation/session-point", None, {"secretariat": 200}),
+        ("GET", f"/points/{point_id}", None, signed_in),
+        ("GET", f"/points/{point_id}/edit", None, {"author": 200}),
+        ("POST", f"/points/{point_id}/support", {}, {"observer": 302, "member": 302, "author": 409}),
+        ("POST", f"/points/{point_id}/withdraw", {}, {"observer": 409, "member": 409, "author": 409}),
+        ("GET", f"/points/{point_id}/translate/fr", None, {"member": 200, "secretariat": 200, "author": 200}),
+        ("GET", "/documents/charter/themes", None, {"secretariat": 200}),
+        ("POST", f"/themes/{theme_id}/rename", {f"rename-{theme_id}-name": "Credit and naming"}, {"secretariat": 302}),
+        ("GET", f"/principles/{principle_id}/sources", None, {"secretariat": 200}),
+    ]
+
+
+@pytest.mark.parametrize("role", POINT_ROLES)
+@pytest.mark.parametrize("index", range(22))
+def test_key_point_route_matrix(client, role, index):
+    from tests.factories import sign_in
+
+    author, point, first = _consultation_scene()
+    method, path, body, statuses = _point_routes(point.id, first.id, point.theme_id, author.organisation_id)[index]
+    user = author if role == "author" else (None if role == "anonymous" else make_user(role))
+    if path.startswith("/api/"):
+        headers = auth_header(token_for(user)) if user is not None else {}
+        response = client.open(path, method=method, headers=headers, json=body)
+        expected = statuses.get(role, 401 if role == "anonymous" else 403)
+        assert response.status_code == expected, (role, method, path, response.get_json())
+        if expected >= 400:
+            assert "error" in response.get_json()
+    else:
+        if user is not None:
+            sign_in(client, user)
+        response = client.open(path, method=method, data=body)
+        expected = statuses.get(role, 302 if role == "anonymous" else 403)
+        assert response.status_code == expected, (role, method, path, response.status_code)
+        if role == "anonymous":
+            assert "/sign-in" in response.headers["Location"]

@@ -36,7 +36,7 @@ ILLEGAL = [(state, action) for state in RoundState for action in ACTIONS if (sta
 
 
 def test_the_kinds_and_states_are_the_spec_ones() -> None:
-    assert [k.value for k in RoundKind] == ["amendments", "voting", "adoption"]
+    assert [k.value for k in RoundKind] == ["amendments", "voting", "adoption", "consultation"]
     assert [s.value for s in RoundState] == ["scheduled", "open", "closed"]
 
 

@@ -210,7 +210,7 @@ def secretariat_merges_and_puts_a_motion(visit: Visit) -> None:
     assert visit.t("merged") in page.locator(".badge").first.inner_text()
 
     visit.go(f"{DRAFT}rounds/")
-    visit.press("/rounds/4/close")
+    visit.press("/rounds/5/close")  # the demo's fresh amendments round, after its consultation
     title = f"Vote on the languages amendment ({visit.story.variant})"
     round_id = schedule_round(visit, "voting", title)
     visit.follow(page.locator(f'a[href="/rounds/{round_id}/"]'))

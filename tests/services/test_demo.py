@@ -32,7 +32,7 @@ def test_loading_the_demo_twice_gives_the_same_network_and_prints_every_account(
     assert loaded == {
         "User": len(emails),
         "Amendment": len(network["amendments"]),
-        "Round": 4,
+        "Round": 5,
         "Motion": 2,
         "Publication": 1,
     }
@@ -53,3 +53,19 @@ def test_the_demo_publication_is_endorsed_by_three_organisations_from_three_regi
     assert listed["count"] == 3 and len(listed["by_region"]) == 3
     page = client.get(f"/principles/{slug}/").get_data(as_text=True)
     assert "Colectivo Voces Libres" in page and "hola@voceslibres" not in page
+
+
+def test_the_demo_holds_a_closed_consultation_whose_points_the_principles_draw_on(app):
+    from principles_app.models import KeyPoint, PointSupport, PrincipleSource
+    from principles_app.services import points as point_service
+
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    consultation = db.session.execute(select(Round).where(Round.kind == "consultation")).scalar_one()
+    assert consultation.state == "closed"
+    points = db.session.execute(select(KeyPoint)).scalars().all()
+    assert len(points) >= 8 and {p.language for p in points} == {"en", "es", "fr", "ar"}
+    assert any(p.session_name for p in points) and db.session.scalar(select(func.count()).select_from(PointSupport))
+    assert db.session.scalar(select(func.count()).select_from(PrincipleSource)) >= 6
+    publication = db.session.execute(select(Publication)).scalar_one()
+    shown = point_service.sources_of_version(publication.document_id, publication.version_number, None)
+    assert len(shown) >= 6 and all(views for views in shown.values())

@@ -12,6 +12,7 @@ from principles_app.domain.diffing import numbered_lines
 from principles_app.domain.procedure import Answer, Procedure
 from principles_app.services import amendments as amendment_service
 from principles_app.services import drafts as draft_service
+from principles_app.services import points as point_service
 from principles_app.services import rounds as round_service
 from principles_app.services.translations import TRANSLATION_LANGUAGES
 from principles_app.web.amendments.presenters import describe_all
@@ -97,6 +98,9 @@ def document(slug: str):
         accepting=round_service.accepting_amendments(found) is not None,
         can_propose=permissions.can_propose_amendment(current_user, found),
         open_count=len(views),
+        # Key points each principle draws on (SPEC §16).
+        sources=point_service.sources_by_principle([p.id for p in principles], current_user),
+        can_link_sources=permissions.can_link_sources(current_user),
     )
 
 

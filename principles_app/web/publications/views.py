@@ -19,6 +19,7 @@ from principles_app.extensions import db
 from principles_app.models import Publication
 from principles_app.services import drafts as drafts_service
 from principles_app.services import endorsements as endorsement_service
+from principles_app.services import points as point_service
 from principles_app.services import publications as publications_service
 from principles_app.web.publications.page_cache import (
     IMMUTABLE,
@@ -59,7 +60,9 @@ def _page(key: tuple, template: str, cache_control: str, context, mimetype: str 
 def _view_of(publication) -> dict:
     """Return what a page shows of one publication: its frozen record plus the label facts."""
     export = publications_service.export_of(publication)
-    return {"publication": publication, "export": export}
+    # Where each principle comes from: the key points its version drew on (never changed once published).
+    sources = point_service.sources_of_version(publication.document_id, publication.version_number, None)
+    return {"publication": publication, "export": export, "sources": sources}
 
 
 @public_bp.app_template_filter("atom_time")

@@ -1,0 +1,1 @@
+"""Pages of a consultation: key points, their supports, themes, and the principles they shaped (SPEC §16)."""
