@@ -63,8 +63,8 @@ def test_unknown_documents_and_versions_are_404_with_the_error_body(client, scen
     error_of(client.get(path, headers=headers), 404)
 
 
-def test_voices_by_region_and_category(client, scenario, headers, app):
-    app.config["ANONYMITY_MIN_GROUP"] = 1
+def test_voices_by_region_and_category(client, scenario, headers, app, monkeypatch):
+    monkeypatch.setitem(app.config, "ANONYMITY_MIN_GROUP", 1)
     response = client.get("/api/v1/documents/principles/voices", headers=headers)
     assert response.status_code == 200, response.json
     data = response.json

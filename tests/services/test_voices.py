@@ -115,8 +115,8 @@ def _row(groups, key):
     return next(g for g in groups if g["key"] == key)
 
 
-def test_voices_count_every_contribution_by_region_and_category(app, scenario):
-    app.config["ANONYMITY_MIN_GROUP"] = 1
+def test_voices_count_every_contribution_by_region_and_category(app, scenario, monkeypatch):
+    monkeypatch.setitem(app.config, "ANONYMITY_MIN_GROUP", 1)
     principle = live_principles(scenario.document)[0]
     comment_service.post_comment(
         scenario.proposer, target_type="principle", target_id=principle.id, body="Named view.", anonymous=False
@@ -140,8 +140,8 @@ def test_voices_count_every_contribution_by_region_and_category(app, scenario):
     assert data["totals"]["comments"] == 2
 
 
-def test_groups_under_the_anonymity_threshold_are_never_shown_apart(app, scenario):
-    app.config["ANONYMITY_MIN_GROUP"] = 3
+def test_groups_under_the_anonymity_threshold_are_never_shown_apart(app, scenario, monkeypatch):
+    monkeypatch.setitem(app.config, "ANONYMITY_MIN_GROUP", 3)
     data = voices_service.document_voices(scenario.document).as_json()
     keys = [g["key"] for g in data["by_region"]]
     assert keys == ["smaller_groups"]
@@ -165,8 +165,8 @@ def test_voices_take_a_constant_number_of_queries(app, scenario, count_queries):
     assert many.count == few.count
 
 
-def test_publication_voices_count_until_the_publication(app, scenario):
-    app.config["ANONYMITY_MIN_GROUP"] = 1
+def test_publication_voices_count_until_the_publication(app, scenario, monkeypatch):
+    monkeypatch.setitem(app.config, "ANONYMITY_MIN_GROUP", 1)
     publication = publish(scenario)
     principle = live_principles(scenario.document)[0]
     comment_service.post_comment(scenario.proposer, target_type="principle", target_id=principle.id, body="Later.")

@@ -65,8 +65,8 @@ def test_a_publication_attribution_is_public_once_published_and_404_before(clien
     assert '<svg role="img"' in public and 'id="voices-regions"' in public
 
 
-def test_the_voices_page_shows_the_table_the_chart_and_the_least_heard_region(client, scenario, app):
-    app.config["ANONYMITY_MIN_GROUP"] = 1
+def test_the_voices_page_shows_the_table_the_chart_and_the_least_heard_region(client, scenario, app, monkeypatch):
+    monkeypatch.setitem(app.config, "ANONYMITY_MIN_GROUP", 1)
     sign_in(client, make_user("observer"))
     html = client.get("/documents/principles/voices").get_data(as_text=True)
     assert "Least heard: Asia-Pacific" in html
