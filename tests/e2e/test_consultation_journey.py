@@ -71,7 +71,7 @@ class Journey:
         self.page.locator("#closes_at").fill(closes)
         if quorum:
             self.page.locator("#quorum").fill(quorum)
-        self.submit(self.page.locator("main form:not([action]) [type=submit]").last)
+        self.submit(self.page.locator("main form:not([action]) [type=submit]:not([name=preview])").last)
         href = self.page.locator("main a").filter(has_text=title).first.get_attribute("href")
         round_id = int(href.strip("/").split("/")[1])
         self.go(f"/rounds/{round_id}/")

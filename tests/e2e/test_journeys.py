@@ -231,7 +231,7 @@ def schedule_round(visit: Visit, kind: str, title: str, quorum: str = "") -> int
     page.locator("#closes_at").fill(in_a_week())
     if quorum:
         page.locator("#quorum").fill(quorum)
-    visit.submit(page.locator("main form:not([action]) [type=submit]").last)
+    visit.submit(page.locator("main form:not([action]) [type=submit]:not([name=preview])").last)
     href = page.locator("main a").filter(has_text=title).first.get_attribute("href")
     return int(href.strip("/").split("/")[1])
 
