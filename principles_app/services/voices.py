@@ -30,8 +30,10 @@ from principles_app.models import (
     Ballot,
     Comment,
     Document,
+    KeyPoint,
     Motion,
     Organisation,
+    PointSupport,
     Principle,
     Publication,
     Round,
@@ -39,6 +41,7 @@ from principles_app.models import (
 )
 from principles_app.services import attribution
 from principles_app.services.anonymity import min_group
+from principles_app.services.points import unlinked_condition
 
 Counts = dict[int, int]  # organisation id → how many
 
@@ -129,6 +132,27 @@ def _ballots(scope: Scope) -> Counts:
     )
 
 
+def _points(scope: Scope, taken_up: bool = False) -> Counts:
+    """Key points each organisation raised (anonymous ones count in their organisation's region)."""
+    query = (
+        select(KeyPoint.organisation_id, func.count())
+        .where(KeyPoint.document_id == scope.document.id, scope.before(KeyPoint.created_at))
+        .group_by(KeyPoint.organisation_id)
+    )
+    if taken_up:
+        query = query.where(~unlinked_condition())
+    return _by_organisation(query)
+
+
+def _supports(scope: Scope) -> Counts:
+    return _by_organisation(
+        select(PointSupport.organisation_id, func.count())
+        .join(KeyPoint, KeyPoint.id == PointSupport.point_id)
+        .where(KeyPoint.document_id == scope.document.id, scope.before(PointSupport.created_at))
+        .group_by(PointSupport.organisation_id)
+    )
+
+
 @dataclass(frozen=True)
 class Contribution:
     """One kind of contribution: its key (API), its name (page) and how to count it per organisation."""
@@ -150,6 +174,9 @@ CONTRIBUTIONS: list[Contribution] = [
     Contribution("comments", _l("Comments"), _comments),
     Contribution("cosponsorships", _l("Co-sponsorships"), _cosponsorships),
     Contribution("ballots", _l("Ballots cast"), _ballots),
+    Contribution("points_raised", _l("Key points raised"), _points),
+    Contribution("points_supported", _l("Key points supported"), _supports),
+    Contribution("points_taken_up", _l("Key points taken up"), lambda scope: _points(scope, taken_up=True)),
 ]
 
 SMALLER_GROUPS = "smaller_groups"

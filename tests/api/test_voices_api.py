@@ -76,6 +76,9 @@ def test_voices_by_region_and_category(client, scenario, headers, app, monkeypat
         "comments",
         "cosponsorships",
         "ballots",
+        "points_raised",
+        "points_supported",
+        "points_taken_up",
     ]
     africa = next(g for g in data["by_region"] if g["key"] == "africa")
     assert africa["name"] == "Africa" and africa["amendments_merged"] == 1 and africa["eligible_share"] == 1.0

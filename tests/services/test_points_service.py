@@ -153,3 +153,19 @@ def test_the_list_and_the_not_taken_up_page_use_the_same_number_of_queries_at_an
             measured.append(counter.count)
         counts.append(measured)
     assert counts[0] == counts[1]
+
+
+def test_voices_count_points_raised_supported_and_taken_up_by_region(app, scene, monkeypatch):
+    from principles_app.services import voices as voices_service
+
+    monkeypatch.setitem(app.config, "ANONYMITY_MIN_GROUP", 1)
+    secretariat, members, document, _target = scene
+    a = point_service.submit_point(members[0], document, "Listen first.")
+    point_service.submit_point(members[0], document, "Pay for the work.", anonymous=True)
+    point_service.support_point(members[1], a)
+    point_service.set_sources(secretariat, principle(document, 1), [a.id])
+    db.session.commit()
+    rows = {row["key"]: row for row in voices_service.document_voices(document).as_json()["by_region"]}
+    assert (rows["africa"]["points_raised"], rows["africa"]["points_taken_up"]) == (2, 1)  # the anonymous one too
+    assert rows["americas"]["points_supported"] == 1 and rows["americas"]["points_raised"] == 0
+    assert rows["asia_pacific"]["points_raised"] == rows["asia_pacific"]["points_supported"] == 0
