@@ -65,6 +65,23 @@ class Story:
             self.done.add(earlier)
 
 
+# The elements that reach past the viewport's edges and are not inside a scrolling container of their own.
+WIDER_THAN_THE_PAGE = """() => {
+  const width = document.documentElement.clientWidth, found = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    const spills = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible";
+    if (box.right <= width + 0.5 && box.left >= -0.5 && !spills) continue;
+    let scrolled = false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (["auto", "scroll", "hidden"].includes(getComputedStyle(up).overflowX)) { scrolled = true; break; }
+    }
+    if (!scrolled) found.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.left)}..${Math.round(box.right)} ${el.scrollWidth}/${el.clientWidth}`);
+  }
+  return found.slice(0, 10);
+}"""
+
+
 class Visit:
     """A browser context for one person; every page it lands on is checked with axe and kept for vnu."""
 
@@ -127,7 +144,7 @@ class Visit:
         if self.story.variant == "ar-375px":
             assert self.page.locator("html").get_attribute("dir") == "rtl", path
             overflow = self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, (path, "wider than the phone", overflow)
+            assert overflow <= 0, (path, "wider than the phone", overflow, self.page.evaluate(WIDER_THAN_THE_PAGE))
 
     # People -----------------------------------------------------------------------------------------------
     def sign_in(self, email: str) -> None:
