@@ -104,7 +104,9 @@ def _seconds_until_next(motion: Motion, now: datetime) -> int:
     ).scalar_one_or_none()
     if last is None:
         return 1
-    return max(1, math.ceil((last + REMINDER_INTERVAL - now).total_seconds()))
+    # A reminder that won the race may carry a time a moment after this request's own clock reading.
+    wait = math.ceil((last + REMINDER_INTERVAL - now).total_seconds())
+    return min(max(1, wait), int(REMINDER_INTERVAL.total_seconds()))
 
 
 def send_reminder(actor: User, motion: Motion, now: datetime | None = None) -> ReminderSent:
