@@ -66,7 +66,6 @@ def desks_for(target, refused: PaperBallotForm | None = None, refused_motion_id:
         desks[motion.id] = {
             "missing": [row for row in rows if not row.voted],
             "paper_form": _paper_form(motion, rows, refused if refused_motion_id == motion.id else None),
-            "action_form": ActionForm(),
         }
     return desks
 
