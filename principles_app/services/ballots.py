@@ -2,6 +2,8 @@
 
 A ballot is written in one statement on PostgreSQL (and under SQLite's single writer lock), so two
 delegates of one organisation at the same instant give one ballot changed once, never an error.
+A ballot the secretariat copies from an organisation's paper form takes the same path, marked
+``paper`` on the ballot and in its history, with the secretariat user as the one who cast it.
 """
 
 from __future__ import annotations
