@@ -258,3 +258,18 @@ def can_link_sources(user) -> bool:
 def can_translate_point(user, point=None) -> bool:
     """Members and the secretariat translate key points, as they translate principles."""
     return _acts_for_active_organisation(user)
+
+
+def can_follow_participation(user: User | None) -> bool:
+    """Only the secretariat sees which organisations have voted on a motion (never what they chose)."""
+    return is_secretariat(user)
+
+
+def can_send_reminders(user: User | None) -> bool:
+    """Only the secretariat reminds the organisations that have not voted."""
+    return is_secretariat(user)
+
+
+def can_enter_paper_ballots(user: User | None) -> bool:
+    """Only the secretariat records a ballot from an organisation's paper form."""
+    return is_secretariat(user)

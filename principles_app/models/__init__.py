@@ -44,7 +44,7 @@ from principles_app.models.points import (
 from principles_app.models.publications import ExportCache, GeneratedFile, Publication
 from principles_app.models.rounds import Round
 from principles_app.models.translations import PrincipleTranslation
-from principles_app.models.voting import Ballot, BallotChange, ElectorateMember, Motion
+from principles_app.models.voting import Ballot, BallotChange, ElectorateMember, Motion, MotionReminder
 
 __all__ = [
     "Amendment",
@@ -90,4 +90,5 @@ __all__ = [
     "PointTranslation",
     "PrincipleSource",
     "Theme",
+    "MotionReminder",
 ]

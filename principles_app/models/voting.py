@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -89,6 +91,8 @@ class Ballot(Base):
     changes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # The choice the last change replaced (null until changed): lets one upsert say what it changed.
     previous_choice: Mapped[str | None] = mapped_column(String(8))
+    # Entered by the secretariat from a paper form (cast_by is then the secretariat user).
+    paper: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     motion: Mapped[Motion] = relationship()
 
@@ -104,3 +108,21 @@ class BallotChange(Base):
     from_choice: Mapped[str | None] = mapped_column(String(8))
     to_choice: Mapped[str] = mapped_column(String(8), nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # Entered by the secretariat (user) from the organisation's paper form.
+    paper: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+
+
+class MotionReminder(Base):
+    """The last reminder sent to the organisations that have not voted on a motion.
+
+    One row per motion, claimed by one conditional upsert: of two reminders sent at the same
+    instant, or within the interval, the database lets exactly one through.
+    """
+
+    __tablename__ = "motion_reminder"
+
+    id: Mapped[int_pk]
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id"), nullable=False, unique=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), nullable=False)
+    sent_count: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

@@ -2,6 +2,8 @@
 
 A ballot is written in one statement on PostgreSQL (and under SQLite's single writer lock), so two
 delegates of one organisation at the same instant give one ballot changed once, never an error.
+A ballot the secretariat copies from an organisation's paper form takes the same path, marked
+``paper`` on the ballot and in its history, with the secretariat user as the one who cast it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Boolean,
     Connection,
     Insert,
     Integer,
@@ -30,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from principles_app import permissions
 from principles_app.db import utcnow
 from principles_app.domain import tally as tally_domain
 from principles_app.domain.organisations import VOTING_CATEGORY
@@ -104,6 +108,7 @@ _NEW_BALLOT = {
     "cast_by_id": bindparam("user_id", type_=Integer),
     "cast_at": bindparam("now", type_=_BALLOT.c.cast_at.type),
     "changes": literal_column("0", Integer),
+    "paper": bindparam("paper", type_=Boolean),
 }
 
 
@@ -123,6 +128,7 @@ def _upserting(statement: Insert, changed_at: Any = None) -> Insert:
             "cast_at": statement.excluded.cast_at if changed_at is None else changed_at,
             "previous_choice": _BALLOT.c.choice,
             "changes": _BALLOT.c.changes + literal_column("1", Integer),
+            "paper": statement.excluded.paper,
         },
     ).returning(_BALLOT.c.id, _BALLOT.c.previous_choice, _BALLOT.c.cast_at)
 
@@ -159,13 +165,14 @@ def _cast_in_one_statement() -> Select:
     change = (
         insert(_CHANGE)
         .from_select(
-            ["ballot_id", "user_id", "from_choice", "to_choice", "at"],
+            ["ballot_id", "user_id", "from_choice", "to_choice", "at", "paper"],
             select(
                 written.c.id,
                 _NEW_BALLOT["cast_by_id"],
                 written.c.previous_choice,
                 _NEW_BALLOT["choice"],
                 written.c.cast_at,
+                _NEW_BALLOT["paper"],
             ),
         )
         .returning(_CHANGE.c.ballot_id, _CHANGE.c.from_choice, _CHANGE.c.at)
@@ -184,6 +191,7 @@ _RECORD_CHANGE = insert(_CHANGE).values(
     from_choice=bindparam("from_choice"),
     to_choice=bindparam("to_choice"),
     at=bindparam("now"),
+    paper=bindparam("paper"),
 )
 # SQLite has one writer at a time: writing first takes that lock before anything is read.
 _TAKE_SQLITE_WRITE_LOCK = (
@@ -226,46 +234,80 @@ def _cast(connection: Connection, params: dict[str, Any]) -> tuple[Row, int | No
     ballot_id, previous, _cast_at = connection.execute(_CAST_ON_SQLITE, params).one()
     connection.execute(
         _RECORD_CHANGE,
-        {key: params[key] for key in ("user_id", "to_choice", "now")}
+        {key: params[key] for key in ("user_id", "to_choice", "now", "paper")}
         | {"ballot_id": ballot_id, "from_choice": previous},
     )
     return target, ballot_id, previous, params["now"]
 
 
-def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = None) -> CastResult:
-    """Cast or change the user's organisation's ballot; every call gives a new receipt."""
+def _check_choice(choice: Any) -> None:
     if choice not in CHOICES:
         raise ValidationFailed(fields={"choice": str(_l("Choose yes, no or abstain."))})
-    check_may_vote(user)
+
+
+def _write_ballot(
+    actor: User, motion_id: int, organisation_id: int, choice: str, now: datetime | None, *, paper: bool
+) -> CastResult:
+    """Write an organisation's ballot as cast by the actor (a delegate, or the secretariat from paper); audit it."""
     receipt = new_receipt()
     # Without a given time, the ballot takes its time once the locks are held (see _cast).
     params = {
         "motion_id": motion_id,
-        "organisation_id": user.organisation_id,
-        "user_id": user.id,
+        "organisation_id": organisation_id,
+        "user_id": actor.id,
         "to_choice": choice,
         "new_receipt": receipt,
         "now": now,
+        "paper": paper,
     }
     # Refusals below raise, so the transaction (and anything written) is rolled back.
     target, ballot_id, previous, cast_at = _cast(db.session.connection(), params)
     now = cast_at or now or utcnow()
     refusal = _refusal(target, now)
     if refusal is not None:
+        if paper and target.weight is None and isinstance(refusal, Forbidden):
+            # The secretariat named an organisation outside the electorate: bad input, not a refusal of the user.
+            raise ValidationFailed(
+                fields={"organisation_id": str(_l("This organisation is not in this round's electorate."))}
+            )
         raise refusal
     if ballot_id is None:
         raise RuntimeError(f"motion {motion_id}: the round takes the ballot but the database did not write it")
     payload: dict[str, Any] = {
         "motion_id": motion_id,
         "round_id": target.id,
-        "organisation_id": user.organisation_id,
+        "organisation_id": organisation_id,
         "changed": previous is not None,
     }
+    if paper:
+        payload["paper"] = True
     if target.secrecy != Secrecy.SECRET:
         # In a secret round the log never ties a choice to an organisation.
         payload.update({"choice": choice, "from": previous})
-    audit.record("ballot.changed" if previous is not None else "ballot.cast", "motion", motion_id, payload, user)
+    action = "ballot.changed" if previous is not None else "ballot.cast"
+    audit.record(action, "motion", motion_id, payload, actor)
     return CastResult(ballot_id, choice, receipt, now, target.weight, previous)
+
+
+def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = None) -> CastResult:
+    """Cast or change the user's organisation's ballot; every call gives a new receipt."""
+    _check_choice(choice)
+    check_may_vote(user)
+    return _write_ballot(user, motion_id, user.organisation_id, choice, now, paper=False)
+
+
+def record_paper_ballot(
+    actor: User, motion_id: int, organisation_id: int, choice: str, now: datetime | None = None
+) -> CastResult:
+    """Record an organisation's ballot from its paper form, as the secretariat; its users may still change it.
+
+    The ballot and its history are marked as entered from paper, the audit entry names who entered it,
+    and the receipt returned is handed to the organisation on paper.
+    """
+    if not permissions.can_enter_paper_ballots(actor):
+        raise Forbidden(_l("Only the secretariat records paper ballots."))
+    _check_choice(choice)
+    return _write_ballot(actor, motion_id, organisation_id, choice, now, paper=True)
 
 
 def ballot_of(user: User, motion: Motion) -> tuple[Ballot, Decimal]:

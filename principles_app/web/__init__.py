@@ -176,6 +176,7 @@ def register_web(app: Flask) -> None:
     from principles_app.web.translations.views import bp as translations_bp
     from principles_app.web.voices.views import bp as voices_bp
     from principles_app.web.voices.views import public_voices_bp
+    from principles_app.web.voting.desk import bp as ballot_desk_bp
     from principles_app.web.voting.views import bp as voting_bp
 
     app.url_map.converters["int"] = IdConverter
@@ -201,6 +202,7 @@ def register_web(app: Flask) -> None:
         voices_bp,
         public_voices_bp,
         points_bp,
+        ballot_desk_bp,
     ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)

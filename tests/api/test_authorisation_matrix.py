@@ -349,3 +349,82 @@ def test_key_point_route_matrix(client, role, index):
         assert response.status_code == expected, (role, method, path, response.status_code)
         if role == "anonymous":
             assert "/sign-in" in response.headers["Location"]
+
+
+# The secretariat's desk on an open round: who has voted, reminders, ballots entered from paper.
+DESK_ROLES = ("anonymous", "observer", "member", "elector", "secretariat")
+
+
+def _desk_call(client, role, scene, route):
+    from principles_app.services import motions as motion_service
+
+    motion = motion_service.motions_of(scene["round"])[0]
+    if role == "anonymous":
+        headers = {}
+    elif role == "elector":  # a delegate of an organisation in the round's electorate
+        headers = auth_header(token_for(scene["scene"].delegates[0]))
+    else:
+        headers = auth_header(token_for(make_user(role)))
+    organisation_id = scene["scene"].organisations[1].id
+    api = {
+        "participation": ("GET", f"/api/v1/motions/{motion.id}/participation", None),
+        "reminders": ("POST", f"/api/v1/motions/{motion.id}/reminders", None),
+        "paper_ballot": (
+            "PUT",
+            f"/api/v1/motions/{motion.id}/ballots/{organisation_id}",
+            {"choice": "yes", "paper": True},
+        ),
+    }
+    method, path, body = api[route]
+    return client.open(path, method=method, headers=headers, json=body)
+
+
+@pytest.mark.parametrize("role", DESK_ROLES)
+@pytest.mark.parametrize("route", ["participation", "reminders", "paper_ballot"])
+def test_ballot_desk_route_matrix(client, role, route):
+    from tests.factories import make_scene, voting_round
+
+    scene = make_scene(weights=("1", "2"))
+    response = _desk_call(client, role, {"scene": scene, "round": voting_round(scene)}, route)
+    if role == "secretariat":
+        assert response.status_code in (200, 202), (role, route, response.get_json())
+    else:
+        assert response.status_code == (401 if role == "anonymous" else 403), (role, route, response.status_code)
+        assert "error" in response.get_json()
+
+
+@pytest.mark.parametrize("role", DESK_ROLES)
+def test_ballot_desk_pages_matrix(client, role):
+    from principles_app.services import ballots as ballot_service
+    from principles_app.services import motions as motion_service
+    from tests.factories import make_scene, sign_in, voting_round
+
+    scene = make_scene(weights=("1", "2"))
+    target = voting_round(scene)
+    motion = motion_service.motions_of(target)[0]
+    organisation_id = scene.organisations[1].id
+    ballot_service.record_paper_ballot(scene.secretariat, motion.id, organisation_id, "no")
+    from principles_app.extensions import db
+
+    db.session.commit()
+    user = None
+    if role == "elector":
+        user = scene.delegates[0]
+    elif role != "anonymous":
+        user = make_user(role)
+    if user is not None:
+        sign_in(client, user)
+    receipt = client.get(f"/motions/{motion.id}/paper-ballots/{organisation_id}")
+    # The secretariat's reminder goes; its empty paper form is sent back (422); everyone else is refused.
+    reminder = client.post(f"/motions/{motion.id}/reminders")
+    paper = client.post(f"/motions/{motion.id}/paper-ballot")
+    round_page = client.get(f"/rounds/{target.id}/")
+    if role == "anonymous":
+        assert [r.status_code for r in (receipt, reminder, paper, round_page)] == [302, 302, 302, 302]
+    elif role == "secretariat":
+        assert receipt.status_code == 200 and "Paper ballot receipt" in receipt.text
+        assert (reminder.status_code, paper.status_code) == (302, 422)
+        assert "Secretariat: who has not voted" in round_page.text
+    else:
+        assert [r.status_code for r in (receipt, reminder, paper)] == [403, 403, 403]
+        assert round_page.status_code == 200 and "Secretariat: who has not voted" not in round_page.text

@@ -24,6 +24,7 @@ from principles_app.web.amendments.presenters import describe
 from principles_app.web.choices import options
 from principles_app.web.rounds.forms import ExtendForm
 from principles_app.web.submitting import act, done, submit
+from principles_app.web.voting import desk as ballot_desk
 from principles_app.web.voting.charts import choice_bars, participation_bars
 from principles_app.web.voting.forms import BallotForm, PutMotionForm
 
@@ -71,7 +72,7 @@ def _put_form(target) -> PutMotionForm | None:
     return form
 
 
-def _round_page(target, put_form=None, status: int = 200):
+def _round_page(target, put_form=None, status: int = 200, desks: dict | None = None):
     now = utcnow()
     return render_template(
         "voting/round.html",
@@ -86,7 +87,13 @@ def _round_page(target, put_form=None, status: int = 200):
         accepting=accepts_input(target.state, target.closes_at, now),
         chart=participation_bars,
         REGION_NAMES=REGION_NAMES,
+        desks=desks if desks is not None else ballot_desk.desks_for(target),
     ), status
+
+
+def round_page_with(target, status: int, desks: dict):
+    """Show the round page with the secretariat's desk as given (a paper ballot form sent back with its errors)."""
+    return _round_page(target, status=status, desks=desks)
 
 
 @bp.get("/rounds/<int:round_id>/")
