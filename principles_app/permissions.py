@@ -258,3 +258,8 @@ def can_link_sources(user) -> bool:
 def can_translate_point(user, point=None) -> bool:
     """Members and the secretariat translate key points, as they translate principles."""
     return _acts_for_active_organisation(user)
+
+
+def can_reset_second_factor(user: User | None) -> bool:
+    """Only the secretariat removes a person's second factors (a lost phone)."""
+    return is_secretariat(user)

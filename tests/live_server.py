@@ -64,6 +64,8 @@ def serve_demo(database: str):
         "ARGON2_TIME_COST": "1",
         "ARGON2_MEMORY_COST": "1024",
         "ARGON2_PARALLELISM": "1",
+        # The demo accounts are enrolled in nothing: no role is required to enrol (as with `make run`).
+        "TWO_FACTOR_REQUIRED_ROLES": "",
     }
     flask = [sys.executable, "-m", "flask", "--app", "principles_app"]
     subprocess.run(flask + ["db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)

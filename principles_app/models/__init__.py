@@ -44,6 +44,7 @@ from principles_app.models.points import (
 from principles_app.models.publications import ExportCache, GeneratedFile, Publication
 from principles_app.models.rounds import Round
 from principles_app.models.translations import PrincipleTranslation
+from principles_app.models.two_factor import Passkey, RecoveryCode, TotpCredential
 from principles_app.models.voting import Ballot, BallotChange, ElectorateMember, Motion
 
 __all__ = [
@@ -90,4 +91,7 @@ __all__ = [
     "PointTranslation",
     "PrincipleSource",
     "Theme",
+    "TotpCredential",
+    "RecoveryCode",
+    "Passkey",
 ]

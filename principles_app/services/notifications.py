@@ -65,6 +65,7 @@ SUBJECTS = {
     "endorsement_rejected": _l("Your endorsement of “%(title)s” was not accepted"),
     "endorsement_renew": _l("Version %(label)s of “%(title)s” is published: endorse it too"),
     "participation_invitation": _l("Your organisation's views are invited on “%(document)s”"),
+    "two_factor_reset": _l("The second factors of your account were removed"),
 }
 
 

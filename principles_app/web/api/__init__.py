@@ -18,6 +18,7 @@ from principles_app.web.api import (
     points,  # noqa: F401
     publications,  # noqa: F401
     translations,  # noqa: F401
+    two_factor,  # noqa: F401
     voices,  # noqa: F401
     voting,  # noqa: F401
 )
