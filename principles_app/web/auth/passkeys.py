@@ -48,7 +48,8 @@ def _refused(error: ServiceError):
     body = {"error": {"code": error.code, "message": str(error.message)}}
     if error.fields:
         body["error"]["fields"] = {key: str(value) for key, value in error.fields.items()}
-    return jsonify(body), error.status
+    headers = {"Retry-After": str(error.retry_after)} if error.status == 429 else {}
+    return jsonify(body), error.status, headers
 
 
 @bp.post("/account/passkeys/options")
