@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import axe_violations
+from tests.e2e.html_checker import html_errors
 from tests.live_server import make_live_server
 
 pytestmark = pytest.mark.e2e
@@ -38,16 +39,21 @@ def sign_out(page):
         page.get_by_role("button", name="Sign out").first.click()
 
 
-def enrol(page, base) -> str:
-    """Turn two-factor sign-in on from the account page; return the secret the page showed."""
+def enrol(page, base, pages: dict[str, str]) -> str:
+    """Turn two-factor sign-in on from the account page; return the secret the page showed.
+
+    The enrolment and recovery-code pages are kept in ``pages`` for the HTML checker.
+    """
     page.goto(base + "/account")
     with page.expect_navigation():
         page.get_by_role("link", name="Two-factor sign-in and passkeys").click()
     expect(page.get_by_role("img", name="QR code to scan with your authenticator app")).to_be_visible()
     secret = page.locator("[data-totp-secret]").inner_text().replace(" ", "")
+    pages["enrolment"] = page.content()
     page.locator("#code").fill(pyotp.TOTP(secret).now())
     with page.expect_navigation():
         page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    pages["recovery codes"] = page.content()
     codes = page.locator("[data-recovery-codes] li").all_inner_texts()
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-9]{5}-[a-z2-9]{5}", c) for c in codes)
     return secret
@@ -62,11 +68,13 @@ def test_a_member_enrols_an_app_and_signs_in_with_its_code_without_javascript(br
     context = browser.new_context(java_script_enabled=False, bypass_csp=True)
     page = context.new_page()
     try:
+        pages: dict[str, str] = {}
         sign_in(page, site, "amina@sahel.example.org", "demo-member")
-        secret = enrol(page, site)
+        secret = enrol(page, site, pages)
         sign_out(page)
         sign_in(page, site, "amina@sahel.example.org", "demo-member")
         assert page.url.endswith("/sign-in/second-factor")
+        pages["second factor"] = page.content()
         expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_hidden()
         page.locator("#code").fill("000000" if next_code(secret) != "000000" else "111111")
         with page.expect_navigation():
@@ -76,6 +84,9 @@ def test_a_member_enrols_an_app_and_signs_in_with_its_code_without_javascript(br
         with page.expect_navigation():
             page.get_by_role("button", name="Continue").click()
         assert "Amina Diallo" in page.content() and "/sign-in" not in page.url
+        page.goto(site + "/account/two-factor")
+        pages["two-factor settings"] = page.content()
+        assert html_errors(pages) == []
     finally:
         context.close()
 
@@ -100,7 +111,9 @@ def test_a_person_adds_a_passkey_and_signs_in_with_it_instead_of_the_code(browse
     )
     try:
         sign_in(page, site, "mira@civicspace.example.org", "demo-observer")
-        enrol(page, site)
+        page.goto(site + "/account/two-factor")
+        assert axe_violations(page) == []  # the enrolment page, QR code included
+        enrol(page, site, {})
         with page.expect_navigation():
             page.get_by_role("link", name="I have kept them").click()
         assert axe_violations(page) == []
@@ -111,6 +124,7 @@ def test_a_person_adds_a_passkey_and_signs_in_with_it_instead_of_the_code(browse
         sign_out(page)
         sign_in(page, site, "mira@civicspace.example.org", "demo-observer")
         assert page.url.endswith("/sign-in/second-factor")
+        assert axe_violations(page) == []
         with page.expect_navigation():
             page.get_by_role("button", name="Sign in with a passkey").click()
         assert "Mira Kovac" in page.content() and "/sign-in" not in page.url

@@ -122,7 +122,7 @@ def test_the_secretariat_resets_a_second_factor_audited_and_the_person_is_told_i
     mail = db.session.execute(
         select(OutboxMessage).where(OutboxMessage.user_id == person.id, OutboxMessage.event == "two_factor_reset")
     ).scalar_one()
-    assert mail.language == "fr"
+    assert mail.language == "fr" and "Le secrétariat a supprimé les seconds facteurs" in mail.body_text
     with pytest.raises(Conflict):
         two_factor.reset_second_factor(secretariat, person)
 

@@ -38,7 +38,6 @@ def sign_in():
             # The account has failed too often: the same page whether or not the password was right.
             return render_template("auth/link_sent.html")
         if (second_step := ask_for_second_factor(outcome.result, form.next.data)) is not None:
-            db.session.commit()
             return second_step
         _start_session(outcome.result)
         return redirect(safe_next(form.next.data, url_for("main.home")))
