@@ -53,8 +53,9 @@ run: install
 	@echo ""
 	@echo "Principles for Collaboration is running at http://$(HOST):$(PORT)/  (sign in at http://$(HOST):$(PORT)/sign-in)"
 	@echo "Public pages: http://$(HOST):$(PORT)/principles/   API documentation: http://$(HOST):$(PORT)/api/v1/openapi.json"
+	@echo "Two-factor sign-in is required of no role here (TWO_FACTOR_REQUIRED_ROLES is empty), so the demo accounts sign in with their passwords; everywhere else the default requires it of the secretariat."
 	@echo ""
-	SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'principles_app:create_app()'
+	SESSION_COOKIE_SECURE=0 TWO_FACTOR_REQUIRED_ROLES= $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'principles_app:create_app()'
 
 check-postgres: $(VENV)/.installed
 	@$(BIN)/python -c "import psycopg, sys; psycopg.connect('$(TEST_DATABASE_URL)', connect_timeout=5).close()" 2>/dev/null || \

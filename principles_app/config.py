@@ -30,6 +30,11 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _names(value: str) -> tuple[str, ...]:
+    """Return the names of a comma-separated list, without blanks."""
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
 def load_config(instance_path: Path, testing: bool = False) -> dict:
     """Build the configuration mapping from the environment (every setting the code reads is declared here)."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'principles.sqlite'}"
@@ -92,4 +97,9 @@ def load_config(instance_path: Path, testing: bool = False) -> dict:
         # Endorsements: refused (429) past the address's limit, silently not sent past the e-mail's.
         "ENDORSEMENT_ADDRESS_LIMIT": os.environ.get("ENDORSEMENT_ADDRESS_LIMIT", "10 per hour"),
         "ENDORSEMENT_EMAIL_LIMIT": os.environ.get("ENDORSEMENT_EMAIL_LIMIT", "3 per day"),
+        # Roles whose users must turn on two-factor sign-in before they can do anything else (comma-separated).
+        "TWO_FACTOR_REQUIRED_ROLES": _names(os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "secretariat")),
+        # Wrong second-factor codes, counted like wrong passwords: per account and per address.
+        "TWO_FACTOR_ACCOUNT_LIMIT": os.environ.get("TWO_FACTOR_ACCOUNT_LIMIT", "5 per 15 minutes"),
+        "TWO_FACTOR_ADDRESS_LIMIT": os.environ.get("TWO_FACTOR_ADDRESS_LIMIT", "20 per 15 minutes"),
     }

@@ -273,3 +273,8 @@ def can_send_reminders(user: User | None) -> bool:
 def can_enter_paper_ballots(user: User | None) -> bool:
     """Only the secretariat records a ballot from an organisation's paper form."""
     return is_secretariat(user)
+
+
+def can_reset_second_factor(user: User | None) -> bool:
+    """Only the secretariat removes a person's second factors (a lost phone)."""
+    return is_secretariat(user)

@@ -59,6 +59,8 @@ TEST_CONFIG = {
     # The suite restarts PostgreSQL under its own long-lived pool (tests/server): test every
     # pooled connection before use. Served apps keep the default (tests/server/test_idle_connections.py).
     "DATABASE_PING_AFTER_IDLE": 0,
+    # No role must enrol in two-factor sign-in, except in the tests of that rule (tests/*/test_two_factor*).
+    "TWO_FACTOR_REQUIRED_ROLES": (),
 }
 
 

@@ -54,8 +54,12 @@ def live_server(e2e_database):
 
 
 @contextlib.contextmanager
-def serve_demo(database: str):
-    """Migrate `database`, load the demo into it and serve the app with gunicorn on a free port."""
+def serve_demo(database: str, extra_env: dict[str, str] | None = None):
+    """Migrate `database`, load the demo into it and serve the app with gunicorn on a free port.
+
+    Values of ``extra_env`` may name the port as ``{port}`` (e.g. PUBLIC_URL for passkeys).
+    """
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database,
@@ -64,11 +68,13 @@ def serve_demo(database: str):
         "ARGON2_TIME_COST": "1",
         "ARGON2_MEMORY_COST": "1024",
         "ARGON2_PARALLELISM": "1",
+        # The demo accounts are enrolled in nothing: no role is required to enrol (as with `make run`).
+        "TWO_FACTOR_REQUIRED_ROLES": "",
+        **{name: value.format(port=port) for name, value in (extra_env or {}).items()},
     }
     flask = [sys.executable, "-m", "flask", "--app", "principles_app"]
     subprocess.run(flask + ["db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
     subprocess.run(flask + ["demo", "load"], env=env, check=True, cwd=ROOT, capture_output=True)
-    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -104,7 +110,7 @@ def serve_demo(database: str):
 
 
 @contextlib.contextmanager
-def make_live_server(db_url: str):
+def make_live_server(db_url: str, extra_env: dict[str, str] | None = None):
     """Serve the demo on a fresh database of its own (for journeys that change the demo's state)."""
     if db_url.startswith("postgresql"):
         name = f"e2e_{uuid.uuid4().hex[:8]}"
@@ -116,7 +122,7 @@ def make_live_server(db_url: str):
         folder = Path(tempfile.mkdtemp(prefix="principles-e2e-"))
         database = f"sqlite:///{folder / 'e2e.sqlite'}"
     try:
-        with serve_demo(database) as base:
+        with serve_demo(database, extra_env) as base:
             yield base
     finally:
         if db_url.startswith("postgresql"):

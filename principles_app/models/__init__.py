@@ -44,6 +44,7 @@ from principles_app.models.points import (
 from principles_app.models.publications import ExportCache, GeneratedFile, Publication
 from principles_app.models.rounds import Round
 from principles_app.models.translations import PrincipleTranslation
+from principles_app.models.two_factor import Passkey, RecoveryCode, TotpCredential
 from principles_app.models.voting import Ballot, BallotChange, ElectorateMember, Motion, MotionReminder
 
 __all__ = [
@@ -91,4 +92,7 @@ __all__ = [
     "PrincipleSource",
     "Theme",
     "MotionReminder",
+    "TotpCredential",
+    "RecoveryCode",
+    "Passkey",
 ]

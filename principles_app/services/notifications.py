@@ -66,6 +66,7 @@ SUBJECTS = {
     "endorsement_renew": _l("Version %(label)s of “%(title)s” is published: endorse it too"),
     "participation_invitation": _l("Your organisation's views are invited on “%(document)s”"),
     "motion_reminder": _l("Reminder: your organisation has not voted on motion %(position)s of “%(title)s”"),
+    "two_factor_reset": _l("The second factors of your account were removed"),
 }
 
 

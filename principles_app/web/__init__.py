@@ -163,6 +163,8 @@ def register_web(app: Flask) -> None:
     from principles_app.web.admin.views import bp as admin_bp
     from principles_app.web.amendments.views import bp as amendments_bp
     from principles_app.web.api import bp as api_bp
+    from principles_app.web.auth.passkeys import bp as passkeys_bp
+    from principles_app.web.auth.second_factor import bp as two_factor_bp
     from principles_app.web.auth.views import bp as auth_bp
     from principles_app.web.comments.views import bp as comments_bp
     from principles_app.web.drafts.views import bp as drafts_bp
@@ -203,6 +205,8 @@ def register_web(app: Flask) -> None:
         public_voices_bp,
         points_bp,
         ballot_desk_bp,
+        two_factor_bp,
+        passkeys_bp,
     ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)

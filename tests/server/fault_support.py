@@ -192,6 +192,8 @@ class Gunicorn:
             "ARGON2_TIME_COST": "1",
             "ARGON2_MEMORY_COST": "1024",
             "ARGON2_PARALLELISM": "1",
+            # The scene's secretariat works through its token without enrolling in two-factor sign-in.
+            "TWO_FACTOR_REQUIRED_ROLES": "",
             **(extra_env or {}),
         }
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115

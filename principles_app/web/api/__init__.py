@@ -19,6 +19,7 @@ from principles_app.web.api import (
     publications,  # noqa: F401
     translations,  # noqa: F401
     turnout,  # noqa: F401
+    two_factor,  # noqa: F401
     voices,  # noqa: F401
     voting,  # noqa: F401
 )

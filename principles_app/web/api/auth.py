@@ -6,6 +6,7 @@ from flask import g, request
 
 from principles_app.models import User
 from principles_app.services.auth import user_of_token
+from principles_app.services.two_factor import EnrolmentRequired, enrolment_required
 
 
 def bearer_token() -> str | None:
@@ -22,4 +23,7 @@ def authenticate_request(optional: bool = False) -> User | None:
     token = bearer_token()
     found = user_of_token(token) if token else None
     g.api_user, g.api_token_id = found if found is not None else (None, None)
+    if g.api_user is not None and enrolment_required(g.api_user):
+        # The role requires two-factor sign-in: until it is on, the token opens nothing.
+        raise EnrolmentRequired()
     return g.api_user

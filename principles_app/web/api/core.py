@@ -9,6 +9,7 @@ from principles_app.extensions import db
 from principles_app.models import ApiToken
 from principles_app.services import auth as auth_service
 from principles_app.services import organisations as org_service
+from principles_app.services import two_factor
 from principles_app.services.errors import Forbidden
 from principles_app.web.api import bp
 from principles_app.web.api.openapi import Endpoint, build_openapi, endpoint
@@ -42,16 +43,17 @@ def require(allowed: bool) -> None:
 @bp.post("/auth/token")
 @endpoint(
     Endpoint(
-        "Exchange email and password for a bearer token",
+        "Exchange email and password (and the code, with two-factor sign-in on) for a bearer token",
         auth="public",
         body=TokenRequest,
         response=TokenResponse,
-        errors=(401, 429),
+        errors=(401, 403, 429),
         tag="auth",
     )
 )
 def create_token(body: TokenRequest):
     user = auth_service.authenticate(body.email, body.password, request.remote_addr)
+    two_factor.check_token_exchange(user, body.code, request.remote_addr)
     token, row = auth_service.issue_token(user, body.expires_in)
     db.session.commit()
     return ok(TokenResponse(token=token, expires_at=row.expires_at))

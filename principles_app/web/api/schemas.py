@@ -99,6 +99,11 @@ class TokenRequest(StrictModel):
     expires_in: int | None = Field(
         default=None, description="Lifetime in seconds (60 to 31536000); none = until revoked"
     )
+    code: str | None = Field(
+        default=None,
+        max_length=64,
+        description="With two-factor sign-in on: the code from the authenticator app, or a recovery code",
+    )
 
 
 class TokenResponse(BaseModel):

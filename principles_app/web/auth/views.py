@@ -17,6 +17,7 @@ from principles_app.web.auth.forms import (
     SignInLinkForm,
     SignOutForm,
 )
+from principles_app.web.auth.second_factor import ask_for_second_factor
 from principles_app.web.main.forms import PreferencesForm
 from principles_app.web.main.views import safe_next
 from principles_app.web.submitting import done, submit
@@ -36,6 +37,8 @@ def sign_in():
         if outcome.result is None:
             # The account has failed too often: the same page whether or not the password was right.
             return render_template("auth/link_sent.html")
+        if (second_step := ask_for_second_factor(outcome.result, form.next.data)) is not None:
+            return second_step
         _start_session(outcome.result)
         return redirect(safe_next(form.next.data, url_for("main.home")))
     if isinstance(outcome.refusal, RateLimited):
@@ -65,6 +68,8 @@ def sign_in_link(token: str):
         db.session.rollback()
         return render_template("auth/sign_in_link.html", form=None), 410
     db.session.commit()
+    if (second_step := ask_for_second_factor(user, None)) is not None:
+        return second_step
     _start_session(user)
     return redirect(url_for("main.home"))
 
