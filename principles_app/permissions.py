@@ -258,3 +258,11 @@ def can_link_sources(user) -> bool:
 def can_translate_point(user, point=None) -> bool:
     """Members and the secretariat translate key points, as they translate principles."""
     return _acts_for_active_organisation(user)
+
+
+# --- Search (SPEC §15) --------------------------------------------------------------------------
+
+
+def can_search_members_texts(user: User | None) -> bool:
+    """Signed-in users search drafts, amendments, threads and key points; everyone searches publications."""
+    return _signed_in(user)

@@ -91,3 +91,11 @@ __all__ = [
     "PrincipleSource",
     "Theme",
 ]
+
+from principles_app.models.search import SearchEntry
+
+__all__ += ["SearchEntry"]
+
+from principles_app.models.calendar import CalendarFeed  # noqa: E402
+
+__all__ += ["CalendarFeed"]

@@ -172,6 +172,7 @@ def register_web(app: Flask) -> None:
     from principles_app.web.publications.desk import bp as publishing_bp
     from principles_app.web.publications.views import public_bp
     from principles_app.web.rounds.views import bp as rounds_bp
+    from principles_app.web.search.views import bp as search_bp
     from principles_app.web.templating import register_template_helpers
     from principles_app.web.translations.views import bp as translations_bp
     from principles_app.web.voices.views import bp as voices_bp
@@ -201,6 +202,7 @@ def register_web(app: Flask) -> None:
         voices_bp,
         public_voices_bp,
         points_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)

@@ -349,3 +349,21 @@ def test_key_point_route_matrix(client, role, index):
         assert response.status_code == expected, (role, method, path, response.status_code)
         if role == "anonymous":
             assert "/sign-in" in response.headers["Location"]
+
+
+# --- Search (SPEC §15): open to everyone, each reader finding only what they may read ------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", ["/api/v1/search?q=charter", "/search?q=charter", "/search"])
+def test_search_route_matrix(client, role, path):
+    from tests.factories import sign_in
+
+    user = None if role == "anonymous" else make_user(role)
+    if path.startswith("/api/"):
+        response = client.get(path, headers=auth_header(token_for(user)) if user is not None else {})
+        assert response.status_code == 200, (role, response.get_json())
+    else:
+        if user is not None:
+            sign_in(client, user)
+        assert client.get(path).status_code == 200
