@@ -172,6 +172,7 @@ def register_web(app: Flask) -> None:
     from principles_app.web.publications.desk import bp as publishing_bp
     from principles_app.web.publications.views import public_bp
     from principles_app.web.rounds.views import bp as rounds_bp
+    from principles_app.web.search.calendar import bp as calendar_bp
     from principles_app.web.search.views import bp as search_bp
     from principles_app.web.templating import register_template_helpers
     from principles_app.web.translations.views import bp as translations_bp
@@ -203,6 +204,7 @@ def register_web(app: Flask) -> None:
         public_voices_bp,
         points_bp,
         search_bp,
+        calendar_bp,
     ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)

@@ -367,3 +367,30 @@ def test_search_route_matrix(client, role, path):
         if user is not None:
             sign_in(client, user)
         assert client.get(path).status_code == 200
+
+
+# --- The personal calendar feed (SPEC §15): a signed-in person renews it; the address is the key --
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_calendar_route_matrix(client, role):
+    from principles_app.extensions import db
+    from principles_app.services import calendar_feed
+    from tests.factories import sign_in
+
+    owner = make_user("member")
+    token = calendar_feed.renew(owner)
+    db.session.commit()
+    # The feed answers whoever holds the address, signed in or not, and nobody without it.
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+    assert client.get("/calendar/wrong.ics").status_code == 404
+    if role != "anonymous":
+        sign_in(client, make_user(role))
+    response = client.post("/account/calendar")
+    assert response.status_code == 302
+    if role == "anonymous":
+        assert "/sign-in" in response.headers["Location"]
+    else:
+        assert response.headers["Location"].endswith("/account#calendar")
+    # Renewing one's own address never touches another person's.
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
