@@ -358,7 +358,7 @@ def _whole_number(raw: str | None, name: str, default: int, maximum: int) -> int
     raw = (raw or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= maximum:
         raise ValidationFailed(fields={name: _l("Give a whole number from 1 to %(maximum)d.", maximum=maximum)})
     return int(raw)
 

@@ -114,3 +114,13 @@ def test_the_search_page_in_arabic(client):
     client.post("/language", data={"language": "ar"})
     page = client.get("/search?q=x")
     assert page.status_code == 200 and 'dir="rtl"' in page.get_data(as_text=True)
+
+
+def test_odd_characters_never_break_the_search(client):
+    member = make_user("member")
+    headers = auth_header(token_for(member))
+    for query in ("q=%00", "q=care&page=%C2%B2", "q=%F0%9F%98%80", "q=_", "q=%D9%80", "q=a%27b", "q=care&kind=%00"):
+        response = client.get(f"/api/v1/search?{query}", headers=headers)
+        assert response.status_code in (200, 400, 422), (query, response.status_code)
+        if response.status_code != 200:
+            error_of(response)

@@ -18,7 +18,7 @@ from principles_app.web.search.links import hit_url
         "Search principles, publications, amendments, comments, key points and translations the caller may read",
         auth="public",
         response=SearchResults,
-        errors=(422,),
+        errors=(400, 422),
         tag="search",
         query={
             "q": {"type": "string", "minLength": 1, "maxLength": search_service.MAX_QUERY_LENGTH},
