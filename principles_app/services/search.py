@@ -21,7 +21,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import delete, event, func, insert, select, text, update
+from sqlalchemy import delete, event, func, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from principles_app import permissions
@@ -274,14 +274,39 @@ def index_object(connection, obj) -> None:
         _write(connection, entry)
 
 
+def _renamed(session: Session) -> list[int]:
+    """The users whose name this flush changed."""
+    renamed = []
+    for obj in session.dirty:
+        if isinstance(obj, User) and inspect(obj).attrs.name.history.has_changes():
+            renamed.append(obj.id)
+    return renamed
+
+
+def _reindex_named_comments(connection, user_ids: list[int]) -> None:
+    """Rewrite the entries of the named (never the anonymous) comments of renamed users."""
+    rows = connection.execute(
+        select(Comment.__table__).where(Comment.author_id.in_(user_ids), Comment.anonymous.is_(False))
+    ).all()
+    for row in rows:
+        entry = _comment_entry(connection, row)
+        if entry is None:
+            _remove(connection, "comment", row.id)
+        else:
+            _write(connection, entry)
+
+
 def index_flushed(session: Session, flush_context) -> None:
     """After each flush, bring the entries of the rows it wrote up to date, on the flush's connection."""
     changed = [obj for obj in session.new if type(obj) in SOURCES]
     changed += [obj for obj in session.dirty if type(obj) in SOURCES and session.is_modified(obj)]
     gone = [obj for obj in session.deleted if type(obj) in SOURCES]
-    if not changed and not gone:
+    renamed = _renamed(session)
+    if not changed and not gone and not renamed:
         return
     connection = session.connection()
+    if renamed:
+        _reindex_named_comments(connection, renamed)
     for obj in changed:
         if obj.id is not None:
             index_object(connection, obj)

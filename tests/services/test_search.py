@@ -215,3 +215,13 @@ def test_the_reindex_command_rebuilds_an_emptied_index(app, member):
     result = app.test_cli_runner().invoke(args=["search", "reindex"])
     assert result.exit_code == 0 and result.output.startswith("Indexed ")
     assert find("rebuild", member) == [("comment", note.id)]
+
+
+def test_a_renamed_author_is_found_by_the_new_name_only(member):
+    document = draft_in_round()
+    named = comment(member, principle(document, 1), "Named voice")
+    comment(member, principle(document, 2), "Quiet voice", anonymous=True)
+    member.name = "Amaru Quispe"
+    db.session.commit()
+    assert find("Quispe", member) == [("comment", named.id)]
+    assert find("Amaru voice", member) == [("comment", named.id)]
