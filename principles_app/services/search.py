@@ -156,8 +156,11 @@ def _point_entry(connection, point: KeyPoint) -> Entry:
 
 
 def _principle_translation_entry(connection, translation: PrincipleTranslation) -> Entry | None:
-    document_id = _scalar(connection, select(Principle.document_id).where(Principle.id == translation.principle_id))
-    if document_id is None:
+    document_id = _scalar(
+        connection,
+        select(Principle.document_id).where(Principle.id == translation.principle_id, Principle.number.is_not(None)),
+    )
+    if document_id is None:  # a deleted principle's translations go with it
         return None
     return Entry(
         "translation",
@@ -272,6 +275,12 @@ def index_object(connection, obj) -> None:
         _remove(connection, source, obj.id)
     else:
         _write(connection, entry)
+    if isinstance(obj, Principle) and entry is None:
+        translations = connection.execute(
+            select(PrincipleTranslation.id).where(PrincipleTranslation.principle_id == obj.id)
+        ).scalars()
+        for translation_id in list(translations):
+            _remove(connection, "principle_translation", translation_id)
 
 
 def _renamed(session: Session) -> list[int]:

@@ -225,3 +225,18 @@ def test_a_renamed_author_is_found_by_the_new_name_only(member):
     db.session.commit()
     assert find("Quispe", member) == [("comment", named.id)]
     assert find("Amaru voice", member) == [("comment", named.id)]
+
+
+def test_a_deleted_principle_and_its_translations_leave_the_index(member):
+    from principles_app.services import amendments as amendment_service
+
+    document = draft_in_round()
+    target = principle(document, 3)
+    translation = translation_service.put_translation(member, target, "fr", "Protéger", "Personne ne publie rien.")
+    db.session.commit()
+    assert find("protéger", member) == [("translation", translation.id)]
+    amendment = propose(member, document, 3, kind="delete")
+    amendment_service.merge_amendment(make_user("secretariat"), amendment)
+    db.session.commit()
+    assert find("protéger", member) == []
+    assert ("principle", target.id) not in find("publishes", member)
