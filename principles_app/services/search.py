@@ -409,8 +409,19 @@ class Query:
     per_page: int
 
 
-def parse(args) -> Query:
-    """Check the query string's q, kind, document, page and per_page; raise ValidationFailed (422)."""
+def documents_for(reader) -> list[tuple[str, str]]:
+    """The (slug, title) of the documents a reader may narrow a search to: published ones only for the public."""
+    query = select(Document.slug, Document.title).order_by(Document.title, Document.slug)
+    if not permissions.can_search_members_texts(reader):
+        query = query.where(select(Publication.id).where(Publication.document_id == Document.id).exists())
+    return [(row.slug, row.title) for row in db.session.execute(query)]
+
+
+def parse(args, reader=None) -> Query:
+    """Check the query string's q, kind, document, page and per_page; raise ValidationFailed (422).
+
+    A signed-out reader names only published documents: a draft's address is not theirs to learn.
+    """
     fields: dict[str, str] = {}
     q = (args.get("q") or "").strip()
     terms = query_terms(q)
@@ -435,6 +446,9 @@ def parse(args) -> Query:
     slug = (args.get("document") or "").strip()
     if slug:
         document = db.session.execute(select(Document).where(Document.slug == slug[:100])).scalar_one_or_none()
+        if document is not None and not permissions.can_search_members_texts(reader):
+            published = select(Publication.id).where(Publication.document_id == document.id).limit(1)
+            document = document if db.session.execute(published).first() is not None else None
         if document is None or len(slug) > 100:
             fields["document"] = str(_l("There is no document with this address."))
     page = per_page = 1

@@ -124,3 +124,16 @@ def test_odd_characters_never_break_the_search(client):
         assert response.status_code in (200, 400, 422), (query, response.status_code)
         if response.status_code != 200:
             error_of(response)
+
+
+def test_the_public_cannot_learn_a_drafts_address(client):
+    scenario = adopted_document()
+    publish(scenario)
+    draft_in_round()  # "charter", never published
+    assert error_of(client.get("/api/v1/search?q=care&document=charter"), 422)["fields"]["document"]
+    assert client.get("/api/v1/search?q=principle&document=principles").status_code == 200
+    page = client.get("/search").get_data(as_text=True)
+    assert 'value="principles"' in page and 'value="charter"' not in page
+    member = make_user("member")
+    headers = auth_header(token_for(member))
+    assert client.get("/api/v1/search?q=care&document=charter", headers=headers).status_code == 200

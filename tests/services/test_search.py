@@ -28,7 +28,7 @@ from tests.factories import (
 def find(q: str, reader=None, **filters):
     """Search as the reader; return (kind, id) of every result, best first."""
     args = MultiDict({"q": q, **filters})
-    results = search.search(search.parse(args), reader)
+    results = search.search(search.parse(args, reader), reader)
     return [(hit.kind, hit.id) for hit in results.hits]
 
 

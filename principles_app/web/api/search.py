@@ -34,7 +34,7 @@ from principles_app.web.search.links import hit_url
     )
 )
 def search():
-    results = search_service.search(search_service.parse(request.args), g.api_user)
+    results = search_service.search(search_service.parse(request.args, g.api_user), g.api_user)
     return ok(
         SearchResults(
             q=results.q,

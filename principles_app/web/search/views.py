@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from principles_app import permissions
-from principles_app.extensions import db
-from principles_app.models import Document
 from principles_app.services import search as search_service
 from principles_app.services.errors import ValidationFailed
 from principles_app.web.search.links import hit_url
@@ -21,10 +18,10 @@ def search():
     results, errors = None, {}
     if request.args.get("q") is not None:
         try:
-            results = search_service.search(search_service.parse(request.args), current_user)
+            results = search_service.search(search_service.parse(request.args, current_user), current_user)
         except ValidationFailed as refusal:
             errors = refusal.fields or {}
-    documents = db.session.execute(select(Document.slug, Document.title).order_by(Document.title)).all()
+    documents = [{"slug": slug, "title": title} for slug, title in search_service.documents_for(current_user)]
     return render_template(
         "search/search.html",
         results=results,
