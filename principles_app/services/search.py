@@ -501,10 +501,18 @@ def _matches(query: Query, reader) -> tuple[list[tuple[int, float]], int]:
         source = f"FROM {FTS_TABLE} JOIN search_entry e ON e.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH :q{where}"
         score = f"-bm25({FTS_TABLE}, 10.0, 1.0, 1.0)"
         order = "score DESC, e.id DESC"
+    # On PostgreSQL one pass gives the page and the number of matches (the window is counted before
+    # LIMIT); FTS5's bm25() cannot run beside a window function, so SQLite counts on its own.
+    window = ", count(*) OVER () AS total" if connection.dialect.name == "postgresql" else ""
     rows = connection.execute(
-        text(f"SELECT e.id, {score} AS score {source} ORDER BY {order} LIMIT :limit OFFSET :offset"), params
+        text(f"SELECT e.id, {score} AS score{window} {source} ORDER BY {order} LIMIT :limit OFFSET :offset"), params
     ).all()
-    total = connection.execute(text(f"SELECT count(*) {source}"), params).scalar_one()
+    if rows and window:
+        total = rows[0][2]
+    elif not rows and query.page == 1:
+        total = 0
+    else:
+        total = connection.execute(text(f"SELECT count(*) {source}"), params).scalar_one()
     return [(row[0], float(row[1])) for row in rows], total
 
 

@@ -240,3 +240,11 @@ def test_a_deleted_principle_and_its_translations_leave_the_index(member):
     db.session.commit()
     assert find("protéger", member) == []
     assert ("principle", target.id) not in find("publishes", member)
+
+
+def test_a_page_past_the_last_still_counts_the_matches(member):
+    document = draft_in_round()
+    for n in range(3):
+        comment(member, principle(document, 1), f"Counted note {n}")
+    results = search.search(search.parse(MultiDict({"q": "counted", "per_page": "2", "page": "5"}), member), member)
+    assert (results.total, results.pages, results.hits) == (3, 2, [])
