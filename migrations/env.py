@@ -64,6 +64,17 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _not_full_text(obj, name, type_, reflected, compare_to):
+    """Leave the search index's full-text objects, which the models cannot describe, to their migration."""
+    from principles_app.models.search import FTS_SHADOW_TABLES, FTS_TABLE, TSV_COLUMN, TSV_INDEX
+
+    if type_ == "table" and name in {FTS_TABLE, *FTS_SHADOW_TABLES}:
+        return False
+    if type_ == "column" and name == TSV_COLUMN and obj.table.name == "search_entry":
+        return False
+    return not (type_ == "index" and name == TSV_INDEX)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -85,6 +96,8 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    if conf_args.get("include_object") is None:
+        conf_args["include_object"] = _not_full_text
 
     connectable = get_engine()
 

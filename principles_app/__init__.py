@@ -51,4 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.limiter.init_app(app)
     register_web(app)
     register_commands(app)
+    from principles_app.services.search import start_indexing
+
+    start_indexing()
     return app

@@ -114,3 +114,16 @@ def register_commands(app: Flask) -> None:
         closed = close_due_rounds()
         db.session.commit()
         click.echo(f"Closed {len(closed)} round(s){': ' + ', '.join(map(str, closed)) if closed else ''}.")
+
+    @app.cli.group("search")
+    def search_group():
+        """The search index."""
+
+    @search_group.command("reindex")
+    def search_reindex():
+        """Rebuild the search index from every principle, publication, amendment, comment, point and translation."""
+        from principles_app.services.search import reindex
+
+        written = reindex()
+        db.session.commit()
+        click.echo(f"Indexed {written} entries.")

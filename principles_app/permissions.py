@@ -278,3 +278,11 @@ def can_enter_paper_ballots(user: User | None) -> bool:
 def can_reset_second_factor(user: User | None) -> bool:
     """Only the secretariat removes a person's second factors (a lost phone)."""
     return is_secretariat(user)
+
+
+# --- Search (SPEC §15) --------------------------------------------------------------------------
+
+
+def can_search_members_texts(user: User | None) -> bool:
+    """Signed-in users search drafts, amendments, threads and key points; everyone searches publications."""
+    return _signed_in(user)

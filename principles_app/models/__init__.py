@@ -96,3 +96,11 @@ __all__ = [
     "RecoveryCode",
     "Passkey",
 ]
+
+from principles_app.models.search import SearchEntry
+
+__all__ += ["SearchEntry"]
+
+from principles_app.models.calendar import CalendarFeed  # noqa: E402
+
+__all__ += ["CalendarFeed"]

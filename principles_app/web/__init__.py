@@ -174,6 +174,8 @@ def register_web(app: Flask) -> None:
     from principles_app.web.publications.desk import bp as publishing_bp
     from principles_app.web.publications.views import public_bp
     from principles_app.web.rounds.views import bp as rounds_bp
+    from principles_app.web.search.calendar import bp as calendar_bp
+    from principles_app.web.search.views import bp as search_bp
     from principles_app.web.templating import register_template_helpers
     from principles_app.web.translations.views import bp as translations_bp
     from principles_app.web.voices.views import bp as voices_bp
@@ -207,6 +209,8 @@ def register_web(app: Flask) -> None:
         ballot_desk_bp,
         two_factor_bp,
         passkeys_bp,
+        search_bp,
+        calendar_bp,
     ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)

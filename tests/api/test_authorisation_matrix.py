@@ -428,3 +428,48 @@ def test_ballot_desk_pages_matrix(client, role):
     else:
         assert [r.status_code for r in (receipt, reminder, paper)] == [403, 403, 403]
         assert round_page.status_code == 200 and "Secretariat: who has not voted" not in round_page.text
+
+
+# --- Search (SPEC §15): open to everyone, each reader finding only what they may read ------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", ["/api/v1/search?q=charter", "/search?q=charter", "/search"])
+def test_search_route_matrix(client, role, path):
+    from tests.factories import sign_in
+
+    user = None if role == "anonymous" else make_user(role)
+    if path.startswith("/api/"):
+        response = client.get(path, headers=auth_header(token_for(user)) if user is not None else {})
+        assert response.status_code == 200, (role, response.get_json())
+    else:
+        if user is not None:
+            sign_in(client, user)
+        assert client.get(path).status_code == 200
+
+
+# --- The personal calendar feed (SPEC §15): a signed-in person renews it; the address is the key --
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_calendar_route_matrix(client, role):
+    from principles_app.extensions import db
+    from principles_app.services import calendar_feed
+    from tests.factories import sign_in
+
+    owner = make_user("member")
+    token = calendar_feed.renew(owner)
+    db.session.commit()
+    # The feed answers whoever holds the address, signed in or not, and nobody without it.
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+    assert client.get("/calendar/wrong.ics").status_code == 404
+    if role != "anonymous":
+        sign_in(client, make_user(role))
+    response = client.post("/account/calendar")
+    assert response.status_code == 302
+    if role == "anonymous":
+        assert "/sign-in" in response.headers["Location"]
+    else:
+        assert response.headers["Location"].endswith("/account#calendar")
+    # Renewing one's own address never touches another person's.
+    assert client.get(f"/calendar/{token}.ics").status_code == 200

@@ -17,6 +17,7 @@ from principles_app.web.api import (
     endorsements,  # noqa: F401
     points,  # noqa: F401
     publications,  # noqa: F401
+    search,  # noqa: F401
     translations,  # noqa: F401
     turnout,  # noqa: F401
     two_factor,  # noqa: F401

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from principles_app.extensions import db
 from principles_app.services import organisations as org_service
+from principles_app.services import publications as publications_service
 from principles_app.web.api.openapi import Endpoint, endpoint
 from principles_app.web.api.schemas import Health
 from principles_app.web.auth.forms import ChangePasswordForm
@@ -32,7 +33,9 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 @bp.get("/")
 def home():
-    return render_template("main/home.html")
+    # Signed out, the home page shows the latest publication of each document and how to take part.
+    published = [] if current_user.is_authenticated else publications_service.latest_by_document()
+    return render_template("main/home.html", published=published)
 
 
 @bp.get("/healthz")
