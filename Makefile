@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint test-fast test-sqlite test-postgres bench install system-deps browser-deps translations messages check-postgres clean
+.PHONY: run test lint test-fast test-sqlite test-postgres bench screenshots install system-deps browser-deps translations messages check-postgres clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,11 @@ test-fast: install
 
 bench: install check-postgres
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m benchmarks $(BENCH)
+
+# Screenshots of the main pages (public, member, secretariat; English and Arabic; desktop and phone)
+# for the README, taken with Playwright and Debian's Chromium from the demo served on a SQLite file.
+screenshots: install browser-deps
+	$(BIN)/python docs/screenshots/make_screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -65,7 +65,7 @@ def test_open_agrees_with_round_and_with_amendment_in_arabic(client):
     _choose_language(client, "ar")
     assert "الحالة مفتوحة" in _text(client.get(f"/rounds/{target.id}/").get_data(as_text=True))
     amendment_page = client.get(f"/amendments/{scene.amendments[0].id}").get_data(as_text=True)
-    assert '<span class="badge">مفتوح</span>' in amendment_page
+    assert '<span class="badge badge-open">مفتوح</span>' in amendment_page
     refused = client.post(f"/rounds/{target.id}/open")
     assert refused.status_code == 409
     assert "«مفتوحة»" in refused.get_data(as_text=True)
