@@ -82,7 +82,8 @@ def list_amendments(
     """Return a document's amendments in order of proposal, with what their pages show.
 
     ``procedure`` and ``answer`` filter by the recommendation (``answer="none"``: not answered yet);
-    ``needs_vote`` keeps the active amendments recommended ``vote`` or whose proposer objected.
+    ``needs_vote`` keeps the open amendments the meeting must still decide: recommended ``vote``,
+    objected to by their proposer, or with no recommendation yet.
     """
     query = (
         select(Amendment)
@@ -105,8 +106,10 @@ def list_amendments(
             raise ValidationFailed(fields={"status": str(_l("Unknown status."))}) from None
     if principle_id is not None:
         query = query.where(Amendment.principle_id == principle_id)
-    if procedure is not None or answer is not None or needs_vote:
+    if procedure is not None or answer is not None:
         query = query.join(Recommendation, Recommendation.amendment_id == Amendment.id)
+    elif needs_vote:
+        query = query.outerjoin(Recommendation, Recommendation.amendment_id == Amendment.id)
     if procedure is not None:
         try:
             query = query.where(Recommendation.procedure == Procedure(procedure))
@@ -122,13 +125,32 @@ def list_amendments(
                 raise ValidationFailed(fields={"answer": str(_l("Unknown answer."))}) from None
     if needs_vote:
         query = query.where(
-            Amendment.status.in_(ACTIVE),
-            (Recommendation.procedure == Procedure.VOTE) | (Recommendation.answer == Answer.OBJECT),
+            Amendment.status == AmendmentStatus.OPEN,
+            Recommendation.id.is_(None)
+            | (Recommendation.procedure == Procedure.VOTE)
+            | (Recommendation.answer == Answer.OBJECT),
         )
     return list(db.session.execute(query).scalars())
 
 
 # --- Reading: proposer, diff, lines, competition --------------------------------------------
+
+
+# Revisions that change the text a recommendation was made on (agreeing to ``modified`` does not).
+_TEXT_CHANGES = ("rebased", "revised")
+
+
+def recommended_on_older_text(amendment: Amendment) -> bool:
+    """Tell whether the amendment was rebased, revised or conflicted after its recommendation."""
+    recommendation = amendment.recommendation
+    if recommendation is None:
+        return False
+    if amendment.status == AmendmentStatus.CONFLICTED:
+        return True
+    return any(
+        r.reason in _TEXT_CHANGES and (r.created_at is None or r.created_at > recommendation.updated_at)
+        for r in amendment.revisions
+    )
 
 
 def proposer_label(amendment: Amendment, viewer: User | None = None) -> dict[str, str]:

@@ -109,6 +109,7 @@ def recommendation_out(amendment: Amendment) -> RecommendationOut | None:
         answer_comment=found.answer_comment,
         answered_at=found.answered_at,
         updated_at=found.updated_at,
+        on_older_text=amendment_service.recommended_on_older_text(amendment),
     )
 
 
@@ -342,7 +343,8 @@ def propose_amendment(slug: str, body: AmendmentCreate):
             "answer": {"type": "string", "enum": [a.value for a in Answer] + ["none"]},
             "needs_vote": {
                 "type": "boolean",
-                "description": "only the open amendments recommended vote or whose proposer objected",
+                "description": "only the open amendments with no recommendation, recommended vote, "
+                "or whose proposer objected",
             },
         },
     )

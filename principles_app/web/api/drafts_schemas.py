@@ -249,6 +249,10 @@ class RecommendationOut(BaseModel):
     answer_comment: str | None = None
     answered_at: datetime | None = None
     updated_at: datetime
+    on_older_text: bool = Field(
+        default=False,
+        description="true when the amendment was rebased, revised or conflicted after the recommendation",
+    )
 
 
 class AmendmentOut(BaseModel):

@@ -10,6 +10,7 @@ from principles_app import permissions
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.diffing import numbered_lines
 from principles_app.domain.procedure import Answer, Procedure
+from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.services import amendments as amendment_service
 from principles_app.services import drafts as draft_service
 from principles_app.services import points as point_service
@@ -104,6 +105,17 @@ def document(slug: str):
     )
 
 
+def _voting_round(document):
+    """Return the voting round an amendment can be put into now: the open one, else the first scheduled."""
+    usable = [
+        r
+        for r in round_service.list_rounds(document)
+        if r.kind == RoundKind.VOTING and r.state in (RoundState.OPEN, RoundState.SCHEDULED)
+    ]
+    usable.sort(key=lambda r: (r.state != RoundState.OPEN, r.id))
+    return usable[0] if usable else None
+
+
 @bp.get("/<slug>/amendments/")
 def amendments(slug: str):
     found = draft_service.get_document(slug)
@@ -119,7 +131,7 @@ def amendments(slug: str):
         abort(404)
     views = describe_all(
         amendment_service.list_amendments(
-            found, status=status, procedure=procedure, answer=answer, needs_vote=needs_vote
+            found, status=status, procedure=procedure, answer=answer, needs_vote=needs_vote, with_revisions=True
         ),
         current_user,
     )
@@ -132,6 +144,7 @@ def amendments(slug: str):
         procedure=procedure,
         answer=answer,
         needs_vote=needs_vote,
+        vote_round=_voting_round(found) if permissions.can_put_motion(current_user) else None,
         procedures=list(Procedure),
         answers=list(Answer),
     )

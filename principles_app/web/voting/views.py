@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -69,6 +69,11 @@ def _put_form(target) -> PutMotionForm | None:
         if a.id not in already
     ]
     form.amendment_id.choices = options((a.id, describe(a).heading) for a in candidates)
+    if not form.is_submitted():
+        # "Put to the vote" from the amendment list arrives with the amendment chosen.
+        wanted = request.args.get("amendment_id", type=int)
+        if wanted in {a.id for a in candidates}:
+            form.amendment_id.data = wanted
     return form
 
 

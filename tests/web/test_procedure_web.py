@@ -1,0 +1,68 @@
+"""The editorial procedure in the browser: the agenda, putting to the vote, the consolidated text, batch merge."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from principles_app.db import utcnow
+from principles_app.extensions import db
+from principles_app.services import amendments as amendment_service
+from principles_app.services import recommendations
+from principles_app.services import rounds as round_service
+from tests.factories import draft_in_round, make_user, propose, sign_in
+
+LISTEN_EARLY = "Partners listen to each other early, before they decide anything together."
+LISTEN_ALL = "Partners listen to each other before they decide anything all together."
+
+
+def signed_in(app, user):
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+@pytest.fixture
+def scene(app):
+    document = draft_in_round()
+    return {
+        "document": document,
+        "secretariat": make_user("secretariat"),
+        "proposer": make_user("member"),
+        "other": make_user("member"),
+    }
+
+
+def test_the_agenda_links_each_amendment_to_the_motion_form_prefilled(app, scene):
+    document, secretariat = scene["document"], scene["secretariat"]
+    waiting = propose(scene["proposer"], document, number=1)
+    accepted = propose(scene["proposer"], document, number=2, text="Every organisation is credited for its work.")
+    recommendations.recommend(secretariat, accepted, "accept", "Good.")
+    voting = round_service.create_round(secretariat, document, "voting", "Vote", utcnow() + timedelta(days=3))
+    db.session.commit()
+    client = signed_in(app, secretariat)
+    agenda = client.get(f"/documents/{document.slug}/amendments/?needs_vote=true").get_data(as_text=True)
+    link = f"/rounds/{voting.id}/?amendment_id={waiting.id}#put-motion"
+    assert link in agenda and "Put to the vote" in agenda
+    assert f'href="/amendments/{accepted.id}"' not in agenda
+    form = client.get(link.split("#")[0]).get_data(as_text=True)
+    assert f'<option selected value="{waiting.id}">' in form or f'value="{waiting.id}" selected' in form
+    # Members see the agenda but no motion form link.
+    member_view = signed_in(app, scene["other"]).get(f"/documents/{document.slug}/amendments/?needs_vote=true")
+    assert f'href="/amendments/{waiting.id}"' in member_view.get_data(as_text=True)
+    assert "Put to the vote" not in member_view.get_data(as_text=True)
+
+
+def test_the_page_says_when_a_recommendation_was_made_on_an_older_text(app, scene):
+    document, secretariat = scene["document"], scene["secretariat"]
+    early = propose(scene["proposer"], document, number=1, text=LISTEN_EARLY)
+    together = propose(scene["other"], document, number=1, text=LISTEN_ALL)
+    recommendations.recommend(secretariat, early, "accept", "Better.")
+    amendment_service.merge_amendment(secretariat, together)
+    db.session.commit()
+    client = signed_in(app, scene["proposer"])
+    page = client.get(f"/amendments/{early.id}").get_data(as_text=True)
+    assert "This recommendation was made on an older text" in page
+    listing = client.get(f"/documents/{document.slug}/amendments/").get_data(as_text=True)
+    assert "made on an older text of this amendment" in listing
