@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -25,7 +24,6 @@ from principles_app.domain.diffing import (
     changed_ranges,
     lines_for_ranges,
     ranges_overlap,
-    rebase,
     word_diff,
     wrap_lines,
 )
@@ -44,7 +42,6 @@ from principles_app.models import (
     Recommendation,
     Round,
     User,
-    Version,
 )
 from principles_app.services import audit, notifications
 from principles_app.services.drafts import (
@@ -52,9 +49,7 @@ from principles_app.services.drafts import (
     check_text,
     check_title,
     line_width,
-    live_principles,
     lock_document,
-    record_version,
 )
 from principles_app.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from principles_app.services.rounds import accepting_amendments
@@ -524,142 +519,15 @@ def reject(actor: User | None, amendment: Amendment) -> Amendment:
     return amendment
 
 
-# --- Merge and rebase -----------------------------------------------------------------------
+# --- Merge (services/merging.py holds the one merge path, single and batch) --------------------
+
+move = _move
+refuse_while_voted_on = _refuse_while_voted_on
+record_revision = _revision
 
 
-@dataclass(frozen=True)
-class MergeResult:
-    """What a merge made: the new version and what happened to the siblings."""
-
-    version: Version
-    rebased_ids: list[int]
-    conflicted_ids: list[int]
-
-
-def _mark_conflicted(actor: User | None, sibling: Amendment, reason: str) -> None:
-    sibling.status = next_status(sibling.status, "conflict")
-    sibling.updated_at = utcnow()
-    audit.record("amendment.conflicted", "amendment", sibling.id, {"reason": reason}, actor)
-    notifications.notify_amendment_outcome(sibling, AmendmentNews.CONFLICTED)
-
-
-def _rebase_sibling(sibling: Amendment, new_title: str, new_text: str) -> tuple[str, str] | None:
-    """Carry a sibling's change over to the principle's new title and text, or None on conflict."""
-    if sibling.kind == AmendmentKind.DELETE:
-        return None
-    title = new_title
-    if sibling.proposed_title != sibling.base_title:
-        if new_title != sibling.base_title and new_title != sibling.proposed_title:
-            return None  # both changed the title differently
-        title = sibling.proposed_title
-    result = rebase(sibling.base_text, sibling.proposed_text, new_text)
-    if not result.clean:
-        return None
-    if (title, result.text) == (new_title, new_text):
-        return None  # nothing of the sibling's own change is left to propose
-    return title, result.text
-
-
-def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
+def merge_amendment(actor: User | None, amendment: Amendment):
     """Merge an open amendment into the working draft as a new version; rebase its siblings."""
-    document = lock_document(amendment.document_id)
-    # Read again under the lock: a concurrent merge may have rebased or conflicted it.
-    amendment = db.session.execute(
-        select(Amendment).where(Amendment.id == amendment.id).execution_options(populate_existing=True)
-    ).scalar_one()
-    _move(amendment, "merge")
-    _refuse_while_voted_on(amendment)
-    principles = live_principles(document, refresh=True)
-    by_id = {p.id: p for p in principles}
-    siblings: list[Amendment] = []
-    rebased: list[int] = []
-    conflicted: list[int] = []
-    now = utcnow()
-    if amendment.kind == AmendmentKind.INSERT:
-        after = by_id.get(amendment.after_principle_id) if amendment.after_principle_id is not None else None
-        if amendment.after_principle_id is not None and after is None:
-            raise Conflict(_l("The principle this insertion follows was deleted; revise it first."))
-        position = (after.number if after else 0) + 1
-        db.session.execute(
-            update(Principle)
-            .where(Principle.document_id == document.id, Principle.number >= position)
-            .values(number=Principle.number + 1)
-            .execution_options(synchronize_session=False)
-        )
-        new = Principle(
-            document_id=document.id, number=position, title=amendment.proposed_title, text=amendment.proposed_text
-        )
-        db.session.add(new)
-        db.session.flush()
-        amendment.principle_id = new.id
-    else:
-        principle = by_id.get(amendment.principle_id)
-        if principle is None or principle.text != amendment.base_text or principle.title != amendment.base_title:
-            raise Conflict(_l("The principle changed since this amendment was written; revise it first."))
-        siblings = _open_siblings(amendment)
-        if amendment.kind == AmendmentKind.DELETE:
-            gone = principle.number
-            principle.number, principle.deleted_at = None, now
-            db.session.flush()
-            db.session.execute(
-                update(Principle)
-                .where(Principle.document_id == document.id, Principle.number > gone)
-                .values(number=Principle.number - 1)
-                .execution_options(synchronize_session=False)
-            )
-            for sibling in siblings:
-                _mark_conflicted(actor, sibling, "principle deleted")
-                conflicted.append(sibling.id)
-        else:
-            principle.title, principle.text = amendment.proposed_title, amendment.proposed_text
-            for sibling in siblings:
-                carried = _rebase_sibling(sibling, principle.title, principle.text)
-                if carried is None:
-                    _mark_conflicted(actor, sibling, f"amendment {amendment.id} merged")
-                    conflicted.append(sibling.id)
-                    continue
-                sibling.base_title, sibling.base_text = principle.title, principle.text
-                sibling.proposed_title, sibling.proposed_text = carried
-                sibling.base_version = document.current_version + 1
-                sibling.updated_at = now
-                _revision(sibling, "rebased", actor)
-                notifications.notify_amendment_outcome(sibling, AmendmentNews.REBASED)
-                rebased.append(sibling.id)
-    amendment.status = AmendmentStatus.MERGED
-    amendment.merged_in_version = document.current_version + 1
-    amendment.updated_at = now
-    db.session.flush()
-    version = record_version(
-        actor, document, document.current_version + 1, live_principles(document, refresh=True), [amendment.id]
-    )
-    audit.record(
-        "amendment.merged",
-        "amendment",
-        amendment.id,
-        {"version": version.number, "rebased": rebased, "conflicted": conflicted},
-        actor,
-    )
-    notifications.notify_amendment_outcome(amendment, AmendmentNews.MERGED)
-    return MergeResult(version, rebased, conflicted)
+    from principles_app.services import merging  # merging builds on this module
 
-
-def _open_siblings(amendment: Amendment) -> list[Amendment]:
-    """Return the other open amendments touching the same principle, or inserted right after it."""
-    on_principle = (Amendment.principle_id == amendment.principle_id) & (Amendment.kind != AmendmentKind.INSERT)
-    if amendment.kind == AmendmentKind.DELETE:
-        on_principle = on_principle | (
-            (Amendment.kind == AmendmentKind.INSERT) & (Amendment.after_principle_id == amendment.principle_id)
-        )
-    query = (
-        select(Amendment)
-        .where(
-            Amendment.document_id == amendment.document_id,
-            Amendment.id != amendment.id,
-            Amendment.status == AmendmentStatus.OPEN,
-            on_principle,
-        )
-        .options(selectinload(Amendment.revisions), selectinload(Amendment.proposer))
-        .order_by(Amendment.id)
-        .execution_options(populate_existing=True)
-    )
-    return list(db.session.execute(query).scalars())
+    return merging.merge_amendment(actor, amendment)
