@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from principles_app.domain.amendments import AmendmentStatus
-from principles_app.domain.diffing import lines_touched, wrap_lines, word_diff
+from principles_app.domain.diffing import lines_touched, word_diff, wrap_lines
 from principles_app.domain.merging import Refusal, merge_in_order
 from principles_app.domain.procedure import Answer, Procedure
 from principles_app.extensions import db

@@ -66,3 +66,39 @@ def test_the_page_says_when_a_recommendation_was_made_on_an_older_text(app, scen
     assert "This recommendation was made on an older text" in page
     listing = client.get(f"/documents/{document.slug}/amendments/").get_data(as_text=True)
     assert "made on an older text of this amendment" in listing
+
+
+def test_the_consolidated_page_shows_the_redline_with_lines_and_what_would_not_apply(app, scene):
+    document, secretariat, other = scene["document"], scene["secretariat"], scene["other"]
+    early = propose(scene["proposer"], document, number=1, text=LISTEN_EARLY)
+    clash = propose(other, document, number=1, text="Partners listen to each other early and often.")
+    recommendations.recommend(secretariat, early, "accept", "Good.")
+    recommendations.recommend(secretariat, clash, "accept", "Also good.")
+    db.session.commit()
+    page = signed_in(app, other).get(f"/documents/{document.slug}/consolidated")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Would not apply cleanly" in html and f'href="/amendments/{clash.id}"' in html
+    assert "Working draft, line 1" in html and "<ins" in html and "early," in html
+    assert "An amendment merged before it changes the same words of the principle." in html
+
+
+def test_the_secretariat_merges_a_batch_from_the_list_and_a_bad_batch_changes_nothing(app, scene):
+    document, secretariat = scene["document"], scene["secretariat"]
+    early = propose(scene["proposer"], document, number=1, text=LISTEN_EARLY)
+    together = propose(scene["other"], document, number=1, text=LISTEN_ALL)
+    recommendations.recommend(secretariat, early, "accept", "Good.")
+    recommendations.recommend(secretariat, together, "accept", "Good.")
+    db.session.commit()
+    client = signed_in(app, secretariat)
+    listing = client.get(f"/documents/{document.slug}/amendments/").get_data(as_text=True)
+    assert f'value="{early.id}, {together.id}"' in listing
+    for bad in ("12, x", f"{early.id}, {early.id}", "999999"):
+        refused = client.post(f"/documents/{document.slug}/merge", data={"amendment_ids": bad})
+        assert refused.status_code == 422, bad
+        assert 'name="amendment_ids"' in refused.get_data(as_text=True)
+    assert document.current_version == 1
+    merged = client.post(f"/documents/{document.slug}/merge", data={"amendment_ids": f"{early.id}, {together.id}"})
+    assert merged.status_code == 302
+    follow = client.get(merged.headers["Location"]).get_data(as_text=True)
+    assert "Merged 2 amendments as version 2" in follow
