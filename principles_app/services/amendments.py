@@ -38,6 +38,7 @@ from principles_app.models import (
     AmendmentRevision,
     Document,
     Motion,
+    MotionAmendment,
     Principle,
     Recommendation,
     Round,
@@ -267,7 +268,11 @@ def _refuse_while_voted_on(amendment: Amendment) -> None:
         db.session.execute(
             select(Round)
             .join(Motion, Motion.round_id == Round.id)
-            .where(Motion.amendment_id == amendment.id, Round.state.in_((RoundState.SCHEDULED, RoundState.OPEN)))
+            .where(
+                (Motion.amendment_id == amendment.id)
+                | Motion.id.in_(select(MotionAmendment.motion_id).where(MotionAmendment.amendment_id == amendment.id)),
+                Round.state.in_((RoundState.SCHEDULED, RoundState.OPEN)),
+            )
         )
         .scalars()
         .first()

@@ -18,6 +18,7 @@ from principles_app.domain.rounds import (
 from principles_app.labels import CATEGORY_NAMES, REGION_NAMES
 from principles_app.services import amendments as amendment_service
 from principles_app.services import ballots, motions, results
+from principles_app.services import blocks as block_service
 from principles_app.services import rounds as round_service
 from principles_app.web.amendments.forms import ActionForm
 from principles_app.web.amendments.presenters import describe
@@ -41,10 +42,17 @@ def _signed_in_only():
 def _motion_views(target) -> list[dict]:
     """Describe each motion with its redline (amendments) or the version it adopts."""
     views = []
-    for motion in motions.motions_of(target):
+    found = motions.motions_of(target)
+    blocks_of = block_service.block_ids(found)
+    for motion in found:
+        block = blocks_of[motion.id]
         views.append(
             {
                 "motion": motion,
+                # A voting block: every amendment it carries, each with its redline.
+                "block": [describe(amendment_service.get_amendment(i), viewer=current_user) for i in block]
+                if len(block) > 1
+                else [],
                 "amendment": describe(motion.amendment, viewer=current_user) if motion.amendment else None,
                 "participation": results.result_for(motion)["participation"]
                 if not results.is_decided(motion)
