@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.services import amendments as amendment_service
 from principles_app.services import recommendations
 from principles_app.services import rounds as round_service
-from tests.factories import draft_in_round, make_user, propose, sign_in
+from tests.factories import draft_in_round, make_user, propose, sign_in, token_for
 
 LISTEN_EARLY = "Partners listen to each other early, before they decide anything together."
 LISTEN_ALL = "Partners listen to each other before they decide anything all together."
@@ -102,3 +103,53 @@ def test_the_secretariat_merges_a_batch_from_the_list_and_a_bad_batch_changes_no
     assert merged.status_code == 302
     follow = client.get(merged.headers["Location"]).get_data(as_text=True)
     assert "Merged 2 amendments as version 2" in follow
+
+
+def _count_queries(client, url: str, headers=None) -> int:
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url, headers=headers or {})
+        assert response.status_code == 200, url
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_procedure_filters_and_the_consolidated_text_use_as_many_queries_for_many_amendments_as_for_few(app, scene):
+    document, secretariat = scene["document"], scene["secretariat"]
+    proposers = [scene["proposer"], scene["other"], make_user("member")]
+    round_service.create_round(secretariat, document, "voting", "Vote", utcnow() + timedelta(days=3))
+    client = signed_in(app, secretariat)
+    api = {"Authorization": f"Bearer {token_for(secretariat)}"}
+    slug = document.slug
+    urls = [
+        (client, f"/documents/{slug}/amendments/?needs_vote=true", None),
+        (client, f"/documents/{slug}/amendments/?procedure=accept&answer=agree", None),
+        (client, f"/documents/{slug}/consolidated", None),
+        (app.test_client(), f"/api/v1/documents/{slug}/amendments?needs_vote=true", api),
+        (app.test_client(), f"/api/v1/documents/{slug}/amendments?procedure=accept", api),
+        (app.test_client(), f"/api/v1/documents/{slug}/consolidated", api),
+    ]
+
+    def add(n: int) -> None:
+        proposer = proposers[n % 3]
+        amendment = propose(proposer, document, number=1 + n % 3, text=f"Amended text number {n} of this principle.")
+        procedure = ("accept", "vote", "reject", None)[n % 4]
+        if procedure:
+            recommendations.recommend(secretariat, amendment, procedure, "Because.")
+            if procedure == "reject":
+                recommendations.answer(proposer, amendment, n % 8 == 2)
+        db.session.commit()
+
+    for n in range(4):
+        add(n)
+    few = [_count_queries(c, url, headers) for c, url, headers in urls]
+    for n in range(4, 24):
+        add(n)
+    many = [_count_queries(c, url, headers) for c, url, headers in urls]
+    assert many == few
