@@ -138,3 +138,22 @@ def test_the_ballot_page_shows_the_block_with_every_redline(app, client, scene):
     assert "a block of 2 amendments, passing or falling together" in page
     assert f'href="/amendments/{first.id}"' in page and f'href="/amendments/{second.id}"' in page
     assert page.count('class="redline"') >= 2
+
+
+def test_the_secretariat_puts_a_block_from_the_round_page(app, scene):
+    target = voting_round(scene, motions=False, open_it=False)
+    first, second, _ = scene.amendments
+    browser = app.test_client()
+    sign_in(browser, scene.secretariat)
+    page = browser.get(f"/rounds/{target.id}/").get_data(as_text=True)
+    assert f'action="/rounds/{target.id}/blocks"' in page
+    refused = browser.post(f"/rounds/{target.id}/blocks", data={"amendment_ids": f"{first.id}, {first.id}"})
+    assert refused.status_code == 422 and "Each amendment once" in refused.get_data(as_text=True)
+    put = browser.post(f"/rounds/{target.id}/blocks", data={"amendment_ids": f"{second.id} {first.id}"})
+    assert put.status_code == 302
+    shown = browser.get(f"/rounds/{target.id}/").get_data(as_text=True)
+    assert "a block of 2 amendments, passing or falling together" in shown
+    assert db.session.scalar(select(func.count(MotionAmendment.id))) == 2
+    member = app.test_client()
+    sign_in(member, scene.delegates[0])
+    assert member.post(f"/rounds/{target.id}/blocks", data={"amendment_ids": str(first.id)}).status_code == 403
