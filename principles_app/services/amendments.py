@@ -17,8 +17,6 @@ from principles_app.domain.amendments import (
     AmendmentKind,
     AmendmentNews,
     AmendmentStatus,
-    IllegalAmendmentMove,
-    next_status,
 )
 from principles_app.domain.diffing import (
     changed_ranges,
@@ -29,22 +27,19 @@ from principles_app.domain.diffing import (
 )
 from principles_app.domain.procedure import Answer, Procedure
 from principles_app.domain.publication import normalise
-from principles_app.domain.rounds import RoundState
 from principles_app.extensions import db
-from principles_app.labels import AMENDMENT_STATUS_NAMES, name_of
 from principles_app.models import (
     Amendment,
     AmendmentCosponsor,
-    AmendmentRevision,
     Document,
-    Motion,
-    MotionAmendment,
     Principle,
     Recommendation,
-    Round,
     User,
 )
-from principles_app.services import audit, notifications
+from principles_app.services import audit, merging, notifications
+from principles_app.services.amendment_states import move as _move
+from principles_app.services.amendment_states import record_revision as _revision
+from principles_app.services.amendment_states import refuse_while_voted_on as _refuse_while_voted_on
 from principles_app.services.drafts import (
     MAX_TEXT,
     check_text,
@@ -238,18 +233,6 @@ def competing_with(amendment: Amendment) -> list[int]:
 # --- State changes --------------------------------------------------------------------------
 
 
-def _move(amendment: Amendment, action: str) -> AmendmentStatus:
-    try:
-        return next_status(amendment.status, action)
-    except IllegalAmendmentMove as illegal:
-        raise Conflict(
-            _l(
-                "This amendment is %(status)s; it cannot be changed this way.",
-                status=name_of(AMENDMENT_STATUS_NAMES, illegal.status),
-            )
-        ) from None
-
-
 def _lock(amendment: Amendment) -> Amendment:
     """Serialise state changes of a document's amendments and read this one fresh under the lock."""
     # Without it a withdrawal racing a merge could overwrite "merged" with "withdrawn".
@@ -260,31 +243,6 @@ def _lock(amendment: Amendment) -> Amendment:
 
 
 lock = _lock  # the recommendation service serialises with the same lock
-
-
-def _refuse_while_voted_on(amendment: Amendment) -> None:
-    """Refuse to change an amendment that is a motion of a scheduled or open round: the vote decides it."""
-    voting = (
-        db.session.execute(
-            select(Round)
-            .join(Motion, Motion.round_id == Round.id)
-            .where(
-                (Motion.amendment_id == amendment.id)
-                | Motion.id.in_(select(MotionAmendment.motion_id).where(MotionAmendment.amendment_id == amendment.id)),
-                Round.state.in_((RoundState.SCHEDULED, RoundState.OPEN)),
-            )
-        )
-        .scalars()
-        .first()
-    )
-    if voting is not None:
-        raise Conflict(
-            _l(
-                "This amendment is a motion in the round “%(round)s”; it cannot change while it is voted on. "
-                "The secretariat can remove the motion while the round is scheduled.",
-                round=voting.title,
-            )
-        )
 
 
 def _require_round(document: Document) -> None:
@@ -345,22 +303,6 @@ def _proposal(
     if new_title == principle.title and new_text == principle.text:
         raise ValidationFailed(fields={"text": str(_l("The proposal is identical to the current text."))})
     return {**fields, "proposed_title": new_title, "proposed_text": new_text}
-
-
-def _revision(amendment: Amendment, reason: str, user: User | None) -> None:
-    number = len(amendment.revisions) + 1
-    amendment.revisions.append(
-        AmendmentRevision(
-            number=number,
-            reason=reason,
-            base_version=amendment.base_version,
-            base_text=amendment.base_text,
-            proposed_title=amendment.proposed_title,
-            proposed_text=amendment.proposed_text,
-            rationale=amendment.rationale,
-            user_id=user.id if user is not None else None,
-        )
-    )
 
 
 def propose(
@@ -524,15 +466,6 @@ def reject(actor: User | None, amendment: Amendment) -> Amendment:
     return amendment
 
 
-# --- Merge (services/merging.py holds the one merge path, single and batch) --------------------
+# --- Merge: services/merging.py holds the one merge path, single and batch --------------------
 
-move = _move
-refuse_while_voted_on = _refuse_while_voted_on
-record_revision = _revision
-
-
-def merge_amendment(actor: User | None, amendment: Amendment):
-    """Merge an open amendment into the working draft as a new version; rebase its siblings."""
-    from principles_app.services import merging  # merging builds on this module
-
-    return merging.merge_amendment(actor, amendment)
+merge_amendment = merging.merge_amendment

@@ -22,8 +22,7 @@ from principles_app.domain.amendments import AmendmentKind, AmendmentNews, Amend
 from principles_app.domain.merging import Change, DraftPrinciple, MergedDraft, Refusal, carry_over, merge_in_order
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Principle, User, Version
-from principles_app.services import amendments as amendment_service
-from principles_app.services import audit, notifications
+from principles_app.services import amendment_states, audit, notifications
 from principles_app.services.drafts import live_principles, lock_document, record_version
 from principles_app.services.errors import Conflict, ValidationFailed
 
@@ -74,8 +73,8 @@ def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
     document = lock_document(amendment.document_id)
     # Read again under the lock: a concurrent merge may have rebased or conflicted it.
     amendment = _fresh([amendment.id])[0]
-    amendment_service.move(amendment, "merge")
-    amendment_service.refuse_while_voted_on(amendment)
+    amendment_states.move(amendment, "merge")
+    amendment_states.refuse_while_voted_on(amendment)
     return _merge_locked(actor, document, [amendment])
 
 
@@ -131,7 +130,7 @@ def merge_batch(actor: User | None, document: Document, amendment_ids: Any) -> M
     amendments = _fresh(amendment_ids)
     check_members(document, amendments, amendment_ids)
     for amendment in amendments:
-        amendment_service.refuse_while_voted_on(amendment)
+        amendment_states.refuse_while_voted_on(amendment)
     return _merge_locked(actor, document, amendments)
 
 
@@ -261,7 +260,7 @@ def _rebase_siblings(
         sibling.proposed_title, sibling.proposed_text = carried
         sibling.base_version = number
         sibling.updated_at = now
-        amendment_service.record_revision(sibling, "rebased", actor)
+        amendment_states.record_revision(sibling, "rebased", actor)
         notifications.notify_amendment_outcome(sibling, AmendmentNews.REBASED)
         rebased.append(sibling.id)
     return rebased, conflicted

@@ -80,7 +80,7 @@ def test_the_consolidated_page_shows_the_redline_with_lines_and_what_would_not_a
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Would not apply cleanly" in html and f'href="/amendments/{clash.id}"' in html
-    assert "Working draft, line 1" in html and "<ins" in html and "early," in html
+    assert "Working draft, line" in html and "<ins" in html and "early," in html
     assert "An amendment merged before it changes the same words of the principle." in html
 
 
