@@ -157,3 +157,21 @@ def test_the_secretariat_puts_a_block_from_the_round_page(app, scene):
     member = app.test_client()
     sign_in(member, scene.delegates[0])
     assert member.post(f"/rounds/{target.id}/blocks", data={"amendment_ids": str(first.id)}).status_code == 403
+
+
+def test_every_amendment_of_a_block_is_frozen_while_it_is_voted_on(client, scene):
+    target = voting_round(scene, motions=False, open_it=False)
+    first, second, _ = scene.amendments
+    put(client, scene, target, {"amendment_ids": [first.id, second.id]})
+    proposer = next(d for d in scene.delegates if d.organisation_id == second.organisation_id)
+    refused = client.post(f"/api/v1/amendments/{second.id}/withdraw", headers=_headers(proposer))
+    assert "cannot change while it is voted on" in error_of(refused, 409)["message"]
+    merged = client.post(
+        "/api/v1/documents/principles/merge", json={"amendment_ids": [second.id]}, headers=_headers(scene.secretariat)
+    )
+    assert error_of(merged, 409)
+    motion_id = client.get(f"/api/v1/rounds/{target.id}", headers=_headers(scene.secretariat)).json["motions"][0]["id"]
+    assert client.delete(f"/api/v1/motions/{motion_id}", headers=_headers(scene.secretariat)).status_code == 204
+    assert db.session.scalar(select(func.count(MotionAmendment.id))) == 0
+    withdrawn = client.post(f"/api/v1/amendments/{second.id}/withdraw", headers=_headers(proposer))
+    assert withdrawn.status_code == 200 and withdrawn.json["status"] == "withdrawn"
