@@ -18,6 +18,7 @@ from principles_app.demo.comments import load_thread
 from principles_app.demo.drafts import load_draft
 from principles_app.demo.endorsements import endorse_demo_publication
 from principles_app.demo.points import load_consultation
+from principles_app.demo.procedure import load_recommendations
 from principles_app.demo.publications import publish_adopted
 from principles_app.demo.translations import load_translations
 from principles_app.demo.voting import load_votes
@@ -77,6 +78,7 @@ DEMO_STEPS: list[Callable[[dict[str, Any]], None]] = [
     load_draft,
     load_thread,
     load_votes,
+    load_recommendations,  # on the amendments still open after the vote
     load_translations,
     publish_adopted,
     endorse_demo_publication,  # endorsements need the publication

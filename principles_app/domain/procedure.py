@@ -27,5 +27,5 @@ class Answer(StrEnum):
 
 
 def needs_vote(procedure: Procedure | str | None, answer: Answer | str | None) -> bool:
-    """Return whether the meeting must still vote: recommended ``vote``, or the proposer objected."""
-    return procedure == Procedure.VOTE or answer == Answer.OBJECT
+    """Return whether the meeting must still vote: no recommendation, ``vote``, or the proposer objected."""
+    return procedure is None or procedure == Procedure.VOTE or answer == Answer.OBJECT

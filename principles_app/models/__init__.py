@@ -1,6 +1,7 @@
 """ORM classes; importing this package registers every table."""
 
 from principles_app.models.audit import AuditChainHead, AuditEntry
+from principles_app.models.blocks import MotionAmendment
 from principles_app.models.comments import (
     Comment,
     CommentActivityVisit,
@@ -53,6 +54,7 @@ __all__ = [
     "BallotChange",
     "ElectorateMember",
     "Motion",
+    "MotionAmendment",
     "AmendmentCosponsor",
     "AmendmentRevision",
     "Document",

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -18,43 +17,35 @@ from principles_app.domain.amendments import (
     AmendmentKind,
     AmendmentNews,
     AmendmentStatus,
-    IllegalAmendmentMove,
-    next_status,
 )
 from principles_app.domain.diffing import (
     changed_ranges,
     lines_for_ranges,
     ranges_overlap,
-    rebase,
     word_diff,
     wrap_lines,
 )
 from principles_app.domain.procedure import Answer, Procedure
 from principles_app.domain.publication import normalise
-from principles_app.domain.rounds import RoundState
 from principles_app.extensions import db
-from principles_app.labels import AMENDMENT_STATUS_NAMES, name_of
 from principles_app.models import (
     Amendment,
     AmendmentCosponsor,
-    AmendmentRevision,
     Document,
-    Motion,
     Principle,
     Recommendation,
-    Round,
     User,
-    Version,
 )
-from principles_app.services import audit, notifications
+from principles_app.services import audit, merging, notifications
+from principles_app.services.amendment_states import move as _move
+from principles_app.services.amendment_states import record_revision as _revision
+from principles_app.services.amendment_states import refuse_while_voted_on as _refuse_while_voted_on
 from principles_app.services.drafts import (
     MAX_TEXT,
     check_text,
     check_title,
     line_width,
-    live_principles,
     lock_document,
-    record_version,
 )
 from principles_app.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from principles_app.services.rounds import accepting_amendments
@@ -82,7 +73,8 @@ def list_amendments(
     """Return a document's amendments in order of proposal, with what their pages show.
 
     ``procedure`` and ``answer`` filter by the recommendation (``answer="none"``: not answered yet);
-    ``needs_vote`` keeps the active amendments recommended ``vote`` or whose proposer objected.
+    ``needs_vote`` keeps the open amendments the meeting must still decide: recommended ``vote``,
+    objected to by their proposer, or with no recommendation yet.
     """
     query = (
         select(Amendment)
@@ -105,8 +97,10 @@ def list_amendments(
             raise ValidationFailed(fields={"status": str(_l("Unknown status."))}) from None
     if principle_id is not None:
         query = query.where(Amendment.principle_id == principle_id)
-    if procedure is not None or answer is not None or needs_vote:
+    if procedure is not None or answer is not None:
         query = query.join(Recommendation, Recommendation.amendment_id == Amendment.id)
+    elif needs_vote:
+        query = query.outerjoin(Recommendation, Recommendation.amendment_id == Amendment.id)
     if procedure is not None:
         try:
             query = query.where(Recommendation.procedure == Procedure(procedure))
@@ -122,13 +116,32 @@ def list_amendments(
                 raise ValidationFailed(fields={"answer": str(_l("Unknown answer."))}) from None
     if needs_vote:
         query = query.where(
-            Amendment.status.in_(ACTIVE),
-            (Recommendation.procedure == Procedure.VOTE) | (Recommendation.answer == Answer.OBJECT),
+            Amendment.status == AmendmentStatus.OPEN,
+            Recommendation.id.is_(None)
+            | (Recommendation.procedure == Procedure.VOTE)
+            | (Recommendation.answer == Answer.OBJECT),
         )
     return list(db.session.execute(query).scalars())
 
 
 # --- Reading: proposer, diff, lines, competition --------------------------------------------
+
+
+# Revisions that change the text a recommendation was made on (agreeing to ``modified`` does not).
+_TEXT_CHANGES = ("rebased", "revised")
+
+
+def recommended_on_older_text(amendment: Amendment) -> bool:
+    """Tell whether the amendment was rebased, revised or conflicted after its recommendation."""
+    recommendation = amendment.recommendation
+    if recommendation is None:
+        return False
+    if amendment.status == AmendmentStatus.CONFLICTED:
+        return True
+    return any(
+        r.reason in _TEXT_CHANGES and (r.created_at is None or r.created_at > recommendation.updated_at)
+        for r in amendment.revisions
+    )
 
 
 def proposer_label(amendment: Amendment, viewer: User | None = None) -> dict[str, str]:
@@ -220,18 +233,6 @@ def competing_with(amendment: Amendment) -> list[int]:
 # --- State changes --------------------------------------------------------------------------
 
 
-def _move(amendment: Amendment, action: str) -> AmendmentStatus:
-    try:
-        return next_status(amendment.status, action)
-    except IllegalAmendmentMove as illegal:
-        raise Conflict(
-            _l(
-                "This amendment is %(status)s; it cannot be changed this way.",
-                status=name_of(AMENDMENT_STATUS_NAMES, illegal.status),
-            )
-        ) from None
-
-
 def _lock(amendment: Amendment) -> Amendment:
     """Serialise state changes of a document's amendments and read this one fresh under the lock."""
     # Without it a withdrawal racing a merge could overwrite "merged" with "withdrawn".
@@ -242,27 +243,6 @@ def _lock(amendment: Amendment) -> Amendment:
 
 
 lock = _lock  # the recommendation service serialises with the same lock
-
-
-def _refuse_while_voted_on(amendment: Amendment) -> None:
-    """Refuse to change an amendment that is a motion of a scheduled or open round: the vote decides it."""
-    voting = (
-        db.session.execute(
-            select(Round)
-            .join(Motion, Motion.round_id == Round.id)
-            .where(Motion.amendment_id == amendment.id, Round.state.in_((RoundState.SCHEDULED, RoundState.OPEN)))
-        )
-        .scalars()
-        .first()
-    )
-    if voting is not None:
-        raise Conflict(
-            _l(
-                "This amendment is a motion in the round “%(round)s”; it cannot change while it is voted on. "
-                "The secretariat can remove the motion while the round is scheduled.",
-                round=voting.title,
-            )
-        )
 
 
 def _require_round(document: Document) -> None:
@@ -323,22 +303,6 @@ def _proposal(
     if new_title == principle.title and new_text == principle.text:
         raise ValidationFailed(fields={"text": str(_l("The proposal is identical to the current text."))})
     return {**fields, "proposed_title": new_title, "proposed_text": new_text}
-
-
-def _revision(amendment: Amendment, reason: str, user: User | None) -> None:
-    number = len(amendment.revisions) + 1
-    amendment.revisions.append(
-        AmendmentRevision(
-            number=number,
-            reason=reason,
-            base_version=amendment.base_version,
-            base_text=amendment.base_text,
-            proposed_title=amendment.proposed_title,
-            proposed_text=amendment.proposed_text,
-            rationale=amendment.rationale,
-            user_id=user.id if user is not None else None,
-        )
-    )
 
 
 def propose(
@@ -502,142 +466,6 @@ def reject(actor: User | None, amendment: Amendment) -> Amendment:
     return amendment
 
 
-# --- Merge and rebase -----------------------------------------------------------------------
+# --- Merge: services/merging.py holds the one merge path, single and batch --------------------
 
-
-@dataclass(frozen=True)
-class MergeResult:
-    """What a merge made: the new version and what happened to the siblings."""
-
-    version: Version
-    rebased_ids: list[int]
-    conflicted_ids: list[int]
-
-
-def _mark_conflicted(actor: User | None, sibling: Amendment, reason: str) -> None:
-    sibling.status = next_status(sibling.status, "conflict")
-    sibling.updated_at = utcnow()
-    audit.record("amendment.conflicted", "amendment", sibling.id, {"reason": reason}, actor)
-    notifications.notify_amendment_outcome(sibling, AmendmentNews.CONFLICTED)
-
-
-def _rebase_sibling(sibling: Amendment, new_title: str, new_text: str) -> tuple[str, str] | None:
-    """Carry a sibling's change over to the principle's new title and text, or None on conflict."""
-    if sibling.kind == AmendmentKind.DELETE:
-        return None
-    title = new_title
-    if sibling.proposed_title != sibling.base_title:
-        if new_title != sibling.base_title and new_title != sibling.proposed_title:
-            return None  # both changed the title differently
-        title = sibling.proposed_title
-    result = rebase(sibling.base_text, sibling.proposed_text, new_text)
-    if not result.clean:
-        return None
-    if (title, result.text) == (new_title, new_text):
-        return None  # nothing of the sibling's own change is left to propose
-    return title, result.text
-
-
-def merge_amendment(actor: User | None, amendment: Amendment) -> MergeResult:
-    """Merge an open amendment into the working draft as a new version; rebase its siblings."""
-    document = lock_document(amendment.document_id)
-    # Read again under the lock: a concurrent merge may have rebased or conflicted it.
-    amendment = db.session.execute(
-        select(Amendment).where(Amendment.id == amendment.id).execution_options(populate_existing=True)
-    ).scalar_one()
-    _move(amendment, "merge")
-    _refuse_while_voted_on(amendment)
-    principles = live_principles(document, refresh=True)
-    by_id = {p.id: p for p in principles}
-    siblings: list[Amendment] = []
-    rebased: list[int] = []
-    conflicted: list[int] = []
-    now = utcnow()
-    if amendment.kind == AmendmentKind.INSERT:
-        after = by_id.get(amendment.after_principle_id) if amendment.after_principle_id is not None else None
-        if amendment.after_principle_id is not None and after is None:
-            raise Conflict(_l("The principle this insertion follows was deleted; revise it first."))
-        position = (after.number if after else 0) + 1
-        db.session.execute(
-            update(Principle)
-            .where(Principle.document_id == document.id, Principle.number >= position)
-            .values(number=Principle.number + 1)
-            .execution_options(synchronize_session=False)
-        )
-        new = Principle(
-            document_id=document.id, number=position, title=amendment.proposed_title, text=amendment.proposed_text
-        )
-        db.session.add(new)
-        db.session.flush()
-        amendment.principle_id = new.id
-    else:
-        principle = by_id.get(amendment.principle_id)
-        if principle is None or principle.text != amendment.base_text or principle.title != amendment.base_title:
-            raise Conflict(_l("The principle changed since this amendment was written; revise it first."))
-        siblings = _open_siblings(amendment)
-        if amendment.kind == AmendmentKind.DELETE:
-            gone = principle.number
-            principle.number, principle.deleted_at = None, now
-            db.session.flush()
-            db.session.execute(
-                update(Principle)
-                .where(Principle.document_id == document.id, Principle.number > gone)
-                .values(number=Principle.number - 1)
-                .execution_options(synchronize_session=False)
-            )
-            for sibling in siblings:
-                _mark_conflicted(actor, sibling, "principle deleted")
-                conflicted.append(sibling.id)
-        else:
-            principle.title, principle.text = amendment.proposed_title, amendment.proposed_text
-            for sibling in siblings:
-                carried = _rebase_sibling(sibling, principle.title, principle.text)
-                if carried is None:
-                    _mark_conflicted(actor, sibling, f"amendment {amendment.id} merged")
-                    conflicted.append(sibling.id)
-                    continue
-                sibling.base_title, sibling.base_text = principle.title, principle.text
-                sibling.proposed_title, sibling.proposed_text = carried
-                sibling.base_version = document.current_version + 1
-                sibling.updated_at = now
-                _revision(sibling, "rebased", actor)
-                notifications.notify_amendment_outcome(sibling, AmendmentNews.REBASED)
-                rebased.append(sibling.id)
-    amendment.status = AmendmentStatus.MERGED
-    amendment.merged_in_version = document.current_version + 1
-    amendment.updated_at = now
-    db.session.flush()
-    version = record_version(
-        actor, document, document.current_version + 1, live_principles(document, refresh=True), [amendment.id]
-    )
-    audit.record(
-        "amendment.merged",
-        "amendment",
-        amendment.id,
-        {"version": version.number, "rebased": rebased, "conflicted": conflicted},
-        actor,
-    )
-    notifications.notify_amendment_outcome(amendment, AmendmentNews.MERGED)
-    return MergeResult(version, rebased, conflicted)
-
-
-def _open_siblings(amendment: Amendment) -> list[Amendment]:
-    """Return the other open amendments touching the same principle, or inserted right after it."""
-    on_principle = (Amendment.principle_id == amendment.principle_id) & (Amendment.kind != AmendmentKind.INSERT)
-    if amendment.kind == AmendmentKind.DELETE:
-        on_principle = on_principle | (
-            (Amendment.kind == AmendmentKind.INSERT) & (Amendment.after_principle_id == amendment.principle_id)
-        )
-    query = (
-        select(Amendment)
-        .where(
-            Amendment.document_id == amendment.document_id,
-            Amendment.id != amendment.id,
-            Amendment.status == AmendmentStatus.OPEN,
-            on_principle,
-        )
-        .options(selectinload(Amendment.revisions), selectinload(Amendment.proposer))
-        .order_by(Amendment.id)
-        .execution_options(populate_existing=True)
-    )
-    return list(db.session.execute(query).scalars())
+merge_amendment = merging.merge_amendment

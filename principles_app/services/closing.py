@@ -34,9 +34,9 @@ from principles_app.domain.voting import MotionEffect, adoption_effect, outcome_
 from principles_app.extensions import db
 from principles_app.models import Amendment, Motion, Round, User
 from principles_app.services import amendments as amendment_service
-from principles_app.services import audit, motions, notifications, results
+from principles_app.services import audit, blocks, merging, motions, notifications, results
 from principles_app.services import rounds as round_service
-from principles_app.services.errors import Conflict
+from principles_app.services.errors import Conflict, ValidationFailed
 
 # --- Opening ----------------------------------------------------------------------------------
 
@@ -153,6 +153,9 @@ def _apply(actor: User | None, motion: Motion, passed: bool) -> MotionSummary:
     """Apply one decided motion: an amendment is merged or rejected, a version becomes adoptable or not."""
     if motion.amendment_id is None:
         return MotionSummary(motion.id, None, motion.version_number, motion.outcome, adoption_effect(passed).value)
+    block = blocks.block_ids([motion])[motion.id]
+    if len(block) > 1:
+        return _apply_block(actor, motion, passed, block)
     amendment = db.session.execute(
         select(Amendment).where(Amendment.id == motion.amendment_id).execution_options(populate_existing=True)
     ).scalar_one()
@@ -179,3 +182,31 @@ def _apply(actor: User | None, motion: Motion, passed: bool) -> MotionSummary:
         amendment_service.reject(actor, amendment)
         return MotionSummary(**base, effect=MotionEffect.REJECTED.value)
     return MotionSummary(**base, effect=MotionEffect.SKIPPED.value)
+
+
+def _apply_block(actor: User | None, motion: Motion, passed: bool, block: list[int]) -> MotionSummary:
+    """Apply a voting block: merge its amendments in order as one batch, or reject them all."""
+    outcome = outcome_of(passed).value
+    base = {"motion_id": motion.id, "amendment_id": block[0], "version_number": None, "outcome": outcome}
+    if passed:
+        try:
+            with db.session.begin_nested():
+                merged = merging.merge_batch(actor, motion.round.document, block)
+        except (Conflict, ValidationFailed):
+            # One of them no longer applies after the others: the vote stands, nothing is merged,
+            # and the summary says so (never silently dropped).
+            return MotionSummary(**base, effect=MotionEffect.CONFLICTED.value)
+        return MotionSummary(
+            **base,
+            effect=MotionEffect.MERGED.value,
+            new_version=merged.version.number,
+            rebased_ids=tuple(merged.rebased_ids),
+            conflicted_ids=tuple(merged.conflicted_ids),
+        )
+    rejected = False
+    for amendment_id in block:
+        amendment = db.session.get(Amendment, amendment_id)
+        if amendment.status in (AmendmentStatus.OPEN, AmendmentStatus.CONFLICTED):
+            amendment_service.reject(actor, amendment)
+            rejected = True
+    return MotionSummary(**base, effect=(MotionEffect.REJECTED if rejected else MotionEffect.SKIPPED).value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from principles_app.db import utcnow
 from principles_app.domain import tally as tally_domain
@@ -13,7 +13,7 @@ from principles_app.domain.amendments import AmendmentStatus
 from principles_app.domain.rounds import RoundKind, RoundState, accepts_input
 from principles_app.extensions import db
 from principles_app.labels import AMENDMENT_STATUS_NAMES, name_of
-from principles_app.models import Amendment, ElectorateMember, Motion, Organisation, Round, User
+from principles_app.models import Amendment, ElectorateMember, Motion, MotionAmendment, Organisation, Round, User
 from principles_app.services import audit
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
@@ -124,9 +124,16 @@ def put_motion(actor: User | None, target: Round, amendment: Amendment) -> Motio
                 status=name_of(AMENDMENT_STATUS_NAMES, amendment.status),
             )
         )
-    existing = db.session.execute(
-        select(Motion).where(Motion.round_id == target.id, Motion.amendment_id == amendment.id)
-    ).scalar_one_or_none()
+    in_block = select(MotionAmendment.motion_id).where(MotionAmendment.amendment_id == amendment.id)
+    existing = (
+        db.session.execute(
+            select(Motion).where(
+                Motion.round_id == target.id, (Motion.amendment_id == amendment.id) | Motion.id.in_(in_block)
+            )
+        )
+        .scalars()
+        .first()
+    )
     if existing is not None:
         raise Conflict(_l("This amendment is already a motion in this round."))
     last = db.session.execute(select(func.max(Motion.position)).where(Motion.round_id == target.id)).scalar()
@@ -157,6 +164,7 @@ def remove_motion(actor: User | None, motion: Motion) -> None:
         raise Conflict(_l("An adoption motion cannot be removed."))
     details = {"round_id": target.id, "amendment_id": motion.amendment_id, "position": motion.position}
     motion_id = motion.id
+    db.session.execute(delete(MotionAmendment).where(MotionAmendment.motion_id == motion_id))
     db.session.delete(motion)
     db.session.flush()
     audit.record("motion.removed", "motion", motion_id, details, actor)

@@ -160,6 +160,43 @@ def test_procedure_route_matrix(client, role, route):
         assert "error" in response.get_json()
 
 
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ["consolidated", "merge"])
+def test_consolidated_and_batch_merge_matrix(client, role, route):
+    """Everyone signed in reads the consolidated text; only the secretariat merges a batch."""
+    _, amendment = _recommendation_scene()
+    if route == "consolidated":
+        response = _call(client, role, "GET", "/api/v1/documents/charter/consolidated")
+        allowed = {"observer", "member", "secretariat"}
+    else:
+        response = _call(client, role, "POST", "/api/v1/documents/charter/merge", {"amendment_ids": [amendment.id]})
+        allowed = {"secretariat"}
+    if role in allowed:
+        assert response.status_code == 200, (role, route, response.get_json())
+    else:
+        assert response.status_code == (401 if role == "anonymous" else 403), (role, route, response.status_code)
+        assert "error" in response.get_json()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_consolidated_page_and_batch_form_matrix(client, role):
+    """The consolidated page is for signed-in users; the batch-merge form for the secretariat only."""
+    from tests.factories import sign_in
+
+    _, amendment = _recommendation_scene()
+    if role != "anonymous":
+        sign_in(client, make_user(role))
+    page = client.get("/documents/charter/consolidated")
+    merged = client.post("/documents/charter/merge", data={"amendment_ids": str(amendment.id)})
+    if role == "anonymous":
+        assert page.status_code == 302 and merged.status_code == 302
+        assert "/sign-in" in merged.headers["Location"]
+    elif role == "secretariat":
+        assert page.status_code == 200 and merged.status_code == 302
+    else:
+        assert page.status_code == 200 and merged.status_code == 403
+
+
 # Endorsements (SPEC §17): anyone endorses and reads approved ones; only the secretariat decides.
 ENDORSEMENT_ROUTES = {
     "endorse": ("POST", "/api/v1/publications/principles/1.0/endorsements", set(ROLES)),

@@ -33,6 +33,8 @@ def test_draft_pages_have_no_accessibility_violations(browser, live_server, lang
         for path in (
             f"/documents/{SLUG}/",
             f"/documents/{SLUG}/amendments/",
+            f"/documents/{SLUG}/amendments/?needs_vote=true",
+            f"/documents/{SLUG}/consolidated",
             f"/documents/{SLUG}/versions/",
             f"/documents/{SLUG}/compare/1/1/",
             f"/documents/{SLUG}/rounds/",

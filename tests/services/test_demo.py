@@ -69,3 +69,20 @@ def test_the_demo_holds_a_closed_consultation_whose_points_the_principles_draw_o
     publication = db.session.execute(select(Publication)).scalar_one()
     shown = point_service.sources_of_version(publication.document_id, publication.version_number, None)
     assert len(shown) >= 6 and all(views for views in shown.values())
+
+
+def test_the_demo_amendments_carry_the_editorial_procedure(app):
+    from principles_app.domain.procedure import Answer, Procedure
+    from principles_app.models import Recommendation
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    shapes = {(r.procedure, r.answer) for r in db.session.execute(select(Recommendation)).scalars()}
+    assert {
+        (Procedure.ACCEPT, None),
+        (Procedure.MODIFIED, Answer.AGREE),
+        (Procedure.VOTE, None),
+        (Procedure.REJECT, Answer.OBJECT),
+    } <= shapes
+    assert db.session.scalar(select(func.count(Recommendation.id))) == 4

@@ -247,3 +247,4 @@ def test_needs_vote_lists_vote_recommendations_and_objections(scene):
         agreed.id
     ]
     assert needs_vote(Procedure.VOTE, None) and needs_vote("reject", "object") and not needs_vote("accept", "agree")
+    assert needs_vote(None, None)

@@ -61,6 +61,11 @@ class AmendmentView:
         return redline(amendment_service.amendment_diff(self.amendment))
 
     @property
+    def on_older_text(self) -> bool:
+        """Tell whether the recommendation was made before the amendment was rebased, revised or conflicted."""
+        return amendment_service.recommended_on_older_text(self.amendment)
+
+    @property
     def title_redline(self) -> Markup | None:
         """Return the title redline when the title changes."""
         a = self.amendment

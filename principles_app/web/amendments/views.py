@@ -226,7 +226,12 @@ def _recommend_form(amendment, form: RecommendForm | None = None) -> RecommendFo
 def _procedure_forms(amendment) -> dict:
     """What the amendment page shows of the procedure: the committee's redline and the forms the viewer may use."""
     recommendation = amendment.recommendation
-    shown = {"recommend_form": None, "answer_form": None, "committee_redline": None}
+    shown = {
+        "recommend_form": None,
+        "answer_form": None,
+        "committee_redline": None,
+        "on_older_text": amendment_service.recommended_on_older_text(amendment),
+    }
     if recommendation is not None and recommendation.procedure == Procedure.MODIFIED and recommendation.text:
         shown["committee_redline"] = redline(word_diff(amendment.proposed_text, recommendation.text))
     if amendment.status == AmendmentStatus.OPEN and permissions.can_recommend_amendment(current_user, amendment):

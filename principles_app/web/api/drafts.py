@@ -13,7 +13,7 @@ from principles_app.domain.rounds import accepts_input
 from principles_app.extensions import db
 from principles_app.models import Amendment, Document, Round, Version
 from principles_app.services import amendments as amendment_service
-from principles_app.services import closing, participation
+from principles_app.services import closing, consolidation, merging, participation
 from principles_app.services import drafts as draft_service
 from principles_app.services import recommendations as recommendation_service
 from principles_app.services import rounds as round_service
@@ -25,6 +25,9 @@ from principles_app.web.api.drafts_schemas import (
     AmendmentList,
     AmendmentOut,
     AmendmentPatch,
+    BatchMergeIn,
+    BatchMergeOut,
+    ConsolidatedOut,
     DocumentBrief,
     DocumentCreate,
     DocumentList,
@@ -109,6 +112,7 @@ def recommendation_out(amendment: Amendment) -> RecommendationOut | None:
         answer_comment=found.answer_comment,
         answered_at=found.answered_at,
         updated_at=found.updated_at,
+        on_older_text=amendment_service.recommended_on_older_text(amendment),
     )
 
 
@@ -342,7 +346,8 @@ def propose_amendment(slug: str, body: AmendmentCreate):
             "answer": {"type": "string", "enum": [a.value for a in Answer] + ["none"]},
             "needs_vote": {
                 "type": "boolean",
-                "description": "only the open amendments recommended vote or whose proposer objected",
+                "description": "only the open amendments with no recommendation, recommended vote, "
+                "or whose proposer objected",
             },
         },
     )
@@ -496,3 +501,75 @@ def answer_recommendation(amendment_id: int, body: RecommendationAnswerIn):
     recommendation_service.answer(g.api_user, amendment, body.agree, body.comment)
     db.session.commit()
     return ok(amendment_out(amendment))
+
+
+# --- The editorial procedure: consolidated text and batch merge ------------------------------------
+
+
+def consolidated_out(found: consolidation.Consolidated) -> ConsolidatedOut:
+    """Describe the consolidated text, what it applied and what would not apply."""
+    return ConsolidatedOut(
+        document=found.document.slug,
+        version=found.version,
+        principles=[
+            {
+                "principle_id": p.principle_id,
+                "number": p.number,
+                "number_in_draft": p.number_in_draft,
+                "change": p.change,
+                "title": p.title,
+                "text": p.text,
+                "title_diff": p.title_diff,
+                "diff": p.diff,
+                "lines": {"first": p.lines[0], "last": p.lines[1]} if p.lines else None,
+                "amendment_ids": list(p.amendment_ids),
+            }
+            for p in found.principles
+        ],
+        applied=[a.id for a in found.applied],
+        not_applied=[
+            {"amendment_id": a.id, "reason": refusal.value, "message": consolidation.refusal_text(refusal)}
+            for a, refusal in found.not_applied
+        ],
+    )
+
+
+@bp.get("/documents/<slug>/consolidated")
+@endpoint(
+    Endpoint(
+        "The working draft with every open amendment recommended accept, or modified with the proposer's "
+        "agreement, applied in list order; computed, not stored",
+        response=ConsolidatedOut,
+        tag="documents",
+    )
+)
+def get_consolidated(slug: str):
+    require(permissions.can_read_drafts(g.api_user))
+    return ok(consolidated_out(consolidation.consolidate(draft_service.get_document(slug))))
+
+
+@bp.post("/documents/<slug>/merge")
+@endpoint(
+    Endpoint(
+        "Merge open amendments in the given order into one new version, all or nothing (409 names the first "
+        "that does not apply); the others rebase once, after the batch",
+        auth="secretariat",
+        body=BatchMergeIn,
+        response=BatchMergeOut,
+        errors=(409,),
+        tag="amendments",
+    )
+)
+def merge_batch(slug: str, body: BatchMergeIn):
+    document = draft_service.get_document(slug)
+    require(permissions.can_merge_amendment(g.api_user))
+    result = merging.merge_batch(g.api_user, document, list(body.amendment_ids))
+    db.session.commit()
+    return ok(
+        BatchMergeOut(
+            version=result.version.number,
+            merged=list(result.merged_ids),
+            rebased=result.rebased_ids,
+            conflicted=result.conflicted_ids,
+        )
+    )

@@ -249,6 +249,10 @@ class RecommendationOut(BaseModel):
     answer_comment: str | None = None
     answered_at: datetime | None = None
     updated_at: datetime
+    on_older_text: bool = Field(
+        default=False,
+        description="true when the amendment was rebased, revised or conflicted after the recommendation",
+    )
 
 
 class AmendmentOut(BaseModel):
@@ -295,3 +299,51 @@ class MergeOut(BaseModel):
     version: int
     rebased: list[int]
     conflicted: list[int]
+
+
+class BatchMergeIn(StrictModel):
+    """Open amendments of the document to merge, in this order, into one new version."""
+
+    amendment_ids: list[Id] = Field(min_length=1, max_length=1000)
+
+
+class BatchMergeOut(BaseModel):
+    """The one version a batch merge made, what it merged and what happened to the other amendments."""
+
+    version: int
+    merged: list[int]
+    rebased: list[int]
+    conflicted: list[int]
+
+
+class ConsolidatedPrincipleOut(BaseModel):
+    """One principle of the consolidated text against the working draft."""
+
+    principle_id: int | None = Field(description="null for a principle an amendment would insert")
+    number: int | None = Field(description="in the consolidated text; null when deleted")
+    number_in_draft: int | None = Field(description="in the working draft; null when inserted")
+    change: str = Field(description="unchanged, modified, inserted or deleted")
+    title: str
+    text: str
+    title_diff: list[tuple[int, str]] = Field(description="op -1 deleted, 0 kept, 1 inserted")
+    diff: list[tuple[int, str]] = Field(description="the text against the working draft")
+    lines: LineRange | None = Field(description="the lines of the working draft's text it changes")
+    amendment_ids: list[int]
+
+
+class NotAppliedOut(BaseModel):
+    """An amendment that would not apply cleanly after the ones before it, and why."""
+
+    amendment_id: int
+    reason: str = Field(description="principle_gone, anchor_gone, changed or conflict")
+    message: str
+
+
+class ConsolidatedOut(BaseModel):
+    """The working draft with every amendment recommended accept (or modified, agreed) applied in order."""
+
+    document: str
+    version: int
+    principles: list[ConsolidatedPrincipleOut]
+    applied: list[int]
+    not_applied: list[NotAppliedOut]

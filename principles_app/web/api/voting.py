@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from flask import g, jsonify
+from flask_babel import gettext as _
 
 from principles_app import permissions
 from principles_app.extensions import db
 from principles_app.models import Ballot, Motion
 from principles_app.services import amendments as amendment_service
 from principles_app.services import ballots as ballot_service
+from principles_app.services import blocks as block_service
 from principles_app.services import motions as motion_service
 from principles_app.services import results as result_service
 from principles_app.services import rounds as round_service
+from principles_app.services.errors import ValidationFailed
 from principles_app.web.api import bp
 from principles_app.web.api.core import ok, require
 from principles_app.web.api.openapi import Endpoint, endpoint
@@ -24,13 +27,16 @@ from principles_app.web.api.voting_schemas import (
 )
 
 
-def motion_out(motion: Motion) -> MotionOut:
+def motion_out(motion: Motion, amendment_ids: list[int] | None = None) -> MotionOut:
     """Describe a motion; its outcome is null until the round closes."""
+    if amendment_ids is None:
+        amendment_ids = block_service.block_ids([motion])[motion.id]
     return MotionOut(
         id=motion.id,
         round_id=motion.round_id,
         position=motion.position,
         amendment_id=motion.amendment_id,
+        amendment_ids=amendment_ids,
         version_number=motion.version_number,
         outcome=motion.outcome,
         effect=motion.effect,
@@ -39,7 +45,9 @@ def motion_out(motion: Motion) -> MotionOut:
 
 def motions_json(round_) -> list[dict]:
     """Describe a round's motions in order, for the round resource."""
-    return [motion_out(m).model_dump(mode="json") for m in motion_service.motions_of(round_)]
+    found = motion_service.motions_of(round_)
+    ids = block_service.block_ids(found)
+    return [motion_out(m, ids[m.id]).model_dump(mode="json") for m in found]
 
 
 def ballot_out(ballot: Ballot, weight) -> BallotOut:
@@ -50,7 +58,7 @@ def ballot_out(ballot: Ballot, weight) -> BallotOut:
 @bp.post("/rounds/<int:round_id>/motions")
 @endpoint(
     Endpoint(
-        "Put an open amendment to the vote in a voting round",
+        "Put an open amendment (amendment_id), or several as one block (amendment_ids), to the vote",
         auth="secretariat",
         body=MotionCreate,
         response=MotionOut,
@@ -63,8 +71,13 @@ def put_motion(round_id: int, body: MotionCreate):
     """Put an open amendment to the vote."""
     require(permissions.can_put_motion(g.api_user))
     target = round_service.get_round(round_id)
-    amendment = amendment_service.get_amendment(body.amendment_id)
-    motion = motion_service.put_motion(g.api_user, target, amendment)
+    if (body.amendment_id is None) == (body.amendment_ids is None):
+        raise ValidationFailed(fields={"amendment_id": _("Give either amendment_id or amendment_ids.")})
+    if body.amendment_ids is not None:
+        motion = block_service.put_block(g.api_user, target, list(body.amendment_ids))
+    else:
+        amendment = amendment_service.get_amendment(body.amendment_id)
+        motion = motion_service.put_motion(g.api_user, target, amendment)
     db.session.commit()
     return ok(motion_out(motion), 201)
 

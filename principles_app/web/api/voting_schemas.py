@@ -20,9 +20,12 @@ WEIGHT = Field(pattern=r"^\d+\.\d{4}$", description="exact decimal as a string, 
 
 
 class MotionCreate(StrictModel):
-    """An open amendment to put to the vote."""
+    """An open amendment to put to the vote, or several as one block (they pass or fall together)."""
 
-    amendment_id: int
+    amendment_id: int | None = None
+    amendment_ids: list[int] | None = Field(
+        default=None, min_length=1, max_length=1000, description="a voting block: merged in this order if it passes"
+    )
 
 
 class MotionOut(BaseModel):
@@ -32,6 +35,7 @@ class MotionOut(BaseModel):
     round_id: int
     position: int
     amendment_id: int | None
+    amendment_ids: list[int] = Field(description="every amendment the motion carries, in order; empty for adoption")
     version_number: int | None
     outcome: OUTCOMES | None
     effect: EFFECTS | None

@@ -37,3 +37,22 @@ def parse_principles(source: str) -> list[dict[str, str]]:
         elif principles:
             principles[-1]["text"] += line + "\n"
     return [{"title": p["title"], "text": p["text"].strip()} for p in principles]
+
+
+class BatchMergeForm(TextSafeForm):
+    """Merge several open amendments, in the order given, into one new version."""
+
+    amendment_ids = StringField(
+        _l("Amendments to merge, in order"),
+        validators=[DataRequired(), Length(max=10_000)],
+        description=_l("Amendment numbers separated by commas, e.g. 12, 15, 9. All merge or none does."),
+    )
+    submit = SubmitField(_l("Merge into one new version"))
+
+
+def parse_ids(text: str) -> list[int] | None:
+    """Read "12, 15 9" as [12, 15, 9]; None when something is not a number."""
+    pieces = [p for p in text.replace(",", " ").split() if p]
+    if not pieces or not all(p.isdigit() and len(p) < 10 for p in pieces):
+        return None
+    return [int(p) for p in pieces]

@@ -10,13 +10,16 @@ from principles_app import permissions
 from principles_app.domain.amendments import AmendmentKind, AmendmentStatus
 from principles_app.domain.diffing import numbered_lines
 from principles_app.domain.procedure import Answer, Procedure
+from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.services import amendments as amendment_service
+from principles_app.services import consolidation, merging
 from principles_app.services import drafts as draft_service
 from principles_app.services import points as point_service
 from principles_app.services import rounds as round_service
+from principles_app.services.errors import ValidationFailed
 from principles_app.services.translations import TRANSLATION_LANGUAGES
-from principles_app.web.amendments.presenters import describe_all
-from principles_app.web.drafts.forms import DocumentForm, parse_principles
+from principles_app.web.amendments.presenters import describe_all, lines_label, redline
+from principles_app.web.drafts.forms import BatchMergeForm, DocumentForm, parse_ids, parse_principles
 from principles_app.web.submitting import done, submit
 from principles_app.web.translations.views import draft_translations, requested_text_language
 
@@ -104,11 +107,26 @@ def document(slug: str):
     )
 
 
+def _voting_round(document):
+    """Return the voting round an amendment can be put into now: the open one, else the first scheduled."""
+    usable = [
+        r
+        for r in round_service.list_rounds(document)
+        if r.kind == RoundKind.VOTING and r.state in (RoundState.OPEN, RoundState.SCHEDULED)
+    ]
+    usable.sort(key=lambda r: (r.state != RoundState.OPEN, r.id))
+    return usable[0] if usable else None
+
+
 @bp.get("/<slug>/amendments/")
 def amendments(slug: str):
-    found = draft_service.get_document(slug)
-    status = request.args.get("status") or None
-    if status is not None and status not in {s.value for s in AmendmentStatus}:
+    return _amendments_page(draft_service.get_document(slug))
+
+
+def _amendments_page(found, batch_form: BatchMergeForm | None = None, status: int = 200):
+    """Show the amendment list with its filters, and to the secretariat the batch-merge form."""
+    status_filter = request.args.get("status") or None
+    if status_filter is not None and status_filter not in {s.value for s in AmendmentStatus}:
         abort(404)
     procedure = request.args.get("procedure") or None
     answer = request.args.get("answer") or None
@@ -119,21 +137,75 @@ def amendments(slug: str):
         abort(404)
     views = describe_all(
         amendment_service.list_amendments(
-            found, status=status, procedure=procedure, answer=answer, needs_vote=needs_vote
+            found,
+            status=status_filter,
+            procedure=procedure,
+            answer=answer,
+            needs_vote=needs_vote,
+            with_revisions=True,
         ),
         current_user,
     )
+    if batch_form is None and permissions.can_merge_amendment(current_user):
+        # Offered filled with what the committee recommends accepting, in list order.
+        recommended = consolidation.recommended_amendments(found)
+        batch_form = BatchMergeForm(formdata=None, amendment_ids=", ".join(str(a.id) for a in recommended))
     return render_template(
         "drafts/amendments.html",
         document=found,
         views=views,
-        status=status,
+        status=status_filter,
         statuses=[s.value for s in AmendmentStatus],
         procedure=procedure,
         answer=answer,
         needs_vote=needs_vote,
+        vote_round=_voting_round(found) if permissions.can_put_motion(current_user) else None,
         procedures=list(Procedure),
         answers=list(Answer),
+        batch_form=batch_form,
+    ), status
+
+
+@bp.post("/<slug>/merge")
+def merge_batch(slug: str):
+    """Merge the listed amendments in order into one new version, from the amendment list."""
+    if not permissions.can_merge_amendment(current_user):
+        abort(403)
+    found = draft_service.get_document(slug)
+    form = BatchMergeForm()
+
+    def call():
+        ids = parse_ids(form.amendment_ids.data or "")
+        if ids is None:
+            raise ValidationFailed(fields={"amendment_ids": _("Give amendment numbers separated by commas.")})
+        return merging.merge_batch(current_user, found, ids)
+
+    outcome = submit(form, call)
+    if outcome.succeeded:
+        result = outcome.result
+        message = _(
+            "Merged %(count)s amendments as version %(v)s; %(rebased)s others moved onto the new text, "
+            "%(conflicted)s now conflict.",
+            count=len(result.merged_ids),
+            v=result.version.number,
+            rebased=len(result.rebased_ids),
+            conflicted=len(result.conflicted_ids),
+        )
+        return done(message, url_for("drafts.amendments", slug=found.slug))
+    return _amendments_page(found, form, outcome.status)
+
+
+@bp.get("/<slug>/consolidated")
+def consolidated(slug: str):
+    """Show the working draft as it would read with the recommended amendments merged."""
+    found = draft_service.get_document(slug)
+    return render_template(
+        "drafts/consolidated.html",
+        document=found,
+        consolidated=consolidation.consolidate(found),
+        redline=lambda diff: redline(diff),
+        lines_label=lines_label,
+        refusal_text=consolidation.refusal_text,
     )
 
 

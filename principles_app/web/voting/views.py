@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,15 +18,18 @@ from principles_app.domain.rounds import (
 from principles_app.labels import CATEGORY_NAMES, REGION_NAMES
 from principles_app.services import amendments as amendment_service
 from principles_app.services import ballots, motions, results
+from principles_app.services import blocks as block_service
 from principles_app.services import rounds as round_service
+from principles_app.services.errors import ValidationFailed
 from principles_app.web.amendments.forms import ActionForm
 from principles_app.web.amendments.presenters import describe
 from principles_app.web.choices import options
+from principles_app.web.drafts.forms import parse_ids
 from principles_app.web.rounds.forms import ExtendForm
 from principles_app.web.submitting import act, done, submit
 from principles_app.web.voting import desk as ballot_desk
 from principles_app.web.voting.charts import choice_bars, participation_bars
-from principles_app.web.voting.forms import BallotForm, PutMotionForm
+from principles_app.web.voting.forms import BallotForm, PutBlockForm, PutMotionForm
 
 bp = Blueprint("voting", __name__)
 
@@ -41,10 +44,17 @@ def _signed_in_only():
 def _motion_views(target) -> list[dict]:
     """Describe each motion with its redline (amendments) or the version it adopts."""
     views = []
-    for motion in motions.motions_of(target):
+    found = motions.motions_of(target)
+    blocks_of = block_service.block_ids(found)
+    for motion in found:
+        block = blocks_of[motion.id]
         views.append(
             {
                 "motion": motion,
+                # A voting block: every amendment it carries, each with its redline.
+                "block": [describe(amendment_service.get_amendment(i), viewer=current_user) for i in block]
+                if len(block) > 1
+                else [],
                 "amendment": describe(motion.amendment, viewer=current_user) if motion.amendment else None,
                 "participation": results.result_for(motion)["participation"]
                 if not results.is_decided(motion)
@@ -69,16 +79,23 @@ def _put_form(target) -> PutMotionForm | None:
         if a.id not in already
     ]
     form.amendment_id.choices = options((a.id, describe(a).heading) for a in candidates)
+    if not form.is_submitted():
+        # "Put to the vote" from the amendment list arrives with the amendment chosen.
+        wanted = request.args.get("amendment_id", type=int)
+        if wanted in {a.id for a in candidates}:
+            form.amendment_id.data = wanted
     return form
 
 
-def _round_page(target, put_form=None, status: int = 200, desks: dict | None = None):
+def _round_page(target, put_form=None, status: int = 200, desks: dict | None = None, block_form=None):
     now = utcnow()
+    put_form = put_form or _put_form(target)
     return render_template(
         "voting/round.html",
         round=target,
         motions=_motion_views(target),
-        put_form=put_form or _put_form(target),
+        put_form=put_form,
+        block_form=block_form or (PutBlockForm(formdata=None) if put_form is not None else None),
         action_form=ActionForm(),
         extend_form=ExtendForm(prefix=f"r{target.id}", closes_at=target.closes_at),
         allowed=allowed_actions(target.state),
@@ -119,6 +136,28 @@ def put_motion(round_id: int):
     if outcome.succeeded:
         return done(_("The amendment is put to the vote."), url_for("voting.round_page", round_id=round_id))
     return _round_page(target, form, outcome.status)
+
+
+@bp.post("/rounds/<int:round_id>/blocks")
+def put_block(round_id: int):
+    """Put several amendments to the vote as one block from the round page."""
+    if not permissions.can_put_motion(current_user):
+        abort(403)
+    target = round_service.get_round(round_id)
+    form = PutBlockForm()
+
+    def call():
+        ids = parse_ids(form.amendment_ids.data or "")
+        if ids is None:
+            raise ValidationFailed(fields={"amendment_ids": _("Give amendment numbers separated by commas.")})
+        return block_service.put_block(current_user, target, ids)
+
+    outcome = submit(form, call)
+    if outcome.succeeded:
+        return done(
+            _("The amendments are put to the vote as one block."), url_for("voting.round_page", round_id=round_id)
+        )
+    return _round_page(target, status=outcome.status, block_form=form)
 
 
 @bp.post("/motions/<int:motion_id>/remove")
