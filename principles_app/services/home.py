@@ -19,7 +19,8 @@ from principles_app import permissions
 from principles_app.db import utcnow
 from principles_app.domain.amendments import AmendmentStatus
 from principles_app.domain.endorsements import EndorsementState
-from principles_app.domain.rounds import RoundState
+from principles_app.domain.languages import TRANSLATION_LANGUAGES
+from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.extensions import db
 from principles_app.models import (
     Amendment,
@@ -27,9 +28,12 @@ from principles_app.models import (
     Ballot,
     Comment,
     CommentFlag,
+    Document,
     ElectorateMember,
     Endorsement,
     Motion,
+    Principle,
+    PrincipleTranslation,
     Recommendation,
     Round,
     User,
@@ -45,6 +49,8 @@ class ItemKind(StrEnum):
     VOTE = "vote"
     AMENDMENT_NEWS = "amendment_news"
     REPLY = "reply"
+    CONSULTATION = "consultation"
+    TRANSLATIONS = "translations"
     FLAGGED = "flagged"
     ROUND_DUE = "round_due"
     UNRECOMMENDED = "unrecommended"
@@ -148,6 +154,42 @@ def _replies(user: User, since: datetime) -> list[HomeItem]:
     ]
 
 
+def _consultations() -> list[HomeItem]:
+    """Open key-points rounds the user's organisation can contribute to (one query)."""
+    rows = db.session.execute(
+        select(Round.title, Round.closes_at, Document.slug)
+        .join(Document, Document.id == Round.document_id)
+        .where(Round.state == RoundState.OPEN, Round.kind == RoundKind.CONSULTATION)
+        .order_by(Round.closes_at, Round.id)
+    ).all()
+    return [
+        HomeItem(ItemKind.CONSULTATION, title, "points.consultation", {"slug": slug}, closes_at)
+        for title, closes_at, slug in rows
+    ]
+
+
+def _stale_translations(language: str) -> list[HomeItem]:
+    """Principles whose translation into the user's language no longer follows the text, by document (one query)."""
+    rows = db.session.execute(
+        select(Document.slug, Document.title, func.count(PrincipleTranslation.id))
+        .join(Principle, Principle.id == PrincipleTranslation.principle_id)
+        .join(Document, Document.id == Principle.document_id)
+        .where(
+            PrincipleTranslation.language == language,
+            Principle.number.is_not(None),
+            or_(
+                PrincipleTranslation.source_title != Principle.title, PrincipleTranslation.source_text != Principle.text
+            ),
+        )
+        .group_by(Document.id, Document.slug, Document.title)
+        .order_by(Document.title)
+    ).all()
+    return [
+        HomeItem(ItemKind.TRANSLATIONS, title, "drafts.document", {"slug": slug, "text_lang": language}, count=count)
+        for slug, title, count in rows
+    ]
+
+
 def _secretariat_counts() -> list[HomeItem]:
     """Flagged comments, amendments without a recommendation, endorsements waiting (one query)."""
     flagged = (
@@ -199,6 +241,10 @@ def needs(user: User, now: datetime | None = None) -> list[HomeItem]:
         items += _votes_waiting(user)
     items += _amendment_news(user, since)
     items += _replies(user, since)
+    if permissions.can_raise_point(user):
+        items += _consultations()
+    if permissions.can_translate(user) and user.language in TRANSLATION_LANGUAGES:
+        items += _stale_translations(user.language)
     if permissions.is_secretariat(user):
         items += _rounds_due(now)
         items += _secretariat_counts()

@@ -12,8 +12,9 @@ from principles_app.services import comments as comment_service
 from principles_app.services import motions as motion_service
 from principles_app.services import recommendations as recommendation_service
 from principles_app.services import rounds as round_service
+from principles_app.services import translations as translation_service
 from principles_app.services.home import ItemKind
-from tests.factories import make_document, make_scene, make_user, voting_round
+from tests.factories import make_document, make_scene, make_user, principle, voting_round
 
 
 def _round_elsewhere(slug: str, hours: int):
@@ -167,3 +168,39 @@ def test_the_list_costs_a_constant_number_of_queries(count_queries):
         with count_queries() as large:
             assert home.needs(user)
         assert large.count == counts[user.role] and large.count <= 5
+
+
+def test_an_open_consultation_asks_for_key_points_until_it_closes():
+    member = make_user()
+    document = make_document("consulted")
+    target = round_service.create_round(None, document, "consultation", "Key points", utcnow() + timedelta(days=5))
+    closing.open_round(None, target)
+    db.session.commit()
+    (item,) = _of(member, ItemKind.CONSULTATION)
+    assert item.arguments == {"slug": "consulted"} and item.deadline == target.closes_at
+    assert item.endpoint == "points.consultation"
+    closing.close_round(None, target)
+    db.session.commit()
+    assert _of(member, ItemKind.CONSULTATION) == []
+
+
+def test_a_translation_in_the_users_language_is_out_of_date_when_the_text_changes():
+    translator = make_user()
+    translator.language = "fr"
+    spanish_reader = make_user()
+    spanish_reader.language = "es"
+    document = make_document("translated")
+    first = principle(document, 1)
+    translation_service.put_translation(translator, first, "fr", "Écouter", "Nous écoutons.")
+    db.session.commit()
+    assert _of(translator, ItemKind.TRANSLATIONS) == []
+    first.text = first.text + " Always."
+    db.session.commit()
+    (item,) = _of(translator, ItemKind.TRANSLATIONS)
+    assert item.count == 1 and item.arguments == {"slug": "translated", "text_lang": "fr"}
+    assert _of(spanish_reader, ItemKind.TRANSLATIONS) == []  # another language
+    translation_service.put_translation(
+        translator, first, "fr", "Écouter", "Nous écoutons. Toujours.", confirm_stale=True
+    )
+    db.session.commit()
+    assert _of(translator, ItemKind.TRANSLATIONS) == []

@@ -6,7 +6,8 @@ from principles_app.extensions import db
 from principles_app.services import ballots as ballot_service
 from principles_app.services import comments as comment_service
 from principles_app.services import motions as motion_service
-from tests.factories import make_scene, make_user, sign_in, voting_round
+from principles_app.services import translations as translation_service
+from tests.factories import make_document, make_scene, make_user, principle, sign_in, voting_round
 
 
 def test_a_delegate_sees_the_vote_waiting_with_its_deadline_and_a_link(client):
@@ -62,3 +63,17 @@ def test_the_home_page_in_arabic_and_for_an_observer(client):
     client.post("/language", data={"language": "ar"})
     html = client.get("/").get_data(as_text=True)
     assert 'dir="rtl"' in html and "ما ينتظرك" in html and "لا شيء ينتظرك الآن." in html
+
+
+def test_a_translator_sees_out_of_date_translations_in_their_language(client):
+    translator = make_user()
+    translator.language = "fr"
+    document = make_document("translated")
+    first = principle(document, 1)
+    translation_service.put_translation(translator, first, "fr", "Écouter", "Nous écoutons.")
+    first.text = first.text + " Always."
+    db.session.commit()
+    sign_in(client, translator)
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/documents/translated/?text_lang=fr"' in html
+    assert "Our charter : 1 traduction n’est plus à jour" in html
