@@ -27,6 +27,7 @@ NOT_NAMED = {
     "AmendmentNews": "each is told by a notification subject of its own (services.notifications.SUBJECTS)",
     "EndorsementState": "readers see approved endorsements only, the secretariat's queue verified ones; "
     "the endorser hears of each state by an e-mail of its own",
+    "Refusal": "each is told by a sentence of its own (services.merging.refusal_message), never by its name",
 }
 
 

@@ -98,6 +98,8 @@ class User(UserMixin, Base):
     )
     created_at: Mapped[created_at]
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the user last looked at the home page: what happened since is "new" there.
+    home_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of every session's identity; moving it on ends every browser session of the account.
     session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 

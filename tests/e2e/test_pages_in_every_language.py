@@ -11,6 +11,7 @@ pytestmark = pytest.mark.e2e
 SLUG = "principles-for-collaboration"
 # The demo: version 2 published as 1.0 after voting round 2 (motion 1) and adoption round 3; round 4 is open.
 SIGNED_IN_PAGES = (
+    "/",
     f"/documents/{SLUG}/",
     f"/documents/{SLUG}/amendments/",
     "/amendments/1",

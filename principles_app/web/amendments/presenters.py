@@ -93,3 +93,27 @@ def describe_all(amendments: list[Amendment], viewer=None) -> list[AmendmentView
     """Build the views of many amendments with one competition pass."""
     competing = amendment_service.competing_map(amendments)
     return [describe(a, competing.get(a.id, []), viewer) for a in amendments]
+
+
+def competing_groups(views: list[AmendmentView]) -> list[list[AmendmentView]]:
+    """Group amendments that compete (touch the same principle and lines), keeping the list's order.
+
+    An amendment that competes with none is a group of its own; competition is followed through, so
+    when A competes with B and B with C, the three are one group.
+    """
+    by_id = {view.amendment.id: view for view in views}
+    seen: set[int] = set()
+    groups: list[list[AmendmentView]] = []
+    for view in views:
+        if view.amendment.id in seen:
+            continue
+        group, waiting = [], [view.amendment.id]
+        while waiting:
+            current = waiting.pop()
+            if current in seen or current not in by_id:
+                continue
+            seen.add(current)
+            group.append(by_id[current])
+            waiting.extend(by_id[current].competing_with)
+        groups.append(sorted(group, key=lambda v: views.index(v)))
+    return groups

@@ -18,7 +18,7 @@ from principles_app.services import points as point_service
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import ValidationFailed
 from principles_app.services.translations import TRANSLATION_LANGUAGES
-from principles_app.web.amendments.presenters import describe_all, lines_label, redline
+from principles_app.web.amendments.presenters import competing_groups, describe_all, lines_label, redline
 from principles_app.web.drafts.forms import BatchMergeForm, DocumentForm, parse_ids, parse_principles
 from principles_app.web.submitting import done, submit
 from principles_app.web.translations.views import draft_translations, requested_text_language
@@ -82,6 +82,7 @@ def document(slug: str):
             "principle": p,
             "lines": numbered_lines(p.text, width),
             "amendments": on_principle.get(p.id, []),
+            "groups": competing_groups(on_principle.get(p.id, [])),
             "inserts_after": after_principle.get(p.id, []),
         }
         for p in principles

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from principles_app.extensions import db
+from principles_app.services import home as home_service
 from principles_app.services import organisations as org_service
 from principles_app.services import publications as publications_service
 from principles_app.web.api.openapi import Endpoint, endpoint
@@ -31,11 +32,29 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+def home_needs() -> list[home_service.HomeItem]:
+    """What needs the signed-in user, worked out once per request."""
+    if "home_needs" not in g:
+        g.home_needs = home_service.needs(current_user) if current_user.is_authenticated else []
+    return g.home_needs
+
+
+@bp.app_template_global("home_count")
+def home_count() -> int:
+    """How many things need the user, for the badge on the home link."""
+    return home_service.count(home_needs()) if current_user.is_authenticated else 0
+
+
 @bp.get("/")
 def home():
     # Signed out, the home page shows the latest publication of each document and how to take part.
-    published = [] if current_user.is_authenticated else publications_service.latest_by_document()
-    return render_template("main/home.html", published=published)
+    if not current_user.is_authenticated:
+        return render_template("main/home.html", published=publications_service.latest_by_document(), needs=[])
+    needs = home_needs()
+    # What was new is shown now; from the next look on, only what happens after this moment is new.
+    home_service.mark_seen(current_user)
+    db.session.commit()
+    return render_template("main/home.html", published=[], needs=needs)
 
 
 @bp.get("/healthz")
