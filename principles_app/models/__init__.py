@@ -32,6 +32,7 @@ from principles_app.models.organisation import (
     Role,
     SignInLink,
     User,
+    UserSession,
 )
 from principles_app.models.participation import ParticipationInvitation
 from principles_app.models.points import (
@@ -67,6 +68,7 @@ __all__ = [
     "Round",
     "Version",
     "ApiToken",
+    "UserSession",
     "AuditChainHead",
     "AuditEntry",
     "Category",

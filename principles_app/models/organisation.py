@@ -115,7 +115,15 @@ class User(UserMixin, Base):
         return self.active
 
     def get_id(self) -> str:
-        """Return the identity a session stores: the user's id and current session epoch."""
+        """Return the identity a browser session stores: the random key of its session record.
+
+        A user not signed in through a session record (the half-signed-in step before the second
+        factor) is named by the user's id and current session epoch instead.
+        """
+        return getattr(self, "session_key", None) or self.epoch_identity()
+
+    def epoch_identity(self) -> str:
+        """Return the user's id and current session epoch: a moved-on epoch makes it name no one."""
         return f"{self.id}:{self.session_epoch}"
 
     @property
@@ -137,9 +145,31 @@ class ApiToken(Base):
     id: Mapped[int_pk]
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[created_at]
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class UserSession(Base):
+    """A browser signed in to an account: its cookie holds a random key, the server only the key's hash.
+
+    The device is a label (browser and operating system) read from the User-Agent when it signs
+    in; the network address is never stored. ``last_seen_at`` moves on at most once a minute.
+    """
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int_pk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    device: Mapped[str] = mapped_column(String(120), nullable=False)
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -19,7 +19,7 @@ from principles_app.db import utcnow
 from principles_app.extensions import db, limiter
 from principles_app.models import ApiToken, PasswordResetLink, SignInLink, User
 from principles_app.ratelimits import count, seconds_until_allowed
-from principles_app.services import audit
+from principles_app.services import audit, sessions
 from principles_app.services.errors import RateLimited, Unauthorised, ValidationFailed
 from principles_app.services.notifications import link_to, notify_account, render_message
 
@@ -249,24 +249,25 @@ def user_for_session(identity: object) -> User | None:
 
 
 def end_sessions(user: User) -> None:
-    """End every browser session of the user by moving their session epoch on."""
+    """End every browser session of the user, and every e-mailed link of theirs, by moving their session epoch on."""
     db.session.flush()  # the row must exist before it can be incremented in SQL
     # Incremented in SQL so that two concurrent bumps never land on the same new epoch.
     user.session_epoch = User.session_epoch + 1
     db.session.flush()
+    sessions.end_all(user)
 
 
 def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(user: User, expires_in: int | None = None) -> tuple[str, ApiToken]:
-    """Create a random bearer token for the user; only its hash is stored."""
+def issue_token(user: User, expires_in: int | None = None, name: str | None = None) -> tuple[str, ApiToken]:
+    """Create a random bearer token for the user, named as they choose; only its hash is stored."""
     if expires_in is not None and not (60 <= expires_in <= MAX_TOKEN_LIFETIME):
         raise ValidationFailed(fields={"expires_in": str(_l("Give between 60 seconds and one year."))})
     token = secrets.token_urlsafe(32)
     expires_at = utcnow() + timedelta(seconds=expires_in) if expires_in else None
-    row = ApiToken(user_id=user.id, token_hash=_token_digest(token), expires_at=expires_at)
+    row = ApiToken(user_id=user.id, token_hash=_token_digest(token), expires_at=expires_at, name=name)
     db.session.add(row)
     db.session.flush()
     return token, row
@@ -274,7 +275,7 @@ def issue_token(user: User, expires_in: int | None = None) -> tuple[str, ApiToke
 
 # Built once: every API request looks its token up. The organisation comes with the user (joined).
 _USER_OF_TOKEN = (
-    select(User, ApiToken.id)
+    select(User, ApiToken.id, ApiToken.last_used_at)
     .join(ApiToken, ApiToken.user_id == User.id)
     .where(
         ApiToken.token_hash == bindparam("digest"),
@@ -286,9 +287,15 @@ _USER_OF_TOKEN = (
 
 
 def user_of_token(token: str) -> tuple[User, int] | None:
-    """Return the active user a bearer string belongs to and the token's id, while the token is valid."""
+    """Return the active user a bearer string belongs to and the token's id, while the token is valid.
+
+    The token is marked used now, at most once a minute.
+    """
     found = db.session.execute(_USER_OF_TOKEN, {"digest": _token_digest(token), "now": utcnow()}).one_or_none()
-    return None if found is None else (found[0], found[1])
+    if found is None:
+        return None
+    sessions.touch_token(found[1], found[2])
+    return found[0], found[1]
 
 
 def revoke_token(row: ApiToken) -> None:

@@ -57,6 +57,7 @@ SUBJECTS = {
     "sign_in_link": _l("Your sign-in link"),
     "password_reset": _l("Choose a new password"),
     "password_changed": _l("Your password was changed"),
+    "new_device": _l("A new sign-in to your account"),
     # Endorsements (SPEC §17): sent to the address the endorser gave, in the language they used.
     "endorsement_verify": _l("Confirm your endorsement of “%(title)s”"),
     "endorsement_confirmed": _l("Your endorsement of “%(title)s” is confirmed"),

@@ -15,8 +15,8 @@ from principles_app.domain.languages import DEFAULT_LANGUAGE, LANGUAGES, directi
 from principles_app.domain.times import zone_for
 from principles_app.extensions import babel, db, login_manager
 from principles_app.models import User
-from principles_app.services.auth import user_for_session
 from principles_app.services.errors import BadRequest, NotFound, ServiceError
+from principles_app.services.sessions import user_for_key
 from principles_app.web.errors import http_error_name, register_database_errors
 
 CONTENT_SECURITY_POLICY = (
@@ -142,7 +142,14 @@ def _refuse_nul_characters() -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return user_for_session(user_id)
+    return user_for_key(user_id)
+
+
+def _keep_touches(response):
+    """Save when a session was last seen or a token last used, if the request did not commit it itself."""
+    if db.session.info.pop("touched", False) and response.status_code < 400:
+        db.session.commit()
+    return response
 
 
 def trust_proxies(app: Flask) -> None:
@@ -216,6 +223,7 @@ def register_web(app: Flask) -> None:
     register_template_helpers(app)
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
+    app.after_request(_keep_touches)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(ServiceError, _service_error_page)
     register_database_errors(app)

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import select
 
 from principles_app import create_app
 from principles_app.extensions import db
-from principles_app.models import AuditEntry, Organisation, User
+from principles_app.models import AuditEntry, Organisation, User, UserSession
+from principles_app.services import auth as auth_service
 from tests.conftest import TEST_CONFIG
 from tests.factories import PASSWORD, make_organisation, make_user, sign_in
 
@@ -36,7 +38,10 @@ def test_signing_in_starts_a_fresh_session_keeping_only_the_language(client):
         assert "planted" not in fresh
         assert fresh.get("csrf_token") != "known-to-the-attacker"
         assert fresh["language"] == "fr"
-        assert fresh["_user_id"] == f"{user.id}:{user.session_epoch}"
+        # The cookie holds only the random key of a server-side session; the server keeps its hash.
+        key = fresh["_user_id"]
+    assert str(user.id) not in key.split(":") and len(key) == 43
+    assert db.session.execute(select(UserSession.key_hash).where(UserSession.user_id == user.id)).scalar() != key
 
 
 def test_wrong_password_shows_a_message_on_the_form(client):
@@ -302,16 +307,20 @@ def test_a_session_cookie_copied_before_sign_out_opens_nothing_after_it(app, cli
     assert _sent_to_sign_in(client.get("/account"))
 
 
-def test_signing_out_ends_every_session_of_the_account(app):
-    # Sessions live in signed cookies, so the server cannot end just one: sign-out ends them all.
+def test_signing_out_ends_only_this_session(app):
     user = make_user()
     laptop, phone = app.test_client(), app.test_client()
     sign_in(laptop, user)
     sign_in(phone, user)
+    with laptop.session_transaction() as copied:
+        stolen = copied["_user_id"]
     laptop.post("/sign-out")
-    assert _sent_to_sign_in(phone.get("/account"))
-    assert sign_in(phone, user).status_code == 302
+    assert _sent_to_sign_in(laptop.get("/account"))
     assert phone.get("/account").status_code == 200
+    replay = app.test_client()  # a copy of the signed-out cookie opens nothing
+    with replay.session_transaction() as session:
+        session["_user_id"] = stolen
+    assert _sent_to_sign_in(replay.get("/account"))
 
 
 def test_signing_out_of_a_session_that_has_already_ended_clears_it(app):
@@ -319,11 +328,15 @@ def test_signing_out_of_a_session_that_has_already_ended_clears_it(app):
     laptop, phone = app.test_client(), app.test_client()
     sign_in(laptop, user)
     sign_in(phone, user)
-    laptop.post("/sign-out")
+    with phone.session_transaction() as session:
+        phone_key = session["_user_id"]
+    auth_service.end_sessions(user)  # a password change elsewhere ended both
+    db.session.commit()
     response = phone.post("/sign-out")
     assert response.status_code == 302 and response.headers["Location"].endswith("/")
     with phone.session_transaction() as session:
         assert "_user_id" not in session
+    assert phone_key
     db.session.expire_all()
     assert db.session.get(User, user.id).session_epoch == 1  # an ended session moves nothing on
     assert sign_in(laptop, user).status_code == 302
@@ -407,15 +420,14 @@ def test_a_malformed_user_id_in_the_session_is_an_anonymous_visitor(client, iden
     assert _sent_to_sign_in(client.get("/account"))
 
 
-def test_a_session_naming_an_older_epoch_is_an_anonymous_visitor(client):
+def test_a_session_naming_a_user_rather_than_a_session_key_is_an_anonymous_visitor(client):
     user = make_user()
-    assert user.get_id() == f"{user.id}:0"
-    for identity in (f"{user.id}:1", str(user.id)):  # a later epoch, and a session from before epochs existed
+    assert user.get_id() == f"{user.id}:0"  # what a cookie from before session records held
+    for identity in (f"{user.id}:0", f"{user.id}:1", str(user.id)):
         with client.session_transaction() as session:
             session["_user_id"] = identity
         assert _sent_to_sign_in(client.get("/account")), identity
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+    assert sign_in(client, user).status_code == 302
     assert client.get("/account").status_code == 200
 
 

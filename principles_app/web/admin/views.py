@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from principles_app import permissions
 from principles_app.services import audit_listing
@@ -14,6 +14,7 @@ from principles_app.services import auth as auth_service
 from principles_app.services import organisations as org_service
 from principles_app.services.errors import ValidationFailed
 from principles_app.web.admin.forms import OrganisationForm, UserForm
+from principles_app.web.auth.views import keep_this_session
 from principles_app.web.choices import options
 from principles_app.web.submitting import done, submit
 
@@ -123,7 +124,9 @@ def edit_user(user_id: int):
     outcome = submit(form, save)
     if outcome.succeeded:
         if user.id == current_user.id and user.active:
-            login_user(user)  # changing one's own password or role ends other sessions, not this one
+            keep_this_session(
+                current_user._get_current_object()
+            )  # changing one's own password or role ends other sessions, not this one
         return done(_("User saved."), url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user), outcome.status
 

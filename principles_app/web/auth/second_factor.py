@@ -48,7 +48,7 @@ def ask_for_second_factor(user, next_url: str | None):
     session.clear()
     if language:
         session["language"] = language
-    session[PENDING] = {"user": user.get_id(), "since": int(time.time()), "next": next_url or ""}
+    session[PENDING] = {"user": user.epoch_identity(), "since": int(time.time()), "next": next_url or ""}
     return redirect(url_for("two_factor.sign_in_code"))
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from principles_app.extensions import db
 from principles_app.services import auth as auth_service
+from principles_app.services import sessions
 from principles_app.services.errors import RateLimited
 from principles_app.web.auth.forms import (
     ChangePasswordForm,
@@ -53,8 +54,17 @@ def _start_session(user) -> None:
     session.clear()
     if language:
         session["language"] = language
+    sessions.start(user, request.user_agent.string)
+    db.session.commit()
     login_user(user)
     flash(_("Welcome, %(name)s.", name=user.name), "success")
+
+
+def keep_this_session(user) -> None:
+    """Keep this browser signed in after a change of the user's own account ended every session."""
+    sessions.reopen(user.current_session)
+    db.session.commit()
+    login_user(user)
 
 
 @bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
@@ -76,11 +86,11 @@ def sign_in_link(token: str):
 
 @bp.post("/sign-out")
 def sign_out():
-    """Sign out, ending every session of the account so that a copied cookie opens nothing."""
+    """Sign out, ending this session only: a copied cookie of it opens nothing, other devices stay signed in."""
     form = SignOutForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
-            auth_service.end_sessions(current_user)
+            sessions.end_session(current_user.current_session)
             db.session.commit()
         # A session that has already ended is cleared all the same, so the browser forgets it.
         logout_user()
@@ -106,7 +116,7 @@ def change_password():
         ),
     )
     if outcome.succeeded:
-        login_user(user)  # the session epoch moved on: this browser signs in again at the new one
+        keep_this_session(user)
         return done(
             _("Your password is changed. Every other session and API token of your account has ended."),
             url_for("main.account"),
