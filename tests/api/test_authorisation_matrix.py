@@ -67,6 +67,25 @@ def test_foundation_route_matrix(client, role, index):
         assert "error" in response.get_json()
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_my_tokens_route_matrix(client, role):
+    """Every signed-in role lists and revokes its own tokens; an anonymous caller gets 401."""
+    if role == "anonymous":
+        for method, path in (("GET", "/api/v1/me/tokens"), ("DELETE", "/api/v1/me/tokens/1")):
+            response = client.open(path, method=method)
+            assert response.status_code == 401 and "error" in response.get_json()
+        return
+    from principles_app.extensions import db
+    from principles_app.services import auth as auth_service
+
+    user = make_user(role)
+    headers = auth_header(token_for(user))
+    _spare, row = auth_service.issue_token(user)
+    db.session.commit()
+    assert client.get("/api/v1/me/tokens", headers=headers).status_code == 200
+    assert client.delete(f"/api/v1/me/tokens/{row.id}", headers=headers).status_code == 204
+
+
 WEB_PAGES = ["/admin/organisations", "/admin/organisations/new", "/admin/users", "/admin/users/new", "/admin/audit"]
 
 

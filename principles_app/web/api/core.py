@@ -9,6 +9,7 @@ from principles_app.extensions import db
 from principles_app.models import ApiToken
 from principles_app.services import auth as auth_service
 from principles_app.services import organisations as org_service
+from principles_app.services import sessions as session_service
 from principles_app.services import two_factor
 from principles_app.services.errors import Forbidden
 from principles_app.web.api import bp
@@ -20,6 +21,8 @@ from principles_app.web.api.schemas import (
     OrganisationOut,
     OrganisationPatch,
     PasswordChange,
+    TokenList,
+    TokenOut,
     TokenRequest,
     TokenResponse,
     UserCreate,
@@ -54,15 +57,30 @@ def require(allowed: bool) -> None:
 def create_token(body: TokenRequest):
     user = auth_service.authenticate(body.email, body.password, request.remote_addr)
     two_factor.check_token_exchange(user, body.code, request.remote_addr)
-    token, row = auth_service.issue_token(user, body.expires_in)
+    token, row = auth_service.issue_token(user, body.expires_in, body.name)
     db.session.commit()
-    return ok(TokenResponse(token=token, expires_at=row.expires_at))
+    return ok(TokenResponse(token=token, expires_at=row.expires_at, id=row.id, name=row.name))
 
 
 @bp.delete("/auth/token")
 @endpoint(Endpoint("Revoke the token this request is made with", tag="auth"))
 def revoke_token():
     auth_service.revoke_token(db.session.get(ApiToken, g.api_token_id))
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/me/tokens")
+@endpoint(Endpoint("List my API tokens that still work", response=TokenList, tag="users"))
+def list_my_tokens():
+    tokens = [TokenOut.model_validate(row) for row in session_service.list_tokens(g.api_user)]
+    return ok(TokenList(tokens=tokens))
+
+
+@bp.delete("/me/tokens/<int:token_id>")
+@endpoint(Endpoint("Revoke one of my API tokens", errors=(404,), tag="users"))
+def revoke_my_token(token_id: int):
+    session_service.revoke_own_token(g.api_user, token_id)
     db.session.commit()
     return "", 204
 

@@ -104,6 +104,9 @@ class TokenRequest(StrictModel):
         max_length=64,
         description="With two-factor sign-in on: the code from the authenticator app, or a recovery code",
     )
+    name: str | None = Field(
+        default=None, min_length=1, max_length=100, description="A name to tell the token apart in the list"
+    )
 
 
 class TokenResponse(BaseModel):
@@ -111,6 +114,25 @@ class TokenResponse(BaseModel):
 
     token: str
     expires_at: datetime | None
+    id: int
+    name: str | None
+
+
+class TokenOut(BaseModel):
+    """One of my API tokens that still works (never the token itself)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str | None
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class TokenList(BaseModel):
+    """My API tokens that still work, the newest first."""
+
+    tokens: list[TokenOut]
 
 
 class OrganisationOut(BaseModel):
