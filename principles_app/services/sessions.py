@@ -77,7 +77,7 @@ def start(user: User, user_agent: str | None) -> str:
     db.session.add(row)
     db.session.flush()
     if seen_any and not seen_device:
-        notify_account(user, "new_device", {"device": device, "url": link_to("main.account_sessions")})
+        notify_account(user, "new_device", {"device": device, "url": link_to("sessions.listing")})
     user.session_key = key
     user.current_session = row
     return key

@@ -172,6 +172,7 @@ def register_web(app: Flask) -> None:
     from principles_app.web.api import bp as api_bp
     from principles_app.web.auth.passkeys import bp as passkeys_bp
     from principles_app.web.auth.second_factor import bp as two_factor_bp
+    from principles_app.web.auth.sessions import bp as sessions_bp
     from principles_app.web.auth.views import bp as auth_bp
     from principles_app.web.comments.views import bp as comments_bp
     from principles_app.web.drafts.views import bp as drafts_bp
@@ -218,6 +219,7 @@ def register_web(app: Flask) -> None:
         passkeys_bp,
         search_bp,
         calendar_bp,
+        sessions_bp,
     ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
