@@ -25,6 +25,7 @@ from principles_app.models.notifications import OutboxMessage
 from principles_app.models.organisation import (
     ApiToken,
     Category,
+    Invitation,
     NotificationPreference,
     Organisation,
     PasswordResetLink,
@@ -77,6 +78,7 @@ __all__ = [
     "CommentFlag",
     "CommentRevision",
     "HiddenCategory",
+    "Invitation",
     "NotificationPreference",
     "Organisation",
     "OutboxMessage",

@@ -22,7 +22,17 @@ from principles_app.domain.organisations import (
 )
 from principles_app.domain.text import comparison_key, organisation_name_key, unique_key
 
-__all__ = ["ApiToken", "Category", "NotificationPreference", "Organisation", "Region", "Role", "User", "enum_column"]
+__all__ = [
+    "ApiToken",
+    "Category",
+    "Invitation",
+    "NotificationPreference",
+    "Organisation",
+    "Region",
+    "Role",
+    "User",
+    "enum_column",
+]
 
 
 def enum_column(enum_cls: type[StrEnum], name: str) -> Enum:
@@ -213,3 +223,35 @@ class PasswordResetLink(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class Invitation(Base):
+    """The secretariat's invitation to a person to join, with a single-use link valid seven days.
+
+    Only the link's hash is stored. The person chooses their own password through it: nobody else
+    ever knows it. Accepting creates the account; re-sending draws a new link and kills the old one.
+    """
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int_pk]
+    email: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
+    name: Mapped[str_name]
+    role: Mapped[Role] = mapped_column(enum_column(Role, "invitation_role"), nullable=False)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), nullable=False, index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def pending(self) -> bool:
+        """Tell whether the invitation is neither accepted nor cancelled (it may have expired)."""
+        return self.accepted_at is None and self.cancelled_at is None

@@ -68,6 +68,7 @@ SUBJECTS = {
     "participation_invitation": _l("Your organisation's views are invited on “%(document)s”"),
     "motion_reminder": _l("Reminder: your organisation has not voted on motion %(position)s of “%(title)s”"),
     "two_factor_reset": _l("The second factors of your account were removed"),
+    "invitation": _l("You are invited to join Principles for Collaboration"),
 }
 
 

@@ -177,6 +177,7 @@ def register_web(app: Flask) -> None:
     from principles_app.web.comments.views import bp as comments_bp
     from principles_app.web.drafts.views import bp as drafts_bp
     from principles_app.web.endorsements.views import bp as endorsements_bp
+    from principles_app.web.invitations.views import bp as invitations_bp
     from principles_app.web.main.views import bp as main_bp
     from principles_app.web.points.views import bp as points_bp
     from principles_app.web.publications.desk import bp as publishing_bp
@@ -220,6 +221,7 @@ def register_web(app: Flask) -> None:
         search_bp,
         calendar_bp,
         sessions_bp,
+        invitations_bp,
     ):
         app.register_blueprint(blueprint)
     register_template_helpers(app)

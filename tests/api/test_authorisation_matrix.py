@@ -529,3 +529,64 @@ def test_calendar_route_matrix(client, role):
         assert response.headers["Location"].endswith("/account#calendar")
     # Renewing one's own address never touches another person's.
     assert client.get(f"/calendar/{token}.ics").status_code == 200
+
+
+# Invitations (SPEC §13): the secretariat alone invites, lists, re-sends and cancels; the link page is public.
+def _invitation_routes(org_id, invitation_id):
+    body = {"email": "invited@example.org", "name": "Invited", "role": "member", "organisation_id": org_id}
+    return [
+        ("POST", "/api/v1/invitations", body),
+        ("GET", "/api/v1/invitations", None),
+        ("POST", f"/api/v1/invitations/{invitation_id}/resend", None),
+        ("DELETE", f"/api/v1/invitations/{invitation_id}", None),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("index", range(4))
+def test_invitation_route_matrix(client, role, index):
+    from principles_app.services import invitations as invitation_service
+
+    org = make_organisation("Invitation Org")
+    pending = invitation_service.create_invitation(
+        make_user("secretariat"), email="pending@example.org", name="Pending", role="member", organisation=org
+    )
+    from principles_app.extensions import db
+
+    db.session.commit()
+    method, path, body = _invitation_routes(org.id, pending.id)[index]
+    response = _call(client, role, method, path, body)
+    if role == "secretariat":
+        assert response.status_code < 400, (role, method, path, response.get_json())
+    else:
+        assert response.status_code == (401 if role == "anonymous" else 403), (role, method, path)
+        assert "error" in response.get_json()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_invitation_pages_matrix(client, role):
+    from principles_app.extensions import db
+    from principles_app.services import invitations as invitation_service
+    from tests.factories import sign_in
+
+    org = make_organisation("Invitation Page Org")
+    pending = invitation_service.create_invitation(
+        make_user("secretariat"), email="pending@example.org", name="Pending", role="member", organisation=org
+    )
+    db.session.commit()
+    if role != "anonymous":
+        sign_in(client, make_user(role))
+    statuses = [
+        client.get("/admin/invitations").status_code,
+        client.get("/admin/invitations/new").status_code,
+        client.post(f"/admin/invitations/{pending.id}/resend").status_code,
+        client.post(f"/admin/invitations/{pending.id}/cancel").status_code,
+    ]
+    if role == "secretariat":
+        assert statuses == [200, 200, 302, 302]
+    elif role == "anonymous":
+        assert statuses == [302, 302, 302, 302]
+    else:
+        assert statuses == [403, 403, 403, 403]
+    # The link page is public, whoever is signed in: an unknown link is gone.
+    assert client.get("/invitations/" + "x" * 43).status_code == 410

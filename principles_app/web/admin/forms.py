@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from principles_app.domain.languages import LANGUAGE_NAMES, Language
 from principles_app.domain.organisations import Category, Region, Role
 from principles_app.labels import CATEGORY_NAMES, REGION_NAMES, ROLE_NAMES
 from principles_app.web.choices import enum_options
@@ -51,3 +52,14 @@ class UserForm(TextSafeForm):
         description=_l("At least 12 characters and not easy to guess. Leave empty to keep the current password."),
     )
     submit = SubmitField(_l("Save user"))
+
+
+class InvitationForm(TextSafeForm):
+    """Invite a person; they choose their own password through the e-mailed link."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=enum_options(Role, ROLE_NAMES))
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    language = SelectField(_l("Language of the e-mail"), choices=enum_options(Language, LANGUAGE_NAMES))
+    submit = SubmitField(_l("Send the invitation"))

@@ -9,14 +9,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from principles_app import permissions
+from principles_app.db import utcnow
 from principles_app.services import audit_listing
 from principles_app.services import auth as auth_service
+from principles_app.services import invitations as invitation_service
 from principles_app.services import organisations as org_service
 from principles_app.services.errors import ValidationFailed
-from principles_app.web.admin.forms import OrganisationForm, UserForm
+from principles_app.web.admin.forms import InvitationForm, OrganisationForm, UserForm
+from principles_app.web.auth.two_factor_forms import ConfirmButtonForm
 from principles_app.web.auth.views import keep_this_session
 from principles_app.web.choices import options
-from principles_app.web.submitting import done, submit
+from principles_app.web.submitting import act, done, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -134,3 +137,46 @@ def edit_user(user_id: int):
 @bp.get("/audit")
 def audit_log():
     return render_template("admin/audit.html", entries=audit_listing.listed_entries(200))
+
+
+@bp.get("/invitations")
+def invitations():
+    return render_template("admin/invitations.html", invitations=invitation_service.list_pending(), now=utcnow())
+
+
+@bp.route("/invitations/new", methods=["GET", "POST"])
+def new_invitation():
+    form = InvitationForm()
+    form.organisation_id.choices = options((o.id, o.name) for o in org_service.list_organisations())
+    outcome = submit(
+        form,
+        lambda: invitation_service.create_invitation(
+            current_user,
+            email=form.email.data,
+            name=form.name.data,
+            role=form.role.data,
+            organisation=org_service.get_organisation(form.organisation_id.data),
+            language=form.language.data,
+        ),
+    )
+    if outcome.succeeded:
+        return done(_("Invitation sent."), url_for("admin.invitations"))
+    return render_template("admin/invitation_form.html", form=form), outcome.status
+
+
+@bp.post("/invitations/<int:invitation_id>/resend")
+def resend_invitation(invitation_id: int):
+    act(
+        ConfirmButtonForm(),
+        lambda: invitation_service.resend_invitation(current_user, invitation_service.get_pending(invitation_id)),
+    )
+    return done(_("A new link was sent; the old one no longer works."), url_for("admin.invitations"))
+
+
+@bp.post("/invitations/<int:invitation_id>/cancel")
+def cancel_invitation(invitation_id: int):
+    act(
+        ConfirmButtonForm(),
+        lambda: invitation_service.cancel_invitation(current_user, invitation_service.get_pending(invitation_id)),
+    )
+    return done(_("Invitation cancelled."), url_for("admin.invitations"))

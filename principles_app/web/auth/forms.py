@@ -68,3 +68,17 @@ class ResetPasswordForm(TextSafeForm):
         ),
     )
     submit = SubmitField(_l("Save the new password"))
+
+
+class AcceptInvitationForm(TextSafeForm):
+    """The password an invited person chooses for their new account."""
+
+    password = PasswordField(
+        _l("Choose your password"),
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+        description=_l(
+            "At least 12 characters and not easy to guess: a few uncommon words together are easy to remember."
+        ),
+    )
+    submit = SubmitField(_l("Create my account"))

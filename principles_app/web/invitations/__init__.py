@@ -1,0 +1,1 @@
+"""The page where an invited person chooses their own password."""
