@@ -86,7 +86,13 @@ def test_my_tokens_route_matrix(client, role):
     assert client.delete(f"/api/v1/me/tokens/{row.id}", headers=headers).status_code == 204
 
 
-WEB_PAGES = ["/admin/organisations", "/admin/organisations/new", "/admin/users", "/admin/users/new", "/admin/audit"]
+WEB_PAGES = [
+    "/admin/organisations",
+    "/admin/organisations/new",
+    "/admin/users",
+    "/admin/invitations/new",
+    "/admin/audit",
+]
 
 
 @pytest.mark.parametrize("role", ROLES)

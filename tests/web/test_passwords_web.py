@@ -12,7 +12,7 @@ from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import OutboxMessage, PasswordResetLink, User
 from principles_app.services import auth as auth_service
-from tests.factories import PASSWORD, auth_header, make_organisation, make_user, sign_in, token_for
+from tests.factories import PASSWORD, auth_header, make_user, sign_in, token_for
 
 NEW = "kettle mango lantern"
 PUBLIC_URL = "https://principles.example.org"
@@ -268,49 +268,6 @@ def test_an_account_asked_for_too_often_gets_the_same_page_and_no_more_mail(app)
 
 
 # --- the secretariat's user form ----------------------------------------------------------------
-
-
-def _user_form(organisation, **fields):
-    return {
-        "email": "new.person@example.org",
-        "name": "New Person",
-        "role": "member",
-        "organisation_id": organisation.id,
-        "active": "y",
-        **fields,
-    }
-
-
-@pytest.mark.parametrize("password", ["short pw 9", "password1234"])
-def test_the_secretariat_cannot_set_a_weak_password(client, password):
-    organisation = make_organisation(category="member")
-    sign_in(client, make_user("secretariat"))
-    response = client.post("/admin/users/new", data=_user_form(organisation, password=password))
-    assert response.status_code == 422 and 'id="password-error"' in response.get_data(as_text=True)
-    assert (
-        db.session.execute(
-            select(func.count()).select_from(User).where(User.email == "new.person@example.org")
-        ).scalar()
-        == 0
-    )
-
-
-def test_the_secretariat_cannot_reset_a_member_to_a_weak_password(app, client):
-    member = make_user()
-    sign_in(client, make_user("secretariat"))
-    response = client.post(
-        f"/admin/users/{member.id}/edit",
-        data={
-            "email": member.email,
-            "name": member.name,
-            "role": "member",
-            "organisation_id": member.organisation_id,
-            "active": "y",
-            "password": "password1234",
-        },
-    )
-    assert response.status_code == 422
-    assert sign_in(app.test_client(), member).status_code == 302
 
 
 def test_the_two_forms_of_the_account_page_have_unique_ids_and_both_carry_csrf(app, monkeypatch):

@@ -45,13 +45,13 @@ def test_the_user_form_refuses_a_name_with_a_control_character(client):
     before = _counts()
     _refused(
         client.post(
-            "/admin/users/new",
+            "/admin/invitations/new",
             data={
                 "email": "new@example.org",
                 "name": "New\x1bName",
-                "password": "long enough pw",
                 "role": "member",
                 "organisation_id": str(organisation.id),
+                "language": "en",
             },
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DecimalField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DecimalField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from principles_app.domain.languages import LANGUAGE_NAMES, Language
@@ -46,11 +46,6 @@ class UserForm(TextSafeForm):
     role = SelectField(_l("Role"), choices=enum_options(Role, ROLE_NAMES))
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
-    password = PasswordField(
-        _l("Password"),
-        validators=[Optional(), Length(max=1024)],
-        description=_l("At least 12 characters and not easy to guess. Leave empty to keep the current password."),
-    )
     submit = SubmitField(_l("Save user"))
 
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from principles_app import permissions
 from principles_app.db import utcnow
 from principles_app.services import audit_listing
-from principles_app.services import auth as auth_service
 from principles_app.services import invitations as invitation_service
 from principles_app.services import organisations as org_service
-from principles_app.services.errors import ValidationFailed
 from principles_app.web.admin.forms import InvitationForm, OrganisationForm, UserForm
 from principles_app.web.auth.two_factor_forms import ConfirmButtonForm
 from principles_app.web.auth.views import keep_this_session
@@ -81,29 +79,8 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
-    form = _user_form()
-
-    def create():
-        if not form.password.data:
-            raise ValidationFailed(fields={"password": _("Give a password for the new user.")})
-        auth_service.check_new_password(
-            form.password.data, field="password", user_inputs=(form.email.data, form.name.data)
-        )
-        user = org_service.create_user(
-            current_user,
-            email=form.email.data,
-            name=form.name.data,
-            password=form.password.data,
-            role=form.role.data,
-            organisation=org_service.get_organisation(form.organisation_id.data),
-        )
-        if not form.active.data:
-            org_service.update_user(current_user, user, active=False)
-
-    outcome = submit(form, create)
-    if outcome.succeeded:
-        return done(_("User created."), url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=None), outcome.status
+    """New people are invited: they choose their own password, which the secretariat never sets nor sees."""
+    return redirect(url_for("admin.new_invitation"))
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -112,8 +89,6 @@ def edit_user(user_id: int):
     form = _user_form(user)
 
     def save():
-        if form.password.data:
-            auth_service.check_new_password(form.password.data, field="password", user_inputs=(user.email, user.name))
         return org_service.update_user(
             current_user,
             user,
@@ -121,7 +96,6 @@ def edit_user(user_id: int):
             role=form.role.data,
             organisation=org_service.get_organisation(form.organisation_id.data),
             active=form.active.data,
-            password=form.password.data or None,
         )
 
     outcome = submit(form, save)
@@ -129,7 +103,7 @@ def edit_user(user_id: int):
         if user.id == current_user.id and user.active:
             keep_this_session(
                 current_user._get_current_object()
-            )  # changing one's own password or role ends other sessions, not this one
+            )  # changing one's own role ends other sessions, not this one
         return done(_("User saved."), url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user), outcome.status
 
