@@ -1,12 +1,13 @@
-"""Invitations over JSON (SPEC §13): invite, list pending, re-send, cancel; secretariat only."""
+"""Invitations over JSON (SPEC §13): invite, list pending, re-send, cancel (secretariat); your data."""
 
 from __future__ import annotations
 
-from flask import g
+from flask import g, jsonify
 
 from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.services import invitations as invitation_service
+from principles_app.services import my_data
 from principles_app.services import organisations as org_service
 from principles_app.web.api import bp
 from principles_app.web.api.core import ok
@@ -93,3 +94,19 @@ def cancel_invitation(invitation_id: int):
     invitation_service.cancel_invitation(g.api_user, invitation)
     db.session.commit()
     return "", 204
+
+
+@bp.get("/me/export")
+@endpoint(
+    Endpoint(
+        "Everything I wrote (comments, anonymous ones included, amendments and their revisions, translations, "
+        "flags, key points) and my account settings, as one JSON document; never a secret",
+        response={"type": "object"},
+        tag="users",
+    )
+)
+def export_my_data():
+    response = jsonify(my_data.export_for(g.api_user))
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

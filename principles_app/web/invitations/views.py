@@ -1,13 +1,15 @@
-"""Accept an invitation: the person chooses their own password and is signed in (SPEC §13)."""
+"""Accept an invitation: the person chooses their own password and is signed in; download your data (SPEC §13)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
-from flask_login import logout_user
+import json
+
+from flask import Blueprint, Response, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
 
 from principles_app.extensions import db
 from principles_app.services import invitations as invitation_service
-from principles_app.services import two_factor
+from principles_app.services import my_data, two_factor
 from principles_app.web.auth.forms import AcceptInvitationForm
 from principles_app.web.auth.views import _start_session
 from principles_app.web.submitting import submit
@@ -38,4 +40,16 @@ def accept(token: str):
         render_template("invitations/accept.html", form=form, invitation=invitation),
         outcome.status,
         NO_REFERRER,
+    )
+
+
+@bp.get("/account/export")
+@login_required
+def export_my_data():
+    """Download everything the signed-in person wrote, and their account settings, as JSON."""
+    body = json.dumps(my_data.export_for(current_user), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-data.json"', "Cache-Control": "no-store"},
     )
