@@ -58,3 +58,12 @@ class InvitationForm(TextSafeForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     language = SelectField(_l("Language of the e-mail"), choices=enum_options(Language, LANGUAGE_NAMES))
     submit = SubmitField(_l("Send the invitation"))
+
+
+class EraseForm(TextSafeForm):
+    """Erase a person, confirmed by typing their e-mail address or name."""
+
+    confirm = StringField(
+        _l("Type their e-mail address or name to confirm"), validators=[DataRequired(), Length(max=254)]
+    )
+    submit = SubmitField(_l("Erase this person"))

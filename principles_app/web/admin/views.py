@@ -10,10 +10,10 @@ from flask_login import current_user, login_required
 
 from principles_app import permissions
 from principles_app.db import utcnow
-from principles_app.services import audit_listing
+from principles_app.services import audit_listing, erasure
 from principles_app.services import invitations as invitation_service
 from principles_app.services import organisations as org_service
-from principles_app.web.admin.forms import InvitationForm, OrganisationForm, UserForm
+from principles_app.web.admin.forms import EraseForm, InvitationForm, OrganisationForm, UserForm
 from principles_app.web.auth.two_factor_forms import ConfirmButtonForm
 from principles_app.web.auth.views import keep_this_session
 from principles_app.web.choices import options
@@ -154,3 +154,20 @@ def cancel_invitation(invitation_id: int):
         lambda: invitation_service.cancel_invitation(current_user, invitation_service.get_pending(invitation_id)),
     )
     return done(_("Invitation cancelled."), url_for("admin.invitations"))
+
+
+@bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
+def erase_user(user_id: int):
+    user = org_service.get_user(user_id)
+    if erasure.is_erased(user):
+        abort(404)
+    form = EraseForm()
+
+    def erase():
+        erasure.check_confirmation(user, form.confirm.data)
+        erasure.erase_user(current_user, user)
+
+    outcome = submit(form, erase)
+    if outcome.succeeded:
+        return done(_("The person is erased. What they wrote stays, as by a former member."), url_for("admin.users"))
+    return render_template("admin/erase_user.html", form=form, user=user), outcome.status

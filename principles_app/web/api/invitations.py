@@ -1,4 +1,4 @@
-"""Invitations over JSON (SPEC §13): invite, list pending, re-send, cancel (secretariat); your data."""
+"""Invitations over JSON (SPEC §13): invite, list pending, re-send, cancel (secretariat); your data; erasure."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from flask import g, jsonify
 
 from principles_app.db import utcnow
 from principles_app.extensions import db
+from principles_app.services import erasure, my_data
 from principles_app.services import invitations as invitation_service
-from principles_app.services import my_data
 from principles_app.services import organisations as org_service
 from principles_app.web.api import bp
 from principles_app.web.api.core import ok
@@ -110,3 +110,22 @@ def export_my_data():
     response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.delete("/users/<int:user_id>")
+@endpoint(
+    Endpoint(
+        "Erase a person: name, e-mail, password, tokens, second factors and sessions are gone; the account stays "
+        "deactivated and what they wrote is shown as by a former member of their organisation. 409 for oneself, "
+        "the last secretariat member or an erased account",
+        auth="secretariat",
+        status=204,
+        errors=(404, 409),
+        tag="users",
+    )
+)
+def erase_user(user_id: int):
+    user = org_service.get_user(user_id)
+    erasure.erase_user(g.api_user, user)
+    db.session.commit()
+    return "", 204
