@@ -110,3 +110,7 @@ __all__ += ["SearchEntry"]
 from principles_app.models.calendar import CalendarFeed  # noqa: E402
 
 __all__ += ["CalendarFeed"]
+
+from principles_app.models.meetings import Attendance, Meeting, MeetingProxy  # noqa: E402
+
+__all__ += ["Attendance", "Meeting", "MeetingProxy"]

@@ -46,5 +46,7 @@ class Round(Base):
     secrecy: Mapped[str] = mapped_column(String(16), nullable=False, default=DEFAULT_SECRECY.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[created_at]
+    # The General Meeting the round is voted at, if any (SPEC §11).
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
 
     document: Mapped[Document] = relationship()

@@ -93,6 +93,8 @@ class Ballot(Base):
     previous_choice: Mapped[str | None] = mapped_column(String(8))
     # Entered by the secretariat from a paper form (cast_by is then the secretariat user).
     paper: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    # Cast by this organisation's delegate holding the organisation's proxy at a meeting (SPEC §11).
+    proxy_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
 
     motion: Mapped[Motion] = relationship()
 
