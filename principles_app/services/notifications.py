@@ -67,6 +67,8 @@ SUBJECTS = {
     "endorsement_renew": _l("Version %(label)s of “%(title)s” is published: endorse it too"),
     "participation_invitation": _l("Your organisation's views are invited on “%(document)s”"),
     "motion_reminder": _l("Reminder: your organisation has not voted on motion %(position)s of “%(title)s”"),
+    "proxy_given": _l("“%(giver)s” gave its proxy for “%(meeting)s” to “%(holder)s”"),
+    "proxy_revoked": _l("“%(giver)s” revoked its proxy for “%(meeting)s” held by “%(holder)s”"),
     "two_factor_reset": _l("The second factors of your account were removed"),
     "invitation": _l("You are invited to join Principles for Collaboration"),
 }

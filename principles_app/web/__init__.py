@@ -179,6 +179,7 @@ def register_web(app: Flask) -> None:
     from principles_app.web.endorsements.views import bp as endorsements_bp
     from principles_app.web.invitations.views import bp as invitations_bp
     from principles_app.web.main.views import bp as main_bp
+    from principles_app.web.meetings.views import bp as meetings_bp
     from principles_app.web.points.views import bp as points_bp
     from principles_app.web.publications.desk import bp as publishing_bp
     from principles_app.web.publications.views import public_bp
@@ -220,6 +221,7 @@ def register_web(app: Flask) -> None:
         passkeys_bp,
         search_bp,
         calendar_bp,
+        meetings_bp,
         sessions_bp,
         invitations_bp,
     ):

@@ -1,0 +1,370 @@
+"""General Meetings (SPEC §11): scheduling, attendance, proxies and the quorum they make.
+
+The rules are pure (domain.meetings); this module loads the rows, checks who may act, writes,
+audits and notifies. Proxy changes of one meeting are serialised by locking the meeting row,
+so two proxies handed to the same holder at once never pass its limit; the unique and check
+constraints stay the last line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from principles_app import permissions
+from principles_app.db import utcnow
+from principles_app.domain import meetings as rules
+from principles_app.domain.times import is_known_zone
+from principles_app.extensions import db
+from principles_app.formatting import time_in_zone
+from principles_app.models import Attendance, Document, Meeting, MeetingProxy, Organisation, Role, User
+from principles_app.services import audit
+from principles_app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from principles_app.services.notifications import link_to, notify
+
+PROXY_MESSAGES = {
+    rules.ProxyRefusal.CLOSED: _l("Proxies for this meeting closed at its deadline."),
+    rules.ProxyRefusal.TO_ITSELF: _l("An organisation cannot give its proxy to itself."),
+    rules.ProxyRefusal.GIVER_INELIGIBLE: _l("Only an eligible member organisation gives a proxy."),
+    rules.ProxyRefusal.HOLDER_INELIGIBLE: _l("A proxy goes only to an eligible member organisation."),
+    rules.ProxyRefusal.ALREADY_GIVEN: _l("This organisation has already given its proxy; revoke it first."),
+    rules.ProxyRefusal.HOLDER_GIVES: _l("That organisation has given its own proxy: proxies do not chain."),
+    rules.ProxyRefusal.GIVER_HOLDS: _l("This organisation holds a proxy itself: proxies do not chain."),
+    rules.ProxyRefusal.OVER_LIMIT: _l("That organisation already holds as many proxies as the meeting allows."),
+}
+# Not being a member organisation is a matter of the input (422); the rest is the meeting's state (409).
+UNPROCESSABLE = frozenset(
+    {rules.ProxyRefusal.TO_ITSELF, rules.ProxyRefusal.GIVER_INELIGIBLE, rules.ProxyRefusal.HOLDER_INELIGIBLE}
+)
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One eligible organisation at a meeting: how it attends and who holds its proxy."""
+
+    organisation_id: int
+    name: str
+    region: str
+    weight: Decimal
+    mode: str  # in_room, online, represented or absent
+    proxy_holder_id: int | None
+
+
+def get_meeting(meeting_id: int) -> Meeting:
+    """Return the meeting or raise NotFound."""
+    found = db.session.get(Meeting, meeting_id)
+    if found is None:
+        raise NotFound(_l("No such meeting."))
+    return found
+
+
+def meetings_of(document: Document) -> list[Meeting]:
+    """Return the document's meetings, earliest first."""
+    return list(
+        db.session.execute(
+            select(Meeting).where(Meeting.document_id == document.id).order_by(Meeting.starts_at, Meeting.id)
+        ).scalars()
+    )
+
+
+def create_meeting(
+    actor: User,
+    document: Document,
+    *,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    time_zone: str,
+    place: str,
+    online_url: str | None = None,
+    quorum: Decimal | None = None,
+    proxy_limit: int | None = None,
+    proxies_close_at: datetime | None = None,
+) -> Meeting:
+    """Schedule a General Meeting of the document (secretariat)."""
+    if not permissions.is_secretariat(actor):
+        raise Forbidden(_l("Only the secretariat schedules meetings."))
+    fields: dict[str, str] = {}
+    if not title.strip():
+        fields["title"] = str(_l("Give the meeting a title."))
+    if not place.strip():
+        fields["place"] = str(_l("Say where the meeting is held."))
+    if not is_known_zone(time_zone):
+        fields["time_zone"] = str(_l("Choose a time zone from the list (for example Europe/Berlin)."))
+    if online_url is not None and online_url.strip() and not online_url.strip().lower().startswith("https://"):
+        fields["online_url"] = str(_l("The online link must start with https://."))
+    try:
+        close = rules.check_times(starts_at, ends_at, proxies_close_at)
+    except ValueError:
+        fields["ends_at"] = str(_l("The meeting must end after it starts, and proxies close before it ends."))
+        close = starts_at
+    try:
+        quorum_value = rules.check_quorum_fraction(rules.DEFAULT_QUORUM if quorum is None else quorum)
+    except (ValueError, ArithmeticError):
+        fields["quorum"] = str(_l("The quorum is a fraction above 0 and at most 1, for example 0.5."))
+        quorum_value = rules.DEFAULT_QUORUM
+    limit = rules.DEFAULT_PROXY_LIMIT if proxy_limit is None else proxy_limit
+    if not 1 <= limit <= 1000:
+        fields["proxy_limit"] = str(_l("An organisation holds at least one proxy (at most 1000)."))
+    if fields:
+        raise ValidationFailed(_l("The meeting could not be scheduled."), fields=fields)
+    meeting = Meeting(
+        document_id=document.id,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        time_zone=time_zone,
+        place=place.strip(),
+        online_url=(online_url or "").strip() or None,
+        quorum=quorum_value,
+        proxy_limit=limit,
+        proxies_close_at=close,
+        created_by_id=actor.id,
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record(
+        "meeting.created",
+        "meeting",
+        meeting.id,
+        {"document": document.slug, "title": meeting.title, "starts_at": starts_at, "ends_at": ends_at},
+        actor,
+    )
+    return meeting
+
+
+# --- Who is eligible, who is here -----------------------------------------------------------
+
+
+def eligible_organisations() -> list[Organisation]:
+    """Return the member organisations eligible to vote now, by name (the electorate a round would freeze)."""
+    return list(
+        db.session.execute(
+            select(Organisation).where(Organisation.eligible_to_vote).order_by(Organisation.name, Organisation.id)
+        ).scalars()
+    )
+
+
+def _weights() -> dict[int, Decimal]:
+    return {o.id: o.vote_weight for o in eligible_organisations()}
+
+
+def _present(meeting: Meeting) -> dict[int, str]:
+    rows = db.session.execute(
+        select(Attendance.organisation_id, Attendance.mode).where(Attendance.meeting_id == meeting.id)
+    ).all()
+    return {row[0]: row[1] for row in rows}
+
+
+def proxies_of(meeting: Meeting) -> list[MeetingProxy]:
+    """Return the meeting's standing proxies, oldest first."""
+    return list(
+        db.session.execute(
+            select(MeetingProxy).where(MeetingProxy.meeting_id == meeting.id).order_by(MeetingProxy.id)
+        ).scalars()
+    )
+
+
+def _proxy_map(meeting: Meeting) -> dict[int, int]:
+    return {p.giver_organisation_id: p.holder_organisation_id for p in proxies_of(meeting)}
+
+
+def summary(meeting: Meeting) -> rules.Summary:
+    """Return the meeting's presence and whether its quorum is reached."""
+    return rules.summarise(_weights(), _present(meeting), _proxy_map(meeting), meeting.quorum)
+
+
+def attendance_of(meeting: Meeting) -> list[AttendanceRow]:
+    """List every eligible organisation with its attendance mode (represented when its holder is present)."""
+    present = _present(meeting)
+    proxies = _proxy_map(meeting)
+    by_proxy = rules.represented(present, proxies)
+    rows = []
+    for o in eligible_organisations():
+        mode = present.get(o.id) or ("represented" if o.id in by_proxy else rules.Mode.ABSENT.value)
+        rows.append(AttendanceRow(o.id, o.name, o.region.value, o.vote_weight, mode, proxies.get(o.id)))
+    return rows
+
+
+def standing_proxy(meeting_id: int, giver_organisation_id: int) -> MeetingProxy | None:
+    """Return the proxy the organisation gave for the meeting, if one stands."""
+    return db.session.execute(
+        select(MeetingProxy).where(
+            MeetingProxy.meeting_id == meeting_id, MeetingProxy.giver_organisation_id == giver_organisation_id
+        )
+    ).scalar_one_or_none()
+
+
+# --- Attendance ---------------------------------------------------------------------------
+
+
+def _check_org_actor(actor: User, organisation_id: int, what: str) -> None:
+    if permissions.is_secretariat(actor):
+        return
+    if actor is None or actor.role != Role.MEMBER or actor.organisation_id != organisation_id:
+        raise Forbidden(
+            _l("You may check in only your own organisation.")
+            if what == "attendance"
+            else _l("You may give or revoke only your own organisation's proxy.")
+        )
+
+
+def set_attendance(actor: User, meeting: Meeting, organisation_id: int, mode: str, now: datetime | None = None) -> str:
+    """Record how an organisation attends; a member for its own organisation while the meeting runs.
+
+    The secretariat records anyone at any time (a paper sign-in sheet). Returns the mode stored.
+    """
+    _check_org_actor(actor, organisation_id, "attendance")
+    now = now or utcnow()
+    if not permissions.is_secretariat(actor) and not rules.check_in_open(now, meeting.starts_at, meeting.ends_at):
+        raise Conflict(_l("Check-in opens two hours before the meeting starts and closes when it ends."))
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound(_l("No such organisation."))
+    if not organisation.eligible_to_vote:
+        raise ValidationFailed(_l("Only eligible member organisations are checked in."))
+    mode = rules.Mode(mode)
+    before = _present(meeting).get(organisation_id, rules.Mode.ABSENT.value)
+    if mode == rules.Mode.ABSENT:
+        db.session.execute(
+            delete(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.organisation_id == organisation_id)
+        )
+    else:
+        dialect = db.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(Attendance).values(
+            meeting_id=meeting.id,
+            organisation_id=organisation_id,
+            mode=mode.value,
+            recorded_by_id=actor.id,
+            recorded_at=now,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["meeting_id", "organisation_id"],
+            set_={"mode": mode.value, "recorded_by_id": actor.id, "recorded_at": now},
+        )
+        db.session.execute(statement)
+    audit.record(
+        "meeting.attendance",
+        "meeting",
+        meeting.id,
+        {"organisation_id": organisation_id, "from": before, "to": mode.value},
+        actor,
+    )
+    return mode.value
+
+
+# --- Proxies ------------------------------------------------------------------------------
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    """Serialise proxy changes of the meeting (PostgreSQL row lock; SQLite writes are serial)."""
+    return db.session.execute(
+        select(Meeting).where(Meeting.id == meeting.id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _notify_proxy(meeting: Meeting, giver: Organisation, holder: Organisation, event: str) -> int:
+    users = db.session.execute(
+        select(User)
+        .where(User.organisation_id.in_([giver.id, holder.id]), User.role == Role.MEMBER, User.active.is_(True))
+        .order_by(User.id)
+    ).scalars()
+    context = {
+        "meeting": meeting.title,
+        "giver": giver.name,
+        "holder": holder.name,
+        "starts_at": meeting.starts_at,
+        "url": link_to("meetings.meeting_page", meeting_id=meeting.id),
+    }
+    return sum(1 for user in users if notify(user, event, context) is not None)
+
+
+def give_proxy(
+    actor: User,
+    meeting: Meeting,
+    holder_organisation_id: int,
+    giver_organisation_id: int | None = None,
+    now: datetime | None = None,
+) -> MeetingProxy:
+    """Hand the giver's vote at the meeting to the holder (a member for its own organisation, or the secretariat)."""
+    if giver_organisation_id is None:
+        if actor is None or actor.organisation_id is None or permissions.is_secretariat(actor):
+            raise ValidationFailed(
+                _l("Say which organisation gives its proxy."),
+                fields={"giver_organisation_id": str(_l("Required."))},
+            )
+        giver_organisation_id = actor.organisation_id
+    _check_org_actor(actor, giver_organisation_id, "proxy")
+    now = now or utcnow()
+    meeting = _lock(meeting)
+    refusal = rules.proxy_refusal(
+        giver_organisation_id,
+        holder_organisation_id,
+        _weights(),
+        _proxy_map(meeting),
+        meeting.proxy_limit,
+        now,
+        meeting.proxies_close_at,
+    )
+    if refusal is not None:
+        error = ValidationFailed if refusal in UNPROCESSABLE else Conflict
+        raise error(PROXY_MESSAGES[refusal])
+    proxy = MeetingProxy(
+        meeting_id=meeting.id,
+        giver_organisation_id=giver_organisation_id,
+        holder_organisation_id=holder_organisation_id,
+        given_by_id=actor.id,
+        given_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(proxy)
+    except IntegrityError:
+        raise Conflict(PROXY_MESSAGES[rules.ProxyRefusal.ALREADY_GIVEN]) from None
+    giver = db.session.get(Organisation, giver_organisation_id)
+    holder = db.session.get(Organisation, holder_organisation_id)
+    audit.record(
+        "meeting.proxy_given",
+        "meeting",
+        meeting.id,
+        {"giver_organisation_id": giver.id, "holder_organisation_id": holder.id},
+        actor,
+    )
+    _notify_proxy(meeting, giver, holder, "proxy_given")
+    return proxy
+
+
+def revoke_proxy(actor: User, meeting: Meeting, giver_organisation_id: int, now: datetime | None = None) -> None:
+    """Take back the giver's proxy before proxies close."""
+    _check_org_actor(actor, giver_organisation_id, "proxy")
+    now = now or utcnow()
+    meeting = _lock(meeting)
+    proxy = standing_proxy(meeting.id, giver_organisation_id)
+    if proxy is None:
+        raise NotFound(_l("This organisation has given no proxy for the meeting."))
+    if not rules.proxies_open(now, meeting.proxies_close_at):
+        raise Conflict(PROXY_MESSAGES[rules.ProxyRefusal.CLOSED])
+    giver = db.session.get(Organisation, proxy.giver_organisation_id)
+    holder = db.session.get(Organisation, proxy.holder_organisation_id)
+    db.session.delete(proxy)
+    db.session.flush()
+    audit.record(
+        "meeting.proxy_revoked",
+        "meeting",
+        meeting.id,
+        {"giver_organisation_id": giver.id, "holder_organisation_id": holder.id},
+        actor,
+    )
+    _notify_proxy(meeting, giver, holder, "proxy_revoked")
+
+
+def local_time(meeting: Meeting, moment: datetime) -> str:
+    """Return a time of the meeting in the meeting's own zone."""
+    return time_in_zone(moment, meeting.time_zone)

@@ -1,0 +1,1 @@
+"""Pages of a General Meeting: details, attendance, proxies."""

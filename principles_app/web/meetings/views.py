@@ -1,0 +1,104 @@
+"""Pages of a General Meeting: details in the reader's zone, attendance, quorum and proxies."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from principles_app import permissions
+from principles_app.db import utcnow
+from principles_app.domain import meetings as rules
+from principles_app.extensions import db
+from principles_app.models import Organisation
+from principles_app.services import meetings as meeting_service
+from principles_app.web.amendments.forms import ActionForm
+from principles_app.web.submitting import act, done
+
+bp = Blueprint("meetings", __name__)
+
+
+@bp.before_request
+@login_required
+def _signed_in_only():
+    if not permissions.can_read_drafts(current_user):
+        abort(403)
+
+
+def _organisation_id(name: str) -> int:
+    try:
+        value = int(request.form.get(name, ""))
+    except ValueError:
+        abort(422)
+    if not 1 <= value <= 2**31 - 1:
+        abort(422)
+    return value
+
+
+@bp.get("/meetings/<int:meeting_id>/")
+def meeting_page(meeting_id: int):
+    meeting = meeting_service.get_meeting(meeting_id)
+    rows = meeting_service.attendance_of(meeting)
+    names = {row.organisation_id: row.name for row in rows}
+    proxies = meeting_service.proxies_of(meeting)
+    own_id = current_user.organisation_id if current_user.role.value == "member" else None
+    is_secretariat = permissions.is_secretariat(current_user)
+    return render_template(
+        "meetings/meeting.html",
+        meeting=meeting,
+        rows=rows,
+        names=names,
+        proxies=proxies,
+        summary=meeting_service.summary(meeting),
+        own_id=own_id,
+        is_secretariat=is_secretariat,
+        check_in_open=rules.check_in_open(rules_now(), meeting.starts_at, meeting.ends_at),
+        proxies_open=rules.proxies_open(rules_now(), meeting.proxies_close_at),
+        own_proxy=next((p for p in proxies if p.giver_organisation_id == own_id), None),
+        action_form=ActionForm(),
+        modes=mode_choices(),
+    )
+
+
+def rules_now():
+    """Return the current time (one place to read the clock on this page)."""
+    return utcnow()
+
+
+def mode_choices():
+    """Return the attendance modes with their names in the request's language."""
+    return [
+        (rules.Mode.IN_ROOM.value, _("In the room")),
+        (rules.Mode.ONLINE.value, _("Online")),
+        (rules.Mode.ABSENT.value, _("Absent")),
+    ]
+
+
+@bp.post("/meetings/<int:meeting_id>/attendance/<int:organisation_id>")
+def set_attendance(meeting_id: int, organisation_id: int):
+    meeting = meeting_service.get_meeting(meeting_id)
+    mode = request.form.get("mode", "")
+    if mode not in {value for value, _label in mode_choices()}:
+        abort(422)
+    act(ActionForm(), lambda: meeting_service.set_attendance(current_user, meeting, organisation_id, mode))
+    return done(_("Attendance recorded."), url_for("meetings.meeting_page", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/proxies")
+def give_proxy(meeting_id: int):
+    meeting = meeting_service.get_meeting(meeting_id)
+    holder = _organisation_id("holder_organisation_id")
+    giver = _organisation_id("giver_organisation_id") if request.form.get("giver_organisation_id") else None
+    act(ActionForm(), lambda: meeting_service.give_proxy(current_user, meeting, holder, giver))
+    name = db.session.get(Organisation, holder).name
+    return done(
+        _("The proxy was given to %(holder)s.", holder=name),
+        url_for("meetings.meeting_page", meeting_id=meeting.id),
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/proxies/<int:giver_organisation_id>/revoke")
+def revoke_proxy(meeting_id: int, giver_organisation_id: int):
+    meeting = meeting_service.get_meeting(meeting_id)
+    act(ActionForm(), lambda: meeting_service.revoke_proxy(current_user, meeting, giver_organisation_id))
+    return done(_("The proxy was revoked."), url_for("meetings.meeting_page", meeting_id=meeting.id))
