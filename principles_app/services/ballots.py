@@ -40,7 +40,17 @@ from principles_app.domain.organisations import VOTING_CATEGORY
 from principles_app.domain.rounds import RoundState, accepts_input
 from principles_app.domain.voting import Secrecy
 from principles_app.extensions import db
-from principles_app.models import Ballot, BallotChange, ElectorateMember, Motion, Role, Round, User
+from principles_app.models import (
+    Ballot,
+    BallotChange,
+    ElectorateMember,
+    MeetingProxy,
+    Motion,
+    Organisation,
+    Role,
+    Round,
+    User,
+)
 from principles_app.services import audit
 from principles_app.services.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from principles_app.services.motions import VOTING_KINDS, elector_of
@@ -82,14 +92,30 @@ _BALLOT = Ballot.__table__
 _ROUND = Round.__table__
 _MOTION = Motion.__table__
 _ELECTOR = ElectorateMember.__table__
+_PROXY = MeetingProxy.__table__
 # A ballot is the one write every member makes at once, so its statements are built once, as plain
 # table statements (no ORM objects are loaded or flushed), and it costs as few round trips as it can.
 _BALLOT_TARGET = (
-    select(_ROUND.c.id, _ROUND.c.kind, _ROUND.c.state, _ROUND.c.closes_at, _ROUND.c.secrecy, _ELECTOR.c.weight)
+    select(
+        _ROUND.c.id,
+        _ROUND.c.kind,
+        _ROUND.c.state,
+        _ROUND.c.closes_at,
+        _ROUND.c.secrecy,
+        _ELECTOR.c.weight,
+        # The organisation holding this organisation's proxy at the round's meeting, if one stands.
+        _PROXY.c.holder_organisation_id.label("proxy_holder_id"),
+    )
     .select_from(
-        _MOTION.join(_ROUND, _ROUND.c.id == _MOTION.c.round_id).outerjoin(
+        _MOTION.join(_ROUND, _ROUND.c.id == _MOTION.c.round_id)
+        .outerjoin(
             _ELECTOR,
             (_ELECTOR.c.round_id == _ROUND.c.id) & (_ELECTOR.c.organisation_id == bindparam("organisation_id")),
+        )
+        .outerjoin(
+            _PROXY,
+            (_PROXY.c.meeting_id == _ROUND.c.meeting_id)
+            & (_PROXY.c.giver_organisation_id == bindparam("organisation_id")),
         )
     )
     .where(_MOTION.c.id == bindparam("motion_id"))
@@ -109,6 +135,7 @@ _NEW_BALLOT = {
     "cast_at": bindparam("now", type_=_BALLOT.c.cast_at.type),
     "changes": literal_column("0", Integer),
     "paper": bindparam("paper", type_=Boolean),
+    "proxy_organisation_id": bindparam("proxy_organisation_id", type_=Integer),
 }
 
 
@@ -129,6 +156,7 @@ def _upserting(statement: Insert, changed_at: Any = None) -> Insert:
             "previous_choice": _BALLOT.c.choice,
             "changes": _BALLOT.c.changes + literal_column("1", Integer),
             "paper": statement.excluded.paper,
+            "proxy_organisation_id": statement.excluded.proxy_organisation_id,
         },
     ).returning(_BALLOT.c.id, _BALLOT.c.previous_choice, _BALLOT.c.cast_at)
 
@@ -158,6 +186,11 @@ def _cast_in_one_statement() -> Select:
         or_(*(target.c.kind == kind for kind in VOTING_KINDS)),
         target.c.weight.is_not(None),
         target.c.closes_at > new_ballot["cast_at"],
+        # While a proxy stands only its holder casts the giver's ballot (a paper form is recorded as it is).
+        or_(
+            _NEW_BALLOT["paper"],
+            target.c.proxy_holder_id.is_not_distinct_from(_NEW_BALLOT["proxy_organisation_id"]),
+        ),
     )
     written = _upserting(
         postgresql.insert(_BALLOT).from_select(list(new_ballot), takes_it), changed_at=_clock_after_lock()
@@ -201,7 +234,7 @@ _TAKE_SQLITE_WRITE_LOCK = (
 )
 
 
-def _refusal(target: Row, now: datetime) -> ServiceError | None:
+def _refusal(target: Row, now: datetime, params: dict[str, Any] | None = None) -> ServiceError | None:
     """Say why a round (as _BALLOT_TARGET reads it) does not take this organisation's ballot now, if it does not."""
     if target.kind not in VOTING_KINDS:
         return Conflict(_l("This round takes no ballots."))
@@ -209,7 +242,24 @@ def _refusal(target: Row, now: datetime) -> ServiceError | None:
         return Conflict(_l("This round is not open for ballots."))
     if target.weight is None:
         return Forbidden(_l("Your organisation is not in this round's electorate."))
+    if params is not None and not params["paper"]:
+        return _proxy_refusal(target.proxy_holder_id, params["proxy_organisation_id"])
     return None
+
+
+def _proxy_refusal(holder_id: int | None, on_behalf_by: int | None) -> ServiceError | None:
+    """Refuse a ballot that a standing proxy (or its absence) does not allow."""
+    if holder_id == on_behalf_by:
+        return None
+    if on_behalf_by is not None:
+        return Forbidden(_l("Your organisation holds no proxy of that organisation for this meeting."))
+    holder = db.session.get(Organisation, holder_id)
+    return Conflict(
+        _l(
+            "Your organisation has given its proxy for this meeting to %(holder)s: its delegates vote for you.",
+            holder=holder.name if holder is not None else "",
+        )
+    )
 
 
 def _cast(connection: Connection, params: dict[str, Any]) -> tuple[Row, int | None, str | None, datetime | None]:
@@ -229,7 +279,7 @@ def _cast(connection: Connection, params: dict[str, Any]) -> tuple[Row, int | No
     target = connection.execute(_BALLOT_TARGET, params).one_or_none()
     if target is None:
         raise NotFound(_l("No such motion."))
-    if _refusal(target, params["now"]) is not None:
+    if _refusal(target, params["now"], params) is not None:
         return target, None, None, params["now"]
     ballot_id, previous, _cast_at = connection.execute(_CAST_ON_SQLITE, params).one()
     connection.execute(
@@ -246,7 +296,14 @@ def _check_choice(choice: Any) -> None:
 
 
 def _write_ballot(
-    actor: User, motion_id: int, organisation_id: int, choice: str, now: datetime | None, *, paper: bool
+    actor: User,
+    motion_id: int,
+    organisation_id: int,
+    choice: str,
+    now: datetime | None,
+    *,
+    paper: bool,
+    proxy_organisation_id: int | None = None,
 ) -> CastResult:
     """Write an organisation's ballot as cast by the actor (a delegate, or the secretariat from paper); audit it."""
     receipt = new_receipt()
@@ -259,11 +316,12 @@ def _write_ballot(
         "new_receipt": receipt,
         "now": now,
         "paper": paper,
+        "proxy_organisation_id": proxy_organisation_id,
     }
     # Refusals below raise, so the transaction (and anything written) is rolled back.
     target, ballot_id, previous, cast_at = _cast(db.session.connection(), params)
     now = cast_at or now or utcnow()
-    refusal = _refusal(target, now)
+    refusal = _refusal(target, now, params)
     if refusal is not None:
         if paper and target.weight is None and isinstance(refusal, Forbidden):
             # The secretariat named an organisation outside the electorate: bad input, not a refusal of the user.
@@ -281,6 +339,8 @@ def _write_ballot(
     }
     if paper:
         payload["paper"] = True
+    if proxy_organisation_id is not None:
+        payload["proxy_organisation_id"] = proxy_organisation_id
     if target.secrecy != Secrecy.SECRET:
         # In a secret round the log never ties a choice to an organisation.
         payload.update({"choice": choice, "from": previous})
@@ -289,11 +349,21 @@ def _write_ballot(
     return CastResult(ballot_id, choice, receipt, now, target.weight, previous)
 
 
-def cast_ballot(user: User, motion_id: int, choice: str, now: datetime | None = None) -> CastResult:
-    """Cast or change the user's organisation's ballot; every call gives a new receipt."""
+def cast_ballot(
+    user: User, motion_id: int, choice: str, now: datetime | None = None, on_behalf_of: int | None = None
+) -> CastResult:
+    """Cast or change the user's organisation's ballot; every call gives a new receipt.
+
+    With ``on_behalf_of``: the ballot of an organisation whose proxy the user's organisation holds
+    at the round's meeting (SPEC §11), counted with that organisation's frozen weight.
+    """
     _check_choice(choice)
     check_may_vote(user)
-    return _write_ballot(user, motion_id, user.organisation_id, choice, now, paper=False)
+    if on_behalf_of is None or on_behalf_of == user.organisation_id:
+        return _write_ballot(user, motion_id, user.organisation_id, choice, now, paper=False)
+    return _write_ballot(
+        user, motion_id, on_behalf_of, choice, now, paper=False, proxy_organisation_id=user.organisation_id
+    )
 
 
 def record_paper_ballot(

@@ -368,3 +368,18 @@ def revoke_proxy(actor: User, meeting: Meeting, giver_organisation_id: int, now:
 def local_time(meeting: Meeting, moment: datetime) -> str:
     """Return a time of the meeting in the meeting's own zone."""
     return time_in_zone(moment, meeting.time_zone)
+
+
+def attach_round(actor: User, meeting: Meeting, target) -> None:
+    """Attach a scheduled round of the meeting's document to the meeting (or detach it with None)."""
+    from principles_app.domain.rounds import RoundState
+
+    if not permissions.is_secretariat(actor):
+        raise Forbidden(_l("Only the secretariat attaches rounds to a meeting."))
+    if target.state != RoundState.SCHEDULED:
+        raise Conflict(_l("A round is attached to a meeting only while it is scheduled."))
+    if meeting is not None and target.document_id != meeting.document_id:
+        raise ValidationFailed(_l("The round and the meeting belong to different documents."))
+    target.meeting_id = meeting.id if meeting is not None else None
+    db.session.flush()
+    audit.record("round.meeting", "round", target.id, {"meeting_id": target.meeting_id}, actor)

@@ -113,7 +113,7 @@ def remove_motion(motion_id: int):
 def cast_ballot(motion_id: int, body: BallotIn):
     """Cast or change the caller's organisation's ballot."""
     require(permissions.can_vote(g.api_user))
-    cast = ballot_service.cast_ballot(g.api_user, motion_id, body.choice)
+    cast = ballot_service.cast_ballot(g.api_user, motion_id, body.choice, on_behalf_of=body.on_behalf_of)
     db.session.commit()
     return ok(BallotOut(choice=cast.choice, weight=str(cast.weight), receipt=cast.receipt, cast_at=cast.cast_at))
 

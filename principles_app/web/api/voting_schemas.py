@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from principles_app.domain.rounds import RoundState
 from principles_app.domain.voting import Choice, Majority, MotionEffect, MotionOutcome
-from principles_app.web.api.schemas import StrictModel, literal_of
+from principles_app.web.api.schemas import Id, StrictModel, literal_of
 
 CHOICE = literal_of(Choice)
 OUTCOMES = literal_of(MotionOutcome)
@@ -45,6 +45,10 @@ class BallotIn(StrictModel):
     """The organisation's choice on a motion."""
 
     choice: CHOICE
+    on_behalf_of: Id | None = Field(
+        default=None,
+        description="the organisation whose proxy yours holds at the round's meeting: cast its ballot instead",
+    )
 
 
 class BallotOut(BaseModel):

@@ -18,6 +18,12 @@ from principles_app.web.submitting import act, done
 bp = Blueprint("meetings", __name__)
 
 
+@bp.app_template_global("document_meetings")
+def document_meetings(document):
+    """List a document's General Meetings on its page."""
+    return meeting_service.meetings_of(document)
+
+
 @bp.before_request
 @login_required
 def _signed_in_only():
