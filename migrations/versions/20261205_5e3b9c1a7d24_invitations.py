@@ -1,7 +1,7 @@
 """invitations: the secretariat invites a person, who chooses their own password
 
 Revision ID: 5e3b9c1a7d24
-Revises: d21c5e6f7a84
+Revises: e5a9c3b71f20
 Create Date: 2026-12-05 15:10:00.000000
 
 """
@@ -13,7 +13,7 @@ import principles_app.db
 
 # revision identifiers, used by Alembic.
 revision = "5e3b9c1a7d24"
-down_revision = "d21c5e6f7a84"
+down_revision = "e5a9c3b71f20"
 branch_labels = None
 depends_on = None
 

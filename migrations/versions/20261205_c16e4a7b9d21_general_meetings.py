@@ -1,7 +1,7 @@
 """general meetings: attendance, proxies, rounds attached to a meeting, ballots cast by proxy
 
 Revision ID: c16e4a7b9d21
-Revises: d21c5e6f7a84
+Revises: 5e3b9c1a7d24
 Create Date: 2026-12-05 15:15:00.000000
 
 """
@@ -13,7 +13,7 @@ import principles_app.db
 
 # revision identifiers, used by Alembic.
 revision = "c16e4a7b9d21"
-down_revision = "d21c5e6f7a84"
+down_revision = "5e3b9c1a7d24"
 branch_labels = None
 depends_on = None
 

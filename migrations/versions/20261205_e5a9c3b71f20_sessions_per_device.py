@@ -1,7 +1,7 @@
 """a record for every signed-in browser; API tokens get a name and a last use
 
 Revision ID: e5a9c3b71f20
-Revises: d21c5e6f7a84
+Revises: 7c3e91a4d2b6
 Create Date: 2026-12-05 15:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import principles_app.db
 
 # revision identifiers, used by Alembic.
 revision = "e5a9c3b71f20"
-down_revision = "d21c5e6f7a84"
+down_revision = "7c3e91a4d2b6"
 branch_labels = None
 depends_on = None
 
