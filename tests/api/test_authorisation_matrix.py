@@ -473,128 +473,6 @@ def test_ballot_desk_pages_matrix(client, role):
     if role == "elector":
         user = scene.delegates[0]
     elif role != "anonymous":
-
-
-# General Meetings (SPEC §11): the secretariat schedules; every signed-in role reads; a delegate acts for its own
-# organisation (check-in while the meeting runs, proxies before they close); the secretariat for anyone.
-MEETING_ROLES = ("anonymous", "observer", "member", "delegate", "secretariat")
-MEETING_ROUTES = {
-    # route: roles allowed
-    "create": {"secretariat"},
-    "list": {"observer", "member", "delegate", "secretariat"},
-    "read": {"observer", "member", "delegate", "secretariat"},
-    "check_in": {"delegate", "secretariat"},
-    "proxies": {"observer", "member", "delegate", "secretariat"},
-    "give_proxy": {"member", "delegate", "secretariat"},  # a member gives its own organisation's proxy
-    "revoke_proxy": {"delegate", "secretariat"},
-}
-
-
-@pytest.mark.parametrize("role", MEETING_ROLES)
-@pytest.mark.parametrize("route", sorted(MEETING_ROUTES))
-def test_meeting_route_matrix(client, role, route):
-    from datetime import timedelta
-
-    from principles_app.db import utcnow
-    from principles_app.extensions import db
-    from principles_app.services import meetings as meeting_service
-    from tests.factories import make_scene
-
-    scene = make_scene(weights=("1", "2", "3"), amendments=0)
-    starts = utcnow() + timedelta(hours=1)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=4),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
-    delegate, holder, third = scene.delegates
-    meeting_service.give_proxy(scene.secretariat, meeting, holder.organisation_id, third.organisation_id)
-    db.session.commit()
-    if role == "anonymous":
-        headers = {}
-    elif role == "delegate":
-        headers = auth_header(token_for(delegate))
-    else:
-        headers = auth_header(token_for(make_user(role)))
-    revoke_giver = delegate.organisation_id if role == "delegate" else third.organisation_id
-    if role == "delegate":
-        meeting_service.give_proxy(delegate, meeting, holder.organisation_id)
-        db.session.commit()
-    calls = {
-        "create": (
-            "POST",
-            f"/api/v1/documents/{scene.document.slug}/meetings",
-            {
-                "title": "GM 2",
-                "starts_at": starts.isoformat(),
-                "ends_at": (starts + timedelta(hours=2)).isoformat(),
-                "time_zone": "Africa/Lagos",
-                "place": "Lagos",
-            },
-        ),
-        "list": ("GET", f"/api/v1/documents/{scene.document.slug}/meetings", None),
-        "read": ("GET", f"/api/v1/meetings/{meeting.id}", None),
-        "check_in": ("PUT", f"/api/v1/meetings/{meeting.id}/attendance/{delegate.organisation_id}", {"mode": "online"}),
-        "proxies": ("GET", f"/api/v1/meetings/{meeting.id}/proxies", None),
-        "give_proxy": (
-            "POST",
-            f"/api/v1/meetings/{meeting.id}/proxies",
-            {"holder_organisation_id": holder.organisation_id}
-            | ({"giver_organisation_id": delegate.organisation_id} if role == "secretariat" else {}),
-        ),
-        "revoke_proxy": ("DELETE", f"/api/v1/meetings/{meeting.id}/proxies/{revoke_giver}", None),
-    }
-    if role == "delegate" and route == "give_proxy":
-        meeting_service.revoke_proxy(delegate, meeting, delegate.organisation_id)
-        db.session.commit()
-    method, path, body = calls[route]
-    response = client.open(path, method=method, headers=headers, json=body)
-    if role in MEETING_ROUTES[route]:
-        assert response.status_code < 400, (role, route, response.get_json())
-    else:
-        assert response.status_code == (401 if role == "anonymous" else 403), (role, route, response.status_code)
-        assert "error" in response.get_json()
-
-
-@pytest.mark.parametrize("role", ("anonymous", "observer", "member", "secretariat"))
-def test_meeting_page_matrix(client, role):
-    from datetime import timedelta
-
-    from principles_app.db import utcnow
-    from principles_app.extensions import db
-    from principles_app.services import meetings as meeting_service
-    from tests.factories import make_scene, sign_in
-
-    scene = make_scene(weights=("1", "2"), amendments=0)
-    starts = utcnow() + timedelta(days=1)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=4),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
-    db.session.commit()
-    if role != "anonymous":
-        sign_in(client, make_user(role))
-    page = client.get(f"/meetings/{meeting.id}/")
-    if role == "anonymous":
-        assert page.status_code == 302
-    else:
-        assert page.status_code == 200 and b"Berlin" in page.data
-    # Checking in someone else's organisation is for the secretariat only.
-    other = scene.delegates[0].organisation_id
-    response = client.post(f"/meetings/{meeting.id}/attendance/{other}", data={"mode": "in_room"})
-    expected = {"anonymous": 302, "observer": 403, "member": 403, "secretariat": 302}[role]
-    assert response.status_code == expected
-    present = meeting_service.summary(meeting).present_count
-    assert present == (1 if role == "secretariat" else 0)
         user = make_user(role)
     if user is not None:
         sign_in(client, user)
@@ -718,3 +596,125 @@ def test_invitation_pages_matrix(client, role):
         assert statuses == [403, 403, 403, 403]
     # The link page is public, whoever is signed in: an unknown link is gone.
     assert client.get("/invitations/" + "x" * 43).status_code == 410
+
+
+# General Meetings (SPEC §11): the secretariat schedules; every signed-in role reads; a delegate acts for its own
+# organisation (check-in while the meeting runs, proxies before they close); the secretariat for anyone.
+MEETING_ROLES = ("anonymous", "observer", "member", "delegate", "secretariat")
+MEETING_ROUTES = {
+    # route: roles allowed
+    "create": {"secretariat"},
+    "list": {"observer", "member", "delegate", "secretariat"},
+    "read": {"observer", "member", "delegate", "secretariat"},
+    "check_in": {"delegate", "secretariat"},
+    "proxies": {"observer", "member", "delegate", "secretariat"},
+    "give_proxy": {"member", "delegate", "secretariat"},  # a member gives its own organisation's proxy
+    "revoke_proxy": {"delegate", "secretariat"},
+}
+
+
+@pytest.mark.parametrize("role", MEETING_ROLES)
+@pytest.mark.parametrize("route", sorted(MEETING_ROUTES))
+def test_meeting_route_matrix(client, role, route):
+    from datetime import timedelta
+
+    from principles_app.db import utcnow
+    from principles_app.extensions import db
+    from principles_app.services import meetings as meeting_service
+    from tests.factories import make_scene
+
+    scene = make_scene(weights=("1", "2", "3"), amendments=0)
+    starts = utcnow() + timedelta(hours=1)
+    meeting = meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="GM",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+    )
+    delegate, holder, third = scene.delegates
+    meeting_service.give_proxy(scene.secretariat, meeting, holder.organisation_id, third.organisation_id)
+    db.session.commit()
+    if role == "anonymous":
+        headers = {}
+    elif role == "delegate":
+        headers = auth_header(token_for(delegate))
+    else:
+        headers = auth_header(token_for(make_user(role)))
+    revoke_giver = delegate.organisation_id if role == "delegate" else third.organisation_id
+    if role == "delegate":
+        meeting_service.give_proxy(delegate, meeting, holder.organisation_id)
+        db.session.commit()
+    calls = {
+        "create": (
+            "POST",
+            f"/api/v1/documents/{scene.document.slug}/meetings",
+            {
+                "title": "GM 2",
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=2)).isoformat(),
+                "time_zone": "Africa/Lagos",
+                "place": "Lagos",
+            },
+        ),
+        "list": ("GET", f"/api/v1/documents/{scene.document.slug}/meetings", None),
+        "read": ("GET", f"/api/v1/meetings/{meeting.id}", None),
+        "check_in": ("PUT", f"/api/v1/meetings/{meeting.id}/attendance/{delegate.organisation_id}", {"mode": "online"}),
+        "proxies": ("GET", f"/api/v1/meetings/{meeting.id}/proxies", None),
+        "give_proxy": (
+            "POST",
+            f"/api/v1/meetings/{meeting.id}/proxies",
+            {"holder_organisation_id": holder.organisation_id}
+            | ({"giver_organisation_id": delegate.organisation_id} if role == "secretariat" else {}),
+        ),
+        "revoke_proxy": ("DELETE", f"/api/v1/meetings/{meeting.id}/proxies/{revoke_giver}", None),
+    }
+    if role == "delegate" and route == "give_proxy":
+        meeting_service.revoke_proxy(delegate, meeting, delegate.organisation_id)
+        db.session.commit()
+    method, path, body = calls[route]
+    response = client.open(path, method=method, headers=headers, json=body)
+    if role in MEETING_ROUTES[route]:
+        assert response.status_code < 400, (role, route, response.get_json())
+    else:
+        assert response.status_code == (401 if role == "anonymous" else 403), (role, route, response.status_code)
+        assert "error" in response.get_json()
+
+
+@pytest.mark.parametrize("role", ("anonymous", "observer", "member", "secretariat"))
+def test_meeting_page_matrix(client, role):
+    from datetime import timedelta
+
+    from principles_app.db import utcnow
+    from principles_app.extensions import db
+    from principles_app.services import meetings as meeting_service
+    from tests.factories import make_scene, sign_in
+
+    scene = make_scene(weights=("1", "2"), amendments=0)
+    starts = utcnow() + timedelta(days=1)
+    meeting = meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="GM",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+    )
+    db.session.commit()
+    if role != "anonymous":
+        sign_in(client, make_user(role))
+    page = client.get(f"/meetings/{meeting.id}/")
+    if role == "anonymous":
+        assert page.status_code == 302
+    else:
+        assert page.status_code == 200 and b"Berlin" in page.data
+    # Checking in someone else's organisation is for the secretariat only.
+    other = scene.delegates[0].organisation_id
+    response = client.post(f"/meetings/{meeting.id}/attendance/{other}", data={"mode": "in_room"})
+    expected = {"anonymous": 302, "observer": 403, "member": 403, "secretariat": 302}[role]
+    assert response.status_code == expected
+    present = meeting_service.summary(meeting).present_count
+    assert present == (1 if role == "secretariat" else 0)

@@ -15,8 +15,8 @@ from principles_app.web.api import (
     core,  # noqa: F401  (routes register on import)
     drafts,  # noqa: F401
     endorsements,  # noqa: F401
-    meetings,  # noqa: F401
     invitations,  # noqa: F401
+    meetings,  # noqa: F401
     points,  # noqa: F401
     publications,  # noqa: F401
     search,  # noqa: F401
