@@ -28,6 +28,9 @@ NOT_NAMED = {
     "EndorsementState": "readers see approved endorsements only, the secretariat's queue verified ones; "
     "the endorser hears of each state by an e-mail of its own",
     "Refusal": "each is told by a sentence of its own (services.merging.refusal_message), never by its name",
+    "ProxyRefusal": "each is told by a sentence of its own (services.meetings), never by its name",
+    "Mode": "the meeting page and the minutes say how each organisation attends in a sentence that also names "
+    "the holder of a proxy (meetings.mode_choices and the templates), which no single label could",
 }
 
 

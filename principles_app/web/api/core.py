@@ -63,7 +63,7 @@ def create_token(body: TokenRequest):
 
 
 @bp.delete("/auth/token")
-@endpoint(Endpoint("Revoke the token this request is made with", tag="auth"))
+@endpoint(Endpoint("Revoke the token this request is made with", status=204, tag="auth"))
 def revoke_token():
     auth_service.revoke_token(db.session.get(ApiToken, g.api_token_id))
     db.session.commit()
@@ -78,7 +78,7 @@ def list_my_tokens():
 
 
 @bp.delete("/me/tokens/<int:token_id>")
-@endpoint(Endpoint("Revoke one of my API tokens", errors=(404,), tag="users"))
+@endpoint(Endpoint("Revoke one of my API tokens", status=204, errors=(404,), tag="users"))
 def revoke_my_token(token_id: int):
     session_service.revoke_own_token(g.api_user, token_id)
     db.session.commit()
