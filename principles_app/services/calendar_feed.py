@@ -2,7 +2,7 @@
 
 The address holds a random token; only its SHA-256 is stored, and renewing it replaces the hash,
 so the old address stops at once. Events come from ``EVENT_SOURCES``: each is a function of the
-reader returning ``FeedEvent`` items (rounds closing today; meetings can be added as another).
+reader returning ``FeedEvent`` items: rounds closing and General Meetings.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from principles_app import permissions
 from principles_app.db import utcnow
 from principles_app.domain.rounds import RoundState
 from principles_app.extensions import db
-from principles_app.models import CalendarFeed, Document, Round, User
+from principles_app.models import CalendarFeed, Document, Meeting, Round, User
 from principles_app.services import audit
 from principles_app.services.notifications import absolute_url, link_to
 
@@ -77,6 +77,7 @@ class FeedEvent:
     ends_at: datetime | None
     url: str
     description: str = ""
+    location: str = ""
 
 
 def round_deadlines(user: User) -> list[FeedEvent]:
@@ -102,8 +103,39 @@ def round_deadlines(user: User) -> list[FeedEvent]:
     ]
 
 
-# Where a feed's events come from; meetings add their own function here.
-EVENT_SOURCES: list[Callable[[User], list[FeedEvent]]] = [round_deadlines]
+def meetings_ahead(user: User) -> list[FeedEvent]:
+    """General Meetings not yet over in the documents the user reads, from start to end."""
+    if not permissions.can_read_drafts(user):
+        return []
+    rows = db.session.execute(
+        select(Meeting, Document.title)
+        .join(Document, Document.id == Meeting.document_id)
+        .where(Meeting.ends_at > utcnow())
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    return [
+        FeedEvent(
+            uid=f"meeting-{found.id}",
+            summary=_("%(meeting)s (%(document)s)", meeting=found.title, document=title),
+            starts_at=found.starts_at,
+            ends_at=found.ends_at,
+            url=link_to("meetings.meeting_page", meeting_id=found.id),
+            description="\n".join(
+                part
+                for part in (
+                    _("General Meeting in %(place)s (%(zone)s).", place=found.place, zone=found.time_zone),
+                    _("Join online: %(url)s", url=found.online_url) if found.online_url else "",
+                )
+                if part
+            ),
+            location=found.place,
+        )
+        for found, title in rows
+    ]
+
+
+# Where a feed's events come from.
+EVENT_SOURCES: list[Callable[[User], list[FeedEvent]]] = [round_deadlines, meetings_ahead]
 
 
 def build_feed(user: User) -> bytes:
@@ -128,5 +160,7 @@ def build_feed(user: User) -> bytes:
                 event.add("url", item.url)
                 if item.description:
                     event.add("description", item.description)
+                if item.location:
+                    event.add("location", item.location)
                 calendar.add_component(event)
     return calendar.to_ical()

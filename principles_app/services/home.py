@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from principles_app import permissions
 from principles_app.db import utcnow
+from principles_app.domain import meetings as meeting_rules
 from principles_app.domain.amendments import AmendmentStatus
 from principles_app.domain.endorsements import EndorsementState
 from principles_app.domain.languages import TRANSLATION_LANGUAGES
@@ -25,13 +26,18 @@ from principles_app.extensions import db
 from principles_app.models import (
     Amendment,
     AmendmentRevision,
+    Attendance,
     Ballot,
     Comment,
     CommentFlag,
     Document,
     ElectorateMember,
     Endorsement,
+    Invitation,
+    Meeting,
+    MeetingProxy,
     Motion,
+    Organisation,
     Principle,
     PrincipleTranslation,
     Recommendation,
@@ -47,6 +53,8 @@ class ItemKind(StrEnum):
     """Say what kind of work a home item asks for."""
 
     VOTE = "vote"
+    PROXY_VOTE = "proxy_vote"
+    MEETING = "meeting"
     AMENDMENT_NEWS = "amendment_news"
     REPLY = "reply"
     CONSULTATION = "consultation"
@@ -55,6 +63,7 @@ class ItemKind(StrEnum):
     ROUND_DUE = "round_due"
     UNRECOMMENDED = "unrecommended"
     ENDORSEMENTS = "endorsements"
+    INVITATIONS = "invitations"
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,10 @@ def _since(user: User) -> datetime:
 def _votes_waiting(user: User) -> list[HomeItem]:
     """Open rounds with motions the user's organisation may vote on and has not (one query)."""
     voted = exists().where(Ballot.motion_id == Motion.id, Ballot.organisation_id == user.organisation_id)
+    # An organisation that gave its proxy for the round's meeting votes through its holder.
+    gave_proxy = exists().where(
+        MeetingProxy.meeting_id == Round.meeting_id, MeetingProxy.giver_organisation_id == user.organisation_id
+    )
     rows = db.session.execute(
         select(Round.id, Round.title, Round.closes_at, func.count(Motion.id))
         .join(Motion, Motion.round_id == Round.id)
@@ -85,13 +98,71 @@ def _votes_waiting(user: User) -> list[HomeItem]:
             ElectorateMember,
             and_(ElectorateMember.round_id == Round.id, ElectorateMember.organisation_id == user.organisation_id),
         )
-        .where(Round.state == RoundState.OPEN, Motion.outcome.is_(None), ~voted)
+        .where(Round.state == RoundState.OPEN, Motion.outcome.is_(None), ~voted, ~gave_proxy)
         .group_by(Round.id, Round.title, Round.closes_at)
     ).all()
     return [
         HomeItem(ItemKind.VOTE, title, "voting.ballot_page", {"round_id": round_id}, closes_at, count)
         for round_id, title, closes_at, count in rows
     ]
+
+
+def _proxy_votes_waiting(user: User) -> list[HomeItem]:
+    """Open motions of a meeting's rounds where the user's organisation holds a proxy not yet used (one query)."""
+    voted = exists().where(Ballot.motion_id == Motion.id, Ballot.organisation_id == MeetingProxy.giver_organisation_id)
+    rows = db.session.execute(
+        select(Round.id, Round.title, Round.closes_at, Organisation.name, func.count(Motion.id))
+        .join(Motion, Motion.round_id == Round.id)
+        .join(
+            MeetingProxy,
+            and_(
+                MeetingProxy.meeting_id == Round.meeting_id,
+                MeetingProxy.holder_organisation_id == user.organisation_id,
+            ),
+        )
+        .join(Organisation, Organisation.id == MeetingProxy.giver_organisation_id)
+        .join(
+            ElectorateMember,
+            and_(
+                ElectorateMember.round_id == Round.id,
+                ElectorateMember.organisation_id == MeetingProxy.giver_organisation_id,
+            ),
+        )
+        .where(Round.state == RoundState.OPEN, Motion.outcome.is_(None), ~voted)
+        .group_by(Round.id, Round.title, Round.closes_at, Organisation.id, Organisation.name)
+    ).all()
+    return [
+        HomeItem(ItemKind.PROXY_VOTE, title, "voting.ballot_page", {"round_id": round_id}, closes_at, count, giver)
+        for round_id, title, closes_at, giver, count in rows
+    ]
+
+
+def _meetings_ahead(user: User, now: datetime) -> list[HomeItem]:
+    """General Meetings not yet over, each saying whether the user's organisation can check in now (one query)."""
+    checked_in = (
+        select(Attendance.mode)
+        .where(Attendance.meeting_id == Meeting.id, Attendance.organisation_id == user.organisation_id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.ends_at, checked_in)
+        .where(Meeting.ends_at > now)
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    items = []
+    for meeting_id, title, starts_at, ends_at, mode in rows:
+        if mode is not None:
+            status = "checked_in"
+        elif meeting_rules.check_in_open(now, starts_at, ends_at) and permissions.can_vote(user):
+            status = "check_in"
+        else:
+            status = None
+        items.append(
+            HomeItem(
+                ItemKind.MEETING, title, "meetings.meeting_page", {"meeting_id": meeting_id}, starts_at, status=status
+            )
+        )
+    return items
 
 
 def _amendment_news(user: User, since: datetime) -> list[HomeItem]:
@@ -191,7 +262,7 @@ def _stale_translations(language: str) -> list[HomeItem]:
 
 
 def _secretariat_counts() -> list[HomeItem]:
-    """Flagged comments, amendments without a recommendation, endorsements waiting (one query)."""
+    """Flagged comments, amendments without a recommendation, endorsements waiting, invitations not accepted."""
     flagged = (
         select(func.count(func.distinct(CommentFlag.comment_id)))
         .where(CommentFlag.resolved_at.is_(None))
@@ -208,11 +279,17 @@ def _secretariat_counts() -> list[HomeItem]:
     endorsements = (
         select(func.count(Endorsement.id)).where(Endorsement.state == EndorsementState.VERIFIED).scalar_subquery()
     )
-    counts = db.session.execute(select(flagged, unrecommended, endorsements)).one()
+    invitations = (
+        select(func.count(Invitation.id))
+        .where(Invitation.accepted_at.is_(None), Invitation.cancelled_at.is_(None))
+        .scalar_subquery()
+    )
+    counts = db.session.execute(select(flagged, unrecommended, endorsements, invitations)).one()
     targets = (
         (ItemKind.FLAGGED, "comments.moderation"),
         (ItemKind.UNRECOMMENDED, "drafts.index"),
         (ItemKind.ENDORSEMENTS, "endorsements.queue"),
+        (ItemKind.INVITATIONS, "admin.invitations"),
     )
     return [HomeItem(kind, "", endpoint, count=count) for (kind, endpoint), count in zip(targets, counts) if count]
 
@@ -239,6 +316,8 @@ def needs(user: User, now: datetime | None = None) -> list[HomeItem]:
     items: list[HomeItem] = []
     if permissions.can_vote(user):
         items += _votes_waiting(user)
+        items += _proxy_votes_waiting(user)
+    items += _meetings_ahead(user, now)
     items += _amendment_news(user, since)
     items += _replies(user, since)
     if permissions.can_raise_point(user):

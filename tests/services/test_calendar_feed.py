@@ -111,3 +111,30 @@ def test_the_feed_speaks_the_readers_language(client):
     db.session.commit()
     calendar = Calendar.from_ical(client.get(f"/calendar/{token}.ics").data)
     assert str(calendar.walk("VEVENT")[0]["summary"]) == "Amendments to the charter : clôture (Our charter)"
+
+
+def test_a_general_meeting_ahead_is_in_the_feed_with_its_place_and_times_in_utc(client):
+    from principles_app.services import meetings as meeting_service
+
+    document = make_document()
+    secretariat = make_user("secretariat")
+    starts = (utcnow() + timedelta(days=10)).replace(microsecond=0)
+    meeting = meeting_service.create_meeting(
+        secretariat,
+        document,
+        title="General Meeting 2027",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=6),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+        online_url="https://meet.example.org/gm",
+    )
+    db.session.commit()
+    token = calendar_feed.renew(make_user("member"))
+    db.session.commit()
+    (event,) = [e for e in _events(client.get(f"/calendar/{token}.ics").data) if "General Meeting" in e["summary"]]
+    assert str(event["summary"]) == "General Meeting 2027 (Our charter)"
+    assert event.decoded("dtstart") == starts.astimezone(UTC)
+    assert event.decoded("dtend") == (starts + timedelta(hours=6)).astimezone(UTC)
+    assert str(event["location"]) == "Berlin" and str(event["url"]).endswith(f"/meetings/{meeting.id}/")
+    assert "https://meet.example.org/gm" in str(event["description"]) and "Europe/Berlin" in str(event["description"])

@@ -167,7 +167,7 @@ def test_the_list_costs_a_constant_number_of_queries(count_queries):
         user = db.session.get(type(user), user.id)
         with count_queries() as large:
             assert home.needs(user)
-        assert large.count == counts[user.role] and large.count <= 5
+        assert large.count == counts[user.role] and large.count <= 7
 
 
 def test_an_open_consultation_asks_for_key_points_until_it_closes():
@@ -204,3 +204,91 @@ def test_a_translation_in_the_users_language_is_out_of_date_when_the_text_change
     )
     db.session.commit()
     assert _of(translator, ItemKind.TRANSLATIONS) == []
+
+
+def _meeting(scene, starts_in: timedelta, hours: int = 4):
+    from principles_app.services import meetings as meeting_service
+
+    starts = utcnow() + starts_in
+    return meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="General Meeting 2027",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=hours),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+    )
+
+
+def test_a_meeting_ahead_is_on_everyones_home_until_it_ends_and_asks_for_check_in_while_it_runs():
+    from principles_app.services import meetings as meeting_service
+
+    scene = make_scene(weights=("1", "2"))
+    meeting = _meeting(scene, timedelta(days=3))
+    db.session.commit()
+    delegate = scene.delegates[0]
+    (item,) = _of(delegate, ItemKind.MEETING)
+    assert (item.title, item.deadline, item.status) == ("General Meeting 2027", meeting.starts_at, None)
+    assert item.endpoint == "meetings.meeting_page" and item.arguments == {"meeting_id": meeting.id}
+    assert _of(scene.secretariat, ItemKind.MEETING) and _of(make_user("observer"), ItemKind.MEETING)
+    # Within two hours of the start, a delegate is asked to check in; once checked in the item says so.
+    during = meeting.starts_at + timedelta(minutes=30)
+    (item,) = [i for i in home.needs(delegate, now=during) if i.kind == ItemKind.MEETING]
+    assert item.status == "check_in"
+    meeting_service.set_attendance(scene.secretariat, meeting, delegate.organisation_id, "online")
+    db.session.commit()
+    (item,) = [i for i in home.needs(delegate, now=during) if i.kind == ItemKind.MEETING]
+    assert item.status == "checked_in"
+    # Over, it leaves.
+    after = meeting.ends_at + timedelta(minutes=1)
+    assert [i for i in home.needs(delegate, now=after) if i.kind == ItemKind.MEETING] == []
+
+
+def test_a_proxy_held_waits_for_the_givers_vote_until_the_holder_casts_it():
+    from principles_app.services import meetings as meeting_service
+
+    scene = make_scene(weights=("1", "2", "3"))
+    meeting = _meeting(scene, timedelta(days=2))
+    giver, holder, _third = scene.delegates
+    meeting_service.give_proxy(giver, meeting, holder.organisation_id)
+    target = voting_round(scene, open_it=False)
+    meeting_service.attach_round(scene.secretariat, meeting, target)
+    for delegate in scene.delegates:
+        meeting_service.set_attendance(scene.secretariat, meeting, delegate.organisation_id, "in_room")
+    closing.open_round(scene.secretariat, target)
+    db.session.commit()
+    (item,) = _of(holder, ItemKind.PROXY_VOTE)
+    assert (item.status, item.count, item.deadline) == (giver.organisation.name, 2, target.closes_at)
+    assert item.arguments == {"round_id": target.id}
+    # The giver's own delegates are not asked to vote on the meeting's motions: their vote is with the holder.
+    assert _of(giver, ItemKind.PROXY_VOTE) == [] and _of(giver, ItemKind.VOTE) == []
+    motions = [m.id for m in motion_service.motions_of(target)]
+    ballot_service.cast_ballot(holder, motions[0], "yes", on_behalf_of=giver.organisation_id)
+    db.session.commit()
+    assert _of(holder, ItemKind.PROXY_VOTE)[0].count == 1
+    ballot_service.cast_ballot(holder, motions[1], "no", on_behalf_of=giver.organisation_id)
+    db.session.commit()
+    assert _of(holder, ItemKind.PROXY_VOTE) == []
+    # The holder's own vote is a separate item.
+    assert _of(holder, ItemKind.VOTE)[0].count == 2
+
+
+def test_invitations_not_accepted_wait_for_the_secretariat_until_accepted_or_cancelled():
+    from principles_app.services import invitations as invitation_service
+
+    scene = make_scene(weights=("1",))
+    invitation = invitation_service.create_invitation(
+        scene.secretariat,
+        email="new.person@example.org",
+        name="New Person",
+        role="member",
+        organisation=scene.organisations[0],
+    )
+    db.session.commit()
+    (item,) = _of(scene.secretariat, ItemKind.INVITATIONS)
+    assert item.count == 1 and item.endpoint == "admin.invitations"
+    assert _of(scene.delegates[0], ItemKind.INVITATIONS) == []
+    invitation_service.cancel_invitation(scene.secretariat, invitation)
+    db.session.commit()
+    assert _of(scene.secretariat, ItemKind.INVITATIONS) == []

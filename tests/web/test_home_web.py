@@ -77,3 +77,35 @@ def test_a_translator_sees_out_of_date_translations_in_their_language(client):
     html = client.get("/").get_data(as_text=True)
     assert 'href="/documents/translated/?text_lang=fr"' in html
     assert "Our charter : 1 traduction n’est plus à jour" in html
+
+
+def test_a_meeting_ahead_and_invitations_waiting_link_where_the_work_is_done(client):
+    from datetime import timedelta
+
+    from principles_app.db import utcnow
+    from principles_app.services import invitations as invitation_service
+    from principles_app.services import meetings as meeting_service
+
+    scene = make_scene(weights=("1",))
+    starts = utcnow() + timedelta(days=5)
+    meeting = meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="Berlin General Meeting",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=5),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+    )
+    invitation_service.create_invitation(
+        scene.secretariat, email="a@example.org", name="A", role="member", organisation=scene.organisations[0]
+    )
+    db.session.commit()
+    sign_in(client, scene.secretariat)
+    html = client.get("/").get_data(as_text=True)
+    assert f'href="/meetings/{meeting.id}/"' in html and "General Meeting: Berlin General Meeting" in html
+    assert "— starts " in html
+    assert 'href="/admin/invitations"' in html and "1 invitation has not been accepted" in html
+    sign_in(client, scene.delegates[0])
+    html = client.get("/").get_data(as_text=True)
+    assert "invitation" not in html and f'href="/meetings/{meeting.id}/"' in html
