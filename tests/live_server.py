@@ -112,6 +112,13 @@ def serve_demo(database: str, extra_env: dict[str, str] | None = None):
 @contextlib.contextmanager
 def make_live_server(db_url: str, extra_env: dict[str, str] | None = None):
     """Serve the demo on a fresh database of its own (for journeys that change the demo's state)."""
+    with make_live_server_and_database(db_url, extra_env) as (base, _database):
+        yield base
+
+
+@contextlib.contextmanager
+def make_live_server_and_database(db_url: str, extra_env: dict[str, str] | None = None):
+    """Like make_live_server, yielding the database's URL too (for the command line, e.g. sending e-mail)."""
     if db_url.startswith("postgresql"):
         name = f"e2e_{uuid.uuid4().hex[:8]}"
         admin = create_engine(pg_url_for(db_url), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
@@ -123,7 +130,7 @@ def make_live_server(db_url: str, extra_env: dict[str, str] | None = None):
         database = f"sqlite:///{folder / 'e2e.sqlite'}"
     try:
         with serve_demo(database, extra_env) as base:
-            yield base
+            yield base, database
     finally:
         if db_url.startswith("postgresql"):
             with admin.connect() as conn:
