@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -70,7 +70,21 @@ def list_amendments(
     answer: str | None = None,
     needs_vote: bool = False,
 ) -> list[Amendment]:
-    """Return a document's amendments in order of proposal, with what their pages show.
+    """Return a document's amendments in order of proposal, with what their pages show (see amendments_query)."""
+    query = amendments_query(document, status, principle_id, with_revisions, procedure, answer, needs_vote)
+    return list(db.session.execute(query).scalars())
+
+
+def amendments_query(
+    document: Document,
+    status: str | None = None,
+    principle_id: int | None = None,
+    with_revisions: bool = False,
+    procedure: str | None = None,
+    answer: str | None = None,
+    needs_vote: bool = False,
+) -> Select:
+    """Select a document's amendments in order of proposal, with what their pages show.
 
     ``procedure`` and ``answer`` filter by the recommendation (``answer="none"``: not answered yet);
     ``needs_vote`` keeps the open amendments the meeting must still decide: recommended ``vote``,
@@ -121,7 +135,7 @@ def list_amendments(
             | (Recommendation.procedure == Procedure.VOTE)
             | (Recommendation.answer == Answer.OBJECT),
         )
-    return list(db.session.execute(query).scalars())
+    return query
 
 
 # --- Reading: proposer, diff, lines, competition --------------------------------------------

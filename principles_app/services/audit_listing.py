@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, and_, cast, not_, select
+from sqlalchemy import Select, String, and_, cast, not_, select
 
 from principles_app.domain.voting import Secrecy
 from principles_app.extensions import db
@@ -23,14 +23,15 @@ def _secret_ballot():
     )
 
 
-def listed_entries(limit: int = 200) -> list[AuditEntry]:
-    """Return the latest entries, newest first, leaving out every ballot of a secret round.
+def listed_query() -> Select:
+    """Return the entries that may be listed, newest first, leaving out every ballot of a secret round.
 
     Those entries stay in the hash chain (``audit verify`` covers them); listing them would tie an
     organisation's delegate to the moment, and so to the receipt, of its secret ballot.
     """
-    return list(
-        db.session.execute(
-            select(AuditEntry).where(not_(_secret_ballot())).order_by(AuditEntry.seq.desc()).limit(limit)
-        ).scalars()
-    )
+    return select(AuditEntry).where(not_(_secret_ballot())).order_by(AuditEntry.seq.desc())
+
+
+def listed_entries(limit: int = 200) -> list[AuditEntry]:
+    """Return the latest entries that may be listed, newest first."""
+    return list(db.session.execute(listed_query().limit(limit)).scalars())

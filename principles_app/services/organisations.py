@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from principles_app.domain.languages import LANGUAGES
@@ -32,9 +32,14 @@ def get_organisation(organisation_id: int) -> Organisation:
     return organisation
 
 
+def organisations_query() -> Select:
+    """Every organisation, by region and name."""
+    return select(Organisation).order_by(Organisation.region, Organisation.name, Organisation.id)
+
+
 def list_organisations() -> list[Organisation]:
     """Return every organisation, by region and name."""
-    return list(db.session.execute(select(Organisation).order_by(Organisation.region, Organisation.name)).scalars())
+    return list(db.session.execute(organisations_query()).scalars())
 
 
 def _name_taken() -> Conflict:
@@ -141,9 +146,14 @@ def get_user(user_id: int) -> User:
     return user
 
 
+def users_query() -> Select:
+    """Every user, by name."""
+    return select(User).order_by(User.name, User.id)
+
+
 def list_users() -> list[User]:
     """Return every user, by name."""
-    return list(db.session.execute(select(User).order_by(User.name)).scalars())
+    return list(db.session.execute(users_query()).scalars())
 
 
 def _check_role_fits(role: Role, organisation: Organisation) -> None:

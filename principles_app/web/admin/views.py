@@ -17,6 +17,7 @@ from principles_app.web.admin.forms import EraseForm, InvitationForm, Organisati
 from principles_app.web.auth.two_factor_forms import ConfirmButtonForm
 from principles_app.web.auth.views import keep_this_session
 from principles_app.web.choices import options
+from principles_app.web.paging import paginate
 from principles_app.web.submitting import act, done, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -31,7 +32,10 @@ def _secretariat_only():
 
 @bp.get("/organisations")
 def organisations():
-    return render_template("admin/organisations.html", organisations=org_service.list_organisations())
+    paged = paginate(org_service.organisations_query())
+    return render_template(
+        "admin/organisations.html", organisations=paged.items, page=paged.page, page_url=paged.page_url
+    )
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -74,7 +78,8 @@ def _user_form(user=None) -> UserForm:
 
 @bp.get("/users")
 def users():
-    return render_template("admin/users.html", users=org_service.list_users())
+    paged = paginate(org_service.users_query())
+    return render_template("admin/users.html", users=paged.items, page=paged.page, page_url=paged.page_url)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -110,7 +115,8 @@ def edit_user(user_id: int):
 
 @bp.get("/audit")
 def audit_log():
-    return render_template("admin/audit.html", entries=audit_listing.listed_entries(200))
+    paged = paginate(audit_listing.listed_query())
+    return render_template("admin/audit.html", entries=paged.items, page=paged.page, page_url=paged.page_url)
 
 
 @bp.get("/invitations")

@@ -20,6 +20,7 @@ from principles_app.services.errors import ValidationFailed
 from principles_app.services.translations import TRANSLATION_LANGUAGES
 from principles_app.web.amendments.presenters import competing_groups, describe_all, lines_label, redline
 from principles_app.web.drafts.forms import BatchMergeForm, DocumentForm, parse_ids, parse_principles
+from principles_app.web.paging import paginate
 from principles_app.web.submitting import done, submit
 from principles_app.web.translations.views import draft_translations, requested_text_language
 
@@ -136,17 +137,17 @@ def _amendments_page(found, batch_form: BatchMergeForm | None = None, status: in
         abort(404)
     if answer is not None and answer not in {a.value for a in Answer} | {"none"}:
         abort(404)
-    views = describe_all(
-        amendment_service.list_amendments(
+    paged = paginate(
+        amendment_service.amendments_query(
             found,
             status=status_filter,
             procedure=procedure,
             answer=answer,
             needs_vote=needs_vote,
             with_revisions=True,
-        ),
-        current_user,
+        )
     )
+    views = describe_all(paged.items, current_user)
     if batch_form is None and permissions.can_merge_amendment(current_user):
         # Offered filled with what the committee recommends accepting, in list order.
         recommended = consolidation.recommended_amendments(found)
@@ -164,6 +165,8 @@ def _amendments_page(found, batch_form: BatchMergeForm | None = None, status: in
         procedures=list(Procedure),
         answers=list(Answer),
         batch_form=batch_form,
+        page=paged.page,
+        page_url=paged.page_url,
     ), status
 
 
