@@ -122,3 +122,24 @@ def test_unknown_meeting_is_404_and_anonymous_is_401(client, live):
     scene, meeting, _target, _motions = live
     error_of(_get(client, 999999, scene.delegates[0]), 404)
     error_of(client.get(f"/api/v1/meetings/{meeting.id}/live"), 401)
+
+
+def test_the_304_path_renders_nothing_and_asks_the_database_little(client, live, monkeypatch, count_queries):
+    from principles_app.services import live as live_service
+
+    scene, meeting, _target, _motions = live
+    etag = _get(client, meeting.id, scene.delegates[0]).headers["ETag"]
+    headers = {**auth_header(token_for(scene.delegates[0])), "If-None-Match": etag}
+    path = f"/api/v1/meetings/{meeting.id}/live"
+    client.get(path, headers=headers)  # the token's first use is recorded once
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the redline was rendered on the cheap path")
+
+    monkeypatch.setattr(live_service, "redline_lines", refuse)
+    monkeypatch.setattr(live_service, "live_state", refuse)
+    with count_queries() as counted:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 304
+    # The token's user, the meeting, and one aggregate row for the motion on the floor.
+    assert counted.count <= 3, "\n".join(s[:90] for s in counted.statements)
