@@ -117,14 +117,7 @@ def floor_row(meeting_id: int) -> FloorRow:
     return FloorRow(motion_id, round_id, str(getattr(state, "value", state)), closes_at, bool(decided), ballots, last)
 
 
-def live_fingerprint(meeting_id: int, *variant: str) -> str:
-    """Return the strong ETag of the live view: it changes with a new motion, a ballot or a close.
-
-    ``variant`` names what else the rendering depends on (language, time zone, layout).
-    Raises NotFound for an unknown meeting, without building anything else.
-    """
-    get_meeting(meeting_id)
-    row = floor_row(meeting_id)
+def _fingerprint(meeting_id: int, row: FloorRow, variant: tuple[str, ...]) -> str:
     parts = [
         FINGERPRINT_VERSION,
         str(meeting_id),
@@ -138,6 +131,16 @@ def live_fingerprint(meeting_id: int, *variant: str) -> str:
         *variant,
     ]
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def live_fingerprint(meeting_id: int, *variant: str) -> str:
+    """Return the strong ETag of the live view: it changes with a new motion, a ballot or a close.
+
+    ``variant`` names what else the rendering depends on (language, time zone, layout).
+    Raises NotFound for an unknown meeting, without building anything else.
+    """
+    get_meeting(meeting_id)
+    return _fingerprint(meeting_id, floor_row(meeting_id), variant)
 
 
 def _recommendation(amendment: Amendment) -> dict[str, Any] | None:
@@ -207,9 +210,10 @@ def motion_title(motion: Motion, amendment_count: int) -> str:
 
 def live_state(meeting_id: int, *variant: str) -> LiveState:
     """Build everything the live view shows for the meeting, with its fingerprint."""
-    fingerprint = live_fingerprint(meeting_id, *variant)
     meeting = get_meeting(meeting_id)
     row = floor_row(meeting_id)
+    # One reading of the floor for both, so the ETag always names the state it is sent with.
+    fingerprint = _fingerprint(meeting_id, row, variant)
     if row.motion_id is None:
         return LiveState(meeting, fingerprint)
     motion = db.session.get(Motion, row.motion_id)

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import pg_url_for
 from tests.e2e.conftest import axe_violations
+from tests.e2e.html_checker import html_errors
 from tests.live_server import ROOT, serve_demo
 
 pytestmark = pytest.mark.e2e
@@ -137,6 +138,7 @@ def test_the_projector_layout_in_arabic_at_1920_by_1080_passes_axe(browser, live
     try:
         _sign_in(page, base, SECRETARIAT)
         page.goto(f"{base}/meetings/{ids['meeting_id']}/live")
+        pages = {"live": page.content()}
         with page.expect_navigation():
             page.locator("a[href$='projector=1']").click()  # one click from the live page
         assert page.locator("html").get_attribute("dir") == "rtl"
@@ -148,5 +150,10 @@ def test_the_projector_layout_in_arabic_at_1920_by_1080_passes_axe(browser, live
         # Nothing scrolls sideways on the projector.
         assert page.evaluate("document.documentElement.scrollWidth") <= 1920
         assert axe_violations(page) == []
+        pages["projector"] = context.request.get(page.url).text()
+        minutes = context.request.get(f"{base}/meetings/{ids['meeting_id']}/minutes.html")
+        assert minutes.status == 200
+        pages["minutes"] = minutes.text()
+        assert html_errors(pages) == []
     finally:
         context.close()
