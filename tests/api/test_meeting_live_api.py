@@ -8,7 +8,7 @@ import pytest
 
 from principles_app.db import utcnow
 from principles_app.extensions import db
-from principles_app.services import ballots, closing
+from principles_app.services import ballots, closing, recommendations
 from principles_app.services import meetings as meeting_service
 from principles_app.services import motions as motion_service
 from tests.factories import auth_header, error_of, make_scene, token_for, voting_round
@@ -27,6 +27,7 @@ def live_meeting(secrecy: str = "named"):
         time_zone="Africa/Nairobi",
         place="Nairobi",
     )
+    recommendations.recommend(scene.secretariat, scene.amendments[1], "vote", "The meeting decides.")
     target = voting_round(scene, open_it=False, secrecy=secrecy)
     meeting_service.attach_round(scene.secretariat, meeting, target)
     for delegate in scene.delegates:
@@ -60,6 +61,14 @@ def test_the_live_view_shows_the_newest_open_motion_with_numbered_redline_and_tu
     assert motion["id"] == motions[1].id and motion["state"] == "open" and motion["result"] is None
     assert motion["amendment_ids"] == [scene.amendments[1].id]
     assert 'class="line-number"' in motion["redline_html"] and "<ins>" in motion["redline_html"]
+    assert motion["recommendation"] == {
+        "amendment_id": scene.amendments[1].id,
+        "procedure": "vote",
+        "reason": "The meeting decides.",
+        "text": None,
+        "covered_by_id": None,
+        "answer": None,
+    }
     assert motion["closes_at"].startswith(target.closes_at.isoformat()[:16])
     participation = motion["participation"]
     assert (participation["count"], participation["weight"]) == (1, "3.0000")

@@ -136,3 +136,41 @@ def test_the_meeting_page_links_the_live_view_and_the_minutes(client, held):
     assert f'href="/meetings/{meeting.id}/live"' in html
     for fmt in ("html", "pdf", "docx", "md"):
         assert f'href="/meetings/{meeting.id}/minutes.{fmt}"' in html
+
+
+def test_a_secret_round_names_nobody_and_an_adopted_version_shows_its_sha256(client):
+    from principles_app.models import Version
+
+    scene = make_scene(weights=("1", "2"))
+    starts = utcnow() - timedelta(hours=1)
+    meeting = meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="GM",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=6),
+        time_zone="America/Bogota",
+        place="Bogotá",
+    )
+    for delegate in scene.delegates:
+        meeting_service.set_attendance(scene.secretariat, meeting, delegate.organisation_id, "online")
+    secret = voting_round(scene, open_it=False, secrecy="secret")
+    meeting_service.attach_round(scene.secretariat, meeting, secret)
+    closing.open_round(scene.secretariat, secret)
+    ballots.cast_ballot(scene.delegates[0], motion_service.motions_of(secret)[0].id, "yes")
+    closing.close_round(scene.secretariat, secret)
+    adoption = voting_round(scene, kind="adoption", open_it=False)
+    meeting_service.attach_round(scene.secretariat, meeting, adoption)
+    closing.open_round(scene.secretariat, adoption)
+    motion = motion_service.motions_of(adoption)[0]
+    for delegate in scene.delegates:
+        ballots.cast_ballot(delegate, motion.id, "yes")
+    closing.close_round(scene.secretariat, adoption)
+    db.session.commit()
+    version = db.session.query(Version).filter_by(document_id=scene.document.id, number=motion.version_number).one()
+    sign_in(client, scene.delegates[0])
+    html = client.get(f"/meetings/{meeting.id}/minutes.html").get_data(as_text=True)
+    assert "Secret ballot: no organisation is named." in html
+    assert html.count("Roll call") == 1  # the adoption round was named; the secret one has none
+    assert version.sha256 in html
+    assert version.sha256 in client.get(f"/meetings/{meeting.id}/minutes.md").get_data(as_text=True)
