@@ -91,10 +91,10 @@ def redline_html(state: live_service.LiveMotion) -> str:
     parts = []
     for amendment in state.amendments:
         lines = "".join(
-            f'<li value="{number}"><span class="line-number">{number}</span> {html}</li>'
+            f'<li><span class="line-number">{number}</span><span class="line-text">{html}</span></li>'
             for number, html in amendment.lines
         )
-        parts.append(f'<ol class="numbered-lines redline" data-amendment="{amendment.id}">{lines}</ol>')
+        parts.append(f'<ol class="numbered-lines live-redline" data-amendment="{amendment.id}">{lines}</ol>')
     return "".join(parts)
 
 
