@@ -68,3 +68,14 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_and_an_unknown_meeting_is_404(c
     sign_in(client, scene.delegates[0])
     assert client.get("/meetings/999999/live").status_code == 404
     assert client.get("/meetings/999999/live/region").status_code == 404
+
+
+def test_the_timer_counts_hours_minutes_and_seconds_and_stops_at_zero():
+    from datetime import UTC, datetime, timedelta
+
+    from principles_app.web.meetings.live import countdown
+
+    now = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    assert countdown(now + timedelta(hours=2, minutes=5, seconds=9), now) == "2:05:09"
+    assert countdown(now + timedelta(seconds=59), now) == "0:00:59"
+    assert countdown(now - timedelta(minutes=3), now) == "0:00:00"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
@@ -181,10 +182,13 @@ def render_docx(minutes: minutes_service.Minutes) -> bytes:
 RENDERERS = {"html": render_html, "md": render_markdown, "pdf": render_pdf, "docx": render_docx}
 
 
-@lru_cache(maxsize=1)
-def _layout() -> str:
-    sources = [current_app.jinja_loader.get_source(current_app.jinja_env, HTML_TEMPLATE)[0], LAYOUT_VERSION]
-    return generated_files.fingerprint_of(sources)
+@lru_cache(maxsize=8)
+def _layout(language: str) -> str:
+    """Name the template, writer and catalogue a stored file was made with: a new one is a new file."""
+    source = current_app.jinja_loader.get_source(current_app.jinja_env, HTML_TEMPLATE)[0]
+    catalogue = Path(current_app.root_path) / "translations" / language / "LC_MESSAGES" / "messages.mo"
+    stamp = catalogue.stat().st_mtime_ns if catalogue.exists() else 0
+    return generated_files.fingerprint_of([source, LAYOUT_VERSION, language, stamp])
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.<fmt>")
@@ -200,7 +204,7 @@ def minutes(meeting_id: int, fmt: str):
             str(meeting.id),
             fmt,
             record.language,
-            minutes_service.minutes_fingerprint(record, _layout()),
+            minutes_service.minutes_fingerprint(record, _layout(record.language)),
             lambda: RENDERERS[fmt](record),
         )
         db.session.commit()
