@@ -139,8 +139,10 @@ def live_fingerprint(meeting_id: int, *variant: str) -> str:
     ``variant`` names what else the rendering depends on (language, time zone, layout).
     Raises NotFound for an unknown meeting, without building anything else.
     """
-    get_meeting(meeting_id)
-    return _fingerprint(meeting_id, floor_row(meeting_id), variant)
+    row = floor_row(meeting_id)
+    if row.motion_id is None:
+        get_meeting(meeting_id)  # a motion on the floor proves the meeting exists; otherwise ask
+    return _fingerprint(meeting_id, row, variant)
 
 
 def _recommendation(amendment: Amendment) -> dict[str, Any] | None:
