@@ -179,6 +179,8 @@ def register_web(app: Flask) -> None:
     from principles_app.web.endorsements.views import bp as endorsements_bp
     from principles_app.web.invitations.views import bp as invitations_bp
     from principles_app.web.main.views import bp as main_bp
+    from principles_app.web.meetings.live import bp as meeting_live_bp
+    from principles_app.web.meetings.minutes import bp as minutes_bp
     from principles_app.web.meetings.views import bp as meetings_bp
     from principles_app.web.points.views import bp as points_bp
     from principles_app.web.publications.desk import bp as publishing_bp
@@ -222,6 +224,8 @@ def register_web(app: Flask) -> None:
         search_bp,
         calendar_bp,
         meetings_bp,
+        meeting_live_bp,
+        minutes_bp,
         sessions_bp,
         invitations_bp,
     ):

@@ -718,3 +718,43 @@ def test_meeting_page_matrix(client, role):
     assert response.status_code == expected
     present = meeting_service.summary(meeting).present_count
     assert present == (1 if role == "secretariat" else 0)
+
+
+# The live view and the minutes of a meeting (SPEC §11): every signed-in role reads them, nobody else.
+LIVE_AND_MINUTES_ROLES = ("anonymous", "observer", "member", "secretariat")
+
+
+@pytest.mark.parametrize("role", LIVE_AND_MINUTES_ROLES)
+def test_meeting_live_and_minutes_matrix(client, role):
+    from datetime import timedelta
+
+    from principles_app.db import utcnow
+    from principles_app.extensions import db
+    from principles_app.services import meetings as meeting_service
+    from tests.factories import make_scene, sign_in
+
+    scene = make_scene(weights=("1", "2"), amendments=0)
+    starts = utcnow() + timedelta(days=1)
+    meeting = meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="GM",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+    )
+    db.session.commit()
+    user = make_user(role) if role != "anonymous" else None
+    api = client.get(f"/api/v1/meetings/{meeting.id}/live", headers=auth_header(token_for(user)) if user else {})
+    if user is None:
+        assert api.status_code == 401 and "error" in api.get_json()
+    else:
+        assert api.status_code == 200 and api.get_json()["meeting"]["id"] == meeting.id
+        sign_in(client, user)
+    pages = [f"/meetings/{meeting.id}/live", f"/meetings/{meeting.id}/live?projector=1"]
+    pages += [f"/meetings/{meeting.id}/live/region"]
+    pages += [f"/meetings/{meeting.id}/minutes.{fmt}" for fmt in ("html", "md", "docx", "pdf")]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == (302 if user is None else 200), (role, path, response.status_code)

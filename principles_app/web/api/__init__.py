@@ -17,6 +17,7 @@ from principles_app.web.api import (
     endorsements,  # noqa: F401
     invitations,  # noqa: F401
     meetings,  # noqa: F401
+    meetings_live,  # noqa: F401
     points,  # noqa: F401
     publications,  # noqa: F401
     search,  # noqa: F401
