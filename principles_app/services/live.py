@@ -27,6 +27,7 @@ from principles_app.services import amendments as amendment_service
 from principles_app.services import blocks as block_service
 from principles_app.services import drafts as drafts_service
 from principles_app.services import results
+from principles_app.services.amendment_headings import heading
 from principles_app.services.meetings import get_meeting
 
 # Bumped when what the fingerprint covers changes shape, so no client keeps a stale ETag.
@@ -159,7 +160,6 @@ def _recommendation(amendment: Amendment) -> dict[str, Any] | None:
 
 
 def _live_amendment(amendment: Amendment, width: int) -> LiveAmendment:
-    from principles_app.web.amendments.presenters import heading  # the same heading as every page
 
     deleted, inserted = _("deleted:"), _("inserted:")
     title_redline = None

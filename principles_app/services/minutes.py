@@ -36,6 +36,7 @@ from principles_app.services import amendments as amendment_service
 from principles_app.services import blocks as block_service
 from principles_app.services import disclosure
 from principles_app.services import meetings as meeting_service
+from principles_app.services.amendment_headings import heading
 from principles_app.services.generated_files import fingerprint_of
 from principles_app.services.live import motion_title
 from principles_app.services.motions import electorate_of, motions_of
@@ -194,7 +195,6 @@ def _adopted(meeting: Meeting, motion: Motion, passed: bool | None) -> tuple[str
 
 
 def _motion_record(meeting: Meeting, motion: Motion, amendment_ids: list[int], zone: str) -> MotionRecord:
-    from principles_app.web.amendments.presenters import heading  # the heading every page gives it
 
     amendments = [amendment_service.get_amendment(i) for i in amendment_ids]
     headings = [heading(a, amendment_service.amendment_lines(a)) for a in amendments]
