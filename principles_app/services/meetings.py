@@ -370,16 +370,42 @@ def local_time(meeting: Meeting, moment: datetime) -> str:
     return time_in_zone(moment, meeting.time_zone)
 
 
-def attach_round(actor: User, meeting: Meeting, target) -> None:
-    """Attach a scheduled round of the meeting's document to the meeting (or detach it with None)."""
+def meeting_of_document(document_id: int, meeting_id: int | None) -> Meeting | None:
+    """Return the meeting a round of the document may be attached to (None for none), or refuse with 422."""
+    if meeting_id is None:
+        return None
+    found = db.session.get(Meeting, meeting_id)
+    if found is None or found.document_id != document_id:
+        raise ValidationFailed(
+            _l("The round and the meeting belong to different documents."),
+            fields={"meeting_id": str(_l("Choose a meeting of this document."))},
+        )
+    return found
+
+
+def attach_round(actor: User, meeting: Meeting | int | None, target) -> None:
+    """Attach a scheduled round to a meeting (or its id) of its document, or detach it with None."""
     from principles_app.domain.rounds import RoundState
 
+    meeting_id = meeting.id if isinstance(meeting, Meeting) else meeting
     if not permissions.is_secretariat(actor):
         raise Forbidden(_l("Only the secretariat attaches rounds to a meeting."))
+    meeting = meeting_of_document(target.document_id, meeting_id)
     if target.state != RoundState.SCHEDULED:
         raise Conflict(_l("A round is attached to a meeting only while it is scheduled."))
-    if meeting is not None and target.document_id != meeting.document_id:
-        raise ValidationFailed(_l("The round and the meeting belong to different documents."))
+    if target.meeting_id == (meeting.id if meeting is not None else None):
+        return
     target.meeting_id = meeting.id if meeting is not None else None
     db.session.flush()
     audit.record("round.meeting", "round", target.id, {"meeting_id": target.meeting_id}, actor)
+
+
+def rounds_of(meeting: Meeting) -> list:
+    """Return the rounds attached to the meeting, in the order they were scheduled."""
+    from principles_app.models import Round
+
+    return list(
+        db.session.execute(
+            select(Round).where(Round.meeting_id == meeting.id).order_by(Round.created_at, Round.id)
+        ).scalars()
+    )

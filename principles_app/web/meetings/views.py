@@ -56,6 +56,7 @@ def meeting_page(meeting_id: int):
         names=names,
         proxies=proxies,
         summary=meeting_service.summary(meeting),
+        meeting_rounds=meeting_service.rounds_of(meeting),
         own_id=own_id,
         is_secretariat=is_secretariat,
         check_in_open=rules.check_in_open(rules_now(), meeting.starts_at, meeting.ends_at),
