@@ -151,3 +151,41 @@ def test_the_meeting_as_ics_parses_back_with_its_times_zone_and_links(client, sc
     assert "https://meet.example.org/gm" in str(event["DESCRIPTION"])
     assert str(event["SUMMARY"]) == "Berlin General Meeting"
     assert client.get("/meetings/999999.ics").status_code == 404
+
+
+def test_bad_meeting_input_on_the_pages_gets_a_reason_never_a_server_error(client, scene):
+    starts = utcnow() + timedelta(days=3)
+    meeting = meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="GM",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=8),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+    )
+    db.session.commit()
+    own, other = scene.delegates
+    sign_in(client, own)
+    # Check-in opens two hours before the start: days ahead it is refused, with the reason.
+    early = client.post(f"/meetings/{meeting.id}/attendance/{own.organisation_id}", data={"mode": "online"})
+    assert early.status_code == 409 and b"Check-in opens two hours before" in early.data
+    assert (
+        client.post(f"/meetings/{meeting.id}/attendance/{other.organisation_id}", data={"mode": "online"}).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/meetings/{meeting.id}/attendance/{own.organisation_id}", data={"mode": "asleep"}).status_code
+        == 422
+    )
+    to_itself = client.post(
+        f"/meetings/{meeting.id}/proxies", data={"holder_organisation_id": str(own.organisation_id)}
+    )
+    assert to_itself.status_code == 422 and b"cannot give its proxy to itself" in to_itself.data
+    assert client.post(f"/meetings/{meeting.id}/proxies", data={"holder_organisation_id": "x"}).status_code == 422
+    assert (
+        client.post(f"/meetings/{meeting.id}/proxies", data={"holder_organisation_id": "99999999999"}).status_code
+        == 422
+    )
+    assert meeting_service.proxies_of(meeting) == []
+    assert meeting_service.summary(meeting).present_count == 0
