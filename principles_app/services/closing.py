@@ -68,22 +68,30 @@ def open_round(actor: User | None, target: Round) -> Round:
     return target
 
 
-def check_meeting_quorum(target: Round) -> None:
-    """Refuse (409) to open a round attached to a meeting whose quorum is not reached, naming the weights."""
+def meeting_quorum_shortfall(target: Round) -> str | None:
+    """Say why a round attached to a meeting cannot open now (its quorum is not reached), or None if it can."""
     if target.meeting_id is None:
-        return
+        return None
     meeting = meeting_service.get_meeting(target.meeting_id)
     refused = meeting_rules.opening_refused(meeting_service.summary(meeting))
-    if refused is not None:
-        here, eligible, required = (meeting_rules.plain_weight(w) for w in refused)
-        raise Conflict(
-            _l(
-                "Quorum not reached: %(here)s of %(eligible)s present or represented; %(required)s required.",
-                here=here,
-                eligible=eligible,
-                required=required,
-            )
+    if refused is None:
+        return None
+    here, eligible, required = (meeting_rules.plain_weight(w) for w in refused)
+    return str(
+        _l(
+            "Quorum not reached: %(here)s of %(eligible)s present or represented; %(required)s required.",
+            here=here,
+            eligible=eligible,
+            required=required,
         )
+    )
+
+
+def check_meeting_quorum(target: Round) -> None:
+    """Refuse (409) to open a round attached to a meeting whose quorum is not reached, naming the weights."""
+    shortfall = meeting_quorum_shortfall(target)
+    if shortfall is not None:
+        raise Conflict(shortfall)
 
 
 # --- Closing ----------------------------------------------------------------------------------

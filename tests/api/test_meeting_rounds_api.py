@@ -124,6 +124,13 @@ def test_the_secretariat_sees_why_the_round_page_cannot_open_it(client, scene):
     assert response.status_code == 409
     assert b"Quorum not reached: 0 of 6 present or represented; 3 required." in response.data
     assert db.session.get(Round, round_id).state == RoundState.SCHEDULED
+    # While it waits, the round page says what holds it back.
+    page = client.get(f"/rounds/{round_id}/").get_data(as_text=True)
+    assert "Quorum not reached: 0 of 6" in page and "stays scheduled until the meeting" in page
+    for delegate in scene.delegates:
+        meeting_service.set_attendance(scene.secretariat, scene.meeting, delegate.organisation_id, "online")
+    db.session.commit()
+    assert "Quorum not reached" not in client.get(f"/rounds/{round_id}/").get_data(as_text=True)
 
 
 def test_rounds_outside_a_meeting_open_without_a_quorum(scene):

@@ -17,7 +17,7 @@ from principles_app.domain.rounds import (
 )
 from principles_app.labels import CATEGORY_NAMES, REGION_NAMES
 from principles_app.services import amendments as amendment_service
-from principles_app.services import ballots, motions, results
+from principles_app.services import ballots, closing, motions, results
 from principles_app.services import blocks as block_service
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import ValidationFailed
@@ -105,6 +105,8 @@ def _round_page(target, put_form=None, status: int = 200, desks: dict | None = N
         chart=participation_bars,
         REGION_NAMES=REGION_NAMES,
         desks=desks if desks is not None else ballot_desk.desks_for(target),
+        # A scheduled round of a meeting says while it waits that the meeting's quorum holds it back.
+        quorum_shortfall=closing.meeting_quorum_shortfall(target) if target.state == RoundState.SCHEDULED else None,
     ), status
 
 
