@@ -123,12 +123,13 @@ def cast_ballot(motion_id: int, body: BallotIn):
     Endpoint(
         "My organisation's current ballot and receipt, or (on_behalf_of) that of an organisation whose proxy it holds",
         response=BallotOut,
-        errors=(403, 404),
+        errors=(403, 404, 422),
         tag="voting",
         query={
             "on_behalf_of": {
                 "type": "integer",
                 "minimum": 1,
+                "maximum": 2**31 - 1,
                 "description": "the organisation whose proxy yours holds at the round's meeting",
             }
         },
