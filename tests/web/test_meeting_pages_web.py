@@ -189,3 +189,30 @@ def test_bad_meeting_input_on_the_pages_gets_a_reason_never_a_server_error(clien
     )
     assert meeting_service.proxies_of(meeting) == []
     assert meeting_service.summary(meeting).present_count == 0
+
+
+def test_after_proxies_closed_the_edit_form_still_changes_other_details(client, scene):
+    starts = utcnow() - timedelta(minutes=30, seconds=17)  # running, created with seconds over the API
+    meeting = meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="GM",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=8),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+    )
+    db.session.commit()
+    sign_in(client, scene.secretariat)
+    page = client.get(f"/meetings/{meeting.id}/edit")
+    form = {
+        name: page.get_data(as_text=True).split(f'id="{name}" name="{name}"')[1].split('value="')[1].split('"')[0]
+        for name in ("starts_at", "ends_at", "proxies_close_at")
+    }
+    data = _form(place="Berlin, Mitte", online_url="", **form)
+    assert client.post(f"/meetings/{meeting.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    kept = db.session.get(Meeting, meeting.id)
+    assert (kept.place, kept.proxies_close_at, kept.starts_at) == ("Berlin, Mitte", starts, starts)
+    moved = client.post(f"/meetings/{meeting.id}/edit", data=data | {"proxies_close_at": form["ends_at"]})
+    assert moved.status_code == 409 and b"can no longer move" in moved.data

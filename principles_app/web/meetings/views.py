@@ -140,12 +140,22 @@ def edit_meeting(meeting_id: int):
     form = MeetingForm(obj=meeting)
     if not form.is_submitted():
         form.quorum.data = rules.plain_weight(meeting.quorum)
-    outcome = submit(form, lambda: meeting_service.update_meeting(current_user, meeting, **form.values()))
+    outcome = submit(form, lambda: meeting_service.update_meeting(current_user, meeting, **_kept_times(form, meeting)))
     if outcome.succeeded:
         return done(_("The meeting is saved."), url_for("meetings.meeting_page", meeting_id=meeting.id))
     return render_template(
         "meetings/meeting_form.html", form=form, document=meeting.document, meeting=meeting
     ), outcome.status
+
+
+def _kept_times(form: MeetingForm, meeting) -> dict:
+    """Return the form's values, keeping a stored time the form shows to the minute and was sent back unchanged."""
+    values = form.values()
+    for name in ("starts_at", "ends_at", "proxies_close_at"):
+        stored = getattr(meeting, name)
+        if values[name] is not None and values[name] == stored.replace(second=0, microsecond=0):
+            values[name] = stored
+    return values
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
