@@ -2,7 +2,7 @@
 
 The address holds a random token; only its SHA-256 is stored, and renewing it replaces the hash,
 so the old address stops at once. Events come from ``EVENT_SOURCES``: each is a function of the
-reader returning ``FeedEvent`` items (rounds closing today; meetings can be added as another).
+reader returning ``FeedEvent`` items (rounds closing, General Meetings from start to end).
 """
 
 from __future__ import annotations
@@ -102,8 +102,31 @@ def round_deadlines(user: User) -> list[FeedEvent]:
     ]
 
 
-# Where a feed's events come from; meetings add their own function here.
-EVENT_SOURCES: list[Callable[[User], list[FeedEvent]]] = [round_deadlines]
+def meeting_dates(user: User) -> list[FeedEvent]:
+    """General Meetings of the documents the user reads that have not ended, from start to end."""
+    if not permissions.can_read_drafts(user):
+        return []
+    rows = db.session.execute(
+        select(Meeting, Document.title)
+        .join(Document, Document.id == Meeting.document_id)
+        .where(Meeting.ends_at > utcnow())
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    return [
+        FeedEvent(
+            uid=f"meeting-{meeting.id}",
+            summary=_("%(meeting)s (%(document)s)", meeting=meeting.title, document=title),
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            url=link_to("meetings.meeting_page", meeting_id=meeting.id),
+            description=meeting.place,
+        )
+        for meeting, title in rows
+    ]
+
+
+# Where a feed's events come from.
+EVENT_SOURCES: list[Callable[[User], list[FeedEvent]]] = [round_deadlines, meeting_dates]
 
 
 def build_feed(user: User) -> bytes:
