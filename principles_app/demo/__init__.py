@@ -17,6 +17,7 @@ from sqlalchemy import select
 from principles_app.demo.comments import load_thread
 from principles_app.demo.drafts import load_draft
 from principles_app.demo.endorsements import endorse_demo_publication
+from principles_app.demo.meetings import load_meeting
 from principles_app.demo.points import load_consultation
 from principles_app.demo.procedure import load_recommendations
 from principles_app.demo.publications import publish_adopted
@@ -82,6 +83,7 @@ DEMO_STEPS: list[Callable[[dict[str, Any]], None]] = [
     load_translations,
     publish_adopted,
     endorse_demo_publication,  # endorsements need the publication
+    load_meeting,  # the next General Meeting of the demo document, with attendance and one proxy
 ]
 
 

@@ -128,6 +128,23 @@ def summarise(
     )
 
 
+def opening_refused(summary: Summary) -> tuple[Decimal, Decimal, Decimal] | None:
+    """Say why a round of the meeting may not open: (present + represented, eligible, required weight), or None.
+
+    Exact: a quorum met to the last decimal opens the round.
+    """
+    if summary.quorum_reached:
+        return None
+    here = summary.present_weight + summary.represented_weight
+    return (here, summary.eligible_weight, summary.required_weight)
+
+
+def plain_weight(weight: Decimal) -> str:
+    """Write a weight without trailing zeros: 3.5000 as 3.5, 4.0000 as 4."""
+    text = format(Decimal(weight).normalize(), "f")
+    return text if text != "-0" else "0"
+
+
 def proxy_refusal(
     giver: int,
     holder: int,

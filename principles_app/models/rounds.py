@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,9 @@ from principles_app.domain.rounds import RoundKind, RoundState
 from principles_app.domain.voting import DEFAULT_QUORUM, DEFAULT_SECRECY, Majority
 from principles_app.models.drafts import Document
 from principles_app.models.organisation import enum_column
+
+if TYPE_CHECKING:
+    from principles_app.models.meetings import Meeting
 
 
 class Round(Base):
@@ -50,3 +54,4 @@ class Round(Base):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
 
     document: Mapped[Document] = relationship()
+    meeting: Mapped[Meeting | None] = relationship("Meeting")

@@ -380,17 +380,61 @@ def record_paper_ballot(
     return _write_ballot(actor, motion_id, organisation_id, choice, now, paper=True)
 
 
-def ballot_of(user: User, motion: Motion) -> tuple[Ballot, Decimal]:
-    """Return the user's organisation's ballot on a motion and its weight."""
-    check_may_vote(user)
-    elector = elector_of(motion.round, user.organisation_id)
-    if elector is None:
-        raise Forbidden(_l("Your organisation is not in this round's electorate."))
-    ballot = db.session.execute(
-        select(Ballot).where(Ballot.motion_id == motion.id, Ballot.organisation_id == user.organisation_id)
+def proxy_givers(user: User, target: Round) -> list[Organisation]:
+    """Return the organisations of the round's electorate whose proxy the user's organisation holds at its meeting."""
+    if target.meeting_id is None or user.organisation_id is None:
+        return []
+    return list(
+        db.session.execute(
+            select(Organisation)
+            .join(MeetingProxy, MeetingProxy.giver_organisation_id == Organisation.id)
+            .join(
+                ElectorateMember,
+                (ElectorateMember.organisation_id == Organisation.id) & (ElectorateMember.round_id == target.id),
+            )
+            .where(
+                MeetingProxy.meeting_id == target.meeting_id,
+                MeetingProxy.holder_organisation_id == user.organisation_id,
+            )
+            .order_by(Organisation.name, Organisation.id)
+        ).scalars()
+    )
+
+
+def proxy_holder(target: Round, organisation_id: int | None) -> Organisation | None:
+    """Return the organisation holding this organisation's proxy at the round's meeting, if one stands."""
+    if target.meeting_id is None or organisation_id is None:
+        return None
+    return db.session.execute(
+        select(Organisation)
+        .join(MeetingProxy, MeetingProxy.holder_organisation_id == Organisation.id)
+        .where(MeetingProxy.meeting_id == target.meeting_id, MeetingProxy.giver_organisation_id == organisation_id)
     ).scalar_one_or_none()
-    if ballot is None:
+
+
+def _voter_for(user: User, target: Round, on_behalf_of: int | None) -> int:
+    """Return whose ballot the user reads: its own organisation's, or a giver's whose proxy it holds (else 403)."""
+    check_may_vote(user)
+    if on_behalf_of is None or on_behalf_of == user.organisation_id:
+        if elector_of(target, user.organisation_id) is None:
+            raise Forbidden(_l("Your organisation is not in this round's electorate."))
+        return user.organisation_id
+    if on_behalf_of not in {o.id for o in proxy_givers(user, target)}:
+        raise Forbidden(_l("Your organisation holds no proxy of that organisation for this meeting."))
+    return on_behalf_of
+
+
+def ballot_of(user: User, motion: Motion, on_behalf_of: int | None = None) -> tuple[Ballot, Decimal]:
+    """Return the user's organisation's ballot on a motion and its weight (or the ballot of a proxy's giver)."""
+    organisation_id = _voter_for(user, motion.round, on_behalf_of)
+    elector = elector_of(motion.round, organisation_id)
+    ballot = db.session.execute(
+        select(Ballot).where(Ballot.motion_id == motion.id, Ballot.organisation_id == organisation_id)
+    ).scalar_one_or_none()
+    if ballot is None and organisation_id == user.organisation_id:
         raise NotFound(_l("Your organisation has not voted on this motion yet."))
+    if ballot is None:
+        raise NotFound(_l("No ballot has been cast on this motion for this organisation yet."))
     return ballot, elector.weight
 
 
@@ -405,16 +449,19 @@ def ballot_history(user: User, motion: Motion) -> list[BallotChange]:
     )
 
 
-def ballot_sheet(user: User, target: Round) -> dict[int, tuple[Ballot, list[BallotChange]]]:
-    """Return, by motion id, the user's organisation's ballots in a round with each one's history, oldest first."""
-    check_may_vote(user)
-    if elector_of(target, user.organisation_id) is None:
-        raise Forbidden(_l("Your organisation is not in this round's electorate."))
+def ballot_sheet(
+    user: User, target: Round, on_behalf_of: int | None = None
+) -> dict[int, tuple[Ballot, list[BallotChange]]]:
+    """Return, by motion id, the organisation's ballots in a round with each one's history, oldest first.
+
+    The user's own organisation's, or with ``on_behalf_of`` those of a giver whose proxy it holds.
+    """
+    organisation_id = _voter_for(user, target, on_behalf_of)
     ballots = (
         db.session.execute(
             select(Ballot)
             .join(Motion, Motion.id == Ballot.motion_id)
-            .where(Motion.round_id == target.id, Ballot.organisation_id == user.organisation_id)
+            .where(Motion.round_id == target.id, Ballot.organisation_id == organisation_id)
         )
         .scalars()
         .all()

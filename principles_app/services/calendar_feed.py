@@ -164,3 +164,31 @@ def build_feed(user: User) -> bytes:
                     event.add("location", item.location)
                 calendar.add_component(event)
     return calendar.to_ical()
+
+
+def meeting_ics(meeting: Meeting) -> bytes:
+    """Return one General Meeting as an iCalendar event: times in UTC, the zone where it is held named."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Principles for Collaboration//Meeting//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # Calendar programs show the times in the reader's zone; this names the zone where it is held.
+    calendar.add("x-wr-timezone", meeting.time_zone)
+    host = absolute_url("/").split("//", 1)[-1].strip("/") or "localhost"
+    page = link_to("meetings.meeting_page", meeting_id=meeting.id)
+    event = Event()
+    event.add("uid", f"meeting-{meeting.id}@{host}")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("summary", meeting.title)
+    event.add("location", meeting.place)
+    event.add("url", meeting.online_url or page)
+    lines = [_("Held in the time zone %(zone)s.", zone=meeting.time_zone)]
+    if meeting.online_url:
+        lines.append(_("Join online: %(url)s", url=meeting.online_url))
+    lines.append(_("Meeting page: %(url)s", url=page))
+    event.add("description", "\n".join(lines))
+    calendar.add_component(event)
+    return calendar.to_ical()

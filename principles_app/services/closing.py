@@ -1,6 +1,7 @@
 """Opening and closing a round, step by step: the one place that says what each does, in order.
 
 Opening a scheduled round:
+  0. a round attached to a General Meeting opens only while the meeting's quorum is reached,
   1. move it to open (one open round per document; the database settles a race),
   2. give an adoption round its one motion, the document's current version,
   3. freeze the electorate of a voting or adoption round,
@@ -27,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from principles_app.db import utcnow
+from principles_app.domain import meetings as meeting_rules
 from principles_app.domain import tally as tally_domain
 from principles_app.domain.amendments import AmendmentStatus
 from principles_app.domain.rounds import RoundState, is_due
@@ -35,6 +37,7 @@ from principles_app.extensions import db
 from principles_app.models import Amendment, Motion, Round, User
 from principles_app.services import amendments as amendment_service
 from principles_app.services import audit, blocks, merging, motions, notifications, results
+from principles_app.services import meetings as meeting_service
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import Conflict, ValidationFailed
 
@@ -49,6 +52,7 @@ def open_round(actor: User | None, target: Round) -> Round:
         raise Conflict(_l("The closing time has passed; schedule a new round."))
     if round_service.open_round_of(target.document) is not None:
         raise Conflict(_l("Another round of this document is open."))
+    check_meeting_quorum(target)
     try:
         with db.session.begin_nested():
             target.state, target.opened_at = new_state, now
@@ -62,6 +66,32 @@ def open_round(actor: User | None, target: Round) -> Round:
     motions.fix_electorate(target, actor)
     notifications.notify_round_opened(target)
     return target
+
+
+def meeting_quorum_shortfall(target: Round) -> str | None:
+    """Say why a round attached to a meeting cannot open now (its quorum is not reached), or None if it can."""
+    if target.meeting_id is None:
+        return None
+    meeting = meeting_service.get_meeting(target.meeting_id)
+    refused = meeting_rules.opening_refused(meeting_service.summary(meeting))
+    if refused is None:
+        return None
+    here, eligible, required = (meeting_rules.plain_weight(w) for w in refused)
+    return str(
+        _l(
+            "Quorum not reached: %(here)s of %(eligible)s present or represented; %(required)s required.",
+            here=here,
+            eligible=eligible,
+            required=required,
+        )
+    )
+
+
+def check_meeting_quorum(target: Round) -> None:
+    """Refuse (409) to open a round attached to a meeting whose quorum is not reached, naming the weights."""
+    shortfall = meeting_quorum_shortfall(target)
+    if shortfall is not None:
+        raise Conflict(shortfall)
 
 
 # --- Closing ----------------------------------------------------------------------------------

@@ -73,6 +73,71 @@ def meetings_of(document: Document) -> list[Meeting]:
     )
 
 
+MEETING_FIELDS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "place",
+    "online_url",
+    "quorum",
+    "proxy_limit",
+    "proxies_close_at",
+)
+
+
+def _checked(
+    *,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    time_zone: str,
+    place: str,
+    online_url: str | None,
+    quorum: Decimal | None,
+    proxy_limit: int | None,
+    proxies_close_at: datetime | None,
+    failure=None,
+) -> dict:
+    """Check a meeting's fields together; return them clean, or raise ValidationFailed naming each field."""
+    fields: dict[str, str] = {}
+    if not (title or "").strip() or len(title.strip()) > rules.MAX_TITLE:
+        fields["title"] = str(_l("Give the meeting a title."))
+    if not (place or "").strip() or len(place.strip()) > rules.MAX_PLACE:
+        fields["place"] = str(_l("Say where the meeting is held."))
+    if not is_known_zone(time_zone or ""):
+        fields["time_zone"] = str(_l("Choose a time zone from the list (for example Europe/Berlin)."))
+    url = (online_url or "").strip()
+    if url and (not url.lower().startswith("https://") or len(url) > rules.MAX_URL):
+        fields["online_url"] = str(_l("The online link must start with https://."))
+    close = starts_at
+    try:
+        close = rules.check_times(starts_at, ends_at, proxies_close_at)
+    except (ValueError, TypeError):
+        fields["ends_at"] = str(_l("The meeting must end after it starts, and proxies close before it ends."))
+    try:
+        quorum_value = rules.check_quorum_fraction(rules.DEFAULT_QUORUM if quorum is None else quorum)
+    except (ValueError, ArithmeticError):
+        fields["quorum"] = str(_l("The quorum is a fraction above 0 and at most 1, for example 0.5."))
+        quorum_value = rules.DEFAULT_QUORUM
+    limit = rules.DEFAULT_PROXY_LIMIT if proxy_limit is None else proxy_limit
+    if not 1 <= limit <= 1000:
+        fields["proxy_limit"] = str(_l("An organisation holds at least one proxy (at most 1000)."))
+    if fields:
+        raise ValidationFailed(failure or _l("The meeting could not be saved."), fields=fields)
+    return {
+        "title": title.strip(),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "time_zone": time_zone,
+        "place": place.strip(),
+        "online_url": url or None,
+        "quorum": quorum_value,
+        "proxy_limit": limit,
+        "proxies_close_at": close,
+    }
+
+
 def create_meeting(
     actor: User,
     document: Document,
@@ -90,43 +155,19 @@ def create_meeting(
     """Schedule a General Meeting of the document (secretariat)."""
     if not permissions.is_secretariat(actor):
         raise Forbidden(_l("Only the secretariat schedules meetings."))
-    fields: dict[str, str] = {}
-    if not title.strip():
-        fields["title"] = str(_l("Give the meeting a title."))
-    if not place.strip():
-        fields["place"] = str(_l("Say where the meeting is held."))
-    if not is_known_zone(time_zone):
-        fields["time_zone"] = str(_l("Choose a time zone from the list (for example Europe/Berlin)."))
-    if online_url is not None and online_url.strip() and not online_url.strip().lower().startswith("https://"):
-        fields["online_url"] = str(_l("The online link must start with https://."))
-    try:
-        close = rules.check_times(starts_at, ends_at, proxies_close_at)
-    except ValueError:
-        fields["ends_at"] = str(_l("The meeting must end after it starts, and proxies close before it ends."))
-        close = starts_at
-    try:
-        quorum_value = rules.check_quorum_fraction(rules.DEFAULT_QUORUM if quorum is None else quorum)
-    except (ValueError, ArithmeticError):
-        fields["quorum"] = str(_l("The quorum is a fraction above 0 and at most 1, for example 0.5."))
-        quorum_value = rules.DEFAULT_QUORUM
-    limit = rules.DEFAULT_PROXY_LIMIT if proxy_limit is None else proxy_limit
-    if not 1 <= limit <= 1000:
-        fields["proxy_limit"] = str(_l("An organisation holds at least one proxy (at most 1000)."))
-    if fields:
-        raise ValidationFailed(_l("The meeting could not be scheduled."), fields=fields)
-    meeting = Meeting(
-        document_id=document.id,
-        title=title.strip(),
+    clean = _checked(
+        title=title,
         starts_at=starts_at,
         ends_at=ends_at,
         time_zone=time_zone,
-        place=place.strip(),
-        online_url=(online_url or "").strip() or None,
-        quorum=quorum_value,
-        proxy_limit=limit,
-        proxies_close_at=close,
-        created_by_id=actor.id,
+        place=place,
+        online_url=online_url,
+        quorum=quorum,
+        proxy_limit=proxy_limit,
+        proxies_close_at=proxies_close_at,
+        failure=_l("The meeting could not be scheduled."),
     )
+    meeting = Meeting(document_id=document.id, created_by_id=actor.id, **clean)
     db.session.add(meeting)
     db.session.flush()
     audit.record(
@@ -136,6 +177,36 @@ def create_meeting(
         {"document": document.slug, "title": meeting.title, "starts_at": starts_at, "ends_at": ends_at},
         actor,
     )
+    return meeting
+
+
+def update_meeting(actor: User, meeting: Meeting, now: datetime | None = None, **changes) -> Meeting:
+    """Change a meeting's details (secretariat); fields not given keep their value.
+
+    The proxy deadline cannot move once it has passed (409): proxies given or refused under it stand.
+    """
+    if not permissions.is_secretariat(actor):
+        raise Forbidden(_l("Only the secretariat changes meetings."))
+    unknown = set(changes) - set(MEETING_FIELDS)
+    if unknown:
+        raise ValidationFailed(fields={name: str(_l("Unknown field.")) for name in sorted(unknown)})
+    now = now or utcnow()
+    current = {name: getattr(meeting, name) for name in MEETING_FIELDS}
+    clean = _checked(**(current | changes))
+    if clean["proxies_close_at"] != meeting.proxies_close_at and not rules.proxies_open(now, meeting.proxies_close_at):
+        raise Conflict(_l("Proxies for this meeting closed at its deadline; the deadline can no longer move."))
+    changed = {name: value for name, value in clean.items() if value != current[name]}
+    for name, value in changed.items():
+        setattr(meeting, name, value)
+    db.session.flush()
+    if changed:
+        audit.record(
+            "meeting.updated",
+            "meeting",
+            meeting.id,
+            {name: {"from": current[name], "to": value} for name, value in changed.items()},
+            actor,
+        )
     return meeting
 
 
@@ -370,16 +441,42 @@ def local_time(meeting: Meeting, moment: datetime) -> str:
     return time_in_zone(moment, meeting.time_zone)
 
 
-def attach_round(actor: User, meeting: Meeting, target) -> None:
-    """Attach a scheduled round of the meeting's document to the meeting (or detach it with None)."""
+def meeting_of_document(document_id: int, meeting_id: int | None) -> Meeting | None:
+    """Return the meeting a round of the document may be attached to (None for none), or refuse with 422."""
+    if meeting_id is None:
+        return None
+    found = db.session.get(Meeting, meeting_id)
+    if found is None or found.document_id != document_id:
+        raise ValidationFailed(
+            _l("The round and the meeting belong to different documents."),
+            fields={"meeting_id": str(_l("Choose a meeting of this document."))},
+        )
+    return found
+
+
+def attach_round(actor: User, meeting: Meeting | int | None, target) -> None:
+    """Attach a scheduled round to a meeting (or its id) of its document, or detach it with None."""
     from principles_app.domain.rounds import RoundState
 
+    meeting_id = meeting.id if isinstance(meeting, Meeting) else meeting
     if not permissions.is_secretariat(actor):
         raise Forbidden(_l("Only the secretariat attaches rounds to a meeting."))
+    meeting = meeting_of_document(target.document_id, meeting_id)
     if target.state != RoundState.SCHEDULED:
         raise Conflict(_l("A round is attached to a meeting only while it is scheduled."))
-    if meeting is not None and target.document_id != meeting.document_id:
-        raise ValidationFailed(_l("The round and the meeting belong to different documents."))
+    if target.meeting_id == (meeting.id if meeting is not None else None):
+        return
     target.meeting_id = meeting.id if meeting is not None else None
     db.session.flush()
     audit.record("round.meeting", "round", target.id, {"meeting_id": target.meeting_id}, actor)
+
+
+def rounds_of(meeting: Meeting) -> list:
+    """Return the rounds attached to the meeting, in the order they were scheduled."""
+    from principles_app.models import Round
+
+    return list(
+        db.session.execute(
+            select(Round).where(Round.meeting_id == meeting.id).order_by(Round.created_at, Round.id)
+        ).scalars()
+    )

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from principles_app.domain import tally as tally_domain
 from principles_app.domain.rounds import RoundKind, RoundState
@@ -40,19 +41,24 @@ def tally_of(motion: Motion) -> tally_domain.TallyResult:
 
 
 def bulletin_of(motion: Motion) -> list[dict[str, str]]:
-    """List every current receipt with its choice, and the organisation only in a named round."""
+    """List every current receipt with its choice; in a named round the organisation and any proxy that cast it."""
     named = motion.round.secrecy != Secrecy.SECRET
+    holder = aliased(Organisation)
     rows = db.session.execute(
-        select(Ballot.receipt, Ballot.choice, Organisation.name)
+        select(Ballot.receipt, Ballot.choice, Organisation.name, holder.name)
         .join(Organisation, Organisation.id == Ballot.organisation_id)
+        .outerjoin(holder, holder.id == Ballot.proxy_organisation_id)
         .where(Ballot.motion_id == motion.id)
         .order_by(Ballot.receipt)
     ).all()
     entries = []
-    for receipt, choice, name in rows:
+    for receipt, choice, name, proxy_name in rows:
         entry = {"receipt": receipt, "choice": choice}
         if named:
+            # A named round says who cast a ballot by proxy; a secret one says nothing of it.
             entry["organisation"] = name
+            if proxy_name is not None:
+                entry["cast_by_proxy"] = proxy_name
         entries.append(entry)
     return entries
 

@@ -26,6 +26,7 @@ from principles_app.extensions import db
 from principles_app.labels import ROUND_STATE_NAMES, name_of
 from principles_app.models import Document, Round, User
 from principles_app.services import audit
+from principles_app.services import meetings as meeting_service
 from principles_app.services.errors import Conflict, NotFound, ValidationFailed
 
 
@@ -77,8 +78,9 @@ def create_round(
     majority: str | None = None,
     quorum: Decimal | str | None = None,
     secrecy: str | None = None,
+    meeting_id: int | None = None,
 ) -> Round:
-    """Schedule a round of a document."""
+    """Schedule a round of a document, attached to one of its General Meetings if ``meeting_id`` is given."""
     try:
         kind = RoundKind(kind)
     except ValueError:
@@ -106,6 +108,7 @@ def create_round(
     secrecy = secrecy or DEFAULT_SECRECY.value
     if secrecy not in set(Secrecy):
         raise ValidationFailed(fields={"secrecy": str(_l("Choose named or secret."))})
+    meeting = meeting_service.meeting_of_document(document.id, meeting_id)
     new_round = Round(
         document_id=document.id,
         kind=kind,
@@ -115,6 +118,7 @@ def create_round(
         quorum=quorum,
         secrecy=secrecy,
         state=RoundState.SCHEDULED,
+        meeting_id=meeting.id if meeting is not None else None,
         created_by_id=actor.id if actor is not None else None,
     )
     db.session.add(new_round)
@@ -131,7 +135,8 @@ def create_round(
             "majority": majority,
             "quorum": quorum,
             "secrecy": secrecy,
-        },
+        }
+        | ({"meeting_id": new_round.meeting_id} if new_round.meeting_id is not None else {}),
         actor,
     )
     return new_round

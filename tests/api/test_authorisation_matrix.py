@@ -604,6 +604,7 @@ MEETING_ROLES = ("anonymous", "observer", "member", "delegate", "secretariat")
 MEETING_ROUTES = {
     # route: roles allowed
     "create": {"secretariat"},
+    "update": {"secretariat"},
     "list": {"observer", "member", "delegate", "secretariat"},
     "read": {"observer", "member", "delegate", "secretariat"},
     "check_in": {"delegate", "secretariat"},
@@ -661,6 +662,7 @@ def test_meeting_route_matrix(client, role, route):
         ),
         "list": ("GET", f"/api/v1/documents/{scene.document.slug}/meetings", None),
         "read": ("GET", f"/api/v1/meetings/{meeting.id}", None),
+        "update": ("PATCH", f"/api/v1/meetings/{meeting.id}", {"place": "Berlin, Mitte"}),
         "check_in": ("PUT", f"/api/v1/meetings/{meeting.id}/attendance/{delegate.organisation_id}", {"mode": "online"}),
         "proxies": ("GET", f"/api/v1/meetings/{meeting.id}/proxies", None),
         "give_proxy": (
@@ -758,3 +760,94 @@ def test_meeting_live_and_minutes_matrix(client, role):
     for path in pages:
         response = client.get(path)
         assert response.status_code == (302 if user is None else 200), (role, path, response.status_code)
+
+
+@pytest.mark.parametrize("role", ("anonymous", "observer", "member", "secretariat"))
+def test_meeting_secretariat_pages_and_calendar_matrix(client, role):
+    from datetime import timedelta
+
+    from principles_app.db import utcnow
+    from principles_app.extensions import db
+    from principles_app.services import meetings as meeting_service
+    from principles_app.services import rounds as round_service
+    from tests.factories import make_scene, sign_in
+
+    scene = make_scene(weights=("1", "2"), amendments=0)
+    starts = utcnow() + timedelta(days=1)
+    meeting = meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="GM",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+    )
+    target = round_service.create_round(
+        scene.secretariat, scene.document, "adoption", "Adoption", utcnow() + timedelta(days=2)
+    )
+    db.session.commit()
+    if role != "anonymous":
+        sign_in(client, make_user(role))
+    statuses = [
+        client.get(f"/documents/{scene.document.slug}/meetings/new").status_code,
+        client.get(f"/meetings/{meeting.id}/edit").status_code,
+        client.post(f"/rounds/{target.id}/meeting", data={"meeting_id": str(meeting.id)}).status_code,
+        client.get(f"/meetings/{meeting.id}.ics").status_code,
+    ]
+    expected = {
+        "anonymous": [302, 302, 302, 302],
+        "observer": [403, 403, 403, 200],
+        "member": [403, 403, 403, 200],
+        "secretariat": [200, 200, 302, 200],
+    }[role]
+    assert statuses == expected
+    db.session.expire_all()
+    assert (db.session.get(type(target), target.id).meeting_id is not None) == (role == "secretariat")
+
+
+@pytest.mark.parametrize("role", ("anonymous", "observer", "member", "holder", "secretariat"))
+def test_round_meeting_and_proxy_ballot_api_matrix(client, role):
+    """PATCH a round's meeting (secretariat); read a giver's ballot (only the holder of its proxy)."""
+    from datetime import timedelta
+
+    from principles_app.db import utcnow
+    from principles_app.extensions import db
+    from principles_app.services import closing
+    from principles_app.services import meetings as meeting_service
+    from principles_app.services import motions as motion_service
+    from tests.factories import make_scene, voting_round
+
+    scene = make_scene(weights=("1", "2"), amendments=1)
+    starts = utcnow() + timedelta(days=1)
+    meeting = meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="GM",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+    )
+    giver, holder = scene.delegates
+    meeting_service.give_proxy(giver, meeting, holder.organisation_id)
+    scheduled = voting_round(scene, open_it=False)
+    db.session.commit()
+    users = {"holder": holder, "secretariat": scene.secretariat}
+    headers = {} if role == "anonymous" else auth_header(token_for(users.get(role) or make_user(role)))
+    patched = client.patch(f"/api/v1/rounds/{scheduled.id}", json={"meeting_id": meeting.id}, headers=headers)
+    expected = {"anonymous": 401, "secretariat": 200}.get(role, 403)
+    assert patched.status_code == expected, patched.get_json()
+    meeting_service.attach_round(scene.secretariat, meeting, scheduled)
+    for delegate in scene.delegates:
+        meeting_service.set_attendance(scene.secretariat, meeting, delegate.organisation_id, "in_room")
+    closing.open_round(scene.secretariat, scheduled)
+    db.session.commit()
+    motion = motion_service.motions_of(scheduled)[0]
+    client.put(
+        f"/api/v1/motions/{motion.id}/ballot",
+        json={"choice": "yes", "on_behalf_of": giver.organisation_id},
+        headers=auth_header(token_for(holder)),
+    )
+    read = client.get(f"/api/v1/motions/{motion.id}/ballot?on_behalf_of={giver.organisation_id}", headers=headers)
+    assert read.status_code == {"anonymous": 401, "holder": 200}.get(role, 403), read.get_json()

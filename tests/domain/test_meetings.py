@@ -77,3 +77,13 @@ def test_proxy_rules():
     assert refusal(1, 2, {3: 1}) is m.ProxyRefusal.GIVER_HOLDS
     assert refusal(1, 2, {3: 2, 4: 2}) is m.ProxyRefusal.OVER_LIMIT
     assert refusal(1, 2, {3: 2, 4: 2}, limit=3) is None
+
+
+def test_a_round_opens_when_the_quorum_is_met_to_the_last_decimal():
+    weights = {1: Decimal("1.5"), 2: Decimal("1.5"), 3: Decimal("3")}
+    met = m.summarise(weights, [1, 2], {}, Decimal("0.5"))
+    assert m.opening_refused(met) is None
+    short = m.summarise(weights, [1], {3: 1}, Decimal("0.8"))
+    assert m.opening_refused(short) == (Decimal("4.5"), Decimal("6"), Decimal("4.8"))
+    assert [m.plain_weight(w) for w in m.opening_refused(short)] == ["4.5", "6", "4.8"]
+    assert m.plain_weight(Decimal("4.0000")) == "4"

@@ -138,3 +138,39 @@ def test_a_general_meeting_ahead_is_in_the_feed_with_its_place_and_times_in_utc(
     assert event.decoded("dtend") == (starts + timedelta(hours=6)).astimezone(UTC)
     assert str(event["location"]) == "Berlin" and str(event["url"]).endswith(f"/meetings/{meeting.id}/")
     assert "https://meet.example.org/gm" in str(event["description"]) and "Europe/Berlin" in str(event["description"])
+
+
+def test_the_feed_holds_meetings_until_they_end_with_the_uid_of_their_own_ics(client):
+    from principles_app.services import meetings as meeting_service
+    from tests.factories import make_scene
+
+    scene = make_scene(weights=("1",), amendments=0)
+    starts = (utcnow() + timedelta(days=10)).replace(microsecond=0)
+    coming = meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="Berlin General Meeting",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=8),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+    )
+    past = utcnow() - timedelta(days=3)
+    meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="Last year's meeting",
+        starts_at=past,
+        ends_at=past + timedelta(hours=8),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+    )
+    user = make_user("observer")
+    token = calendar_feed.renew(user)
+    db.session.commit()
+    (event,) = _events(client.get(f"/calendar/{token}.ics").data)
+    assert str(event["summary"]) == "Berlin General Meeting (Principles)"
+    assert event.decoded("dtstart") == starts and event.decoded("dtend") == starts + timedelta(hours=8)
+    sign_in(client, user)
+    (own,) = _events(client.get(f"/meetings/{coming.id}.ics").data)
+    assert str(own["uid"]) == str(event["uid"])

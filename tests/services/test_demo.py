@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func, select
 
+from principles_app.db import utcnow
 from principles_app.demo import demo_network
 from principles_app.extensions import db
 from principles_app.models import Amendment, Motion, Publication, Round, User
@@ -86,3 +89,28 @@ def test_the_demo_amendments_carry_the_editorial_procedure(app):
         (Procedure.REJECT, Answer.OBJECT),
     } <= shapes
     assert db.session.scalar(select(func.count(Recommendation.id))) == 4
+
+
+def test_the_demo_holds_a_berlin_general_meeting_with_attendance_and_one_proxy(app, client):
+    from principles_app.models import Meeting, MeetingProxy, Organisation
+    from principles_app.services import meetings as meeting_service
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    meeting = db.session.scalars(select(Meeting)).one()
+    assert (meeting.place.startswith("Berlin"), meeting.time_zone) == (True, "Europe/Berlin")
+    assert meeting.online_url.startswith("https://") and meeting.document.slug == demo_network()["document"]["slug"]
+    assert meeting.starts_at > utcnow() and meeting.starts_at.astimezone(ZoneInfo("Europe/Berlin")).hour == 9
+    (proxy,) = db.session.scalars(select(MeetingProxy)).all()
+    names = {db.session.get(Organisation, i).name for i in (proxy.giver_organisation_id, proxy.holder_organisation_id)}
+    assert names == {"Gulf Digital Freedom Project", "Maghreb Media Monitor"}
+    summary = meeting_service.summary(meeting)
+    # Four organisations present (weights 2 + 1 + 2 + 2) and one represented by its holder (weight 1).
+    assert (summary.present_count, summary.present_weight) == (4, 7)
+    assert (summary.represented_count, summary.represented_weight) == (1, 1)
+    # The documented demo passwords still sign in.
+    secretariat = next(u for u in demo_network()["users"] if u["role"] == "secretariat")
+    signed_in = client.post("/sign-in", data={"email": secretariat["email"], "password": secretariat["password"]})
+    assert signed_in.status_code == 302
+    assert "Berlin General Meeting" in client.get(f"/meetings/{meeting.id}/").get_data(as_text=True)

@@ -15,6 +15,7 @@ from principles_app.models import Amendment, Document, Round, Version
 from principles_app.services import amendments as amendment_service
 from principles_app.services import closing, consolidation, merging, participation
 from principles_app.services import drafts as draft_service
+from principles_app.services import meetings as meeting_service
 from principles_app.services import recommendations as recommendation_service
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import ValidationFailed
@@ -87,6 +88,7 @@ def round_out(found: Round) -> RoundOut:
         majority=found.majority,
         quorum=found.quorum,
         secrecy=found.secrecy,
+        meeting_id=found.meeting_id,
         created_at=found.created_at,
         motions=_motions_json(found),
         deadline_warnings=participation.deadline_fairness(found.closes_at).warnings,
@@ -252,6 +254,7 @@ def create_round(slug: str, body: RoundCreate):
         majority=body.majority,
         quorum=body.quorum,
         secrecy=body.secrecy,
+        meeting_id=body.meeting_id,
     )
     db.session.commit()
     return ok(round_out(created), 201)
@@ -293,12 +296,24 @@ def close_round(round_id: int):
 @bp.patch("/rounds/<int:round_id>")
 @endpoint(
     Endpoint(
-        "Extend an open round", auth="secretariat", body=RoundPatch, response=RoundOut, errors=(409,), tag="rounds"
+        "Extend an open round (closes_at), or attach a scheduled round to a meeting of its document (meeting_id)",
+        auth="secretariat",
+        body=RoundPatch,
+        response=RoundOut,
+        errors=(409,),
+        tag="rounds",
     )
 )
 def extend_round(round_id: int, body: RoundPatch):
     require(permissions.can_manage_rounds(g.api_user))
-    found = round_service.extend_round(g.api_user, round_service.get_round(round_id), body.closes_at)
+    found = round_service.get_round(round_id)
+    given = body.model_fields_set
+    if not given & {"closes_at", "meeting_id"} or ("closes_at" in given and body.closes_at is None):
+        raise ValidationFailed(fields={"closes_at": _("Give a later closing time, or a meeting_id.")})
+    if "meeting_id" in given:
+        meeting_service.attach_round(g.api_user, body.meeting_id, found)
+    if body.closes_at is not None:
+        found = round_service.extend_round(g.api_user, found, body.closes_at)
     db.session.commit()
     return ok(round_out(found))
 

@@ -119,12 +119,16 @@ class RoundCreate(StrictModel):
     majority: MAJORITIES | None = None
     quorum: WeightString | None = Field(default=None, description='fraction of eligible weight, e.g. "0.5"')
     secrecy: SECRECIES | None = None
+    meeting_id: Id | None = Field(default=None, description="a General Meeting of the same document to vote at")
 
 
 class RoundPatch(StrictModel):
-    """A later closing time for an open round."""
+    """A later closing time for an open round, or the meeting of a scheduled round (null: none)."""
 
-    closes_at: UtcDateTime
+    closes_at: UtcDateTime | None = Field(default=None, description="a later closing time (open rounds)")
+    meeting_id: Id | None = Field(
+        default=None, description="a General Meeting of the same document, or null to detach (scheduled rounds)"
+    )
 
 
 class DeadlineWarning(BaseModel):
@@ -150,6 +154,7 @@ class RoundOut(BaseModel):
     majority: MAJORITIES
     quorum: WeightString
     secrecy: SECRECIES
+    meeting_id: int | None = Field(default=None, description="the General Meeting the round is voted at")
     created_at: datetime
     motions: list[dict[str, Any]] = []
     deadline_warnings: list[DeadlineWarning] = Field(

@@ -18,6 +18,7 @@ from principles_app.web.api.meetings_schemas import (
     MeetingCreate,
     MeetingList,
     MeetingOut,
+    MeetingPatch,
     ProxyIn,
     ProxyList,
     ProxyOut,
@@ -107,6 +108,25 @@ def get_meeting(meeting_id: int):
     response = ok(_out(meeting_service.get_meeting(meeting_id)))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.patch("/meetings/<int:meeting_id>")
+@endpoint(
+    Endpoint(
+        "Change a General Meeting's details; the proxy deadline cannot move once it has passed",
+        auth="secretariat",
+        body=MeetingPatch,
+        response=MeetingOut,
+        errors=(409,),
+        tag="meetings",
+    )
+)
+def update_meeting(meeting_id: int, body: MeetingPatch):
+    require(permissions.is_secretariat(g.api_user))
+    meeting = meeting_service.get_meeting(meeting_id)
+    meeting_service.update_meeting(g.api_user, meeting, **body.model_dump(exclude_unset=True))
+    db.session.commit()
+    return ok(_out(meeting))
 
 
 @bp.put("/meetings/<int:meeting_id>/attendance/<int:organisation_id>")

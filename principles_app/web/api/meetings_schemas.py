@@ -26,6 +26,23 @@ class MeetingCreate(StrictModel):
     proxies_close_at: UtcDateTime | None = Field(default=None, description="default: starts_at")
 
 
+class MeetingPatch(StrictModel):
+    """Changes to a General Meeting; fields not given keep their value, checked together as when scheduled.
+
+    ``proxies_close_at`` cannot change once it has passed (409); null sets it to ``starts_at``.
+    """
+
+    title: str = Field(default=None, min_length=1, max_length=200)
+    starts_at: UtcDateTime = None
+    ends_at: UtcDateTime = None
+    time_zone: str = Field(default=None, min_length=1, max_length=64, description="IANA zone, e.g. Europe/Berlin")
+    place: str = Field(default=None, min_length=1, max_length=200)
+    online_url: str | None = Field(default=None, max_length=500, description="https:// link; null for none")
+    quorum: WeightString = Field(default=None, description="fraction of the eligible weight")
+    proxy_limit: int = Field(default=None, ge=1, le=1000, description="proxies one organisation may hold")
+    proxies_close_at: UtcDateTime | None = Field(default=None, description="null: starts_at")
+
+
 class AttendanceSummaryOut(BaseModel):
     """Who is present or represented, against the eligible weight, and whether that is a quorum."""
 

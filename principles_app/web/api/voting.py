@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 
 from principles_app import permissions
@@ -119,12 +119,30 @@ def cast_ballot(motion_id: int, body: BallotIn):
 
 
 @bp.get("/motions/<int:motion_id>/ballot")
-@endpoint(Endpoint("My organisation's current ballot and receipt", response=BallotOut, errors=(403,), tag="voting"))
+@endpoint(
+    Endpoint(
+        "My organisation's current ballot and receipt, or (on_behalf_of) that of an organisation whose proxy it holds",
+        response=BallotOut,
+        errors=(403, 404, 422),
+        tag="voting",
+        query={
+            "on_behalf_of": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 2**31 - 1,
+                "description": "the organisation whose proxy yours holds at the round's meeting",
+            }
+        },
+    )
+)
 def get_ballot(motion_id: int):
-    """Show the caller's organisation's current ballot."""
+    """Show the caller's organisation's current ballot, or the ballot of a proxy's giver."""
     require(permissions.can_vote(g.api_user))
+    raw = (request.args.get("on_behalf_of") or "").strip()
+    if raw and (not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1):
+        raise ValidationFailed(fields={"on_behalf_of": _("Give a whole number of at least %(minimum)d.", minimum=1)})
     motion = motion_service.get_motion(motion_id)
-    ballot, weight = ballot_service.ballot_of(g.api_user, motion)
+    ballot, weight = ballot_service.ballot_of(g.api_user, motion, int(raw) if raw else None)
     return ok(ballot_out(ballot, weight))
 
 

@@ -122,6 +122,9 @@ class BulletinEntry(BaseModel):
     receipt: str
     choice: CHOICE
     organisation: str | None = None
+    cast_by_proxy: str | None = Field(
+        default=None, description="named rounds: the organisation that cast this ballot as the organisation's proxy"
+    )
 
 
 class MotionResult(BaseModel):

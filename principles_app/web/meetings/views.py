@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,9 +11,12 @@ from principles_app.db import utcnow
 from principles_app.domain import meetings as rules
 from principles_app.extensions import db
 from principles_app.models import Organisation
+from principles_app.services import calendar_feed
+from principles_app.services import drafts as draft_service
 from principles_app.services import meetings as meeting_service
 from principles_app.web.amendments.forms import ActionForm
-from principles_app.web.submitting import act, done
+from principles_app.web.meetings.forms import MeetingForm
+from principles_app.web.submitting import act, done, submit
 
 bp = Blueprint("meetings", __name__)
 
@@ -56,6 +59,7 @@ def meeting_page(meeting_id: int):
         names=names,
         proxies=proxies,
         summary=meeting_service.summary(meeting),
+        meeting_rounds=meeting_service.rounds_of(meeting),
         own_id=own_id,
         is_secretariat=is_secretariat,
         check_in_open=rules.check_in_open(rules_now(), meeting.starts_at, meeting.ends_at),
@@ -108,3 +112,58 @@ def revoke_proxy(meeting_id: int, giver_organisation_id: int):
     meeting = meeting_service.get_meeting(meeting_id)
     act(ActionForm(), lambda: meeting_service.revoke_proxy(current_user, meeting, giver_organisation_id))
     return done(_("The proxy was revoked."), url_for("meetings.meeting_page", meeting_id=meeting.id))
+
+
+def _secretariat_only() -> None:
+    if not permissions.is_secretariat(current_user):
+        abort(403)
+
+
+@bp.route("/documents/<slug>/meetings/new", methods=["GET", "POST"])
+def new_meeting(slug: str):
+    """Schedule a General Meeting of the document, its times typed in the meeting's zone."""
+    _secretariat_only()
+    document = draft_service.get_document(slug)
+    form = MeetingForm()
+    outcome = submit(form, lambda: meeting_service.create_meeting(current_user, document, **form.values()))
+    if outcome.succeeded:
+        return done(_("The meeting is scheduled."), url_for("meetings.meeting_page", meeting_id=outcome.result.id))
+    return render_template("meetings/meeting_form.html", form=form, document=document, meeting=None), outcome.status
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+def edit_meeting(meeting_id: int):
+    """Change a meeting's details; the proxy deadline cannot move once it has passed."""
+    _secretariat_only()
+    meeting = meeting_service.get_meeting(meeting_id)
+    g.meeting_zone = meeting.time_zone  # the stored times are shown in the meeting's own zone
+    form = MeetingForm(obj=meeting)
+    if not form.is_submitted():
+        form.quorum.data = rules.plain_weight(meeting.quorum)
+    outcome = submit(form, lambda: meeting_service.update_meeting(current_user, meeting, **_kept_times(form, meeting)))
+    if outcome.succeeded:
+        return done(_("The meeting is saved."), url_for("meetings.meeting_page", meeting_id=meeting.id))
+    return render_template(
+        "meetings/meeting_form.html", form=form, document=meeting.document, meeting=meeting
+    ), outcome.status
+
+
+def _kept_times(form: MeetingForm, meeting) -> dict:
+    """Return the form's values, keeping a stored time the form shows to the minute and was sent back unchanged."""
+    values = form.values()
+    for name in ("starts_at", "ends_at", "proxies_close_at"):
+        stored = getattr(meeting, name)
+        if values[name] is not None and values[name] == stored.replace(second=0, microsecond=0):
+            values[name] = stored
+    return values
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+def meeting_calendar(meeting_id: int):
+    """Give the meeting as a calendar event (signed in, like its page)."""
+    meeting = meeting_service.get_meeting(meeting_id)
+    response = make_response(calendar_feed.meeting_ics(meeting))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

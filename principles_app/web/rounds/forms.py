@@ -34,7 +34,22 @@ class RoundForm(TextSafeForm):
     secrecy = SelectField(
         _l("Ballots"), default=DEFAULT_SECRECY.value, choices=enum_options(Secrecy, SECRECY_CHOICE_NAMES)
     )
+    # The document's General Meetings (set by the view); a round attached to one opens only at quorum.
+    meeting_id = SelectField(_l("General Meeting"), default="", choices=[])
     submit = SubmitField(_l("Schedule round"))
+
+
+def meeting_choices(meetings) -> list[SelectChoice]:
+    """Offer no meeting, or one of the document's meetings, by title and start."""
+    return [
+        SelectChoice("", _l("Not voted at a meeting")),
+        *(SelectChoice(str(m.id), f"{m.title} ({m.starts_at:%Y-%m-%d})") for m in meetings),
+    ]
+
+
+def chosen_meeting(value: str | None) -> int | None:
+    """Read the meeting chosen in a form: an id, or None for none."""
+    return int(value) if value and value.isdigit() else None
 
 
 class ExtendForm(TextSafeForm):

@@ -10,9 +10,10 @@ from principles_app import permissions
 from principles_app.domain.rounds import allowed_actions
 from principles_app.services import closing
 from principles_app.services import drafts as draft_service
+from principles_app.services import meetings as meeting_service
 from principles_app.services import rounds as round_service
 from principles_app.web.amendments.forms import ActionForm
-from principles_app.web.rounds.forms import ExtendForm, RoundForm
+from principles_app.web.rounds.forms import ExtendForm, RoundForm, chosen_meeting, meeting_choices
 from principles_app.web.submitting import act, done, submit
 from principles_app.web.voices.views import deadline_preview, warn_of_night
 
@@ -27,6 +28,8 @@ def _signed_in_only():
 
 
 def _page(document, form, status: int = 200, refused: dict[int, ExtendForm] | None = None, preview=None):
+    if not form.meeting_id.choices:
+        form.meeting_id.choices = meeting_choices(meeting_service.meetings_of(document))
     rounds = round_service.list_rounds(document)
     extend_forms = {r.id: ExtendForm(prefix=f"r{r.id}", closes_at=r.closes_at) for r in rounds}
     extend_forms.update(refused or {})  # a refused extension is shown again as typed, with its errors
@@ -47,6 +50,7 @@ def _page(document, form, status: int = 200, refused: dict[int, ExtendForm] | No
 def rounds(slug: str):
     document = draft_service.get_document(slug)
     form = RoundForm()
+    form.meeting_id.choices = meeting_choices(meeting_service.meetings_of(document))
     if form.is_submitted() and not permissions.can_manage_rounds(current_user):
         abort(403)
     if form.is_submitted() and request.form.get("preview"):
@@ -64,6 +68,7 @@ def rounds(slug: str):
             majority=form.majority.data or None,
             quorum=(form.quorum.data or "").strip() or None,
             secrecy=form.secrecy.data or None,
+            meeting_id=chosen_meeting(form.meeting_id.data),
         ),
     )
     if outcome.succeeded:
@@ -101,3 +106,16 @@ def extend_round(round_id: int):
         warn_of_night(target.closes_at)
         return done(_("The round now closes later."), url_for("rounds.rounds", slug=target.document.slug))
     return _page(target.document, RoundForm(formdata=None), outcome.status, refused={round_id: form})
+
+
+@bp.post("/rounds/<int:round_id>/meeting")
+def attach_to_meeting(round_id: int):
+    """Attach a scheduled round to one of its document's meetings, or detach it."""
+    if not permissions.can_manage_rounds(current_user):
+        abort(403)
+    target = round_service.get_round(round_id)
+    value = request.form.get("meeting_id", "")
+    if value and not (value.isdigit() and int(value) <= 2**31 - 1):
+        abort(422)
+    act(ActionForm(), lambda: meeting_service.attach_round(current_user, chosen_meeting(value), target))
+    return done(_("The round's meeting is saved."), url_for("voting.round_page", round_id=round_id))

@@ -17,7 +17,7 @@ from principles_app.domain.rounds import (
 )
 from principles_app.labels import CATEGORY_NAMES, REGION_NAMES
 from principles_app.services import amendments as amendment_service
-from principles_app.services import ballots, motions, results
+from principles_app.services import ballots, closing, motions, results
 from principles_app.services import blocks as block_service
 from principles_app.services import rounds as round_service
 from principles_app.services.errors import ValidationFailed
@@ -105,6 +105,8 @@ def _round_page(target, put_form=None, status: int = 200, desks: dict | None = N
         chart=participation_bars,
         REGION_NAMES=REGION_NAMES,
         desks=desks if desks is not None else ballot_desk.desks_for(target),
+        # A scheduled round of a meeting says while it waits that the meeting's quorum holds it back.
+        quorum_shortfall=closing.meeting_quorum_shortfall(target) if target.state == RoundState.SCHEDULED else None,
     ), status
 
 
@@ -173,20 +175,30 @@ def remove_motion(motion_id: int):
     )
 
 
-def _ballot_rows(target, refused: BallotForm | None = None):
-    """Describe each motion with the organisation's ballot, its history and the form to cast or change it."""
-    sheet = ballots.ballot_sheet(current_user, target)
+def _ballot_rows(target, refused: BallotForm | None = None, on_behalf_of: int | None = None):
+    """Describe each motion with the organisation's ballot, its history and the form to cast or change it.
+
+    With ``on_behalf_of``: the ballot of an organisation whose proxy the delegate's organisation holds.
+    """
+    sheet = ballots.ballot_sheet(current_user, target, on_behalf_of)
     rows = []
     for view in _motion_views(target):
         motion = view["motion"]
         ballot, history = sheet.get(motion.id, (None, []))
         form = BallotForm(
-            prefix=f"m{motion.id}", formdata=None, motion_id=str(motion.id), choice=ballot.choice if ballot else None
+            prefix=_ballot_prefix(motion.id, on_behalf_of),
+            formdata=None,
+            motion_id=str(motion.id),
+            choice=ballot.choice if ballot else None,
         )
         if refused is not None and refused.motion_id.data == str(motion.id):
             form = refused  # shown again as the delegate sent it, with the reason it was refused
         rows.append({**view, "ballot": ballot, "form": form, "history": history})
     return rows
+
+
+def _ballot_prefix(motion_id: int, on_behalf_of: int | None) -> str:
+    return f"m{motion_id}" if on_behalf_of is None else f"m{motion_id}o{on_behalf_of}"
 
 
 def _may_vote_in(target) -> None:
@@ -199,13 +211,24 @@ def _may_vote_in(target) -> None:
         abort(403)
 
 
-def _ballot_page(target, status: int = 200, refused: BallotForm | None = None):
+def _ballot_page(target, status: int = 200, refused: BallotForm | None = None, refused_for: int | None = None):
     elector = motions.elector_of(target, current_user.organisation_id)
+    proxies = [
+        {
+            "giver": giver,
+            "elector": motions.elector_of(target, giver.id),
+            "rows": _ballot_rows(target, refused if refused_for == giver.id else None, on_behalf_of=giver.id),
+        }
+        for giver in ballots.proxy_givers(current_user, target)
+    ]
     return render_template(
         "voting/ballot.html",
         round=target,
-        rows=_ballot_rows(target, refused),
+        rows=_ballot_rows(target, refused if refused_for is None else None),
         elector=elector,
+        # While the organisation's proxy stands, the holder's delegates vote for it.
+        proxy_holder=ballots.proxy_holder(target, current_user.organisation_id),
+        proxies=proxies,
         accepting=accepts_input(target.state, target.closes_at, utcnow()),
     ), status
 
@@ -220,20 +243,28 @@ def ballot_page(round_id: int):
 
 @bp.post("/motions/<int:motion_id>/ballot")
 def cast_ballot(motion_id: int):
-    """Cast or change the organisation's ballot on one motion."""
+    """Cast or change the organisation's ballot on one motion (or, as proxy, the giver's)."""
     motion = motions.get_motion(motion_id)
     target = motion.round
     _may_vote_in(target)
-    form = BallotForm(prefix=f"m{motion.id}")
+    raw = request.form.get("on_behalf_of", "")
+    if raw and not (raw.isdigit() and 1 <= int(raw) <= 2**31 - 1):
+        abort(422)
+    on_behalf_of = int(raw) if raw else None
+    if on_behalf_of is not None and on_behalf_of not in {o.id for o in ballots.proxy_givers(current_user, target)}:
+        abort(403)
+    form = BallotForm(prefix=_ballot_prefix(motion.id, on_behalf_of))
     if form.motion_id.data != str(motion.id):  # a form of another motion: nothing of it to show again
         return _ballot_page(target, 422)
-    outcome = submit(form, lambda: ballots.cast_ballot(current_user, motion.id, form.choice.data))
+    outcome = submit(
+        form, lambda: ballots.cast_ballot(current_user, motion.id, form.choice.data, on_behalf_of=on_behalf_of)
+    )
     if outcome.succeeded:
         return done(
             _("Ballot recorded. Your receipt: %(receipt)s", receipt=outcome.result.receipt),
             url_for("voting.ballot_page", round_id=target.id),
         )
-    return _ballot_page(target, outcome.status, refused=form)
+    return _ballot_page(target, outcome.status, refused=form, refused_for=on_behalf_of)
 
 
 @bp.get("/motions/<int:motion_id>/result")
