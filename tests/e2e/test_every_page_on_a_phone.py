@@ -19,7 +19,7 @@ ACCOUNTS = {
     "secretariat": ("secretariat@example.org", "demo-secretariat"),
 }
 # The demo: rounds 1-4 closed (3 voted motion 1, 4 adopted version 2 as 1.0), round 5 open for amendments;
-# Karim (user 4) proposed amendment 1, merged; comment 1 and key point 1 exist.
+# Karim (user 4) proposed amendment 1, merged; comment 1 and key point 1 exist; meeting 1 is in Berlin.
 PAGES = {
     "public": (
         "/",
@@ -67,6 +67,9 @@ PAGES = {
         "/points/1",
         f"/principles/{SLUG}/compare/1.0/1.0/",
         "/search?q=organisation",
+        "/meetings/1/",
+        "/meetings/1/live",
+        "/meetings/1/minutes.html",
     ),
     "secretariat": (
         "/",
@@ -89,6 +92,9 @@ PAGES = {
         "/comments/1/hide",
         "/endorsements/queue",
         "/principles/1/sources",
+        f"/documents/{SLUG}/meetings/new",
+        "/meetings/1/edit",
+        "/meetings/1/",
     ),
 }
 

@@ -32,10 +32,8 @@ NOT_SCREENS = {
     "translations.edit": "checked by tests/e2e/test_journeys.py in four languages",
     "endorsements.reject": "a confirmation like the moderation forms",
     "ballot_desk.paper_receipt": "tests/e2e/test_ballot_desk.py, at 375 px",
-    "meetings.meeting_page": "tests/e2e/test_meeting_live.py (a meeting of its own)",
-    "meeting_live.live_page": "tests/e2e/test_meeting_live.py (a meeting of its own)",
     "meeting_live.live_region": "a fragment of the live page that its script fetches",
-    "minutes.minutes": "a document made from the records; tests/web/test_meeting_minutes.py checks its HTML",
+    "meetings.meeting_calendar": "an iCalendar file",
 }
 
 

@@ -167,7 +167,7 @@ def meeting_live(meeting_id: int):
     if _etag_matches(etag):
         return _not_modified(etag)
     state = live_service.live_state(meeting_id, "api", language)
-    response = jsonify(live_out(state).model_dump(mode="json"))
+    response = jsonify(live_out(state).model_dump(mode="json", exclude_unset=True))
     response.set_etag(state.fingerprint)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
