@@ -212,17 +212,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
+def _start_gunicorn(database_url: str, port: int, backlog: int = 256, workers: int = WORKERS) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench"}
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "--workers",
-            str(WORKERS),
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--backlog",
-            "256",
+            str(backlog),
             "--log-level",
             "warning",
             "principles_app:create_app()",
