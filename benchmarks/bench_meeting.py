@@ -34,6 +34,7 @@ import os
 import socket
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -563,7 +564,9 @@ def scenario(
     try:
         solo = _solo_costs(port, found, solo_repeat)
         load_before = os.getloadavg()
-        load = asyncio.run(_load(port, found, clients, voting_seconds, lead, tail))
+        # A loop of its own in a thread of its own: the caller may already run one (a browser driver in the test suite).
+        with ThreadPoolExecutor(max_workers=1) as runner:
+            load = runner.submit(asyncio.run, _load(port, found, clients, voting_seconds, lead, tail)).result()
         load_after = os.getloadavg()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         connection.request(
