@@ -436,6 +436,14 @@ def revoke_proxy(actor: User, meeting: Meeting, giver_organisation_id: int, now:
     _notify_proxy(meeting, giver, holder, "proxy_revoked")
 
 
+def next_meeting(now: datetime | None = None) -> Meeting | None:
+    """Return the General Meeting that starts next (or is under way), for the public home page."""
+    now = now or utcnow()
+    return db.session.execute(
+        select(Meeting).where(Meeting.ends_at > now).order_by(Meeting.starts_at, Meeting.id).limit(1)
+    ).scalar_one_or_none()
+
+
 def local_time(meeting: Meeting, moment: datetime) -> str:
     """Return a time of the meeting in the meeting's own zone."""
     return time_in_zone(moment, meeting.time_zone)

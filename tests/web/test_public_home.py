@@ -38,3 +38,44 @@ def test_the_public_home_in_arabic(client):
     client.post("/language", data={"language": "ar"})
     html = client.get("/").get_data(as_text=True)
     assert 'dir="rtl"' in html and "How to take part" not in html
+
+
+def test_a_visitor_sees_the_next_general_meeting_in_its_own_zone_without_its_online_link(client):
+    from datetime import UTC, datetime, timedelta
+
+    from principles_app.extensions import db
+    from principles_app.services import meetings as meeting_service
+    from tests.factories import make_scene
+
+    scene = make_scene(weights=("1",), amendments=0)
+    now = datetime.now(UTC)
+    for title, start in (
+        ("Later meeting", now + timedelta(days=800)),
+        ("Last year's meeting", now - timedelta(days=300)),
+    ):
+        meeting_service.create_meeting(
+            scene.secretariat,
+            scene.document,
+            title=title,
+            starts_at=start,
+            ends_at=start + timedelta(hours=8),
+            time_zone="Africa/Lagos",
+            place="Lagos",
+        )
+    starts = datetime(now.year + 1, 3, 14, 8, 0, tzinfo=UTC)
+    meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="Berlin General Meeting",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=8),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+        online_url="https://meet.example.org/secret-room",
+    )
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    section = html.split('id="next-meeting"')[1].split("</p>")[0]
+    assert "Berlin General Meeting in Berlin" in section and "March 14" in section and "9:00" in section and "Europe/Berlin" in section
+    assert "Later meeting" not in html and "Last year" not in html
+    assert "secret-room" not in html  # the online link is for members only

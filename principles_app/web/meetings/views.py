@@ -10,6 +10,7 @@ from principles_app import permissions
 from principles_app.db import utcnow
 from principles_app.domain import meetings as rules
 from principles_app.extensions import db
+from principles_app.formatting import time_in_zone
 from principles_app.models import Organisation
 from principles_app.services import calendar_feed
 from principles_app.services import drafts as draft_service
@@ -25,6 +26,20 @@ bp = Blueprint("meetings", __name__)
 def document_meetings(document):
     """List a document's General Meetings on its page."""
     return meeting_service.meetings_of(document)
+
+
+@bp.app_template_global("next_general_meeting")
+def next_general_meeting():
+    """The next General Meeting, for the public home page (what, where, when in its own zone; no online link)."""
+    found = meeting_service.next_meeting()
+    if found is None:
+        return None
+    return {
+        "title": found.title,
+        "place": found.place,
+        "starts": time_in_zone(found.starts_at, found.time_zone, "full"),
+        "ends": time_in_zone(found.ends_at, found.time_zone, "full"),
+    }
 
 
 @bp.before_request
