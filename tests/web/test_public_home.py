@@ -76,6 +76,11 @@ def test_a_visitor_sees_the_next_general_meeting_in_its_own_zone_without_its_onl
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
     section = html.split('id="next-meeting"')[1].split("</p>")[0]
-    assert "Berlin General Meeting in Berlin" in section and "March 14" in section and "9:00" in section and "Europe/Berlin" in section
+    assert (
+        "Berlin General Meeting in Berlin" in section
+        and "March 14" in section
+        and "9:00" in section
+        and "Europe/Berlin" in section
+    )
     assert "Later meeting" not in html and "Last year" not in html
     assert "secret-room" not in html  # the online link is for members only
