@@ -1,5 +1,7 @@
-// The live view of a meeting: tick the countdown every second and ask every two seconds whether
-// the motion, its turnout or its result changed (If-None-Match: an unchanged meeting answers 304).
+// The live view of a meeting: tick the countdown every second and ask the API every two seconds
+// whether the motion, its turnout or its result changed (GET /api/v1/meetings/{id}/live with
+// If-None-Match: an unchanged meeting answers 304). When it changed, fetch the region as the page
+// renders it, in the reader's language and zone, and swap it in.
 // Without JavaScript the page is complete and its "Refresh" link reloads it.
 (function () {
   "use strict";
@@ -46,22 +48,31 @@
     var region = document.getElementById("live-region");
     if (!root || !region || !window.fetch) { return; }
     var source = root.getAttribute("data-live-source");
+    var api = root.getAttribute("data-live-api");
     var etag = null;
     var busy = false;
+
+    function ask(url, tag) {
+      var headers = { "Accept": url === api ? "application/json" : "text/html" };
+      if (tag) { headers["If-None-Match"] = tag; }
+      return fetch(url, { credentials: "same-origin", cache: "no-store", headers: headers });
+    }
 
     function poll() {
       if (busy) { return; }
       busy = true;
-      var headers = {};
-      if (etag) { headers["If-None-Match"] = etag; }
-      fetch(source, { credentials: "same-origin", cache: "no-store", headers: headers })
+      ask(api, etag)
         .then(function (response) {
           if (response.status === 304 || !response.ok) { return null; }
-          etag = response.headers.get("ETag");
-          return response.text();
+          var fresh = response.headers.get("ETag");
+          return ask(source, null).then(function (page) {
+            if (!page.ok) { return null; }
+            etag = fresh;
+            return page.text();
+          });
         })
         .then(function (html) {
-          if (html !== null) { swap(region, html); }
+          if (html) { swap(region, html); }
         })
         .catch(function () { /* the network dropped: try again at the next poll */ })
         .then(function () { busy = false; });

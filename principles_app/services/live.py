@@ -5,11 +5,17 @@ the question has a cheap answer: ``live_fingerprint`` reads one aggregate row (w
 on the floor, its round's state and deadline, how many ballots it has) and hashes it. Only when
 that fingerprint is new is the full state built: the redline cut into numbered lines, the
 recommendation, turnout by region (never a choice) and, once the round is closed, the result.
+Each ballot makes a new fingerprint that a thousand screens then ask for within two seconds, so
+each worker keeps the bodies it built by fingerprint (``RENDERED``): the state is built once per
+worker and ballot, and every other screen gets the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +28,7 @@ from principles_app.domain.diffing import word_diff
 from principles_app.domain.redline_lines import redline_lines
 from principles_app.domain.rounds import RoundState
 from principles_app.extensions import db
-from principles_app.models import Amendment, Ballot, Meeting, Motion, Round
+from principles_app.models import Amendment, Ballot, Meeting, Motion, Recommendation, Round
 from principles_app.services import amendments as amendment_service
 from principles_app.services import blocks as block_service
 from principles_app.services import drafts as drafts_service
@@ -31,13 +37,20 @@ from principles_app.services.amendment_headings import heading
 from principles_app.services.meetings import get_meeting
 
 # Bumped when what the fingerprint covers changes shape, so no client keeps a stale ETag.
-FINGERPRINT_VERSION = "1"
+FINGERPRINT_VERSION = "2"
 
 
 @dataclass(frozen=True)
 class FloorRow:
-    """The one aggregate row the fingerprint is made of."""
+    """The one aggregate row the fingerprint is made of.
 
+    Besides the floor it carries what of the meeting the view shows (title, place, times, zone)
+    and how far the document's recommendations have got (how many, the latest change), so an
+    edit the secretariat makes while screens watch is never hidden behind an old ETag.
+    """
+
+    meeting: tuple[str, ...] = ()
+    recommendations: tuple[str, ...] = ()
     motion_id: int | None = None
     round_id: int | None = None
     state: str | None = None
@@ -82,10 +95,25 @@ class LiveState:
     motion: LiveMotion | None = None
 
 
+def _meeting_columns():
+    # created_at tells a meeting from one made anew under the same id (a database loaded again).
+    return (Meeting.created_at, Meeting.title, Meeting.place, Meeting.starts_at, Meeting.ends_at, Meeting.time_zone)
+
+
 def _floor_query(meeting_id: int):
     """Select the open round's newest motion, else the most recently decided one, with its ballot count."""
     count = select(func.count(Ballot.id)).where(Ballot.motion_id == Motion.id).correlate(Motion).scalar_subquery()
     last = select(func.max(Ballot.id)).where(Ballot.motion_id == Motion.id).correlate(Motion).scalar_subquery()
+
+    def advice(column):
+        return (
+            select(column)
+            .join(Amendment, Amendment.id == Recommendation.amendment_id)
+            .where(Amendment.document_id == Meeting.document_id)
+            .correlate(Meeting)
+            .scalar_subquery()
+        )
+
     return (
         select(
             Motion.id,
@@ -95,8 +123,12 @@ def _floor_query(meeting_id: int):
             Motion.result.is_not(None),
             count,
             last,
+            advice(func.count(Recommendation.id)),
+            advice(func.max(Recommendation.updated_at)),
+            *_meeting_columns(),
         )
         .join(Round, Round.id == Motion.round_id)
+        .join(Meeting, Meeting.id == Round.meeting_id)
         .where(Round.meeting_id == meeting_id, Round.state.in_([RoundState.OPEN, RoundState.CLOSED]))
         .order_by(
             case((Round.state == RoundState.OPEN, 0), else_=1),
@@ -109,13 +141,33 @@ def _floor_query(meeting_id: int):
     )
 
 
+def _texts(values) -> tuple[str, ...]:
+    return tuple(value.isoformat() if isinstance(value, datetime) else str(value) for value in values)
+
+
 def floor_row(meeting_id: int) -> FloorRow:
-    """Read which motion is on the floor and how far its vote has got, in one query."""
+    """Read which motion is on the floor and how far its vote has got, in one query.
+
+    With no motion on the floor yet the meeting is read instead (NotFound when there is none).
+    """
     row = db.session.execute(_floor_query(meeting_id)).first()
     if row is None:
-        return FloorRow()
-    motion_id, round_id, state, closes_at, decided, ballots, last = row
-    return FloorRow(motion_id, round_id, str(getattr(state, "value", state)), closes_at, bool(decided), ballots, last)
+        meeting = db.session.execute(select(*_meeting_columns()).where(Meeting.id == meeting_id)).first()
+        if meeting is None:
+            get_meeting(meeting_id)  # raises the API's and the pages' NotFound
+        return FloorRow(meeting=_texts(meeting))
+    motion_id, round_id, state, closes_at, decided, ballots, last, advised, advised_at, *meeting = row
+    return FloorRow(
+        _texts(meeting),
+        _texts((advised, advised_at)),
+        motion_id,
+        round_id,
+        str(getattr(state, "value", state)),
+        closes_at,
+        bool(decided),
+        ballots,
+        last,
+    )
 
 
 def _fingerprint(meeting_id: int, row: FloorRow, variant: tuple[str, ...]) -> str:
@@ -129,6 +181,8 @@ def _fingerprint(meeting_id: int, row: FloorRow, variant: tuple[str, ...]) -> st
         str(row.decided),
         str(row.ballots),
         str(row.last_ballot_id),
+        *row.meeting,
+        *row.recommendations,
         *variant,
     ]
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
@@ -140,10 +194,7 @@ def live_fingerprint(meeting_id: int, *variant: str) -> str:
     ``variant`` names what else the rendering depends on (language, time zone, layout).
     Raises NotFound for an unknown meeting, without building anything else.
     """
-    row = floor_row(meeting_id)
-    if row.motion_id is None:
-        get_meeting(meeting_id)  # a motion on the floor proves the meeting exists; otherwise ask
-    return _fingerprint(meeting_id, row, variant)
+    return _fingerprint(meeting_id, floor_row(meeting_id), variant)
 
 
 def _recommendation(amendment: Amendment) -> dict[str, Any] | None:
@@ -242,3 +293,42 @@ def live_state(meeting_id: int, *variant: str) -> LiveState:
             result=result,
         ),
     )
+
+
+class RenderedBodies:
+    """The bodies this process last rendered, by the fingerprint (and variant) they show.
+
+    A fingerprint names everything a body is made of, so a body found here is the one a rebuild
+    would give; the oldest are forgotten first.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_build(self, fingerprint: str, build: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
+        """Return (fingerprint, body) for the state named, building it when this process has not yet.
+
+        ``build`` returns the fingerprint of the state it actually read with its body: a ballot
+        cast in between makes that a newer one, and the body is kept under the name it shows.
+        """
+        with self._lock:
+            body = self._bodies.get(fingerprint)
+            if body is not None:
+                self._bodies.move_to_end(fingerprint)
+                return fingerprint, body
+        built, body = build()
+        with self._lock:
+            self._bodies[built] = body
+            self._bodies.move_to_end(built)
+            while len(self._bodies) > self._size:
+                self._bodies.popitem(last=False)
+        return built, body
+
+    def clear(self) -> None:
+        with self._lock:
+            self._bodies.clear()
+
+
+RENDERED = RenderedBodies()

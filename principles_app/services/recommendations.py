@@ -171,7 +171,7 @@ def answer(actor: User, amendment: Amendment, agree: Any, comment: Any = None) -
     recommendation.answer = Answer.AGREE if agree else Answer.OBJECT
     recommendation.answer_comment = comment
     recommendation.answered_by_id = actor.id
-    recommendation.answered_at = utcnow()
+    recommendation.answered_at = recommendation.updated_at = utcnow()
     db.session.flush()
     audit.record(
         "amendment.recommendation_answered",

@@ -39,12 +39,27 @@ class IdConverter(IntegerConverter):
 
 
 class NoSessionForTheApi(SecureCookieSessionInterface):
-    """Sessions for pages only: the API knows its callers by bearer token, never by the session cookie."""
+    """Sessions for pages only: the API knows its callers by bearer token, never by the session cookie.
+
+    The one exception is a read that the site's own pages make from their script and that says so
+    (``Endpoint.browser_session``, e.g. the live view of a meeting): a GET, which changes nothing.
+    """
 
     def open_session(self, app: Flask, request) -> SecureCookieSession | None:
-        if request.path.startswith("/api/"):
+        if request.path.startswith("/api/") and not _read_by_the_pages(app, request):
             return self.make_null_session(app)
         return super().open_session(app, request)
+
+
+def _read_by_the_pages(app: Flask, request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    try:
+        endpoint, _arguments = app.create_url_adapter(request).match()
+    except HTTPException:
+        return False
+    spec = getattr(app.view_functions.get(endpoint), "api_endpoint", None)
+    return bool(spec is not None and spec.browser_session)
 
 
 def select_locale() -> str:

@@ -152,3 +152,57 @@ def test_the_304_path_renders_nothing_and_asks_the_database_little(client, live,
     assert response.status_code == 304
     # The token's user and one aggregate row for the motion on the floor (which proves the meeting exists).
     assert counted.count <= 2, "\n".join(s[:90] for s in counted.statements)
+
+
+def test_an_edit_to_the_meeting_or_an_answer_to_a_recommendation_is_never_hidden_behind_an_old_etag(client, live):
+    scene, meeting, _target, _motions = live
+    etag = _get(client, meeting.id, scene.delegates[0]).headers["ETag"]
+    meeting_service.update_meeting(scene.secretariat, meeting, title="General Meeting 2027, day two", place="Kisumu")
+    db.session.commit()
+    renamed = _get(client, meeting.id, scene.delegates[0], etag)
+    assert renamed.status_code == 200, "the new title was hidden behind the old ETag"
+    assert (renamed.get_json()["meeting"]["title"], renamed.get_json()["meeting"]["place"]) == (
+        "General Meeting 2027, day two",
+        "Kisumu",
+    )
+    amendment = scene.amendments[1]
+    proposer = next(d for d in scene.delegates if d.organisation_id == amendment.organisation_id)
+    recommendations.answer(proposer, amendment, True, "We agree.")
+    db.session.commit()
+    answered = _get(client, meeting.id, scene.delegates[0], renamed.headers["ETag"])
+    assert answered.status_code == 200, "the proposer's answer was hidden behind the old ETag"
+    assert answered.get_json()["motion"]["recommendation"]["answer"] == "agree"
+
+
+def test_a_new_state_is_built_once_and_every_other_screen_gets_the_same_bytes(client, live, monkeypatch):
+    from principles_app.services import live as live_service
+
+    scene, meeting, _target, motions = live
+    before = _get(client, meeting.id, scene.delegates[0]).headers["ETag"]
+    ballots.cast_ballot(scene.delegates[2], motions[1].id, "yes")
+    db.session.commit()
+    first = _get(client, meeting.id, scene.delegates[0], before)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the same state was built twice")
+
+    monkeypatch.setattr(live_service, "live_state", refuse)
+    second = _get(client, meeting.id, scene.delegates[1], before)
+    assert second.status_code == first.status_code == 200
+    assert second.headers["ETag"] == first.headers["ETag"] != before
+    assert second.get_data() == first.get_data()
+    assert second.get_json()["motion"]["participation"]["count"] == 1
+
+
+def test_the_sites_own_page_reads_the_live_view_with_its_session_and_nothing_else_does(client, live):
+    from tests.factories import sign_in
+
+    scene, meeting, _target, _motions = live
+    sign_in(client, scene.delegates[0])
+    path = f"/api/v1/meetings/{meeting.id}/live"
+    response = client.get(path)
+    assert response.status_code == 200 and response.get_json()["meeting"]["id"] == meeting.id
+    assert client.get(path, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    # Every other endpoint still wants a token, and so does anything that is not a read.
+    error_of(client.get("/api/v1/me"), 401)
+    error_of(client.post(path), 405)

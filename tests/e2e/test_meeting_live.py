@@ -85,6 +85,12 @@ def test_with_javascript_the_live_page_shows_a_new_ballot_within_two_seconds_and
     base, ids = live
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    api = f"{base}/api/v1/meetings/{ids['meeting_id']}/live"
+    answers: list[tuple[int, str | None]] = []
+    page.on(
+        "response",
+        lambda r: answers.append((r.status, r.request.headers.get("if-none-match"))) if r.url == api else None,
+    )
     try:
         _sign_in(page, base, SECRETARIAT)
         page.goto(f"{base}/meetings/{ids['meeting_id']}/live")
@@ -102,6 +108,10 @@ def test_with_javascript_the_live_page_shows_a_new_ballot_within_two_seconds_and
             timeout=3500,  # two-second polling, with a margin for the request itself
         )
         assert page.locator("#live-region").get_attribute("aria-live") == "polite"
+        # It asked the API with the ETag it held: 304 while nothing changed, 200 for the ballot.
+        assert any(status == 200 and tag for status, tag in answers), answers
+        page.wait_for_timeout(2500)
+        assert answers[-1][0] == 304 and answers[-1][1], answers
     finally:
         context.close()
 
@@ -110,6 +120,12 @@ def test_without_javascript_refresh_gives_the_same_content(browser, live):
     base, ids = live
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    api = f"{base}/api/v1/meetings/{ids['meeting_id']}/live"
+    answers: list[tuple[int, str | None]] = []
+    page.on(
+        "response",
+        lambda r: answers.append((r.status, r.request.headers.get("if-none-match"))) if r.url == api else None,
+    )
     try:
         _sign_in(page, base, SECRETARIAT)
         page.goto(f"{base}/meetings/{ids['meeting_id']}/live")

@@ -143,10 +143,11 @@ def _etag_matches(etag: str) -> bool:
     return etag in request.if_none_match
 
 
-def _not_modified(etag: str) -> Response:
-    response = Response(status=304)
+def _revalidate(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
+    # Read with a token or, from the site's own page, with its session (Endpoint.browser_session).
+    response.headers["Vary"] = "Authorization, Cookie, Accept-Language"
     return response
 
 
@@ -157,6 +158,7 @@ def _not_modified(etag: str) -> Response:
         "once closed. Send the ETag back in If-None-Match: 304 while nothing changed",
         response=LiveOut,
         tag="meetings",
+        browser_session=True,
     )
 )
 def meeting_live(meeting_id: int):
@@ -165,9 +167,11 @@ def meeting_live(meeting_id: int):
     # The cheap path: one aggregate query, nothing rendered, when the client is up to date.
     etag = live_service.live_fingerprint(meeting_id, "api", language)
     if _etag_matches(etag):
-        return _not_modified(etag)
-    state = live_service.live_state(meeting_id, "api", language)
-    response = jsonify(live_out(state).model_dump(mode="json", exclude_unset=True))
-    response.set_etag(state.fingerprint)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+        return _revalidate(Response(status=304), etag)
+
+    def build() -> tuple[str, bytes]:
+        state = live_service.live_state(meeting_id, "api", language)
+        return state.fingerprint, jsonify(live_out(state).model_dump(mode="json", exclude_unset=True)).get_data()
+
+    etag, body = live_service.RENDERED.get_or_build(etag, build)
+    return _revalidate(Response(body, mimetype="application/json"), etag)

@@ -11,10 +11,12 @@ from typing import Any, get_args
 
 from flask import Flask, g, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from pydantic import BaseModel, ValidationError
 
 from principles_app.domain.text import text_problem
 from principles_app.services.errors import BadRequest, Forbidden, Unauthorised, ValidationFailed
+from principles_app.services.two_factor import EnrolmentRequired, enrolment_required
 from principles_app.web.api.auth import authenticate_request
 from principles_app.web.api.field_messages import field_message
 
@@ -58,6 +60,9 @@ class Endpoint:
     errors: tuple[int, ...] = ()
     query: dict[str, dict] = field(default_factory=dict)
     tag: str = "api"
+    # A read the site's own pages make with their script: the signed-in browser session is
+    # accepted too (GET only; a cross-site page cannot read the answer, and it changes nothing).
+    browser_session: bool = False
 
 
 # Deeper than any body the API takes; a deeper one would only exhaust the parser's recursion.
@@ -148,6 +153,17 @@ def _text_problems(value: Any, model: type[BaseModel]) -> dict[str, str]:
     return problems
 
 
+def _session_user() -> bool:
+    """Take the signed-in browser session's person as the caller of a GET; True when there is one."""
+    if request.method not in ("GET", "HEAD") or not current_user.is_authenticated:
+        return False
+    user = current_user._get_current_object()
+    if enrolment_required(user):
+        raise EnrolmentRequired()
+    g.api_user, g.api_token_id = user, None
+    return True
+
+
 def endpoint(spec: Endpoint) -> Callable:
     """Authenticate, parse the body and remember the description for the OpenAPI document."""
 
@@ -155,7 +171,7 @@ def endpoint(spec: Endpoint) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if spec.auth != "public":
-                if authenticate_request() is None:
+                if authenticate_request() is None and not (spec.browser_session and _session_user()):
                     raise Unauthorised(_("Send a valid token: Authorization: Bearer <token>."))
                 if spec.auth == "secretariat" and not g.api_user.is_secretariat:
                     raise Forbidden(_("Only the secretariat may do this."))
@@ -234,7 +250,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         if parameters:
             operation["parameters"] = parameters
         if spec.auth != "public":
-            operation["security"] = [{"bearerAuth": []}]
+            operation["security"] = [{"bearerAuth": []}] + ([{"browserSession": []}] if spec.browser_session else [])
         if spec.body is not None:
             operation["requestBody"] = {
                 "required": True,
@@ -273,6 +289,14 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": components,
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+                "browserSession": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": app.config["SESSION_COOKIE_NAME"],
+                    "description": "The site's own pages, signed in: accepted on the reads that say so",
+                },
+            },
         },
     }

@@ -96,8 +96,13 @@ def live_region(meeting_id: int):
     etag = live_service.live_fingerprint(meeting_id, *variant)
     if etag in request.if_none_match:
         return _not_modified(etag)
-    state = live_service.live_state(meeting_id, *variant)
-    response = Response(render_template(REGION_TEMPLATE, **_context(state, ticking=False)), mimetype="text/html")
-    response.set_etag(state.fingerprint)
+
+    def build() -> tuple[str, bytes]:
+        state = live_service.live_state(meeting_id, *variant)
+        return state.fingerprint, render_template(REGION_TEMPLATE, **_context(state, ticking=False)).encode("utf-8")
+
+    etag, body = live_service.RENDERED.get_or_build(etag, build)
+    response = Response(body, mimetype="text/html")
+    response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
