@@ -24,6 +24,7 @@ from principles_app.domain.rounds import RoundState
 from principles_app.extensions import db
 from principles_app.models import CalendarFeed, Document, Meeting, Round, User
 from principles_app.services import audit
+from principles_app.services import meetings as meeting_service
 from principles_app.services.notifications import absolute_url, link_to
 
 TOKEN_BYTES = 32
@@ -108,10 +109,9 @@ def meetings_ahead(user: User) -> list[FeedEvent]:
     if not permissions.can_read_drafts(user):
         return []
     rows = db.session.execute(
-        select(Meeting, Document.title)
-        .join(Document, Document.id == Meeting.document_id)
-        .where(Meeting.ends_at > utcnow())
-        .order_by(Meeting.starts_at, Meeting.id)
+        meeting_service.meetings_not_over(utcnow(), Meeting, Document.title).join(
+            Document, Document.id == Meeting.document_id
+        )
     ).all()
     return [
         FeedEvent(

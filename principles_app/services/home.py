@@ -44,6 +44,7 @@ from principles_app.models import (
     Round,
     User,
 )
+from principles_app.services import meetings as meeting_service
 
 # Rounds closing within this window are "due to close" for the secretariat.
 DUE_WINDOW = timedelta(hours=48)
@@ -145,9 +146,9 @@ def _meetings_ahead(user: User, now: datetime) -> list[HomeItem]:
         .scalar_subquery()
     )
     rows = db.session.execute(
-        select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.ends_at, checked_in)
-        .where(Meeting.ends_at > now)
-        .order_by(Meeting.starts_at, Meeting.id)
+        meeting_service.meetings_not_over(
+            now, Meeting.id, Meeting.title, Meeting.starts_at, Meeting.ends_at, checked_in
+        )
     ).all()
     items = []
     for meeting_id, title, starts_at, ends_at, mode in rows:

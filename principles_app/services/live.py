@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from principles_app.domain import tally as tally_domain
 from principles_app.domain.diffing import word_diff
@@ -100,8 +100,12 @@ def _meeting_columns():
     return (Meeting.created_at, Meeting.title, Meeting.place, Meeting.starts_at, Meeting.ends_at, Meeting.time_zone)
 
 
-def _floor_query(meeting_id: int):
-    """Select the open round's newest motion, else the most recently decided one, with its ballot count."""
+def _floor_query():
+    """Select the open round's newest motion, else the most recently decided one, with its ballot count.
+
+    Built once: every poll runs the same statement with its own ``meeting_id``.
+    """
+    meeting_id = bindparam("meeting_id")
     count = select(func.count(Ballot.id)).where(Ballot.motion_id == Motion.id).correlate(Motion).scalar_subquery()
     last = select(func.max(Ballot.id)).where(Ballot.motion_id == Motion.id).correlate(Motion).scalar_subquery()
 
@@ -141,6 +145,10 @@ def _floor_query(meeting_id: int):
     )
 
 
+_FLOOR = _floor_query()
+_MEETING = select(*_meeting_columns()).where(Meeting.id == bindparam("meeting_id"))
+
+
 def _texts(values) -> tuple[str, ...]:
     return tuple(value.isoformat() if isinstance(value, datetime) else str(value) for value in values)
 
@@ -150,9 +158,9 @@ def floor_row(meeting_id: int) -> FloorRow:
 
     With no motion on the floor yet the meeting is read instead (NotFound when there is none).
     """
-    row = db.session.execute(_floor_query(meeting_id)).first()
+    row = db.session.execute(_FLOOR, {"meeting_id": meeting_id}).first()
     if row is None:
-        meeting = db.session.execute(select(*_meeting_columns()).where(Meeting.id == meeting_id)).first()
+        meeting = db.session.execute(_MEETING, {"meeting_id": meeting_id}).first()
         if meeting is None:
             get_meeting(meeting_id)  # raises the API's and the pages' NotFound
         return FloorRow(meeting=_texts(meeting))

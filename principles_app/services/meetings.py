@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -436,12 +437,14 @@ def revoke_proxy(actor: User, meeting: Meeting, giver_organisation_id: int, now:
     _notify_proxy(meeting, giver, holder, "proxy_revoked")
 
 
+def meetings_not_over(now: datetime, *columns: Any) -> Select:
+    """Select the General Meetings not yet over, the soonest first: the columns given, else the meetings."""
+    return select(*(columns or (Meeting,))).where(Meeting.ends_at > now).order_by(Meeting.starts_at, Meeting.id)
+
+
 def next_meeting(now: datetime | None = None) -> Meeting | None:
     """Return the General Meeting that starts next (or is under way), for the public home page."""
-    now = now or utcnow()
-    return db.session.execute(
-        select(Meeting).where(Meeting.ends_at > now).order_by(Meeting.starts_at, Meeting.id).limit(1)
-    ).scalar_one_or_none()
+    return db.session.execute(meetings_not_over(now or utcnow()).limit(1)).scalar_one_or_none()
 
 
 def local_time(meeting: Meeting, moment: datetime) -> str:
