@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from principles_app.db import utcnow
 from principles_app.extensions import db
-from principles_app.models import Amendment, Document, Organisation, Principle, Role, Round, User
+from principles_app.models import Amendment, Document, Meeting, Organisation, Principle, Role, Round, User
 from principles_app.services import amendments as amendment_service
 from principles_app.services import auth as auth_service
 from principles_app.services import ballots, closing
 from principles_app.services import drafts as draft_service
+from principles_app.services import meetings as meeting_service
 from principles_app.services import motions as motion_service
 from principles_app.services import organisations as org_service
 from principles_app.services import publications as publication_service
@@ -307,6 +308,17 @@ def make_scene(
         closing.close_round(secretariat, drafting)
         db.session.commit()
     return scene
+
+
+def make_meeting(scene, starts_at: datetime, hours: float = 8, **fields) -> Meeting:
+    """Schedule a General Meeting of the scene's document, from ``starts_at`` for ``hours`` (not committed).
+
+    Titled "GM" in Berlin unless ``fields`` say otherwise (title, time_zone, place, online_url, quorum ...).
+    """
+    details = {"title": "GM", "time_zone": "Europe/Berlin", "place": "Berlin", **fields}
+    return meeting_service.create_meeting(
+        scene.secretariat, scene.document, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), **details
+    )
 
 
 def voting_round(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import PASSWORD, auth_header, make_organisation, make_user, token_for
+from tests.factories import PASSWORD, auth_header, make_meeting, make_organisation, make_user, token_for
 
 ROLES = ("anonymous", "observer", "member", "secretariat")
 
@@ -626,15 +626,7 @@ def test_meeting_route_matrix(client, role, route):
 
     scene = make_scene(weights=("1", "2", "3"), amendments=0)
     starts = utcnow() + timedelta(hours=1)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=4),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    meeting = make_meeting(scene, starts, hours=4)
     delegate, holder, third = scene.delegates
     meeting_service.give_proxy(scene.secretariat, meeting, holder.organisation_id, third.organisation_id)
     db.session.commit()
@@ -696,15 +688,7 @@ def test_meeting_page_matrix(client, role):
 
     scene = make_scene(weights=("1", "2"), amendments=0)
     starts = utcnow() + timedelta(days=1)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=4),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    meeting = make_meeting(scene, starts, hours=4)
     db.session.commit()
     if role != "anonymous":
         sign_in(client, make_user(role))
@@ -732,20 +716,11 @@ def test_meeting_live_and_minutes_matrix(client, role):
 
     from principles_app.db import utcnow
     from principles_app.extensions import db
-    from principles_app.services import meetings as meeting_service
     from tests.factories import make_scene, sign_in
 
     scene = make_scene(weights=("1", "2"), amendments=0)
     starts = utcnow() + timedelta(days=1)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=4),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    meeting = make_meeting(scene, starts, hours=4)
     db.session.commit()
     user = make_user(role) if role != "anonymous" else None
     api = client.get(f"/api/v1/meetings/{meeting.id}/live", headers=auth_header(token_for(user)) if user else {})
@@ -768,21 +743,12 @@ def test_meeting_secretariat_pages_and_calendar_matrix(client, role):
 
     from principles_app.db import utcnow
     from principles_app.extensions import db
-    from principles_app.services import meetings as meeting_service
     from principles_app.services import rounds as round_service
     from tests.factories import make_scene, sign_in
 
     scene = make_scene(weights=("1", "2"), amendments=0)
     starts = utcnow() + timedelta(days=1)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=4),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    meeting = make_meeting(scene, starts, hours=4)
     target = round_service.create_round(
         scene.secretariat, scene.document, "adoption", "Adoption", utcnow() + timedelta(days=2)
     )
@@ -820,15 +786,7 @@ def test_round_meeting_and_proxy_ballot_api_matrix(client, role):
 
     scene = make_scene(weights=("1", "2"), amendments=1)
     starts = utcnow() + timedelta(days=1)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=4),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    meeting = make_meeting(scene, starts, hours=4)
     giver, holder = scene.delegates
     meeting_service.give_proxy(giver, meeting, holder.organisation_id)
     scheduled = voting_round(scene, open_it=False)

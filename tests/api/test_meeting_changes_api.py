@@ -9,23 +9,14 @@ import pytest
 from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import Meeting
-from principles_app.services import meetings as meeting_service
-from tests.factories import auth_header, error_of, make_scene, token_for
+from tests.factories import auth_header, error_of, make_meeting, make_scene, token_for
 
 
 @pytest.fixture
 def scene():
     found = make_scene(weights=("1", "2"), amendments=0)
     starts = utcnow() + timedelta(days=5)
-    found.meeting = meeting_service.create_meeting(
-        found.secretariat,
-        found.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=8),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    found.meeting = make_meeting(found, starts)
     db.session.commit()
     return found
 

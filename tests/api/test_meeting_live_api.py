@@ -11,22 +11,14 @@ from principles_app.extensions import db
 from principles_app.services import ballots, closing, recommendations
 from principles_app.services import meetings as meeting_service
 from principles_app.services import motions as motion_service
-from tests.factories import auth_header, error_of, make_scene, token_for, voting_round
+from tests.factories import auth_header, error_of, make_meeting, make_scene, token_for, voting_round
 
 
 def live_meeting(secrecy: str = "named"):
     """A running meeting, every organisation in the room, with an open round of two motions attached."""
     scene = make_scene(weights=("1", "2", "3"))
     starts = utcnow() - timedelta(hours=1)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="General Meeting 2027",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=8),
-        time_zone="Africa/Nairobi",
-        place="Nairobi",
-    )
+    meeting = make_meeting(scene, starts, title="General Meeting 2027", time_zone="Africa/Nairobi", place="Nairobi")
     recommendations.recommend(scene.secretariat, scene.amendments[1], "vote", "The meeting decides.")
     target = voting_round(scene, open_it=False, secrecy=secrecy)
     meeting_service.attach_round(scene.secretariat, meeting, target)
@@ -113,15 +105,7 @@ def test_once_closed_the_last_motion_shows_its_result_as_the_result_api_does(cli
 def test_a_meeting_without_motions_has_none_on_the_floor(client):
     scene = make_scene(weights=("1",), amendments=0)
     starts = utcnow() + timedelta(days=1)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        time_zone="UTC",
-        place="Online",
-    )
+    meeting = make_meeting(scene, starts, hours=2, time_zone="UTC", place="Online")
     db.session.commit()
     body = _get(client, meeting.id, scene.delegates[0]).get_json()
     assert body["motion"] is None and body["meeting"]["id"] == meeting.id

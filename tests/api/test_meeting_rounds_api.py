@@ -14,20 +14,12 @@ from principles_app.services import closing
 from principles_app.services import drafts as draft_service
 from principles_app.services import meetings as meeting_service
 from principles_app.services.errors import Conflict
-from tests.factories import auth_header, error_of, make_scene, sign_in, token_for
+from tests.factories import auth_header, error_of, make_meeting, make_scene, sign_in, token_for
 
 
 def _meeting(scene, title="GM"):
     starts = utcnow() + timedelta(days=2)
-    return meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title=title,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=6),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    return make_meeting(scene, starts, hours=6, title=title)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from principles_app.extensions import db
 from principles_app.models import CalendarFeed
 from principles_app.services import calendar_feed, closing
 from principles_app.services import rounds as round_service
-from tests.factories import make_document, make_user, sign_in
+from tests.factories import make_document, make_meeting, make_user, sign_in
 
 
 def _rounds():
@@ -141,30 +141,13 @@ def test_a_general_meeting_ahead_is_in_the_feed_with_its_place_and_times_in_utc(
 
 
 def test_the_feed_holds_meetings_until_they_end_with_the_uid_of_their_own_ics(client):
-    from principles_app.services import meetings as meeting_service
     from tests.factories import make_scene
 
     scene = make_scene(weights=("1",), amendments=0)
     starts = (utcnow() + timedelta(days=10)).replace(microsecond=0)
-    coming = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="Berlin General Meeting",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=8),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    coming = make_meeting(scene, starts, title="Berlin General Meeting")
     past = utcnow() - timedelta(days=3)
-    meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="Last year's meeting",
-        starts_at=past,
-        ends_at=past + timedelta(hours=8),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    make_meeting(scene, past, title="Last year's meeting")
     user = make_user("observer")
     token = calendar_feed.renew(user)
     db.session.commit()

@@ -12,22 +12,14 @@ from principles_app.models import Ballot
 from principles_app.services import closing
 from principles_app.services import meetings as meeting_service
 from principles_app.services import motions as motion_service
-from tests.factories import auth_header, error_of, make_scene, token_for, voting_round
+from tests.factories import auth_header, error_of, make_meeting, make_scene, token_for, voting_round
 
 
 @pytest.fixture
 def proxied():
     scene = make_scene(weights=("1", "2", "3"))
     starts = utcnow() + timedelta(days=2)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=6),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    meeting = make_meeting(scene, starts, hours=6)
     giver, holder, third = scene.delegates
     meeting_service.give_proxy(giver, meeting, holder.organisation_id)
     target = voting_round(scene, open_it=False)

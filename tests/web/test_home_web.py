@@ -7,7 +7,7 @@ from principles_app.services import ballots as ballot_service
 from principles_app.services import comments as comment_service
 from principles_app.services import motions as motion_service
 from principles_app.services import translations as translation_service
-from tests.factories import make_document, make_scene, make_user, principle, sign_in, voting_round
+from tests.factories import make_document, make_meeting, make_scene, make_user, principle, sign_in, voting_round
 
 
 def test_a_delegate_sees_the_vote_waiting_with_its_deadline_and_a_link(client):
@@ -84,19 +84,10 @@ def test_a_meeting_ahead_and_invitations_waiting_link_where_the_work_is_done(cli
 
     from principles_app.db import utcnow
     from principles_app.services import invitations as invitation_service
-    from principles_app.services import meetings as meeting_service
 
     scene = make_scene(weights=("1",))
     starts = utcnow() + timedelta(days=5)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="Berlin General Meeting",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=5),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    meeting = make_meeting(scene, starts, hours=5, title="Berlin General Meeting")
     invitation_service.create_invitation(
         scene.secretariat, email="a@example.org", name="A", role="member", organisation=scene.organisations[0]
     )

@@ -14,7 +14,7 @@ from principles_app.extensions import db
 from principles_app.services import ballots, closing
 from principles_app.services import meetings as meeting_service
 from principles_app.services import motions as motion_service
-from tests.factories import make_scene, sign_in, voting_round
+from tests.factories import make_meeting, make_scene, sign_in, voting_round
 
 
 @pytest.fixture
@@ -23,15 +23,7 @@ def held():
     scene = make_scene(weights=("1", "2", "3", "4"))
     giver, holder, online, absent = scene.delegates
     starts = utcnow() + timedelta(days=2)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="General Meeting 2027",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=6),
-        time_zone="Asia/Tokyo",
-        place="Tokyo",
-    )
+    meeting = make_meeting(scene, starts, hours=6, title="General Meeting 2027", time_zone="Asia/Tokyo", place="Tokyo")
     meeting_service.give_proxy(giver, meeting, holder.organisation_id)
     target = voting_round(scene, open_it=False)
     meeting_service.attach_round(scene.secretariat, meeting, target)
@@ -143,15 +135,7 @@ def test_a_secret_round_names_nobody_and_an_adopted_version_shows_its_sha256(cli
 
     scene = make_scene(weights=("1", "2"))
     starts = utcnow() - timedelta(hours=1)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=6),
-        time_zone="America/Bogota",
-        place="Bogotá",
-    )
+    meeting = make_meeting(scene, starts, hours=6, time_zone="America/Bogota", place="Bogotá")
     for delegate in scene.delegates:
         meeting_service.set_attendance(scene.secretariat, meeting, delegate.organisation_id, "online")
     secret = voting_round(scene, open_it=False, secrecy="secret")

@@ -11,7 +11,7 @@ from principles_app.db import utcnow
 from principles_app.extensions import db
 from principles_app.models import AuditEntry, Meeting
 from principles_app.services import meetings as meeting_service
-from tests.factories import make_scene, make_user, sign_in
+from tests.factories import make_meeting, make_scene, make_user, sign_in
 
 
 @pytest.fixture
@@ -72,15 +72,7 @@ def test_a_refused_meeting_form_says_why_beside_each_field(client, scene):
 
 def test_the_edit_page_shows_and_takes_times_in_the_meetings_zone(client, scene):
     starts = datetime(utcnow().year + 1, 7, 1, 7, 0, tzinfo=UTC)  # 09:00 in Berlin (summer time)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=8),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    meeting = make_meeting(scene, starts)
     db.session.commit()
     sign_in(client, scene.secretariat)
     page = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
@@ -104,15 +96,7 @@ def test_the_edit_page_shows_and_takes_times_in_the_meetings_zone(client, scene)
 
 def test_members_may_not_schedule_or_change_meetings(client, scene):
     starts = utcnow() + timedelta(days=3)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=8),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    meeting = make_meeting(scene, starts)
     db.session.commit()
     sign_in(client, scene.delegates[0])
     assert client.get(f"/documents/{scene.document.slug}/meetings/new").status_code == 403
@@ -155,15 +139,7 @@ def test_the_meeting_as_ics_parses_back_with_its_times_zone_and_links(client, sc
 
 def test_bad_meeting_input_on_the_pages_gets_a_reason_never_a_server_error(client, scene):
     starts = utcnow() + timedelta(days=3)
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=8),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    meeting = make_meeting(scene, starts)
     db.session.commit()
     own, other = scene.delegates
     sign_in(client, own)
@@ -193,15 +169,7 @@ def test_bad_meeting_input_on_the_pages_gets_a_reason_never_a_server_error(clien
 
 def test_after_proxies_closed_the_edit_form_still_changes_other_details(client, scene):
     starts = utcnow() - timedelta(minutes=30, seconds=17)  # running, created with seconds over the API
-    meeting = meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="GM",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=8),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-    )
+    meeting = make_meeting(scene, starts)
     db.session.commit()
     sign_in(client, scene.secretariat)
     page = client.get(f"/meetings/{meeting.id}/edit")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.factories import adopted_document, make_user, publish, sign_in
+from tests.factories import adopted_document, make_meeting, make_user, publish, sign_in
 
 
 def test_a_visitor_sees_the_latest_publication_of_each_document_with_downloads(client):
@@ -44,7 +44,6 @@ def test_a_visitor_sees_the_next_general_meeting_in_its_own_zone_without_its_onl
     from datetime import UTC, datetime, timedelta
 
     from principles_app.extensions import db
-    from principles_app.services import meetings as meeting_service
     from tests.factories import make_scene
 
     scene = make_scene(weights=("1",), amendments=0)
@@ -53,26 +52,9 @@ def test_a_visitor_sees_the_next_general_meeting_in_its_own_zone_without_its_onl
         ("Later meeting", now + timedelta(days=800)),
         ("Last year's meeting", now - timedelta(days=300)),
     ):
-        meeting_service.create_meeting(
-            scene.secretariat,
-            scene.document,
-            title=title,
-            starts_at=start,
-            ends_at=start + timedelta(hours=8),
-            time_zone="Africa/Lagos",
-            place="Lagos",
-        )
+        make_meeting(scene, start, title=title, time_zone="Africa/Lagos", place="Lagos")
     starts = datetime(now.year + 1, 3, 14, 8, 0, tzinfo=UTC)
-    meeting_service.create_meeting(
-        scene.secretariat,
-        scene.document,
-        title="Berlin General Meeting",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=8),
-        time_zone="Europe/Berlin",
-        place="Berlin",
-        online_url="https://meet.example.org/secret-room",
-    )
+    make_meeting(scene, starts, title="Berlin General Meeting", online_url="https://meet.example.org/secret-room")
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
     section = html.split('id="next-meeting"')[1].split("</p>")[0]
