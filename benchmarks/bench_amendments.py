@@ -20,6 +20,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.seeding import bench_app
+
 SIBLINGS = 200
 PRINCIPLES = 50
 AMENDMENTS = 500
@@ -74,21 +76,9 @@ def _text(rng: random.Random, sentences: int = 6) -> str:
 
 
 def _app(url: str):
-    from principles_app import create_app
     from principles_app.extensions import db
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "SECRET_KEY": "bench",
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 1024,
-            "ARGON2_PARALLELISM": 1,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = bench_app(url, TESTING=True, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     with app.app_context():
         db.drop_all()
         db.create_all()

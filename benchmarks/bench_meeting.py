@@ -43,13 +43,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_voting import (
-    _free_port,
-    _scratch_database,
-    _settle,
-    _start_gunicorn,
-    _weight,
-)
+from benchmarks.bench_voting import _free_port, _settle, _start_gunicorn
+from benchmarks.seeding import bench_app, network, scratch_database, weight_of
 
 ORGANISATIONS = 100
 CLIENTS = 1000
@@ -60,7 +55,6 @@ TAIL_SECONDS = 5.0  # and this long after the last one
 WORKERS = 4
 BACKLOG = 2048  # gunicorn's own default: a thousand screens may knock at once
 REQUEST_TIMEOUT = 30.0
-REGIONS = ("africa", "americas", "asia_pacific", "europe_central_asia", "mena", "international")
 CHOICES = ("yes", "no", "abstain")
 
 P304_TARGET_MS = 50
@@ -88,67 +82,15 @@ class Seed:
 
 def seed(database_url: str, organisations: int) -> Seed:
     """Create the network, a running General Meeting with everyone in the room and its vote open."""
-    from principles_app import create_app
     from principles_app.db import utcnow
     from principles_app.extensions import db
-    from principles_app.models import Organisation, Role, User
     from principles_app.services import amendments, auth, closing, drafts, meetings, rounds
     from principles_app.services import motions as motion_service
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SECRET_KEY": "bench",
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 1024,
-            "ARGON2_PARALLELISM": 1,
-        }
-    )
+    app = bench_app(database_url)
     with app.app_context():
         db.create_all()
-        home = Organisation(
-            name="Secretariat",
-            region="international",
-            category="secretariat",
-            vote_weight=Decimal(0),
-            active=True,
-            credit_opt_out=False,
-        )
-        db.session.add(home)
-        db.session.flush()
-        # Rows straight in: hashing 100 passwords is not what is measured here.
-        secretariat = User(
-            email="sec@example.org",
-            name="Sec",
-            password_hash="!",
-            role=Role.SECRETARIAT,
-            organisation_id=home.id,
-            active=True,
-        )
-        db.session.add(secretariat)
-        members = []
-        for i in range(organisations):
-            org = Organisation(
-                name=f"Member {i}",
-                region=REGIONS[i % len(REGIONS)],
-                category="member",
-                vote_weight=_weight(i),
-                active=True,
-                credit_opt_out=False,
-            )
-            db.session.add(org)
-            db.session.flush()
-            member = User(
-                email=f"m{i}@example.org",
-                name=f"Delegate {i}",
-                password_hash="!",
-                role=Role.MEMBER,
-                organisation_id=org.id,
-                active=True,
-            )
-            db.session.add(member)
-            members.append(member)
-        db.session.commit()
+        secretariat, members = network(organisations)
         document = drafts.create_document(
             secretariat,
             "principles",
@@ -200,7 +142,7 @@ def seed(database_url: str, organisations: int) -> Seed:
             vote.id,
             motion.id,
             tokens,
-            [_weight(i) for i in range(organisations)],
+            [weight_of(i) for i in range(organisations)],
             [member.organisation_id for member in members],
         )
         db.session.remove()
@@ -743,7 +685,7 @@ def rows(o: Outcome) -> list[dict[str, Any]]:
 
 def run() -> list[dict[str, Any]]:
     """Run the scenario once on a scratch PostgreSQL database."""
-    database_url, drop = _scratch_database()
+    database_url, drop = scratch_database("bench_meeting")
     try:
         outcome = scenario(database_url)
     finally:

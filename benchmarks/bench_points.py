@@ -11,17 +11,17 @@ Run alone with ``python -m benchmarks bench_points``.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
-import uuid
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.seeding import bench_app, scratch_database
 
 POINTS = 5_000
 SUPPORTS = 20_000
@@ -36,24 +36,6 @@ PAGES = {
     '"what we have not taken up" page': "/documents/bench/consultation/not-taken-up",
     "API: unlinked key points by region": "/api/v1/documents/bench/points?unlinked=true&region=americas",
 }
-
-
-def _scratch_database() -> tuple[str, Any]:
-    from sqlalchemy import create_engine, text
-
-    base = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    base = base.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"bench_points_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.rsplit("/", 1)[0] + f"/{name}", drop
 
 
 def _seed_network(app) -> dict[str, Any]:
@@ -193,23 +175,13 @@ def _measure(client, headers, path: str) -> tuple[float, int]:
 def run() -> list[dict[str, Any]]:
     from sqlalchemy import func, select
 
-    from principles_app import create_app
     from principles_app.extensions import db
     from principles_app.models import KeyPoint, PointSupport
     from principles_app.services import auth
 
-    database_url, drop = _scratch_database()
+    database_url, drop = scratch_database("bench_points")
     try:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": database_url,
-                "SECRET_KEY": "bench",
-                "WTF_CSRF_ENABLED": False,
-                "ARGON2_TIME_COST": 1,
-                "ARGON2_MEMORY_COST": 1024,
-                "ARGON2_PARALLELISM": 1,
-            }
-        )
+        app = bench_app(database_url, WTF_CSRF_ENABLED=False)
         rows: list[dict[str, Any]] = []
         with app.app_context():
             db.create_all()

@@ -26,6 +26,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.seeding import bench_app
+
 ROOT = Path(__file__).resolve().parent.parent
 PRINCIPLES = 50
 SLUG = "principles"
@@ -44,7 +46,6 @@ BODY = (
 
 def _seed(database_url: str) -> dict[str, Any]:
     """Create the network, a 50-principle document, its adoption and its publication."""
-    from principles_app import create_app
     from principles_app.db import utcnow
     from principles_app.extensions import db
     from principles_app.models import Role
@@ -58,15 +59,7 @@ def _seed(database_url: str) -> dict[str, Any]:
         rounds,
     )
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SECRET_KEY": "bench",
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 1024,
-            "ARGON2_PARALLELISM": 1,
-        }
-    )
+    app = bench_app(database_url)
     with app.app_context():
         db.create_all()
         secretariat_org = organisations.create_organisation(

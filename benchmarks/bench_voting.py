@@ -24,7 +24,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -33,13 +32,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.seeding import bench_app, network, scratch_database, weight_of
+
 ROOT = Path(__file__).resolve().parent.parent
 ORGANISATIONS = 1000
 MOTIONS = 10
 CLIENTS = 64
 WORKERS = 4
 P95_TARGET_MS = 150
-REGIONS = ("africa", "americas", "asia_pacific", "europe_central_asia", "mena", "international")
 CHOICES = ("yes", "no", "abstain")
 MAX_SECONDS = 900  # the load phase never runs longer than this
 RUNS = 3
@@ -52,11 +52,6 @@ def _scale() -> float:
         return 1.0
 
 
-def _weight(i: int) -> Decimal:
-    """Give organisation i an exact weight with up to four places."""
-    return Decimal(1 + i % 7) + Decimal(i % 4) / 4 + Decimal(i % 3) / 10000
-
-
 def _choices(i: int, j: int) -> tuple[str, str]:
     """Return the first and the final choice of organisation i on motion j."""
     first = CHOICES[(i + j) % 3]
@@ -64,88 +59,18 @@ def _choices(i: int, j: int) -> tuple[str, str]:
     return first, final
 
 
-def _scratch_database() -> tuple[str, Any]:
-    from sqlalchemy import create_engine, text
-
-    base = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    base = base.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = f"bench_voting_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.rsplit("/", 1)[0] + f"/{name}", drop
-
-
 def _seed(database_url: str, organisations: int) -> dict[str, Any]:
     """Create the network, a 10-principle document, 10 amendments and an open voting round."""
-    from principles_app import create_app
     from principles_app.db import utcnow
     from principles_app.extensions import db
-    from principles_app.models import Organisation, Role, User
     from principles_app.services import amendments, auth, closing, drafts, rounds
     from principles_app.services import motions as motion_service
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SECRET_KEY": "bench",
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 1024,
-            "ARGON2_PARALLELISM": 1,
-        }
-    )
+    app = bench_app(database_url)
     with app.app_context():
         db.create_all()
-        secretariat_org = Organisation(
-            name="Secretariat",
-            region="international",
-            category="secretariat",
-            vote_weight=Decimal(0),
-            active=True,
-            credit_opt_out=False,
-        )
-        db.session.add(secretariat_org)
-        db.session.flush()
-        # Rows straight in: the argon2 hash of 1,000 passwords is not what is measured here.
-        secretariat = User(
-            email="sec@example.org",
-            name="Sec",
-            password_hash="!",
-            role=Role.SECRETARIAT,
-            organisation_id=secretariat_org.id,
-            active=True,
-        )
-        db.session.add(secretariat)
-        weights, members = {}, []
-        for i in range(organisations):
-            org = Organisation(
-                name=f"Member {i}",
-                region=REGIONS[i % len(REGIONS)],
-                category="member",
-                vote_weight=_weight(i),
-                active=True,
-                credit_opt_out=False,
-            )
-            db.session.add(org)
-            db.session.flush()
-            weights[i] = _weight(i)
-            user = User(
-                email=f"m{i}@example.org",
-                name=f"Delegate {i}",
-                password_hash="!",
-                role=Role.MEMBER,
-                organisation_id=org.id,
-                active=True,
-            )
-            db.session.add(user)
-            members.append(user)
-        db.session.commit()
+        secretariat, members = network(organisations)
+        weights = {i: weight_of(i) for i in range(organisations)}
         document = drafts.create_document(
             secretariat,
             "principles",
@@ -429,7 +354,7 @@ class LoadRun:
 
 def _one_run(organisations: int) -> LoadRun:
     """Seed, serve with gunicorn, load with 64 clients, close the round and check the tally."""
-    database_url, drop = _scratch_database()
+    database_url, drop = scratch_database("bench_voting")
     process = None
     try:
         seed = _seed(database_url, organisations)
