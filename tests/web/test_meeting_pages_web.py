@@ -184,3 +184,23 @@ def test_after_proxies_closed_the_edit_form_still_changes_other_details(client, 
     assert (kept.place, kept.proxies_close_at, kept.starts_at) == ("Berlin, Mitte", starts, starts)
     moved = client.post(f"/meetings/{meeting.id}/edit", data=data | {"proxies_close_at": form["ends_at"]})
     assert moved.status_code == 409 and b"can no longer move" in moved.data
+
+
+def test_the_meeting_page_states_the_weight_the_quorum_requires_as_the_refusal_to_open_does(client, scene):
+    starts = utcnow() - timedelta(minutes=30)
+    meeting = meeting_service.create_meeting(
+        scene.secretariat,
+        scene.document,
+        title="GM",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=8),
+        time_zone="Europe/Berlin",
+        place="Berlin",
+        quorum="0.25",
+    )
+    meeting_service.set_attendance(scene.secretariat, meeting, scene.delegates[0].organisation_id, "in_room")
+    db.session.commit()
+    sign_in(client, scene.secretariat)
+    page = client.get(f"/meetings/{meeting.id}/").get_data(as_text=True)
+    # Eligible weight 3 at a quorum of 0.25: 0.75 is required, not its product's eight decimal places.
+    assert "Present and represented weight: 1 of 3; required: 0.75." in page

@@ -42,6 +42,12 @@ def next_general_meeting():
     }
 
 
+@bp.app_template_filter("plain_weight")
+def plain_weight(weight) -> str:
+    """Write a weight without trailing zeros, as the refusal to open a round names it (6.75, not 6.75000000)."""
+    return rules.plain_weight(weight)
+
+
 @bp.before_request
 @login_required
 def _signed_in_only():
