@@ -49,6 +49,8 @@ def load_config(instance_path: Path, testing: bool = False) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Pooled connections are tested before use only after sitting idle this long (principles_app.db).
         "DATABASE_PING_AFTER_IDLE": float(os.environ.get("DATABASE_PING_AFTER_IDLE", "10")),
+        # Raised by every commit, read by the live view of a meeting: shared by the workers of one host.
+        "COMMIT_SIGNAL_FILE": os.environ.get("COMMIT_SIGNAL_FILE") or str(instance_path / "commit-signal"),
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": True,

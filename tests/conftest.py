@@ -167,6 +167,7 @@ def _database(request, app):
     ctx.push()
     limiter.reset()
     live_service.RENDERED.clear()  # bodies rendered from another test's records
+    live_service.FLOOR_READINGS.clear()
     if request.node.get_closest_marker("committed"):
         yield
         _empty_tables()

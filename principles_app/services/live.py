@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,8 +32,8 @@ from principles_app.extensions import db
 from principles_app.models import Amendment, Ballot, Meeting, Motion, Recommendation, Round
 from principles_app.services import amendments as amendment_service
 from principles_app.services import blocks as block_service
+from principles_app.services import commit_signal, results
 from principles_app.services import drafts as drafts_service
-from principles_app.services import results
 from principles_app.services.amendment_headings import heading
 from principles_app.services.meetings import get_meeting
 
@@ -200,9 +201,15 @@ def live_fingerprint(meeting_id: int, *variant: str) -> str:
     """Return the strong ETag of the live view: it changes with a new motion, a ballot or a close.
 
     ``variant`` names what else the rendering depends on (language, time zone, layout).
-    Raises NotFound for an unknown meeting, without building anything else.
+    Raises NotFound for an unknown meeting, without building anything else. While nothing was
+    committed on this host, the floor comes from this process's last reading (``FLOOR_READINGS``).
     """
-    return _fingerprint(meeting_id, floor_row(meeting_id), variant)
+    signal = commit_signal.current()
+    row = FLOOR_READINGS.get(meeting_id, signal)
+    if row is None:
+        row = floor_row(meeting_id)  # read after the signal: a commit meanwhile makes it stale at once
+        FLOOR_READINGS.put(meeting_id, signal, row)
+    return _fingerprint(meeting_id, row, variant)
 
 
 def _recommendation(amendment: Amendment) -> dict[str, Any] | None:
@@ -301,6 +308,39 @@ def live_state(meeting_id: int, *variant: str) -> LiveState:
             result=result,
         ),
     )
+
+
+class FloorReadings:
+    """The floor of each meeting as this process last read it, with the commit signal seen before.
+
+    A thousand screens ask every two seconds, and between two commits the answer cannot change:
+    a reading serves every poll of this worker until the next commit on this host changes the
+    signal (services.commit_signal). A commit made on another host does not, so no reading is
+    trusted longer than ``seconds``, inside the two seconds a screen waits.
+    """
+
+    def __init__(self, seconds: float = 1.0) -> None:
+        self.seconds = seconds
+        self._rows: dict[int, tuple[bytes, float, FloorRow]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, meeting_id: int, signal: bytes) -> FloorRow | None:
+        with self._lock:
+            found = self._rows.get(meeting_id)
+        if found is None or found[0] != signal or time.monotonic() - found[1] >= self.seconds:
+            return None
+        return found[2]
+
+    def put(self, meeting_id: int, signal: bytes, row: FloorRow) -> None:
+        with self._lock:
+            self._rows[meeting_id] = (signal, time.monotonic(), row)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+
+FLOOR_READINGS = FloorReadings()
 
 
 class RenderedBodies:

@@ -190,3 +190,46 @@ def test_the_sites_own_page_reads_the_live_view_with_its_session_and_nothing_els
     # Every other endpoint still wants a token, and so does anything that is not a read.
     error_of(client.get("/api/v1/me"), 401)
     error_of(client.post(path), 405)
+
+
+@pytest.mark.committed
+def test_a_commit_anywhere_on_this_host_shows_at_once_and_one_elsewhere_within_a_second(client, live, monkeypatch):
+    from sqlalchemy import update
+
+    from principles_app.models import Meeting
+    from principles_app.services import commit_signal
+    from principles_app.services import live as live_service
+
+    scene, meeting, _target, motions = live
+    clock = [1000.0]
+    monkeypatch.setattr(live_service.time, "monotonic", lambda: clock[0])
+    path, token = f"/api/v1/meetings/{meeting.id}/live", auth_header(token_for(scene.delegates[0]))
+
+    def poll(etag):
+        return client.get(path, headers={**token, "If-None-Match": etag})
+
+    client.get(path, headers=token)  # the token's first use is recorded once
+    etag = client.get(path, headers=token).headers["ETag"]
+
+    def committed_elsewhere(place):
+        # Straight to the database on a connection of its own, as another worker or host commits.
+        with db.engine.connect() as other:
+            other.execute(update(Meeting).where(Meeting.id == meeting.id).values(place=place))
+            other.commit()
+
+    # Another host: nothing here hears of it, and the reading is trusted for a second at most.
+    committed_elsewhere("Mombasa")
+    assert poll(etag).status_code == 304
+    clock[0] += live_service.FLOOR_READINGS.seconds
+    moved = poll(etag)
+    assert moved.status_code == 200 and moved.get_json()["meeting"]["place"] == "Mombasa"
+    # Another worker of this host raises the shared signal with its commit: seen at once.
+    committed_elsewhere("Kisumu")
+    commit_signal.SIGNAL.raise_signal(commit_signal.signal_path())
+    again = poll(moved.headers["ETag"])
+    assert again.status_code == 200 and again.get_json()["meeting"]["place"] == "Kisumu"
+    # And a ballot committed by this process is on its very next answer.
+    ballots.cast_ballot(scene.delegates[1], motions[1].id, "no")
+    db.session.commit()
+    counted = poll(again.headers["ETag"])
+    assert counted.status_code == 200 and counted.get_json()["motion"]["participation"]["count"] == 1
