@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-REGIONS = ("africa", "americas", "asia_pacific", "europe_central_asia", "mena", "international")
+from principles_app.domain.tally import REGIONS
 
 # Cheap password hashing: benchmarks sign in and create users, and measure neither.
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}

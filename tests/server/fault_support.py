@@ -24,16 +24,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from principles_app.domain.tally import CHOICES, REGIONS
+from benchmarks.seeding import bench_app, network, weight_of
+from principles_app.domain.tally import CHOICES
 from tests.conftest import pg_url_for
 from tests.live_server import ROOT, free_port
 
 REQUEST_TIMEOUT = 15  # no single request may hang longer than this
-
-
-def weight_of(i: int) -> Decimal:
-    """Give organisation i an exact weight with up to four places."""
-    return Decimal(1 + i % 7) + Decimal(i % 4) / 4 + Decimal(i % 3) / 10000
 
 
 @contextmanager
@@ -68,66 +64,15 @@ class BallotNetwork:
 
 def seed_ballot_network(database_url: str, organisations: int, motions: int) -> BallotNetwork:
     """Create member organisations, a document, one amendment per motion and an open voting round."""
-    from principles_app import create_app
     from principles_app.db import utcnow
     from principles_app.extensions import db
-    from principles_app.models import Organisation, Role, User
     from principles_app.services import amendments, auth, closing, drafts, rounds
     from principles_app.services import motions as motion_service
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SECRET_KEY": "faults",
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 1024,
-            "ARGON2_PARALLELISM": 1,
-        }
-    )
+    app = bench_app(database_url)
     with app.app_context():
         db.create_all()
-        home = Organisation(
-            name="Secretariat",
-            region="international",
-            category="secretariat",
-            vote_weight=Decimal(0),
-            active=True,
-            credit_opt_out=False,
-        )
-        db.session.add(home)
-        db.session.flush()
-        secretariat = User(
-            email="sec@example.org",
-            name="Sec",
-            password_hash="!",
-            role=Role.SECRETARIAT,
-            organisation_id=home.id,
-            active=True,
-        )
-        db.session.add(secretariat)
-        members = []
-        for i in range(organisations):
-            org = Organisation(
-                name=f"Member {i}",
-                region=REGIONS[i % len(REGIONS)],
-                category="member",
-                vote_weight=weight_of(i),
-                active=True,
-                credit_opt_out=False,
-            )
-            db.session.add(org)
-            db.session.flush()
-            member = User(
-                email=f"m{i}@example.org",
-                name=f"Delegate {i}",
-                password_hash="!",
-                role=Role.MEMBER,
-                organisation_id=org.id,
-                active=True,
-            )
-            db.session.add(member)
-            members.append(member)
-        db.session.commit()
+        secretariat, members = network(organisations)
         document = drafts.create_document(
             secretariat,
             "principles",
@@ -156,7 +101,7 @@ def seed_ballot_network(database_url: str, organisations: int, motions: int) -> 
         for proposal in proposals:
             motion_service.put_motion(secretariat, vote, proposal)
         closing.open_round(secretariat, vote)
-        network = BallotNetwork(
+        seeded = BallotNetwork(
             tokens=[auth.issue_token(m)[0] for m in members],
             weights=[weight_of(i) for i in range(organisations)],
             motions=[m.id for m in motion_service.motions_of(vote)],
@@ -166,7 +111,7 @@ def seed_ballot_network(database_url: str, organisations: int, motions: int) -> 
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
-    return network
+    return seeded
 
 
 def expected_tally(final: dict[tuple[int, int], str], network: BallotNetwork, motion_index: int) -> dict:
