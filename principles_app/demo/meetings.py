@@ -13,6 +13,7 @@ from principles_app.extensions import db
 from principles_app.models import Meeting, Organisation, User
 from principles_app.services import drafts as draft_service
 from principles_app.services import meetings as meeting_service
+from principles_app.services import proxies as proxy_service
 
 
 def _local(day, clock: str, zone: ZoneInfo) -> datetime:
@@ -55,6 +56,4 @@ def load_meeting(network: dict[str, Any]) -> None:
     for name, mode in spec["attendance"].items():
         meeting_service.set_attendance(secretariat, meeting, _organisation(name).id, mode)
     proxy = spec["proxy"]
-    meeting_service.give_proxy(
-        secretariat, meeting, _organisation(proxy["holder"]).id, _organisation(proxy["giver"]).id
-    )
+    proxy_service.give_proxy(secretariat, meeting, _organisation(proxy["holder"]).id, _organisation(proxy["giver"]).id)

@@ -1,9 +1,7 @@
-"""General Meetings (SPEC §11): scheduling, attendance, proxies and the quorum they make.
+"""General Meetings (SPEC §11): scheduling, attendance and the quorum it makes with the proxies.
 
 The rules are pure (domain.meetings); this module loads the rows, checks who may act, writes,
-audits and notifies. Proxy changes of one meeting are serialised by locking the meeting row,
-so two proxies handed to the same holder at once never pass its limit; the unique and check
-constraints stay the last line.
+audits and notifies. Giving and revoking proxies is services.proxies.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from principles_app import permissions
 from principles_app.db import utcnow
@@ -27,22 +24,6 @@ from principles_app.formatting import time_in_zone
 from principles_app.models import Attendance, Document, Meeting, MeetingProxy, Organisation, Role, User
 from principles_app.services import audit
 from principles_app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from principles_app.services.notifications import link_to, notify
-
-PROXY_MESSAGES = {
-    rules.ProxyRefusal.CLOSED: _l("Proxies for this meeting closed at its deadline."),
-    rules.ProxyRefusal.TO_ITSELF: _l("An organisation cannot give its proxy to itself."),
-    rules.ProxyRefusal.GIVER_INELIGIBLE: _l("Only an eligible member organisation gives a proxy."),
-    rules.ProxyRefusal.HOLDER_INELIGIBLE: _l("A proxy goes only to an eligible member organisation."),
-    rules.ProxyRefusal.ALREADY_GIVEN: _l("This organisation has already given its proxy; revoke it first."),
-    rules.ProxyRefusal.HOLDER_GIVES: _l("That organisation has given its own proxy: proxies do not chain."),
-    rules.ProxyRefusal.GIVER_HOLDS: _l("This organisation holds a proxy itself: proxies do not chain."),
-    rules.ProxyRefusal.OVER_LIMIT: _l("That organisation already holds as many proxies as the meeting allows."),
-}
-# Not being a member organisation is a matter of the input (422); the rest is the meeting's state (409).
-UNPROCESSABLE = frozenset(
-    {rules.ProxyRefusal.TO_ITSELF, rules.ProxyRefusal.GIVER_INELIGIBLE, rules.ProxyRefusal.HOLDER_INELIGIBLE}
-)
 
 
 @dataclass(frozen=True)
@@ -223,7 +204,8 @@ def eligible_organisations() -> list[Organisation]:
     )
 
 
-def _weights() -> dict[int, Decimal]:
+def eligible_weights() -> dict[int, Decimal]:
+    """Map each eligible organisation to its vote weight."""
     return {o.id: o.vote_weight for o in eligible_organisations()}
 
 
@@ -243,19 +225,20 @@ def proxies_of(meeting: Meeting) -> list[MeetingProxy]:
     )
 
 
-def _proxy_map(meeting: Meeting) -> dict[int, int]:
+def proxy_map(meeting: Meeting) -> dict[int, int]:
+    """Map each organisation that gave its proxy for the meeting to the one holding it."""
     return {p.giver_organisation_id: p.holder_organisation_id for p in proxies_of(meeting)}
 
 
 def summary(meeting: Meeting) -> rules.Summary:
     """Return the meeting's presence and whether its quorum is reached."""
-    return rules.summarise(_weights(), _present(meeting), _proxy_map(meeting), meeting.quorum)
+    return rules.summarise(eligible_weights(), _present(meeting), proxy_map(meeting), meeting.quorum)
 
 
 def attendance_of(meeting: Meeting) -> list[AttendanceRow]:
     """List every eligible organisation with its attendance mode (represented when its holder is present)."""
     present = _present(meeting)
-    proxies = _proxy_map(meeting)
+    proxies = proxy_map(meeting)
     by_proxy = rules.represented(present, proxies)
     rows = []
     for o in eligible_organisations():
@@ -276,7 +259,8 @@ def standing_proxy(meeting_id: int, giver_organisation_id: int) -> MeetingProxy 
 # --- Attendance ---------------------------------------------------------------------------
 
 
-def _check_org_actor(actor: User, organisation_id: int, what: str) -> None:
+def check_organisation_actor(actor: User, organisation_id: int, what: str) -> None:
+    """Let the secretariat act for anyone, a member only for its own organisation (403 otherwise)."""
     if permissions.is_secretariat(actor):
         return
     if actor is None or actor.role != Role.MEMBER or actor.organisation_id != organisation_id:
@@ -292,7 +276,7 @@ def set_attendance(actor: User, meeting: Meeting, organisation_id: int, mode: st
 
     The secretariat records anyone at any time (a paper sign-in sheet). Returns the mode stored.
     """
-    _check_org_actor(actor, organisation_id, "attendance")
+    check_organisation_actor(actor, organisation_id, "attendance")
     now = now or utcnow()
     if not permissions.is_secretariat(actor) and not rules.check_in_open(now, meeting.starts_at, meeting.ends_at):
         raise Conflict(_l("Check-in opens two hours before the meeting starts and closes when it ends."))
@@ -330,111 +314,6 @@ def set_attendance(actor: User, meeting: Meeting, organisation_id: int, mode: st
         actor,
     )
     return mode.value
-
-
-# --- Proxies ------------------------------------------------------------------------------
-
-
-def _lock(meeting: Meeting) -> Meeting:
-    """Serialise proxy changes of the meeting (PostgreSQL row lock; SQLite writes are serial)."""
-    return db.session.execute(
-        select(Meeting).where(Meeting.id == meeting.id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one()
-
-
-def _notify_proxy(meeting: Meeting, giver: Organisation, holder: Organisation, event: str) -> int:
-    users = db.session.execute(
-        select(User)
-        .where(User.organisation_id.in_([giver.id, holder.id]), User.role == Role.MEMBER, User.active.is_(True))
-        .order_by(User.id)
-    ).scalars()
-    context = {
-        "meeting": meeting.title,
-        "giver": giver.name,
-        "holder": holder.name,
-        "starts_at": meeting.starts_at,
-        "url": link_to("meetings.meeting_page", meeting_id=meeting.id),
-    }
-    return sum(1 for user in users if notify(user, event, context) is not None)
-
-
-def give_proxy(
-    actor: User,
-    meeting: Meeting,
-    holder_organisation_id: int,
-    giver_organisation_id: int | None = None,
-    now: datetime | None = None,
-) -> MeetingProxy:
-    """Hand the giver's vote at the meeting to the holder (a member for its own organisation, or the secretariat)."""
-    if giver_organisation_id is None:
-        if actor is None or actor.organisation_id is None or permissions.is_secretariat(actor):
-            raise ValidationFailed(
-                _l("Say which organisation gives its proxy."),
-                fields={"giver_organisation_id": str(_l("Required."))},
-            )
-        giver_organisation_id = actor.organisation_id
-    _check_org_actor(actor, giver_organisation_id, "proxy")
-    now = now or utcnow()
-    meeting = _lock(meeting)
-    refusal = rules.proxy_refusal(
-        giver_organisation_id,
-        holder_organisation_id,
-        _weights(),
-        _proxy_map(meeting),
-        meeting.proxy_limit,
-        now,
-        meeting.proxies_close_at,
-    )
-    if refusal is not None:
-        error = ValidationFailed if refusal in UNPROCESSABLE else Conflict
-        raise error(PROXY_MESSAGES[refusal])
-    proxy = MeetingProxy(
-        meeting_id=meeting.id,
-        giver_organisation_id=giver_organisation_id,
-        holder_organisation_id=holder_organisation_id,
-        given_by_id=actor.id,
-        given_at=now,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(proxy)
-    except IntegrityError:
-        raise Conflict(PROXY_MESSAGES[rules.ProxyRefusal.ALREADY_GIVEN]) from None
-    giver = db.session.get(Organisation, giver_organisation_id)
-    holder = db.session.get(Organisation, holder_organisation_id)
-    audit.record(
-        "meeting.proxy_given",
-        "meeting",
-        meeting.id,
-        {"giver_organisation_id": giver.id, "holder_organisation_id": holder.id},
-        actor,
-    )
-    _notify_proxy(meeting, giver, holder, "proxy_given")
-    return proxy
-
-
-def revoke_proxy(actor: User, meeting: Meeting, giver_organisation_id: int, now: datetime | None = None) -> None:
-    """Take back the giver's proxy before proxies close."""
-    _check_org_actor(actor, giver_organisation_id, "proxy")
-    now = now or utcnow()
-    meeting = _lock(meeting)
-    proxy = standing_proxy(meeting.id, giver_organisation_id)
-    if proxy is None:
-        raise NotFound(_l("This organisation has given no proxy for the meeting."))
-    if not rules.proxies_open(now, meeting.proxies_close_at):
-        raise Conflict(PROXY_MESSAGES[rules.ProxyRefusal.CLOSED])
-    giver = db.session.get(Organisation, proxy.giver_organisation_id)
-    holder = db.session.get(Organisation, proxy.holder_organisation_id)
-    db.session.delete(proxy)
-    db.session.flush()
-    audit.record(
-        "meeting.proxy_revoked",
-        "meeting",
-        meeting.id,
-        {"giver_organisation_id": giver.id, "holder_organisation_id": holder.id},
-        actor,
-    )
-    _notify_proxy(meeting, giver, holder, "proxy_revoked")
 
 
 def meetings_not_over(now: datetime, *columns: Any) -> Select:

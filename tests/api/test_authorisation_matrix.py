@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from principles_app.services import proxies as proxy_service
 from tests.factories import PASSWORD, auth_header, make_meeting, make_organisation, make_user, token_for
 
 ROLES = ("anonymous", "observer", "member", "secretariat")
@@ -621,14 +622,13 @@ def test_meeting_route_matrix(client, role, route):
 
     from principles_app.db import utcnow
     from principles_app.extensions import db
-    from principles_app.services import meetings as meeting_service
     from tests.factories import make_scene
 
     scene = make_scene(weights=("1", "2", "3"), amendments=0)
     starts = utcnow() + timedelta(hours=1)
     meeting = make_meeting(scene, starts, hours=4)
     delegate, holder, third = scene.delegates
-    meeting_service.give_proxy(scene.secretariat, meeting, holder.organisation_id, third.organisation_id)
+    proxy_service.give_proxy(scene.secretariat, meeting, holder.organisation_id, third.organisation_id)
     db.session.commit()
     if role == "anonymous":
         headers = {}
@@ -638,7 +638,7 @@ def test_meeting_route_matrix(client, role, route):
         headers = auth_header(token_for(make_user(role)))
     revoke_giver = delegate.organisation_id if role == "delegate" else third.organisation_id
     if role == "delegate":
-        meeting_service.give_proxy(delegate, meeting, holder.organisation_id)
+        proxy_service.give_proxy(delegate, meeting, holder.organisation_id)
         db.session.commit()
     calls = {
         "create": (
@@ -666,7 +666,7 @@ def test_meeting_route_matrix(client, role, route):
         "revoke_proxy": ("DELETE", f"/api/v1/meetings/{meeting.id}/proxies/{revoke_giver}", None),
     }
     if role == "delegate" and route == "give_proxy":
-        meeting_service.revoke_proxy(delegate, meeting, delegate.organisation_id)
+        proxy_service.revoke_proxy(delegate, meeting, delegate.organisation_id)
         db.session.commit()
     method, path, body = calls[route]
     response = client.open(path, method=method, headers=headers, json=body)
@@ -788,7 +788,7 @@ def test_round_meeting_and_proxy_ballot_api_matrix(client, role):
     starts = utcnow() + timedelta(days=1)
     meeting = make_meeting(scene, starts, hours=4)
     giver, holder = scene.delegates
-    meeting_service.give_proxy(giver, meeting, holder.organisation_id)
+    proxy_service.give_proxy(giver, meeting, holder.organisation_id)
     scheduled = voting_round(scene, open_it=False)
     db.session.commit()
     users = {"holder": holder, "secretariat": scene.secretariat}

@@ -13,6 +13,7 @@ from principles_app.models import AuditEntry, Round
 from principles_app.services import closing
 from principles_app.services import drafts as draft_service
 from principles_app.services import meetings as meeting_service
+from principles_app.services import proxies as proxy_service
 from principles_app.services.errors import Conflict
 from tests.factories import auth_header, error_of, make_meeting, make_scene, sign_in, token_for
 
@@ -103,7 +104,7 @@ def test_without_quorum_the_round_stays_scheduled_and_the_409_names_the_weights(
     assert db.session.get(Round, round_id).state == RoundState.SCHEDULED
     # Weight 1 online and weight 2 represented by it: exactly 3 of 6 reaches a quorum of 0.5.
     meeting_service.set_attendance(scene.secretariat, scene.meeting, first.organisation_id, "online")
-    meeting_service.give_proxy(second, scene.meeting, first.organisation_id)
+    proxy_service.give_proxy(second, scene.meeting, first.organisation_id)
     db.session.commit()
     opened = client.post(f"/api/v1/rounds/{round_id}/open", headers=_h(scene.secretariat))
     assert opened.status_code == 200 and opened.get_json()["state"] == "open"

@@ -10,6 +10,7 @@ from principles_app.services import ballots as ballot_service
 from principles_app.services import closing, home
 from principles_app.services import comments as comment_service
 from principles_app.services import motions as motion_service
+from principles_app.services import proxies as proxy_service
 from principles_app.services import recommendations as recommendation_service
 from principles_app.services import rounds as round_service
 from principles_app.services import translations as translation_service
@@ -251,7 +252,7 @@ def test_a_proxy_held_waits_for_the_givers_vote_until_the_holder_casts_it():
     scene = make_scene(weights=("1", "2", "3"))
     meeting = _meeting(scene, timedelta(days=2))
     giver, holder, _third = scene.delegates
-    meeting_service.give_proxy(giver, meeting, holder.organisation_id)
+    proxy_service.give_proxy(giver, meeting, holder.organisation_id)
     target = voting_round(scene, open_it=False)
     meeting_service.attach_round(scene.secretariat, meeting, target)
     for delegate in scene.delegates:

@@ -14,6 +14,7 @@ from principles_app.extensions import db
 from principles_app.services import ballots, closing
 from principles_app.services import meetings as meeting_service
 from principles_app.services import motions as motion_service
+from principles_app.services import proxies as proxy_service
 from tests.factories import make_meeting, make_scene, sign_in, voting_round
 
 
@@ -24,7 +25,7 @@ def held():
     giver, holder, online, absent = scene.delegates
     starts = utcnow() + timedelta(days=2)
     meeting = make_meeting(scene, starts, hours=6, title="General Meeting 2027", time_zone="Asia/Tokyo", place="Tokyo")
-    meeting_service.give_proxy(giver, meeting, holder.organisation_id)
+    proxy_service.give_proxy(giver, meeting, holder.organisation_id)
     target = voting_round(scene, open_it=False)
     meeting_service.attach_round(scene.secretariat, meeting, target)
     meeting_service.set_attendance(scene.secretariat, meeting, holder.organisation_id, "in_room")

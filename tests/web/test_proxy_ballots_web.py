@@ -12,6 +12,7 @@ from principles_app.models import Ballot
 from principles_app.services import closing
 from principles_app.services import meetings as meeting_service
 from principles_app.services import motions as motion_service
+from principles_app.services import proxies as proxy_service
 from tests.factories import auth_header, error_of, make_meeting, make_scene, sign_in, token_for, voting_round
 
 
@@ -20,7 +21,7 @@ def _proxied(secrecy: str):
     starts = utcnow() + timedelta(days=2)
     meeting = make_meeting(scene, starts, hours=6)
     giver, holder, _third = scene.delegates
-    meeting_service.give_proxy(giver, meeting, holder.organisation_id)
+    proxy_service.give_proxy(giver, meeting, holder.organisation_id)
     target = voting_round(scene, open_it=False, secrecy=secrecy)
     meeting_service.attach_round(scene.secretariat, meeting, target)
     for delegate in scene.delegates:

@@ -9,6 +9,7 @@ from principles_app.extensions import db
 from principles_app.models import Meeting, Organisation
 from principles_app.services import drafts as draft_service
 from principles_app.services import meetings as meeting_service
+from principles_app.services import proxies as proxy_service
 from principles_app.web.api import bp
 from principles_app.web.api.core import ok, require
 from principles_app.web.api.meetings_schemas import (
@@ -169,7 +170,7 @@ def list_proxies(meeting_id: int):
 def give_proxy(meeting_id: int, body: ProxyIn):
     require(permissions.can_read_drafts(g.api_user))
     meeting = meeting_service.get_meeting(meeting_id)
-    proxy = meeting_service.give_proxy(g.api_user, meeting, body.holder_organisation_id, body.giver_organisation_id)
+    proxy = proxy_service.give_proxy(g.api_user, meeting, body.holder_organisation_id, body.giver_organisation_id)
     db.session.commit()
     giver = db.session.get(Organisation, proxy.giver_organisation_id)
     holder = db.session.get(Organisation, proxy.holder_organisation_id)
@@ -190,6 +191,6 @@ def give_proxy(meeting_id: int, body: ProxyIn):
 def revoke_proxy(meeting_id: int, giver_organisation_id: int):
     require(permissions.can_read_drafts(g.api_user))
     meeting = meeting_service.get_meeting(meeting_id)
-    meeting_service.revoke_proxy(g.api_user, meeting, giver_organisation_id)
+    proxy_service.revoke_proxy(g.api_user, meeting, giver_organisation_id)
     db.session.commit()
     return "", 204

@@ -15,6 +15,7 @@ from principles_app.models import Organisation
 from principles_app.services import calendar_feed
 from principles_app.services import drafts as draft_service
 from principles_app.services import meetings as meeting_service
+from principles_app.services import proxies as proxy_service
 from principles_app.web.amendments.forms import ActionForm
 from principles_app.web.meetings.forms import MeetingForm
 from principles_app.web.submitting import act, done, submit
@@ -120,7 +121,7 @@ def give_proxy(meeting_id: int):
     meeting = meeting_service.get_meeting(meeting_id)
     holder = _organisation_id("holder_organisation_id")
     giver = _organisation_id("giver_organisation_id") if request.form.get("giver_organisation_id") else None
-    act(ActionForm(), lambda: meeting_service.give_proxy(current_user, meeting, holder, giver))
+    act(ActionForm(), lambda: proxy_service.give_proxy(current_user, meeting, holder, giver))
     name = db.session.get(Organisation, holder).name
     return done(
         _("The proxy was given to %(holder)s.", holder=name),
@@ -131,7 +132,7 @@ def give_proxy(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/proxies/<int:giver_organisation_id>/revoke")
 def revoke_proxy(meeting_id: int, giver_organisation_id: int):
     meeting = meeting_service.get_meeting(meeting_id)
-    act(ActionForm(), lambda: meeting_service.revoke_proxy(current_user, meeting, giver_organisation_id))
+    act(ActionForm(), lambda: proxy_service.revoke_proxy(current_user, meeting, giver_organisation_id))
     return done(_("The proxy was revoked."), url_for("meetings.meeting_page", meeting_id=meeting.id))
 
 
