@@ -51,7 +51,9 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.limiter.init_app(app)
     register_web(app)
     register_commands(app)
+    from principles_app.services.commit_signal import start_signalling
     from principles_app.services.search import start_indexing
 
     start_indexing()
+    start_signalling()
     return app

@@ -77,10 +77,16 @@ def current() -> bytes:
     return SIGNAL.read(signal_path())
 
 
-def _committed(_session: Session) -> None:
+def raise_after_commit(_session: Session) -> None:
+    """Raise the signal for the app in context (a session used without an app has none)."""
     if has_app_context():
         SIGNAL.raise_signal(signal_path())
 
 
-# Every commit of every session of this process, whichever service made it.
-event.listen(Session, "after_commit", _committed)
+def start_signalling() -> None:
+    """Raise the signal after every commit of every session, whichever service or command made it.
+
+    Done once, when the app is built: web workers, commands and scripts alike.
+    """
+    if not event.contains(Session, "after_commit", raise_after_commit):
+        event.listen(Session, "after_commit", raise_after_commit)
