@@ -57,6 +57,15 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+def sign_in(page, base: str, email: str, password: str) -> None:
+    """Sign in on the sign-in page, by the fields' ids (their labels are in the page's language)."""
+    page.goto(base + "/sign-in")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").first.click()
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core (WCAG 2.1 A and AA) in the page and return its violations."""
     if not AXE.exists():

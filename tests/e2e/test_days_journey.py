@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, sign_in
 from tests.live_server import make_live_server
 
 pytestmark = pytest.mark.e2e
@@ -22,14 +22,6 @@ def site(db_url):
         yield base
 
 
-def _sign_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/sign-in")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").first.click()
-
-
 def _needs(page):
     return page.locator("ol.home-needs > li")
 
@@ -39,7 +31,7 @@ def test_a_members_day(browser, site, javascript):
     context = browser.new_context(java_script_enabled=javascript, bypass_csp=True)
     page = context.new_page()
     try:
-        _sign_in(page, site, "karim@maghreb.example.org", "demo-member")
+        sign_in(page, site, "karim@maghreb.example.org", "demo-member")
         page.goto(site + "/")
         # The Berlin General Meeting is ahead, with when it starts; Karim's organisation is checked in online.
         meeting = _needs(page).filter(has_text="Berlin General Meeting")
@@ -74,7 +66,7 @@ def test_the_secretariats_day(browser, site, javascript):
     page = context.new_page()
     name = f"Invited {'with' if javascript else 'without'} JavaScript"
     try:
-        _sign_in(page, site, "secretariat@example.org", "demo-secretariat")
+        sign_in(page, site, "secretariat@example.org", "demo-secretariat")
         page.goto(site + "/admin/invitations/new")
         page.locator("#email").fill(f"{'js' if javascript else 'nojs'}@example.org")
         page.locator("#name").fill(name)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, sign_in
 from tests.live_server import make_live_server
 
 pytestmark = pytest.mark.e2e
@@ -41,14 +41,6 @@ MEETING_TITLE = "Hybrid General Meeting"
 ROUND_TITLE = "Votes of the hybrid meeting"
 # Weights are exact decimals with four places: (choice, weight, organisations).
 TALLY = (("Yes", "4.0000", "2"), ("No", "2.0000", "1"), ("Abstain", "1.0000", "1"))
-
-
-def _sign_in(page, base: str, account: tuple[str, str]) -> None:
-    page.goto(base + "/sign-in")
-    page.locator("#email").fill(account[0])
-    page.locator("#password").fill(account[1])
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").first.click()
 
 
 def _submit(page, button):
@@ -88,7 +80,7 @@ def test_a_hybrid_general_meeting_checks_in_waits_for_quorum_votes_by_proxy_and_
         )
         contexts.append(context)
         page = context.new_page()
-        _sign_in(page, base, account)
+        sign_in(page, base, *account)
         return page
 
     def accessible(page) -> None:

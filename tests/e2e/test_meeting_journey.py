@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, sign_in
 from tests.e2e.html_checker import html_errors
 from tests.e2e.test_journeys import translate
 from tests.live_server import make_live_server
@@ -23,14 +23,6 @@ HOLDER, HOLDER_PASSWORD = "karim@maghreb.example.org", "demo-member"  # holds th
 def server(db_url):
     with make_live_server(db_url) as base:
         yield base
-
-
-def _sign_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/sign-in")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").first.click()
 
 
 def test_a_meeting_round_waits_for_quorum_and_the_holder_casts_the_proxys_ballot_in_arabic(browser, server):
@@ -71,7 +63,7 @@ def test_a_meeting_round_waits_for_quorum_and_the_holder_casts_the_proxys_ballot
         message = refused.json()["error"]["message"]
         assert refused.status == 409 and all(figure in message for figure in ("8", "27", "13.5"))
 
-        _sign_in(page, server, SECRETARIAT, PASSWORD)
+        sign_in(page, server, SECRETARIAT, PASSWORD)
         look(f"/meetings/{meeting['id']}/")
         look(f"/meetings/{meeting['id']}/edit")
         look(f"/documents/{SLUG}/meetings/new")
@@ -95,7 +87,7 @@ def test_a_meeting_round_waits_for_quorum_and_the_holder_casts_the_proxys_ballot
         assert opened.status == 200, opened.text()
         page.context.clear_cookies()
 
-        _sign_in(page, server, HOLDER, HOLDER_PASSWORD)
+        sign_in(page, server, HOLDER, HOLDER_PASSWORD)
         ballot_path = f"/rounds/{round_id}/ballot"
         look(ballot_path)
         proxy = page.locator("section.proxy-ballot")

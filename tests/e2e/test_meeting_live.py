@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import pg_url_for
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, sign_in
 from tests.e2e.html_checker import html_errors
 from tests.live_server import ROOT, serve_demo
 
@@ -58,14 +58,6 @@ def live(db_url):
             admin.dispose()
 
 
-def _sign_in(page, base: str, account: tuple[str, str]) -> None:
-    page.goto(base + "/sign-in")
-    page.locator("#email").fill(account[0])
-    page.locator("#password").fill(account[1])
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").first.click()
-
-
 def _vote(request, base: str, account: tuple[str, str], motion_id: int) -> None:
     token = request.post(f"{base}/api/v1/auth/token", data={"email": account[0], "password": account[1]}).json()
     cast = request.put(
@@ -92,7 +84,7 @@ def test_with_javascript_the_live_page_shows_a_new_ballot_within_two_seconds_and
         lambda r: answers.append((r.status, r.request.headers.get("if-none-match"))) if r.url == api else None,
     )
     try:
-        _sign_in(page, base, SECRETARIAT)
+        sign_in(page, base, *SECRETARIAT)
         page.goto(f"{base}/meetings/{ids['meeting_id']}/live")
         before = _voted(page)
         timer = page.locator("[role=timer]")
@@ -132,7 +124,7 @@ def test_without_javascript_refresh_gives_the_same_content(browser, live):
         lambda r: answers.append((r.status, r.request.headers.get("if-none-match"))) if r.url == api else None,
     )
     try:
-        _sign_in(page, base, SECRETARIAT)
+        sign_in(page, base, *SECRETARIAT)
         page.goto(f"{base}/meetings/{ids['meeting_id']}/live")
         before = _voted(page)
         heading = page.locator("#live-region h2").inner_text()
@@ -157,7 +149,7 @@ def test_the_projector_layout_in_arabic_at_1920_by_1080_passes_axe(browser, live
     )
     page = context.new_page()
     try:
-        _sign_in(page, base, SECRETARIAT)
+        sign_in(page, base, *SECRETARIAT)
         page.goto(f"{base}/meetings/{ids['meeting_id']}/live")
         pages = {"live": page.content()}
         with page.expect_navigation():

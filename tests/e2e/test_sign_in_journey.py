@@ -5,18 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, base, email, password):
-    page.goto(base + "/sign-in")
-    # By id, not by label: the labels are in the page's language.
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").first.click()
 
 
 def test_a_member_signs_in_and_out(page, live_server):

@@ -13,7 +13,7 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, sign_in
 from tests.e2e.html_checker import html_errors
 from tests.live_server import make_live_server
 
@@ -24,14 +24,6 @@ pytestmark = pytest.mark.e2e
 def site(db_url):
     with make_live_server(db_url, {"PUBLIC_URL": "http://localhost:{port}"}) as base:
         yield base.replace("127.0.0.1", "localhost")
-
-
-def sign_in(page, base, email, password):
-    page.goto(base + "/sign-in")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").first.click()
 
 
 def sign_out(page):
