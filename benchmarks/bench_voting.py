@@ -138,7 +138,8 @@ def _free_port() -> int:
 
 
 def _start_gunicorn(database_url: str, port: int, backlog: int = 256, workers: int = WORKERS) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench"}
+    # The seeded secretariat closes the round over the API and has no second factor to enrol.
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench", "TWO_FACTOR_REQUIRED_ROLES": ""}
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
