@@ -25,6 +25,7 @@ from sqlalchemy import Connection, create_engine, event, text
 
 from principles_app import create_app
 from principles_app.extensions import db, limiter
+from principles_app.services import commit_signal
 from principles_app.services import live as live_service
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -167,7 +168,7 @@ def _database(request, app):
     ctx.push()
     limiter.reset()
     live_service.RENDERED.clear()  # bodies rendered from another test's records
-    live_service.FLOOR_READINGS.clear()
+    commit_signal.forget_all()  # and answers read from them
     if request.node.get_closest_marker("committed"):
         yield
         _empty_tables()

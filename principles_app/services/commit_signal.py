@@ -14,7 +14,11 @@ import contextlib
 import mmap
 import os
 import threading
+import time
+import weakref
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -90,3 +94,46 @@ def start_signalling() -> None:
     """
     if not event.contains(Session, "after_commit", raise_after_commit):
         event.listen(Session, "after_commit", raise_after_commit)
+
+
+_KEPT: weakref.WeakSet = weakref.WeakSet()
+
+
+def forget_all() -> None:
+    """Drop every answer kept in this process (tests start each from an empty database)."""
+    for kept in list(_KEPT):
+        kept.clear()
+
+
+class UntilCommit:
+    """Answers read from the database, kept by this process until a commit on the host changes the signal.
+
+    Between two commits a read cannot change, so hundreds of requests a second share one
+    answer per worker. A commit made on another host does not raise this host's signal, so no
+    answer is kept longer than ``seconds``.
+    """
+
+    def __init__(self, seconds: float = 1.0, max_entries: int = 512) -> None:
+        self.seconds = seconds
+        self._max = max_entries
+        self._entries: dict[Hashable, tuple[bytes, float, Any]] = {}
+        self._lock = threading.Lock()
+        _KEPT.add(self)
+
+    def get_or_read(self, key: Hashable, read: Callable[[], Any]) -> Any:
+        """Return the answer kept for key while nothing was committed since, else ``read()`` it now."""
+        signal = current()  # before reading: a commit meanwhile makes the answer stale at once
+        with self._lock:
+            hit = self._entries.get(key)
+        if hit is not None and hit[0] == signal and time.monotonic() - hit[1] < self.seconds:
+            return hit[2]
+        value = read()
+        with self._lock:
+            if len(self._entries) >= self._max:
+                self._entries.clear()
+            self._entries[key] = (signal, time.monotonic(), value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -30,7 +30,7 @@ from principles_app.domain.text import text_problem
 from principles_app.extensions import db
 from principles_app.models import Endorsement, Publication, User
 from principles_app.ratelimits import count, seconds_until_allowed
-from principles_app.services import audit
+from principles_app.services import audit, commit_signal
 from principles_app.services.errors import Conflict, Gone, NotFound, RateLimited, ValidationFailed
 from principles_app.services.notifications import link_to, notify_address, render_message
 
@@ -338,7 +338,18 @@ def approved_endorsements(publication_ids: list[int]) -> list[Endorsement]:
 
 
 def endorsement_fingerprint(publication_ids: list[int]) -> str:
-    """Return a key that changes whenever an endorsement of these publications is approved or withdrawn."""
+    """Return a key that changes whenever an endorsement of these publications is approved or withdrawn.
+
+    Public pages ask on every request, their 304s included: the answer is kept in this process
+    until the next commit on the host (services.commit_signal), so an approval shows at once.
+    """
+    return _FINGERPRINTS.get_or_read(tuple(publication_ids), lambda: _read_fingerprint(publication_ids))
+
+
+_FINGERPRINTS = commit_signal.UntilCommit()
+
+
+def _read_fingerprint(publication_ids: list[int]) -> str:
     ids = (
         db.session.execute(
             select(Endorsement.id)

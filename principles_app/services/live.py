@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -204,11 +203,7 @@ def live_fingerprint(meeting_id: int, *variant: str) -> str:
     Raises NotFound for an unknown meeting, without building anything else. While nothing was
     committed on this host, the floor comes from this process's last reading (``FLOOR_READINGS``).
     """
-    signal = commit_signal.current()
-    row = FLOOR_READINGS.get(meeting_id, signal)
-    if row is None:
-        row = floor_row(meeting_id)  # read after the signal: a commit meanwhile makes it stale at once
-        FLOOR_READINGS.put(meeting_id, signal, row)
+    row = FLOOR_READINGS.get_or_read(meeting_id, lambda: floor_row(meeting_id))
     return _fingerprint(meeting_id, row, variant)
 
 
@@ -310,37 +305,9 @@ def live_state(meeting_id: int, *variant: str) -> LiveState:
     )
 
 
-class FloorReadings:
-    """The floor of each meeting as this process last read it, with the commit signal seen before.
-
-    A thousand screens ask every two seconds, and between two commits the answer cannot change:
-    a reading serves every poll of this worker until the next commit on this host changes the
-    signal (services.commit_signal). A commit made on another host does not, so no reading is
-    trusted longer than ``seconds``, inside the two seconds a screen waits.
-    """
-
-    def __init__(self, seconds: float = 1.0) -> None:
-        self.seconds = seconds
-        self._rows: dict[int, tuple[bytes, float, FloorRow]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, meeting_id: int, signal: bytes) -> FloorRow | None:
-        with self._lock:
-            found = self._rows.get(meeting_id)
-        if found is None or found[0] != signal or time.monotonic() - found[1] >= self.seconds:
-            return None
-        return found[2]
-
-    def put(self, meeting_id: int, signal: bytes, row: FloorRow) -> None:
-        with self._lock:
-            self._rows[meeting_id] = (signal, time.monotonic(), row)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._rows.clear()
-
-
-FLOOR_READINGS = FloorReadings()
+# The floor of each meeting as this process last read it: a thousand screens ask every two
+# seconds, and between two commits the answer cannot change.
+FLOOR_READINGS = commit_signal.UntilCommit()
 
 
 class RenderedBodies:

@@ -202,7 +202,7 @@ def test_a_commit_anywhere_on_this_host_shows_at_once_and_one_elsewhere_within_a
 
     scene, meeting, _target, motions = live
     clock = [1000.0]
-    monkeypatch.setattr(live_service.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(commit_signal.time, "monotonic", lambda: clock[0])
     path, token = f"/api/v1/meetings/{meeting.id}/live", auth_header(token_for(scene.delegates[0]))
 
     def poll(etag):

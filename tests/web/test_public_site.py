@@ -371,3 +371,18 @@ def test_the_meeting_pack_shows_the_result_of_a_voted_amendment(client, app):
     body = client.get(f"/documents/principles/versions/{before}/meeting-pack.html").get_data(as_text=True)
     assert "Voted on at the meeting" in body
     assert "Result" in body and "passed" in body and "2.0000" in body
+
+
+def test_the_latest_pages_304_asks_for_its_endorsements_only_after_a_commit(client, published, count_queries):
+    first = client.get("/principles/principles/")
+    headers = {"If-None-Match": first.headers["ETag"]}
+    client.get("/principles/principles/", headers=headers)
+    with count_queries() as counted:
+        again = client.get("/principles/principles/", headers=headers)
+    assert again.status_code == 304
+    assert not [s for s in counted.statements if "endorsement" in s.lower()], counted.statements
+    # After a commit (an approval, say) the next answer asks anew.
+    db.session.commit()
+    with count_queries() as counted:
+        assert client.get("/principles/principles/", headers=headers).status_code == 304
+    assert [s for s in counted.statements if "endorsement" in s.lower()]
